@@ -1,0 +1,139 @@
+/**
+ * Header lookups in the forms rules use: `Name`, `Name:raw`, `:addr`, `:name`,
+ * `:first`, `:last`, `ALL`, `ALL:raw`, `ToCc`, `EnvelopeFrom`, `MESSAGEID` and
+ * the `X-Spam-Relays-*` pseudo-headers, with SpamAssassin's string shapes
+ * (each decoded value ends in a newline; several instances are concatenated).
+ */
+import { parseAddressList } from './address';
+import { decodeHeaderValue } from './encoded-words';
+import type { HeaderField, Message } from './types';
+
+/** A parsed header request: the name and its modifiers. Parse once per rule, not per message. */
+export interface HeaderRequest {
+  readonly name: string;
+  readonly raw: boolean;
+  readonly addr: boolean;
+  readonly displayName: boolean;
+  readonly first: boolean;
+  readonly last: boolean;
+}
+
+const MODIFIERS = new Set(['raw', 'addr', 'name', 'first', 'last']);
+
+/** Parse `Name:mod:mod`; unknown modifiers are an error the config linter reports. */
+export function parseHeaderRequest(spec: string): HeaderRequest | { error: string } {
+  const [name, ...mods] = spec.split(':');
+  for (const m of mods) if (!MODIFIERS.has(m)) return { error: `unknown header modifier :${m}` };
+  return {
+    name: name ?? '',
+    raw: mods.includes('raw'),
+    addr: mods.includes('addr'),
+    displayName: mods.includes('name'),
+    first: mods.includes('first'),
+    last: mods.includes('last'),
+  };
+}
+
+function instances(headers: readonly HeaderField[], name: string, raw: boolean): string[] {
+  const key = name.toLowerCase();
+  const out: string[] = [];
+  for (const f of headers) {
+    if (f.key !== key) continue;
+    out.push(raw ? f.raw.replace(/\r?\n[ \t]+/g, ' ') + '\n' : f.value + '\n');
+  }
+  return out;
+}
+
+/** `ALL`: every header as `Name: value\n` (decoded), or as written when raw. */
+function allHeaders(headers: readonly HeaderField[], raw: boolean): string[] {
+  return headers.map((f) => (raw ? `${f.name}:${f.raw}\n` : `${f.name}: ${f.value}\n`));
+}
+
+/** The SMTP envelope sender, from the relays or from headers added before any relay. */
+export function envelopeFrom(msg: Message): string | undefined {
+  const chain = msg.relays;
+  const hop = chain.untrusted[0] ?? chain.trusted[chain.trusted.length - 1];
+  if (hop && hop.envfrom.indexOf('@') > 0) return hop.envfrom;
+  const firstAddr = (name: string): string | undefined => {
+    const f = msg.headers.find((h) => h.key === name);
+    return f ? parseAddressList(f.raw)[0]?.address : undefined;
+  };
+  const xSender = firstAddr('x-sender');
+  if (xSender?.includes('@') && msg.headers.some((h) => h.key === 'received' && h.raw.includes('(fetchmail'))) {
+    return undefined;
+  }
+  // A header below a Received line was added by some relay we cannot trust.
+  const firstReceived = msg.headers.findIndex((h) => h.key === 'received');
+  for (const name of ['x-envelope-from', 'envelope-sender', 'return-path']) {
+    const idx = msg.headers.findIndex((h) => h.key === name);
+    if (idx < 0) continue;
+    const addr = parseAddressList(msg.headers[idx]!.raw)[0]?.address;
+    if (addr === undefined) continue;
+    if (firstReceived >= 0 && firstReceived < idx) {
+      if (name === 'x-envelope-from') return undefined;
+      continue;
+    }
+    return addr;
+  }
+  return undefined;
+}
+
+/** The values a request yields, as a list (SpamAssassin's list-context `get`). */
+export function headerValues(msg: Message, req: HeaderRequest): string[] {
+  const { name } = req;
+  const raw = req.raw || req.addr || req.displayName;
+  let results: string[];
+  if (name === 'ALL') return allHeaders(msg.headers, req.raw);
+  const lname = name.toLowerCase();
+  if (lname === 'envelopefrom') {
+    const e = envelopeFrom(msg);
+    results = e === undefined ? [] : [e];
+  } else if (lname.startsWith('x-spam-relays-')) {
+    const ph = msg.relays.pseudoHeaders;
+    const which = lname.slice('x-spam-relays-'.length);
+    const v = which === 'trusted' ? ph.trusted : which === 'untrusted' ? ph.untrusted : which === 'internal' ? ph.internal : which === 'external' ? ph.external : undefined;
+    results = v === undefined ? instances(msg.headers, name, raw) : [v];
+  } else if (lname === 'tocc') {
+    results = [...instances(msg.headers, 'To', raw), ...instances(msg.headers, 'Cc', raw)];
+  } else if (name === 'MESSAGEID') {
+    results = ['X-Message-Id', 'Resent-Message-Id', 'X-Original-Message-ID', 'Message-Id']
+      .map((n) => instances(msg.headers, n, raw).pop())
+      .filter((v): v is string => v !== undefined && v !== '');
+  } else {
+    results = instances(msg.headers, name, raw);
+  }
+  if (results.length === 0) return results;
+  if (req.first) results = [results[0]!];
+  else if (req.last) results = [results[results.length - 1]!];
+  if (req.addr || req.displayName) {
+    const out: string[] = [];
+    for (const line of results) {
+      for (const a of parseAddressList(line)) {
+        if (req.addr) {
+          if (a.address !== undefined) out.push(a.address);
+        } else if (a.phrase !== undefined) {
+          if (req.raw) out.push(a.phrase);
+          else {
+            let d = decodeHeaderValue(a.phrase, 'x-name');
+            if (/\S/.test(d)) d = d.replace(/\s+/g, ' ').trim().replace(/^'(.*?)'$/, '$1');
+            out.push(d);
+          }
+        }
+      }
+    }
+    return out;
+  }
+  return results;
+}
+
+/**
+ * The single string a header rule matches (SpamAssassin's scalar `get`): instances
+ * concatenated, or for `:addr`/`:name`/`EnvelopeFrom` the first value without newline.
+ * `undefined` when the header is absent (so `[if-unset: ...]` can apply).
+ */
+export function headerText(msg: Message, req: HeaderRequest): string | undefined {
+  const vals = headerValues(msg, req);
+  if (vals.length === 0) return undefined;
+  if (req.addr || req.displayName || req.name.toLowerCase() === 'envelopefrom') return vals[0]!.replace(/\n$/, '');
+  return vals.join('');
+}

@@ -1,0 +1,127 @@
+/** Header block parsing on bytes: fields with raw (folded) and decoded values. */
+import { decodeHeaderValue } from './encoded-words';
+import type { HeaderField } from './types';
+
+/** Bounds SpamAssassin also applies (longer keys/values are cut and flagged). */
+export const MAX_HEADER_KEY_LENGTH = 256;
+export const MAX_HEADER_VALUE_LENGTH = 8192;
+/** Our own bound on fields per header block; the rest are dropped and flagged. */
+export const MAX_HEADER_FIELDS = 20000;
+
+export interface HeaderBlock {
+  fields: HeaderField[];
+  /** Offset in the buffer where the body starts. */
+  bodyStart: number;
+  missingSeparator: boolean;
+  truncated: boolean;
+}
+
+/** A field name: printable ASCII without colon, optional obsolete whitespace before the colon. */
+const FIELD_START = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+
+function makeField(text: string): HeaderField | undefined {
+  const colon = text.indexOf(':');
+  if (colon < 0) return undefined;
+  const name = text.slice(0, colon).replace(/[ \t]+$/, '').slice(0, MAX_HEADER_KEY_LENGTH);
+  let raw = text.slice(colon + 1).replace(/\r\n/g, '\n');
+  if (raw.endsWith('\n')) raw = raw.slice(0, -1);
+  if (raw.length > MAX_HEADER_VALUE_LENGTH) raw = raw.slice(0, MAX_HEADER_VALUE_LENGTH);
+  const key = name.toLowerCase();
+  return { name, key, raw, value: decodeHeaderValue(raw, key) };
+}
+
+/**
+ * Parse the header block of `buf` from `start` up to `end`. The block ends at
+ * the first empty line; a MIME boundary line (`--...`) or a fourth line that
+ * cannot be a header also ends it (and flags the separator as missing), so a
+ * body without a blank line is not swallowed as headers.
+ */
+export function parseHeaderBlock(buf: Buffer, start = 0, end = buf.length): HeaderBlock {
+  const fields: HeaderField[] = [];
+  let truncated = false;
+  let missingSeparator = false;
+  let errors = 0;
+  let fieldStart = -1;
+  let fieldEnd = -1;
+  let pos = start;
+  let bodyStart = end;
+
+  const flush = (): void => {
+    if (fieldStart < 0) return;
+    const len = fieldEnd - fieldStart;
+    if (fields.length >= MAX_HEADER_FIELDS) {
+      truncated = true;
+    } else {
+      // Cut absurd fields before decoding them to a string.
+      const cut = Math.min(len, MAX_HEADER_KEY_LENGTH + MAX_HEADER_VALUE_LENGTH + 4);
+      if (cut < len) truncated = true;
+      const f = makeField(buf.toString('latin1', fieldStart, fieldStart + cut));
+      if (f) {
+        if (f.raw.length >= MAX_HEADER_VALUE_LENGTH || f.name.length >= MAX_HEADER_KEY_LENGTH) truncated = true;
+        fields.push(f);
+      }
+    }
+    fieldStart = -1;
+  };
+
+  for (;;) {
+    if (pos >= end) {
+      flush();
+      missingSeparator = true;
+      bodyStart = end;
+      break;
+    }
+    let nl = buf.indexOf(0x0a, pos);
+    if (nl < 0 || nl >= end) nl = end;
+    const lineEnd = nl < end ? nl + 1 : end;
+    const first = buf[pos]!;
+    const isEmpty = nl === pos || (nl === pos + 1 && first === 0x0d);
+    if (isEmpty) {
+      flush();
+      bodyStart = lineEnd;
+      break;
+    }
+    if (first === 0x20 || first === 0x09) {
+      if (fieldStart < 0) fieldStart = pos; // a block starting with a continuation
+      fieldEnd = lineEnd;
+      pos = lineEnd;
+      continue;
+    }
+    flush();
+    const head = buf.toString('latin1', pos, Math.min(nl, pos + MAX_HEADER_KEY_LENGTH + 8));
+    if (head.startsWith('--')) {
+      missingSeparator = true;
+      bodyStart = pos;
+      break;
+    }
+    if (!FIELD_START.test(head) && ++errors > 3) {
+      missingSeparator = true;
+      bodyStart = pos;
+      break;
+    }
+    fieldStart = pos;
+    fieldEnd = lineEnd;
+    pos = lineEnd;
+  }
+  return { fields, bodyStart, missingSeparator, truncated };
+}
+
+/** All fields named `name` (case-insensitive), in order. */
+export function headersNamed(fields: readonly HeaderField[], name: string): HeaderField[] {
+  const key = name.toLowerCase();
+  return fields.filter((f) => f.key === key);
+}
+
+/** The decoded value of the last field named `name`, or undefined. */
+export function lastHeader(fields: readonly HeaderField[], name: string): string | undefined {
+  const key = name.toLowerCase();
+  for (let i = fields.length - 1; i >= 0; i--) if (fields[i]!.key === key) return fields[i]!.value;
+  return undefined;
+}
+
+/** The decoded value of the first field named `name`, or undefined. */
+export function firstHeader(fields: readonly HeaderField[], name: string): string | undefined {
+  const key = name.toLowerCase();
+  for (const f of fields) if (f.key === key) return f.value;
+  return undefined;
+}
