@@ -1,0 +1,69 @@
+/** Per-scan state, small and typed. Built for one message, dropped after the scan. */
+import { toByteString } from '../message/charset';
+import { headerText, type HeaderRequest } from '../message/header-access';
+import type { Message } from '../message/types';
+
+/** Settings a scan reads (from the rule set's options). */
+export interface ScanSettings {
+  readonly requiredScore: number;
+  /** Seconds; 0 = no limit. */
+  readonly timeLimit: number;
+  /** Everything else eval functions may look up (freemail_domains, util_rb_*, ...), by option name. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export class ScanContext {
+  /** Hit counts by rule name (sub-rules included); absent = not hit (yet). */
+  readonly counts = new Map<string, number>();
+  /** Per-plugin state, each plugin under its own key. */
+  readonly pluginState = new Map<string, unknown>();
+  private bodyBytes: string[] | undefined;
+  private uriStrings: string[] | undefined;
+  private headerCache = new Map<string, string | undefined>();
+
+  constructor(
+    readonly msg: Message,
+    readonly settings: ScanSettings,
+    readonly deadline: number,
+  ) {}
+
+  /** `body` lines as byte strings (UTF-8 bytes as latin1), what body regexes match. */
+  bodyLines(): readonly string[] {
+    return (this.bodyBytes ??= this.msg.bodyText.map(toByteString));
+  }
+
+  /** `rawbody` chunks: already byte strings. */
+  rawBodyLines(): readonly string[] {
+    return this.msg.rawBodyText;
+  }
+
+  /** The URI strings `uri` rules match: each URI's normalised form and, when different, its raw form. */
+  uriLines(): readonly string[] {
+    if (this.uriStrings) return this.uriStrings;
+    const out = new Set<string>();
+    for (const u of this.msg.uris) {
+      out.add(toByteString(u.url));
+      if (u.raw !== u.url) out.add(toByteString(u.raw));
+    }
+    return (this.uriStrings = [...out]);
+  }
+
+  /** A header rule's subject string as bytes; undefined when the header is absent. */
+  header(req: HeaderRequest, key: string): string | undefined {
+    if (this.headerCache.has(key)) return this.headerCache.get(key);
+    const v = headerText(this.msg, req);
+    const bytes = v === undefined ? undefined : toByteString(v);
+    this.headerCache.set(key, bytes);
+    return bytes;
+  }
+
+  /** True once the scan's time limit has passed. */
+  expired(): boolean {
+    return this.deadline > 0 && performance.now() > this.deadline;
+  }
+
+  /** Count of a rule's hits (0 when it did not hit). */
+  count(name: string): number {
+    return this.counts.get(name) ?? 0;
+  }
+}

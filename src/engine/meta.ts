@@ -1,0 +1,67 @@
+/** Meta rules: arithmetic and boolean expressions over other rules' hit counts. */
+import type { MetaExpr } from './types';
+
+const truth = (n: number): number => (n !== 0 ? 1 : 0);
+
+/** Evaluate `expr` with `lookup` giving each rule's hit count (0 when it did not hit). */
+export function evalMeta(expr: MetaExpr, lookup: (name: string) => number): number {
+  switch (expr.op) {
+    case 'num':
+      return expr.value;
+    case 'rule':
+      return lookup(expr.name);
+    case '!':
+      return evalMeta(expr.arg, lookup) === 0 ? 1 : 0;
+    case 'neg':
+      return -evalMeta(expr.arg, lookup);
+    case '&&':
+      return truth(evalMeta(expr.left, lookup)) && truth(evalMeta(expr.right, lookup));
+    case '||':
+      return truth(evalMeta(expr.left, lookup)) || truth(evalMeta(expr.right, lookup));
+    default: {
+      const a = evalMeta(expr.left, lookup);
+      const b = evalMeta(expr.right, lookup);
+      switch (expr.op) {
+        case '+': return a + b;
+        case '-': return a - b;
+        case '*': return a * b;
+        case '/': return b === 0 ? 0 : a / b;
+        case '>': return a > b ? 1 : 0;
+        case '<': return a < b ? 1 : 0;
+        case '>=': return a >= b ? 1 : 0;
+        case '<=': return a <= b ? 1 : 0;
+        case '==': return a === b ? 1 : 0;
+        case '!=': return a !== b ? 1 : 0;
+      }
+    }
+  }
+}
+
+/**
+ * Order meta rules so each comes after the metas it depends on. Cycles are
+ * broken (the rules in a cycle are returned in `cyclic` for lint to report).
+ */
+export function orderMetas<T extends { name: string; deps: readonly string[] }>(metas: readonly T[]): { ordered: T[]; cyclic: string[] } {
+  const byName = new Map(metas.map((m) => [m.name, m]));
+  const state = new Map<string, 1 | 2>(); // 1 = visiting, 2 = done
+  const ordered: T[] = [];
+  const cyclic: string[] = [];
+  const visit = (m: T): void => {
+    const s = state.get(m.name);
+    if (s === 2) return;
+    if (s === 1) {
+      cyclic.push(m.name);
+      return;
+    }
+    state.set(m.name, 1);
+    for (const d of m.deps) {
+      const dep = byName.get(d);
+      if (dep) visit(dep);
+    }
+    state.set(m.name, 2);
+    ordered.push(m);
+  };
+  // Iterative deepening is not needed: meta chains in real rule sets are a few levels deep.
+  for (const m of metas) visit(m);
+  return { ordered, cyclic };
+}

@@ -1,0 +1,157 @@
+/**
+ * Scan one message against a compiled rule set: run rules by priority, then
+ * metas in dependency order, then score. Pure apart from the clock.
+ */
+import type { Message } from '../message/types';
+import { ScanContext, type ScanSettings } from './context';
+import { evalMeta } from './meta';
+import type { CompiledRule, RuleHit, ScanResult } from './types';
+
+/** A rule set ready to scan with: rules sorted by priority, metas in dependency order. */
+export interface CompiledRuleSet {
+  readonly rules: readonly CompiledRule[];
+  /** Meta rules, each after the metas it depends on. */
+  readonly metas: readonly CompiledRule[];
+  /** Names some meta depends on: they run even when their own score is 0. */
+  readonly metaDeps: ReadonlySet<string>;
+  readonly settings: ScanSettings;
+}
+
+export interface ScanOptions {
+  /** Score set 0-3 (bit 0: network tests, bit 1: Bayes). Default 0. */
+  scoreSet?: number;
+  /** Override `time_limit` (seconds). */
+  timeLimit?: number;
+}
+
+/** Global twins of non-global regexes, for counting `multiple` matches. */
+const globalTwins = new WeakMap<RegExp, RegExp>();
+function globalOf(re: RegExp): RegExp {
+  let g = globalTwins.get(re);
+  if (!g) {
+    g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    globalTwins.set(re, g);
+  }
+  return g;
+}
+
+/** Matches of `re` in `s`, at most `cap` (cap 1 means "does it match"). */
+function countMatches(re: RegExp, s: string, cap: number): number {
+  if (cap === 1) return re.test(s) ? 1 : 0;
+  const g = globalOf(re);
+  g.lastIndex = 0;
+  let n = 0;
+  while (n < cap) {
+    const m = g.exec(s);
+    if (!m) break;
+    n++;
+    if (m[0] === '') g.lastIndex++; // an empty match must not loop
+  }
+  return n;
+}
+
+function matchLines(re: RegExp, lines: readonly string[], cap: number): number {
+  let n = 0;
+  for (const line of lines) {
+    n += countMatches(re, line, cap - n);
+    if (n >= cap) break;
+  }
+  return n;
+}
+
+/** Run one non-meta rule; returns its hit count. */
+function runRule(rule: CompiledRule, ctx: ScanContext): number {
+  const cap = rule.multiple ? (rule.maxHits > 0 ? rule.maxHits : Number.MAX_SAFE_INTEGER) : 1;
+  const t = rule.test;
+  switch (t.type) {
+    case 'header': {
+      const v = ctx.header(t.request, t.spec) ?? t.ifUnset ?? '';
+      const n = countMatches(t.re, v, t.negate ? 1 : cap);
+      return t.negate ? (n === 0 ? 1 : 0) : n;
+    }
+    case 'exists': {
+      const k = t.header.toLowerCase();
+      return ctx.msg.headers.some((h) => h.key === k) ? 1 : 0;
+    }
+    case 'regex':
+      switch (rule.area) {
+        case 'body':
+          return matchLines(t.re, ctx.bodyLines(), cap);
+        case 'rawbody':
+          return matchLines(t.re, ctx.rawBodyLines(), cap);
+        case 'uri':
+          return matchLines(t.re, ctx.uriLines(), cap);
+        case 'full':
+          return countMatches(t.re, ctx.msg.fullText, cap);
+        default:
+          return 0;
+      }
+    case 'eval': {
+      try {
+        const r = t.fn(ctx, t.args);
+        return typeof r === 'number' ? r : r ? 1 : 0;
+      } catch {
+        return 0; // a failing eval fails only its own rule
+      }
+    }
+    case 'meta':
+      return evalMeta(t.expr, (n) => ctx.count(n));
+  }
+}
+
+/** Scan a parsed message. */
+export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}): ScanResult {
+  const started = performance.now();
+  const set = opts.scoreSet ?? 0;
+  const limit = opts.timeLimit ?? rs.settings.timeLimit;
+  const ctx = new ScanContext(msg, rs.settings, limit > 0 ? started + limit * 1000 : 0);
+  const order: string[] = [];
+  let timedOut = false;
+  const record = (rule: CompiledRule, n: number): void => {
+    if (n > 0) {
+      ctx.counts.set(rule.name, n);
+      order.push(rule.name);
+    }
+  };
+  const wanted = (rule: CompiledRule): boolean => rule.subrule || rule.scores[set] !== 0 || rs.metaDeps.has(rule.name);
+
+  for (const rule of rs.rules) {
+    if (!wanted(rule)) continue;
+    if (ctx.expired()) {
+      timedOut = true;
+      break;
+    }
+    record(rule, runRule(rule, ctx));
+  }
+  for (const rule of rs.metas) {
+    if (!wanted(rule)) continue;
+    const v = runRule(rule, ctx);
+    record(rule, v > 0 ? 1 : 0);
+  }
+
+  const byName = new Map<string, CompiledRule>();
+  for (const r of rs.rules) byName.set(r.name, r);
+  for (const r of rs.metas) byName.set(r.name, r);
+  const hits: RuleHit[] = [];
+  let score = 0;
+  for (const name of order) {
+    const rule = byName.get(name)!;
+    if (rule.subrule || rule.scores[set] === 0) continue;
+    const s = rule.scores[set];
+    score += s;
+    hits.push({ name, score: s, describe: rule.describe, area: rule.area, count: ctx.count(name) });
+  }
+  score = Math.round(score * 1000) / 1000;
+  const required = rs.settings.requiredScore;
+  return {
+    score,
+    required,
+    isSpam: score >= required,
+    hits,
+    tests: hits.map((h) => h.name).sort(),
+    counts: ctx.counts,
+    scoreSet: set,
+    timedOut,
+    ms: performance.now() - started,
+  };
+}

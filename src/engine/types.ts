@@ -1,0 +1,89 @@
+/** What a scan produces, and the compiled form of rules the scanner runs. */
+import type { HeaderRequest } from '../message/header-access';
+import type { ScanContext } from './context';
+
+/** The rule types of the `.cf` language. */
+export type RuleArea = 'header' | 'body' | 'rawbody' | 'full' | 'uri' | 'meta' | 'mimeheader';
+
+/** An evaluated argument of an `eval:fn(...)` call. */
+export type EvalArg = string | number;
+
+/**
+ * An eval function: answers for one message whether its rule hits.
+ * A number is a hit count (0 = no hit). It reports problems by returning false, never by throwing.
+ */
+export type EvalFn = (ctx: ScanContext, args: readonly EvalArg[]) => boolean | number;
+
+/** A meta expression tree over rule hit counts. */
+export type MetaExpr =
+  | { readonly op: 'num'; readonly value: number }
+  | { readonly op: 'rule'; readonly name: string }
+  | { readonly op: '!' | 'neg'; readonly arg: MetaExpr }
+  | {
+      readonly op: '&&' | '||' | '+' | '-' | '*' | '/' | '>' | '<' | '>=' | '<=' | '==' | '!=';
+      readonly left: MetaExpr;
+      readonly right: MetaExpr;
+    };
+
+/** The test a compiled rule runs. */
+export type CompiledTest =
+  | {
+      readonly type: 'header';
+      /** The header spec as written (`From:addr`), also the per-scan cache key. */
+      readonly spec: string;
+      readonly request: HeaderRequest;
+      readonly negate: boolean;
+      readonly re: RegExp;
+      readonly ifUnset?: string;
+    }
+  | { readonly type: 'exists'; readonly header: string }
+  | { readonly type: 'regex'; readonly re: RegExp }
+  | { readonly type: 'eval'; readonly fn: EvalFn; readonly fnName: string; readonly args: readonly EvalArg[] }
+  | { readonly type: 'meta'; readonly expr: MetaExpr; readonly deps: readonly string[] };
+
+/** A rule ready to run. */
+export interface CompiledRule {
+  readonly name: string;
+  readonly area: RuleArea;
+  readonly test: CompiledTest;
+  /** Scores for the four score sets (no Bayes/no net, net, Bayes, Bayes+net). */
+  readonly scores: readonly [number, number, number, number];
+  readonly describe: string;
+  readonly priority: number;
+  /** `tflags multiple`: count every match. */
+  readonly multiple: boolean;
+  /** `maxhits=N` (0 = unbounded). */
+  readonly maxHits: number;
+  readonly tflags: ReadonlySet<string>;
+  /** `__` sub-rules are computed but never scored or listed. */
+  readonly subrule: boolean;
+}
+
+/** One rule that hit, as a report lists it. */
+export interface RuleHit {
+  readonly name: string;
+  readonly score: number;
+  readonly describe: string;
+  readonly area: RuleArea;
+  /** Match count (1 unless the rule counts `multiple`). */
+  readonly count: number;
+}
+
+/** The verdict on one message. */
+export interface ScanResult {
+  readonly score: number;
+  readonly required: number;
+  readonly isSpam: boolean;
+  /** Scored rules that hit, in the order they hit (report order). */
+  readonly hits: readonly RuleHit[];
+  /** Names of the hits, sorted (the `tests=` list). */
+  readonly tests: readonly string[];
+  /** Every rule with a non-zero count, `__` sub-rules included (for debugging and metas). */
+  readonly counts: ReadonlyMap<string, number>;
+  /** Score set used (0-3). */
+  readonly scoreSet: number;
+  /** True when the time limit stopped the scan early; the result holds what finished. */
+  readonly timedOut: boolean;
+  /** Wall time of the scan in milliseconds. */
+  readonly ms: number;
+}

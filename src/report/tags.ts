@@ -1,0 +1,107 @@
+/**
+ * Template tags (`_SCORE_`, `_TESTS(,)_`, `_STARS(*)_`, ...) as in add_header
+ * and report templates. Unknown tags are left as written, as SpamAssassin does.
+ */
+import type { ScanResult } from '../engine/types';
+import type { Message } from '../message/types';
+import { headerText, parseHeaderRequest } from '../message/header-access';
+import { fixed, tagScore } from './format';
+import { contentPreview } from './preview';
+import { summaryTable, terseReport, type HitDetails } from './summary';
+
+/** Everything tags may show about one scan. */
+export interface TagInput {
+  readonly result: ScanResult;
+  readonly msg: Message;
+  readonly version: string;
+  readonly subversion: string;
+  readonly hostname: string;
+  readonly contact: string;
+  /** `autolearn=` value: `disabled`, `no`, `ham`, `spam`, `unavailable`, ... */
+  readonly autolearn: string;
+  readonly autolearnScore?: number;
+  /** Bayes probability, when Bayes ran. */
+  readonly bayes?: number;
+  readonly details?: HitDetails;
+  readonly reportWidth?: number;
+  /** Extra or overriding tags (plugins, spamd's REMOTEHOSTNAME, ...). */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+type TagFn = (t: TagInput, arg: string | undefined) => string;
+
+const yesNo = (t: TagInput, arg: string | undefined): string => {
+  if (arg === undefined) return t.result.isSpam ? 'Yes' : 'No';
+  // _YESNO(yes-text,no-text)_
+  const [y = '', n = ''] = arg.split(',', 2);
+  return t.result.isSpam ? y : n;
+};
+
+const score = (t: TagInput, pad: string | undefined): string => {
+  const s = tagScore(t.result.score, t.result.required, t.result.isSpam);
+  if (pad !== undefined && /^(?:0+| +)$/.test(pad)) {
+    const count = pad.length + 3 - s.length;
+    if (count > 0) return pad.slice(0, count) + s;
+  }
+  return s;
+};
+
+const TAGS: Readonly<Record<string, TagFn>> = {
+  YESNO: yesNo,
+  YESNOCAPS: (t, a) => yesNo(t, a).toUpperCase(),
+  SCORE: score,
+  HITS: score,
+  REQD: (t) => fixed(t.result.required, 1),
+  VERSION: (t) => t.version,
+  SUBVERSION: (t) => t.subversion,
+  HOSTNAME: (t) => t.hostname,
+  CONTACTADDRESS: (t) => t.contact,
+  BAYES: (t) => (t.bayes === undefined ? '0.5' : t.bayes.toFixed(4)),
+  STARS: (t, a) => {
+    const n = Math.min(50, Math.trunc(t.result.score));
+    return n > 0 ? (a || '*').repeat(n) : '';
+  },
+  AUTOLEARN: (t) => t.autolearn,
+  AUTOLEARNSCORE: (t) => String(t.autolearnScore ?? 0),
+  TESTS: (t, a) => t.result.tests.join(a ?? ',') || 'none',
+  SUBTESTS: (t, a) =>
+    [...t.result.counts.keys()].filter((n) => n.startsWith('__')).sort().join(a ?? ',') || 'none',
+  TESTSSCORES: (t, a) => t.result.hits.map((h) => `${h.name}=${h.score}`).sort().join(a ?? ',') || 'none',
+  PREVIEW: (t) => contentPreview(t.msg),
+  SUMMARY: (t) => summaryTable(t.result.hits, t.details, t.reportWidth),
+  REPORT: (t) => '\n' + terseReport(t.result.hits, t.details, t.reportWidth),
+  DATE: () => rfc2822Date(new Date()),
+  FIRSTTRUSTEDIP: (t) => t.msg.relays.trusted[t.msg.relays.trusted.length - 1]?.ip ?? '',
+  LASTEXTERNALIP: (t) => t.msg.relays.external[0]?.ip ?? '',
+  LASTEXTERNALRDNS: (t) => t.msg.relays.external[0]?.rdns ?? '',
+  LASTEXTERNALHELO: (t) => t.msg.relays.external[0]?.helo ?? '',
+  REMOTEHOSTNAME: () => 'localhost',
+  REMOTEHOSTADDR: () => '127.0.0.1',
+  HEADER: (t, a) => {
+    if (!a) return '';
+    const req = parseHeaderRequest(a);
+    return 'error' in req ? '' : (headerText(t.msg, req) ?? '');
+  },
+};
+
+/** Expand every `_TAG_` / `_TAG(arg)_` in `template`. */
+export function expandTags(template: string, input: TagInput): string {
+  return template.replace(/_([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(?:\((.*?)\))?_/g, (whole, name: string, arg: string | undefined) => {
+    const extra = input.extra?.[name];
+    if (extra !== undefined) return extra;
+    const fn = TAGS[name];
+    return fn ? fn(input, arg) : whole;
+  });
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `Sun, 22 Nov 2026 12:12:44 +0000` in local time with its offset. */
+export function rfc2822Date(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const abs = Math.abs(off);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${DAYS[d.getDay()]}, ${p2(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${sign}${p2(Math.floor(abs / 60))}${p2(abs % 60)}`;
+}
