@@ -36,6 +36,9 @@ class ParsedMessage implements Message {
   readonly root: MimePart;
   readonly leaves: readonly MimePart[];
   readonly flags: ParseFlags;
+  readonly headerBytes: Buffer;
+  readonly bodyBytes: Buffer;
+  readonly lineEnding: '\n' | '\r\n';
   private readonly offset: number;
   private cache: {
     bodyText?: string[];
@@ -69,6 +72,10 @@ class ParsedMessage implements Message {
     this.offset = start;
     const hb = parseHeaderBlock(raw, start);
     this.headers = hb.fields;
+    this.headerBytes = raw.subarray(start, hb.bodyStart);
+    this.bodyBytes = raw.subarray(hb.bodyStart);
+    const eol = raw.indexOf(0x0a, start);
+    this.lineEnding = eol > start && raw[eol - 1] === 0x0d ? '\r\n' : '\n';
     this.flags.missingHeadBodySeparator = hb.missingSeparator;
     this.flags.truncatedHeader = hb.truncated;
     const bodyScan = opts.bodyPartScanSize ?? DEFAULT_BODY_PART_SCAN_SIZE;

@@ -151,6 +151,12 @@ export interface Message {
   readonly mboxFrom: string | undefined;
   /** Top-level headers in order. */
   readonly headers: readonly HeaderField[];
+  /** The header block exactly as received, with its blank separator line (after any mbox `From ` line). */
+  readonly headerBytes: Buffer;
+  /** The body exactly as received (a view into `raw`). */
+  readonly bodyBytes: Buffer;
+  /** The line ending the message uses (`\r\n` when its first line ends so). */
+  readonly lineEnding: '\n' | '\r\n';
   /** The MIME tree; `root.headers === headers`. */
   readonly root: MimePart;
   /** Leaf parts in document order. */
