@@ -72,7 +72,6 @@ export function decodeCharset(buf: Buffer, charset: string | undefined): string 
 /** Unicode text -> its UTF-8 bytes as a binary string (one char per byte), what byte-level rules match. */
 export function toByteString(text: string): string {
   // Fast path: nothing above 0x7f means the string is already its own UTF-8 form.
-  // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(text)) return text;
   return Buffer.from(text, 'utf8').toString('latin1');
 }

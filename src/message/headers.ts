@@ -44,7 +44,7 @@ export function parseHeaderBlock(buf: Buffer, start = 0, end = buf.length): Head
   let fieldStart = -1;
   let fieldEnd = -1;
   let pos = start;
-  let bodyStart = end;
+  let bodyStart: number;
 
   const flush = (): void => {
     if (fieldStart < 0) return;

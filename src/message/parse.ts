@@ -6,7 +6,7 @@ import { renderHtml, type HtmlRender } from './html';
 import { collectLeaves, DEFAULT_MIME_LIMITS, walkMime } from './mime';
 import { buildRelayChain, type RelayOptions } from './relays';
 import type { Message, MessageUri, MimePart, ParseFlags, RelayChain, HeaderField } from './types';
-import { dedupeUris, extractTextUris, htmlUris } from './uris';
+import { buildUriList, extractTextUris, htmlUris } from './uris';
 
 /** Parsing settings; defaults are SpamAssassin's. */
 export interface ParseOptions {
@@ -22,6 +22,8 @@ export interface ParseOptions {
   relays?: RelayOptions;
   /** util_rb_tld and friends for registrable domains of URIs. */
   domains?: DomainOptions;
+  /** `redirector_pattern`s: group 1 is the target URI. */
+  redirectors?: readonly RegExp[];
 }
 
 export const DEFAULT_BODY_PART_SCAN_SIZE = 50000;
@@ -47,6 +49,7 @@ class ParsedMessage implements Message {
     htmlParts?: HtmlRender[];
     rendered?: Array<string | undefined>;
     uris?: MessageUri[];
+    uriList?: string[];
     relays?: RelayChain;
   } = {};
 
@@ -145,10 +148,14 @@ class ParsedMessage implements Message {
 
   get uris(): readonly MessageUri[] {
     if (this.cache.uris) return this.cache.uris;
-    const found: MessageUri[] = [];
-    for (const line of this.bodyText) found.push(...extractTextUris(line));
-    for (const h of this.htmlParts) found.push(...htmlUris(h));
-    return (this.cache.uris = dedupeUris(found));
+    const domains = this.opts.domains ?? {};
+    const text = this.bodyText.flatMap((line) => extractTextUris(line, domains));
+    const html = this.htmlParts.flatMap((h) => htmlUris(h));
+    return (this.cache.uris = buildUriList(text, html, { domains, redirectors: this.opts.redirectors }));
+  }
+
+  get uriList(): readonly string[] {
+    return (this.cache.uriList ??= [...new Set(this.uris.flatMap((u) => u.cleaned))]);
   }
 
   get relays(): RelayChain {

@@ -74,20 +74,22 @@ export interface MimePart {
 
 /** A URI found in the message, with where it came from. */
 export interface MessageUri {
-  /** The URI as found (after entity decoding, before normalisation). */
+  /** The URI as found (after entity decoding, before canonicalisation). */
   readonly raw: string;
-  /** Normalised absolute form (scheme added to schemeless `www.` forms). */
+  /** The main canonical form (scheme added to schemeless `www.` forms). */
   readonly url: string;
+  /** Every canonical variant (decoded, de-obfuscated, redirect targets): what `uri` rules match. */
+  readonly cleaned: readonly string[];
   /** `http`, `https`, `mailto`, `ftp`, ... lower-cased. */
   readonly scheme: string;
-  /** Lower-cased host (for mailto: the address domain), or '' when none. */
+  /** Lower-cased host (for mailto: the address domain), or '' when none is valid. */
   readonly host: string;
-  /** Registrable domain of the host (public-suffix + 1 label), or the IP, or ''. */
+  /** Registrable domain of the host (public suffix + 1 label), or the IP, or ''. */
   readonly domain: string;
-  /** Where it came from: `text`, or the HTML tag and attribute (`a.href`, `img.src`, `form.action`). */
-  readonly source: string;
-  /** For HTML anchors: the visible link text. */
-  readonly anchorText?: string;
+  /** Where it came from: `parsed` (text), or the HTML tags (`a`, `img`, `form`, ...). */
+  readonly sources: readonly string[];
+  /** For HTML anchors: the distinct visible link texts. */
+  readonly anchorText: readonly string[];
 }
 
 /** One relay parsed from a Received header. */
@@ -177,6 +179,8 @@ export interface Message {
   readonly htmlParts: readonly HtmlRender[];
   /** Every URI in the message: text bodies, HTML attributes, schemeless www. forms, mailto:. */
   readonly uris: readonly MessageUri[];
+  /** Every canonical URI variant, deduplicated: what `uri` rules match. */
+  readonly uriList: readonly string[];
   /** The Received chain split into trusted/untrusted and internal/external. */
   readonly relays: RelayChain;
 }

@@ -1,0 +1,52 @@
+/**
+ * Host -> registrable domain, and "is this a real TLD". SpamAssassin reads its TLD
+ * lists from config (`util_rb_tld`, `util_rb_2tld`, `util_rb_3tld`); without config we
+ * fall back to the Public Suffix List through tldts.
+ */
+import { parse as parseHost } from 'tldts';
+import { isIP } from 'node:net';
+
+/** TLD lists from config; any list left out falls back to the Public Suffix List. */
+export interface DomainOptions {
+  /** `util_rb_tld`: every valid top-level domain (lower case). */
+  readonly validTlds?: ReadonlySet<string>;
+  /** `util_rb_2tld`: two-label public suffixes such as `co.uk`. */
+  readonly twoLevel?: ReadonlySet<string>;
+  /** `util_rb_3tld`: three-label public suffixes. */
+  readonly threeLevel?: ReadonlySet<string>;
+}
+
+const IPV4ISH = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/** True for dotted-quad or IPv6 literals (with or without brackets). */
+export function isIpHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return IPV4ISH.test(h) || isIP(h) !== 0;
+}
+
+/** The registrable domain of `host` (lower-cased), the IP itself for IP hosts, '' when none. */
+export function registrableDomain(host: string, opts: DomainOptions = {}): string {
+  const h = host.toLowerCase().replace(/\.+$/, '');
+  if (h === '') return '';
+  if (isIpHost(h)) return h.replace(/^\[|\]$/g, '');
+  const labels = h.split('.');
+  if (labels.length < 2) return '';
+  if (opts.twoLevel || opts.threeLevel) {
+    const last = (n: number) => labels.slice(-n).join('.');
+    if (labels.length >= 4 && opts.threeLevel?.has(last(3))) return last(4);
+    if (labels.length >= 3 && opts.twoLevel?.has(last(2))) return last(3);
+    return last(2);
+  }
+  const parsed = parseHost(h, { allowPrivateDomains: false });
+  return parsed.domain ?? labels.slice(-2).join('.');
+}
+
+/** True when the host ends in a known TLD (or is an IP). */
+export function hasValidTld(host: string, opts: DomainOptions = {}): boolean {
+  const h = host.toLowerCase().replace(/\.+$/, '');
+  if (isIpHost(h)) return true;
+  const tld = h.slice(h.lastIndexOf('.') + 1);
+  if (tld === '' || tld === h) return false;
+  if (opts.validTlds) return opts.validTlds.has(tld);
+  return parseHost(h, { allowPrivateDomains: false }).isIcann === true;
+}

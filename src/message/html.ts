@@ -1,0 +1,375 @@
+/**
+ * HTML part -> rendered text, links and tag statistics, the way SpamAssassin's
+ * HTML renderer sees a part: text nodes with whitespace collapsed, a few tags
+ * turning into line breaks or spaces, script/style dropped. Rules are written
+ * against that rendering, so we reproduce it (see README: why not html-to-text).
+ */
+import { Parser } from 'htmlparser2';
+
+/** A URI-bearing attribute found in the HTML. */
+export interface HtmlLink {
+  /** The tag it came from (`a`, `img`, `form`, `base`, `meta`, ...). */
+  readonly tag: string;
+  /** The URI, trimmed, resolved against `<base href>` when relative. */
+  readonly url: string;
+}
+
+/** An `<a>` element: its href and its visible text (`<img>` inside counts as "<img>\n"). */
+export interface HtmlAnchor {
+  readonly href: string;
+  readonly text: string;
+}
+
+/** Counters SpamAssassin's html_* eval rules read. */
+export interface HtmlStats {
+  /** Tags of any name (start and end). */
+  tags: number;
+  /** Tags that are HTML 4 / XHTML 1 elements. */
+  elements: number;
+  /** Tags (and elements) counted only when not already open. */
+  tagsSeen: number;
+  elementsSeen: number;
+  /** End tags with no open tag of that name. */
+  closedExtra: number;
+  /** Text nodes that continue a word across a tag (`fr<b></b>ee`). */
+  obfuscation: number;
+  /** Distinct `a_b` length pairs of word fragments split by a tag. */
+  backhair: Set<string>;
+  /** Summed area of `<img width height>` (200 assumed for a missing side). */
+  imageArea: number;
+  /** Length of the HTML source. */
+  length: number;
+  /** Length of the rendered text. */
+  htmlLength: number;
+  /** Rendered length without whitespace. */
+  nonSpaceLen: number;
+  /** Smallest and largest font size seen (3 is the default). */
+  minSize: number;
+  maxSize: number;
+  closedHtml: boolean;
+  closedBody: boolean;
+  fontFaceBad: boolean;
+  formActionMailto: boolean;
+  embeds: boolean;
+  uriTruncated: boolean;
+  /** charset= values from `<meta http-equiv=Content-Type>`. */
+  charsets: string[];
+}
+
+/** What one HTML part renders to. */
+export interface HtmlRender {
+  readonly text: string;
+  readonly links: readonly HtmlLink[];
+  readonly anchors: readonly HtmlAnchor[];
+  readonly titles: readonly string[];
+  readonly comments: readonly string[];
+  readonly scripts: readonly string[];
+  /** Open-count per tag name at the end; a name present here was seen at least once. */
+  readonly inside: ReadonlyMap<string, number>;
+  readonly stats: Readonly<HtmlStats>;
+}
+
+const ELEMENTS = new Set(
+  (
+    'a abbr acronym address area b base bdo big blockquote body br button caption cite code col colgroup dd del ' +
+    'dfn div dl dt em fieldset form h1 h2 h3 h4 h5 h6 head hr html i img input ins kbd label legend li link map ' +
+    'meta noscript object ol optgroup option p param pre q samp script select small span strong style sub sup ' +
+    'table tbody td textarea tfoot th thead title tr tt ul var applet basefont center dir font frame frameset ' +
+    'iframe isindex menu noframes s strike u nobr x-sigsep x-tab'
+  ).split(' '),
+);
+/** Rendered but not counted as valid. */
+const TRICKS = new Set(['bgsound', 'embed', 'listing', 'plaintext', 'xmp']);
+const BREAK_LINE = new Set(['br', 'div']);
+const BREAK_SPACE = new Set(['li', 'th', 'td', 'dt', 'dd', 'embed', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const BREAK_PARA = new Set(['p', 'hr', 'blockquote', 'pre', 'listing', 'plaintext', 'xmp', 'title']);
+const MAX_URI_LENGTH = 8192;
+/** Word characters for the obfuscation counters: not whitespace, not ASCII punctuation. */
+const WORD_START = /^[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/;
+const WORD_END = /[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]$/;
+const FRAG_END = /(?:^|[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])([^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]{1,7})$/;
+const FRAG_START = /^([^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]{1,7})(?:$|[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])/;
+const FONT_FACE_OK =
+  /^\s*["'.]?[a-z ][a-z -]*[a-z]\d?["']?(?:,\s*["']?[a-z][a-z -]*[a-z]\d?["']?)*;?$/i;
+
+class Renderer {
+  readonly chunks: string[] = [];
+  private readonly chunkIsSpace: boolean[] = [];
+  readonly links: HtmlLink[] = [];
+  readonly anchors: { href: string; text: string }[] = [];
+  readonly titles: string[] = [];
+  readonly comments: string[] = [];
+  readonly scripts: string[] = [];
+  readonly inside = new Map<string, number>();
+  private baseHref = '';
+  private basefont = 3;
+  private readonly sizes: { tag: string; size: number }[] = [{ tag: 'default', size: 3 }];
+  readonly stats: HtmlStats = {
+    tags: 0,
+    elements: 0,
+    tagsSeen: 0,
+    elementsSeen: 0,
+    closedExtra: 0,
+    obfuscation: 0,
+    backhair: new Set(),
+    imageArea: 0,
+    length: 0,
+    htmlLength: 0,
+    nonSpaceLen: 0,
+    minSize: 3,
+    maxSize: 3,
+    closedHtml: false,
+    closedBody: false,
+    fontFaceBad: false,
+    formActionMailto: false,
+    embeds: false,
+    uriTruncated: false,
+    charsets: [],
+  };
+  private pendingText = '';
+
+  private isInside(tag: string): boolean {
+    return (this.inside.get(tag) ?? 0) > 0;
+  }
+
+  tag(name: string, attrs: Record<string, string>, delta: 1 | -1): void {
+    this.flushText();
+    const namespaced = /^(?:o|st\d):[\w-]+\/?$/.test(name);
+    const known = ELEMENTS.has(name);
+    const wasSeen = this.inside.has(name);
+    if (known || namespaced) {
+      this.stats.elements++;
+      if (!wasSeen) this.stats.elementsSeen++;
+    }
+    this.stats.tags++;
+    if (!wasSeen) this.stats.tagsSeen++;
+    let open = (this.inside.get(name) ?? 0) + delta;
+    if (open < 0) {
+      open = 0;
+      this.stats.closedExtra++;
+    }
+    this.inside.set(name, open);
+    if (namespaced || !(known || TRICKS.has(name))) return;
+    this.fontSize(name, attrs, delta);
+    if (BREAK_LINE.has(name)) this.display('\n', true);
+    else if (BREAK_SPACE.has(name)) this.display(' ', true);
+    else if (BREAK_PARA.has(name)) this.display('\n\n', true);
+    if (delta === 1) {
+      this.uris(name, attrs);
+      this.tests(name, attrs);
+    } else if (name === 'html') this.stats.closedHtml = true;
+    else if (name === 'body') this.stats.closedBody = true;
+  }
+
+  /** Font size tracking, enough for the min/max size counters. */
+  private fontSize(name: string, attrs: Record<string, string>, delta: 1 | -1): void {
+    if (name !== 'font' && name !== 'basefont' && name !== 'big' && name !== 'small') return;
+    if (delta === -1) {
+      const at = this.sizes.map((s) => s.tag).lastIndexOf(name);
+      if (at > 0) this.sizes.length = at;
+      return;
+    }
+    if (name === 'basefont') {
+      const m = /^\s*(\d+)/.exec(attrs.size ?? '');
+      if (m) this.basefont = Number(m[1]);
+      return;
+    }
+    let size = this.sizes[this.sizes.length - 1].size;
+    if (name === 'big') size += 1;
+    else if (name === 'small') size -= 1;
+    else if (attrs.size !== undefined) {
+      const rel = /^\s*([+-]\d+)/.exec(attrs.size);
+      const abs = /^\s*(\d+)/.exec(attrs.size);
+      if (rel) size = this.basefont + Number(rel[1]);
+      else if (abs) size = Number(abs[1]);
+      if (size > this.stats.maxSize) this.stats.maxSize = size;
+      else if (size < this.stats.minSize) this.stats.minSize = size;
+    }
+    this.sizes.push({ tag: name, size });
+  }
+
+  private canon(uri: string): string {
+    let u = uri.replace(/^[\s\u00a0]+/, '').replace(/[\s\u00a0]+$/, '');
+    if (u.length > MAX_URI_LENGTH) {
+      this.stats.uriTruncated = true;
+      u = u.slice(0, MAX_URI_LENGTH);
+    }
+    return u;
+  }
+
+  private push(tag: string, value: string | undefined): void {
+    if (value === undefined) return;
+    const uri = this.canon(value);
+    if (uri === '') return;
+    const url = /^(?:data|mailto|file|cid|tel):/i.test(uri) ? uri : resolveUri(this.baseHref, uri);
+    if (url !== '') this.links.push({ tag, url });
+  }
+
+  private uris(tag: string, attrs: Record<string, string>): void {
+    // Badly formed attributes like `x/href=` still count.
+    const attr = (want: string) => {
+      if (attrs[want] !== undefined) return attrs[want];
+      const re = new RegExp(`\\w{1,8}/${want}$`);
+      for (const k of Object.keys(attrs)) if (re.test(k)) return attrs[k];
+      return undefined;
+    };
+    switch (tag) {
+      case 'body':
+      case 'table':
+      case 'tr':
+      case 'td':
+        this.push(tag, attrs.background);
+        break;
+      case 'a':
+      case 'area':
+      case 'link':
+        this.push(tag, attr('href')?.replace(/\ufeff/g, ''));
+        this.push(tag, attrs['data-saferedirecturl']);
+        break;
+      case 'img':
+      case 'frame':
+      case 'iframe':
+      case 'embed':
+      case 'script':
+      case 'bgsound':
+        this.push(tag, attr('src'));
+        break;
+      case 'form':
+        this.push(tag, attrs.action);
+        break;
+      case 'base': {
+        const href = attrs.href ? this.canon(attrs.href) : '';
+        if (!href) break;
+        this.push(tag, href);
+        if (/^(?:https?|ftp):\/{0,2}/i.test(href)) {
+          let b = href.replace(/^([a-z]+:\/{0,2}[^/]+\/.*?)[^/.]+\.[^/.]{2,4}$/i, '$1');
+          if (!b.endsWith('/')) b += '/';
+          this.baseHref = b;
+        }
+        break;
+      }
+      case 'meta': {
+        const equiv = attrs['http-equiv'];
+        const content = attrs.content;
+        if (equiv && content && /refresh/i.test(equiv) && /\burl\s*=/i.test(content)) {
+          this.push(tag, content.replace(/^.*\burl\s*=\s*/i, '').replace(/\s*;.*/, ''));
+        }
+        break;
+      }
+    }
+  }
+
+  private tests(tag: string, attrs: Record<string, string>): void {
+    if (tag === 'font' && attrs.face !== undefined && !FONT_FACE_OK.test(attrs.face)) this.stats.fontFaceBad = true;
+    if (tag === 'img' && this.isInside('a') && this.anchors.length) this.anchors[this.anchors.length - 1].text += '<img>\n';
+    if (tag === 'img' && attrs.width !== undefined && attrs.height !== undefined) {
+      const dim = (v: string, pct: number) => {
+        const m = /^(\d+)(%)?$/.exec(v);
+        const n = m ? Number(m[1]) * (m[2] ? pct : 1) : 0;
+        return n > 0 ? n : 200;
+      };
+      this.stats.imageArea += dim(attrs.width, 8) * dim(attrs.height, 6);
+    }
+    if (tag === 'form' && attrs.action !== undefined && /mailto:/i.test(attrs.action)) this.stats.formActionMailto = true;
+    if (tag === 'object' || tag === 'embed') this.stats.embeds = true;
+    if (tag === 'a') this.anchors.push({ href: attrs.href !== undefined ? this.canon(attrs.href) : '', text: '' });
+    if (tag === 'title') this.titles.push('');
+    if (tag === 'meta' && attrs['http-equiv'] && attrs.content && /Content-Type/i.test(attrs['http-equiv'])) {
+      const m = /\bcharset\s*=\s*["']?([^"']+)/i.exec(attrs.content);
+      if (m) this.stats.charsets.push(m[1]);
+    }
+  }
+
+  text(t: string): void {
+    this.pendingText += t;
+  }
+
+  /** Text arrives in pieces (entities split it); the renderer handles it whole. */
+  flushText(): void {
+    const t = this.pendingText;
+    if (t === '') return;
+    this.pendingText = '';
+    if (this.isInside('script')) {
+      this.scripts.push(t);
+      return;
+    }
+    if (this.isInside('style')) return;
+    if (this.isInside('a') && this.anchors.length) this.anchors[this.anchors.length - 1].text += t;
+    if (this.isInside('title') && this.titles.length) this.titles[this.titles.length - 1] += t;
+    const prev = this.chunks[this.chunks.length - 1];
+    if (prev !== undefined) {
+      if (WORD_START.test(t) && WORD_END.test(prev)) this.stats.obfuscation++;
+      const a = FRAG_END.exec(prev);
+      const b = a && FRAG_START.exec(t);
+      if (a && b) this.stats.backhair.add(`${a[1].length}_${b[1].length}`);
+    }
+    this.display(t, false);
+  }
+
+  private display(t: string, whitespace: boolean): void {
+    const last = this.chunks.length - 1;
+    if (whitespace) {
+      if (last >= 0 && !this.chunkIsSpace[last]) this.chunks[last] = this.chunks[last].replace(/ $/, '');
+    } else {
+      t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
+      if (last >= 0 && this.chunkIsSpace[last]) t = t.replace(/^ /, '');
+    }
+    this.chunks.push(t);
+    this.chunkIsSpace.push(whitespace);
+  }
+}
+
+/** Resolve a relative reference against `<base href>` (RFC 3986 section 5.2, simplified). */
+export function resolveUri(base: string, ref: string): string {
+  if (base === '' || /^[a-z][a-z0-9+.-]*:/i.test(ref)) return ref;
+  const m = /^([a-z][a-z0-9+.-]*:)(\/\/[^/?#]*)?([^?#]*)/i.exec(base);
+  if (!m) return ref;
+  const [, scheme, authority = '', path] = m;
+  if (ref.startsWith('//')) return scheme + ref;
+  if (ref.startsWith('/')) return scheme + authority + ref;
+  if (ref.startsWith('?') || ref.startsWith('#')) return scheme + authority + path + ref;
+  return scheme + authority + path.replace(/[^/]*$/, '') + ref;
+}
+
+/** Render one HTML part (already decoded to a string). Never throws. */
+export function renderHtml(html: string): HtmlRender {
+  const r = new Renderer();
+  r.stats.length = html.length;
+  const source = html
+    .replace(/&nbsp;/g, ' ')
+    .replace(/<(\w+)\s*\/>/g, '<$1>')
+    .replace(/[\u201c\u201d]/g, '"');
+  const parser = new Parser(
+    {
+      // Implied opens/closes are htmlparser2's tree repair; SpamAssassin sees only written tags.
+      onopentag: (name, attrs, implied) => {
+        if (!implied) r.tag(name, attrs, 1);
+      },
+      onclosetag: (name, implied) => {
+        if (!implied) r.tag(name, {}, -1);
+      },
+      ontext: (t) => r.text(t),
+      oncomment: (t) => {
+        r.flushText();
+        r.comments.push(t);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.write(source);
+  parser.end();
+  r.flushText();
+  const text = r.chunks.join('');
+  r.stats.htmlLength = text.length;
+  r.stats.nonSpaceLen = text.replace(/\s+/g, '').length;
+  return {
+    text,
+    links: r.links,
+    anchors: r.anchors,
+    titles: r.titles,
+    comments: r.comments,
+    scripts: r.scripts,
+    inside: r.inside,
+    stats: r.stats,
+  };
+}

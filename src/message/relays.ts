@@ -1,0 +1,114 @@
+/**
+ * Received headers -> the relay chain, split into trusted/untrusted and
+ * internal/external. With no networks configured, trust is inferred: a hop
+ * from a private address or an authenticated hop is trusted, the first other
+ * hop and everything after it are not.
+ */
+import { NetSet } from '../util/cidr';
+import { headersNamed } from './headers';
+import { parseReceived } from './received';
+import type { HeaderField, Relay, RelayChain } from './types';
+
+export interface RelayOptions {
+  /** `trusted_networks`; undefined means "not configured" (infer). */
+  readonly trusted?: NetSet;
+  /** `internal_networks`; undefined means "not configured". */
+  readonly internal?: NetSet;
+  /** `msa_networks`: relays after one of these are trusted. */
+  readonly msa?: NetSet;
+  /** `originating_ip_headers`: single-IP headers read as extra hops. */
+  readonly originatingIpHeaders?: readonly string[];
+}
+
+const PRIVATE_V4 = /^(?:10|127|169\.254|172\.(?:1[6-9]|2\d|3[01])|192\.168|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7]))\./;
+
+/** Reserved / private address ranges a relay from inside our own network would use. */
+export function isPrivateIp(ip: string): boolean {
+  const s = ip.toLowerCase().replace(/^ipv6:/, '');
+  if (PRIVATE_V4.test(s)) return true;
+  const mapped = /^[0:]*:ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (mapped) return PRIVATE_V4.test(mapped[1]);
+  if (/^fe[89ab][0-9a-f]:/.test(s)) return true;
+  return /^[0:]+:0{0,3}1$/.test(s) && s.includes(':');
+}
+
+function asString(r: Omit<Relay, 'source' | 'trusted' | 'ipPrivate'>): string {
+  return (
+    `[ ip=${r.ip} rdns=${r.rdns} helo=${r.helo} by=${r.by} ident=${r.ident} envfrom=${r.envfrom} ` +
+    `intl=${r.internal ? 1 : 0} id=${r.id} auth=${r.auth} msa=${r.msa ? 1 : 0} ]`
+  );
+}
+
+/** The chain of relays recorded in the header block, newest first. */
+export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOptions = {}): RelayChain {
+  const lines = headersNamed(headers, 'received').map((h) => h.value.replace(/\r?\n[ \t]+/g, ' '));
+  for (const name of opts.originatingIpHeaders ?? []) {
+    const h = headersNamed(headers, name)[0];
+    const m = h && /((?:\d{1,3}\.){3}\d{1,3}|[0-9a-f]*:[0-9a-f:.]+)/i.exec(h.value);
+    if (m) lines.push(`from X-Originating-IP: ${m[1]}`);
+  }
+  let trusted = opts.trusted;
+  let internal = opts.internal;
+  const configured = trusted !== undefined || internal !== undefined;
+  if (configured) {
+    trusted ??= internal;
+    internal ??= trusted;
+  }
+  let inTrusted = true;
+  let inInternal = true;
+  let foundMsa = false;
+  let skipped = 0;
+  const all: Relay[] = [];
+  for (const line of lines) {
+    const parsed = parseReceived(line);
+    if (parsed === undefined || parsed === 'skip') {
+      skipped++;
+      continue;
+    }
+    const ipPrivate = isPrivateIp(parsed.ip);
+    let msa = false;
+    if (inTrusted && !foundMsa) {
+      if (!configured) {
+        if (!ipPrivate && !parsed.auth) {
+          inTrusted = false;
+          inInternal = false;
+        }
+      } else if (!parsed.auth && !isLoopback(parsed.ip) && !trusted!.contains(parsed.ip)) {
+        inTrusted = false;
+        inInternal = false;
+      } else {
+        if (inInternal && !parsed.auth && !isLoopback(parsed.ip) && !internal!.contains(parsed.ip)) inInternal = false;
+        if (opts.msa?.contains(parsed.ip)) {
+          foundMsa = true;
+          msa = true;
+        }
+      }
+    }
+    all.push({ ...parsed, ipPrivate, trusted: inTrusted, internal: inInternal, msa, source: line });
+  }
+  const trustedRelays = all.filter((r) => r.trusted);
+  const untrusted = all.filter((r) => !r.trusted);
+  const internalRelays = all.filter((r) => r.internal);
+  const external = all.filter((r) => !r.internal);
+  const join = (rs: readonly Relay[]) => rs.map(asString).join(' ');
+  return {
+    all,
+    trusted: trustedRelays,
+    untrusted,
+    internal: internalRelays,
+    external,
+    skipped,
+    lastUntrustedIp: untrusted[0]?.ip,
+    pseudoHeaders: {
+      trusted: join(trustedRelays),
+      untrusted: join(untrusted),
+      internal: join(internalRelays),
+      external: join(external),
+    },
+  };
+}
+
+/** Loopback is always trusted once networks are configured. */
+function isLoopback(ip: string): boolean {
+  return /^127\./.test(ip) || ip === '::1';
+}

@@ -1,0 +1,270 @@
+/**
+ * URIs of a message: found in the rendered text the way mail clients linkify
+ * (schemes, `www.`/`ftp.` prefixes, bare host names with a real TLD, e-mail
+ * addresses), and in HTML attributes; each canonicalised into the variants
+ * `uri` rules match (decoded, de-obfuscated, redirect targets).
+ */
+import { domainToASCII } from 'node:url';
+import { hasValidTld, isIpHost, registrableDomain, type DomainOptions } from './domain';
+import type { HtmlRender } from './html';
+import type { MessageUri } from './types';
+
+export interface UriOptions {
+  readonly domains?: DomainOptions;
+  /** `redirector_pattern` regexps; capture group 1 is the redirect target. */
+  readonly redirectors?: readonly RegExp[];
+}
+
+const MAX_URI_LENGTH = 8192;
+
+// Delimiters that start and end a linkified URI (a blend of Thunderbird's and Outlook Express's).
+const END = '><"`}\\]{[|\\s\\x1b\\xa0';
+const END_MAIL = END + ",('\\u0080-\\uffff";
+const END_MAIL_AT = END_MAIL + '@';
+const SC_START = '[!"#$&\'()*+,/:;<=>?@[\\\\\\]^`{|}~\\s\\x1b\\xa0]';
+const KNOWN_SCHEME = `(?:(?:https?|ftp):\\/\\/|(?:www\\d{0,2}|ftp)\\.)[^${END}]{1,2048}`;
+const MAIL = `(?:mailto:[^${END_MAIL}]{1,2048}|[^${END_MAIL_AT}]{1,251}@[^${END_MAIL}]{1,251})`;
+const SCHEMELESS = `[a-z\\d][a-z\\d._-]{0,251}\\.(?:xn--[a-z\\d-]{1,59}|[a-z]{2,63})\\.?(?::\\d{1,5})?(?:\\/[^${END}]{1,2048})?`;
+const TEXT_URI = new RegExp(
+  `(?:\\b|(?<=\\x1b\\(.)|(?<=[${"><\"'`,{[(|\\s\\x1b\\xa0"}]))` +
+    `(?:(${KNOWN_SCHEME})(?=[${END}]|$)|(${MAIL})(?=[${END_MAIL}]|$)|(?:^|(?<=${SC_START}))(${SCHEMELESS})(?=[${END}]|$))`,
+  'gi',
+);
+
+/** A URI found before canonicalisation, with how it was found. */
+interface FoundUri {
+  readonly raw: string;
+  /** With a scheme added where the text had none. */
+  readonly uri: string;
+  readonly source: string;
+  readonly anchorText?: string;
+}
+
+/** URIs a mail client would linkify in one line of rendered text. */
+export function extractTextUris(line: string, domains: DomainOptions = {}): FoundUri[] {
+  const out: FoundUri[] = [];
+  const seen = new Set<string>();
+  for (const m of line.matchAll(TEXT_URI)) {
+    const type = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
+    let raw = (m[1] ?? m[2] ?? m[3])!;
+    raw = raw.replace(/^([^(]*)\).*$/s, '$1').replace(/[-~!@#^&*()_+=:;'?,.]*$/, '');
+    if (seen.has(raw)) continue;
+    seen.add(raw);
+    if (type === 'mail' && !raw.includes('@')) continue;
+    if (/^[cm]id:/i.test(raw) || /^\w+:\/{0,2}$/i.test(raw)) continue;
+    let uri = raw;
+    if (!/^(?:https?|ftp|mailto):/i.test(uri)) {
+      if (/^ftp\./i.test(uri)) uri = `ftp://${uri}`;
+      else if (/^www\d{0,2}\./i.test(uri)) uri = `http://${uri}`;
+      else if (/\/.+@/.test(uri)) uri = `http://${uri}`;
+      else if (uri.includes('@')) {
+        if (!/@.+?\./.test(uri) || uri.includes('&nbsp;')) continue;
+        uri = 'mailto:' + uri.replace(/^(?:skype|e?-?mail)?:+/i, '');
+      } else {
+        if (!uri.includes('.')) continue;
+        uri = `http://${uri}`;
+      }
+    }
+    if (/^mailto:/i.test(uri)) {
+      if (/%[0-9a-f]{2}/i.test(uri)) uri = urlDecode(uri);
+      const at = /@([^?&>]*)/.exec(uri);
+      if (!at || !hasValidTld(at[1].replace(/(?:%20)+$/, ''), domains)) continue;
+    }
+    out.push({ raw, uri, source: 'parsed' });
+  }
+  return out;
+}
+
+/** Decode %XX escapes of printable characters; escape control, 8-bit, `"`, `%`, `<`, `>`. */
+export function urlDecode(url: string): string {
+  return url
+    .split(/(%[0-9a-fA-F]{2})/)
+    .map((piece, i) => {
+      if (i % 2 === 1) return /(20|7f|[0189a-fA-F][0-9a-fA-F])/i.test(piece) ? piece : String.fromCharCode(parseInt(piece.slice(1), 16));
+      return piece.replace(/[\x00-\x20\x7f-\xff"%<>]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+    })
+    .join('');
+}
+
+function ulongToIp(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+/** The variants of one URI that `uri` rules see, as SpamAssassin canonicalises them. */
+export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] {
+  const queue = [input];
+  const out = new Set<string>();
+  for (let qi = 0; qi < queue.length && qi < 20; qi++) {
+    const uri = queue[qi].replace(/\n/g, '').trim().replace(/\r/g, '');
+    out.add(uri);
+    if (uri.length <= 1 || /^(?:[#?&]|\/(?!\/))/.test(uri)) {
+      out.delete(uri);
+      continue;
+    }
+    if (/^mailto:/i.test(uri) || /^[^:]*@/.test(uri)) {
+      let m = /^([^@]+@[^?]+)\?/.exec(uri);
+      if (m) out.add(m[1]);
+      m = /^([^@]+@[^?&]+)&/.exec(uri);
+      if (m) out.add(m[1]);
+      if (uri.includes('%20')) {
+        m = /^(?:mailto:)?(?:%20)*([^@]+@[^?&%]+)/.exec(uri);
+        if (m) out.add(`mailto:${m[1]}`);
+      }
+      m = /^[^?&]*<([^@>]+@[^>]+)>/.exec(uri);
+      if (m) out.add(`mailto:${m[1]}`);
+      continue;
+    }
+    let n = uri.replace(/\\/g, '/').replace(/^(https?:)\/{0,2}/i, '$1//');
+    if (/%[0-9a-fA-F]{2}/.test(n)) n = urlDecode(n);
+    if (!/^[-_a-z0-9]+:/i.test(n)) n = (/^ftp\./.test(n) ? 'ftp://' : 'http://') + n;
+    n = n
+      .replace(/^(https?:\/\/[^/?#]+)([?#])/i, '$1/$2')
+      .replace(/&#0*(3[3-9]|[4-9]\d|1[01]\d|12[0-6]);/g, (_, d: string) => String.fromCharCode(Number(d)))
+      .replace(/&#x0*(2[1-9]|[3-6][a-fA-F0-9]|7[0-9a-eA-E]);/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+      .replace(/&#(?:x2e|12290|x3002|65294|xff0e|65377|xff61);/gi, '.');
+    out.add(n);
+    const parts = /^(https?:\/\/)([^@/?#]*@)?([^/?#:]+)((?::(\d*))?.*)$/is.exec(n);
+    if (!parts) continue;
+    const proto = parts[1];
+    const auth = parts[2] ?? '';
+    let host = parts[3];
+    const rest = parts[4];
+    let port = parts[5] ?? '';
+    let restNoPort = '';
+    if (port === '') port = proto.toLowerCase() === 'http://' ? '80' : '443';
+    else {
+      const defaultPort = proto.toLowerCase() === 'http://' ? /^:80\b/ : /^:443\b/;
+      if (defaultPort.test(rest)) {
+        restNoPort = rest.replace(defaultPort, '');
+        out.add(proto + host + restNoPort);
+      }
+    }
+    const ascii = toAsciiHost(host);
+    if (ascii !== host.toLowerCase()) {
+      out.add(proto + ascii + rest);
+      if (restNoPort) out.add(proto + ascii + restNoPort);
+      host = ascii;
+    }
+    if (/[\x00-\x20]/.test(host)) {
+      host = host.replace(/[\x00-\x20]/g, '');
+      out.add(proto + host + rest);
+    }
+    let redirected = false;
+    for (const re of opts.redirectors ?? []) {
+      const r = re.exec(proto + host + rest);
+      if (r && r[1] !== undefined && r[1].includes('.')) {
+        queue.push(r[1]);
+        redirected = true;
+        break;
+      }
+    }
+    if (!redirected) {
+      const r = /(https?:\/{0,2}[^&#]+)/i.exec(rest);
+      if (r && r[1].includes('.')) queue.push(r[1]);
+    }
+    if (/^[^@]+@/.test(host)) {
+      host = host.replace(/^[^@]+@/, '');
+      out.add(proto + host + rest);
+    }
+    if (/[^0-9A-Za-z]+$/.test(host)) {
+      host = host.replace(/[^0-9A-Za-z]+$/, '');
+      out.add(proto + host + rest);
+    }
+    const quad = /^((?:0x[0-9a-f]+|\d+)\.)((?:0x[0-9a-f]+|\d+)\.)((?:0x[0-9a-f]+|\d+)\.)(0x[0-9a-f]+|\d+)$/i.exec(host);
+    if (quad) {
+      const octets = quad.slice(1, 5).map((o) =>
+        o
+          .replace(/^0x([0-9a-f]+)/i, (_, h: string) => String(parseInt(h, 16)))
+          .replace(/^0+([1-3][0-7]{0,2}|[4-7][0-7]?)\b/, (_, d: string) => String(parseInt(d, 8)))
+          .replace(/^0+/, ''),
+      );
+      out.add(proto + octets.join('') + rest);
+    } else if (/^0x[0-9a-f]+$/i.test(host)) {
+      out.add(proto + ulongToIp(parseInt(host.slice(-8).replace(/^x/i, ''), 16)) + rest);
+    } else if (/^[0-9]+$/.test(host)) {
+      out.add(proto + ulongToIp(Number(host) % 2 ** 32) + rest);
+    } else if (proto.toLowerCase() === 'http://' && auth === '' && ascii !== 'localhost' && port === '80') {
+      const bare = /^(?:www\.)?([^.]+)$/.exec(ascii);
+      if (bare && !hasValidTld(ascii, opts.domains)) out.add(`${proto}www.${bare[1]}.com${rest}`);
+    }
+  }
+  return [...out].map((u) => (u.length > MAX_URI_LENGTH ? u.slice(0, MAX_URI_LENGTH) : u));
+}
+
+function toAsciiHost(host: string): string {
+  const lower = host.toLowerCase();
+  if (/^[\x00-\x7f]*$/.test(lower)) return lower;
+  return domainToASCII(lower.replace(/[\u3002\uff0e\uff61]/g, '.')) || lower;
+}
+
+/** Host and registrable domain of a canonical URI, or undefined when it names no valid host. */
+export function uriHost(uri: string, domains: DomainOptions = {}): { host: string; domain: string } | undefined {
+  let u = uri.toLowerCase();
+  if (/^(?:javascript|cid|file):/.test(u)) return undefined;
+  if (u.startsWith('mailto:')) {
+    u = u.slice(7).replace(/\?.*/s, '');
+    if (/@.*?@/.test(u) || !u.includes('@')) return undefined;
+    u = u.replace(/.*@/s, '');
+  } else {
+    u = u
+      .replace(/^[a-z]+:\/{0,2}/, '')
+      .replace(/[/?#].*/s, '')
+      .replace(/^[^/]*@/, '')
+      .replace(/:\d*$/, '');
+  }
+  if (/%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/.test(u)) return undefined;
+  const host = toAsciiHost(u);
+  if (isIpHost(host)) return { host, domain: host.replace(/^\[|\]$/g, '') };
+  if (!isFqdnValid(host) || !hasValidTld(host, domains)) return undefined;
+  return { host, domain: registrableDomain(host, domains) };
+}
+
+function isFqdnValid(host: string): boolean {
+  const h = host.replace(/\.+$/, '');
+  if (h.length > 253) return false;
+  const labels = h.split('.');
+  if (labels.length < 2) return false;
+  return labels.every((l) => l.length >= 1 && l.length <= 63 && /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/.test(l));
+}
+
+/** URI-bearing attributes of rendered HTML parts. */
+export function htmlUris(render: HtmlRender): FoundUri[] {
+  const out: FoundUri[] = render.links.map((l) => ({ raw: l.url, uri: l.url, source: l.tag }));
+  for (const a of render.anchors) {
+    const hit = out.find((u) => u.source === 'a' && u.raw === a.href && u.anchorText === undefined);
+    if (hit) Object.assign(hit, { anchorText: a.text });
+  }
+  return out;
+}
+
+/** Merge found URIs by raw form, canonicalise each and keep those that name something. */
+export function buildUriList(text: readonly FoundUri[], html: readonly FoundUri[], opts: UriOptions = {}): MessageUri[] {
+  const byRaw = new Map<string, { raw: string; cleaned: Set<string>; sources: Set<string>; anchors: string[]; host: string; domain: string }>();
+  const add = (f: FoundUri, needDomain: boolean) => {
+    const cleaned = canonicalizeUri(f.uri, opts);
+    if (cleaned.length === 0) return;
+    let where: { host: string; domain: string } | undefined;
+    for (const c of cleaned) {
+      where = uriHost(c, opts.domains);
+      if (where) break;
+    }
+    if (needDomain && !where) return;
+    let entry = byRaw.get(f.raw);
+    if (!entry) {
+      entry = { raw: f.raw, cleaned: new Set(), sources: new Set(), anchors: [], host: '', domain: '' };
+      byRaw.set(f.raw, entry);
+    }
+    for (const c of cleaned) entry.cleaned.add(c);
+    entry.sources.add(f.source);
+    if (f.anchorText !== undefined && !entry.anchors.includes(f.anchorText)) entry.anchors.push(f.anchorText);
+    if (where && !entry.host) Object.assign(entry, where);
+  };
+  for (const f of text) add(f, true);
+  for (const f of html) add(f, false);
+  return [...byRaw.values()].map((e) => {
+    const cleaned = [...e.cleaned];
+    const url = cleaned.find((c) => /^[a-z][a-z0-9+.-]*:/i.test(c)) ?? cleaned[0] ?? e.raw;
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase() ?? '';
+    return { raw: e.raw, url, cleaned, scheme, host: e.host, domain: e.domain, sources: [...e.sources], anchorText: e.anchors };
+  });
+}
