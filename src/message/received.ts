@@ -17,7 +17,7 @@ export interface ReceivedFields {
 }
 
 const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
-const IP6 = String.raw`(?:IPv6:)?(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|${IP4})`;
+const IP6 = String.raw`(?:IPv6:)?(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{0,4}|${IP4})`;
 const IP = `(?:${IP4}|${IP6})`;
 const LOCALHOST = String.raw`(?:localhost(?:\.localdomain)?|127\.0\.0\.1|::1|IPv6:::1)`;
 
@@ -29,18 +29,24 @@ interface Format {
   re: RegExp;
   /** Only tried when this also matches (cheap guard for MTA-specific shapes). */
   when?: RegExp;
+  /** Not tried when this matches. */
+  unless?: RegExp;
   /** The first token is the rDNS too (MTAs that print the looked-up name first). */
   heloIsRdns?: boolean;
   /** The header says the MTA looked the name up (so an empty rDNS means "none"). */
   lookedUp?: boolean;
   /** The `id` in this shape is a server version, not a queue id. */
   noId?: boolean;
+  /** This shape names no HELO; ignore any `helo=` elsewhere in the header. */
+  noHelo?: boolean;
 }
 
-const f = (re: string, extra: Omit<Format, 're'> = {}): Format => ({ re: new RegExp(re, 'i'), ...extra });
+const f = (re: string, extra: Omit<Format, 're'> = {}): Format => ({ re: new RegExp(re), ...extra });
 
 // Shapes of the text after "from ", most specific first.
 const FORMATS: Format[] = [
+  // SquirrelMail / NaSMail webmail: the client IP is the one shortly before `by host with HTTP`.
+  f(String.raw`(?<ip>${IP})\b(?![.-]).{10,80}by (?<by>\S+) with HTTP`, { when: / \((?:SquirrelMail|NaSMail) authenticated user /, noHelo: true }),
   // Microsoft SMTPSVC: `helo ([ip] ...) by host with Microsoft SMTPSVC`
   f(String.raw`^(?<helo>\S*) \(\[(?<ip>${IP})\][^)]{0,40}\) by (?<by>\S+) with Microsoft SMTPSVC`),
   // Exchange / Office 365: `helo (ip) by host (ip) with Microsoft SMTP Server ... id`
@@ -57,6 +63,7 @@ const FORMATS: Format[] = [
   f(String.raw`^(?<helo>\S+) \((?<rdns>\S+) ?\[(?<ip>${IP})\]\) by (?<by>\S+) `, { when: / \(Postfix\) with/, lookedUp: true }),
   // Sendmail and friends: `helo (ident@rdns [ip] ...) by host (`
   f(String.raw`^(?<helo>\S+) \((?:IDENT:)?(?:(?<ident>[^@\s]*)@)?(?<rdns>\S+) \[(?<ip>${IP})\].*\) by (?<by>\S+) \(`, {
+    unless: / by \S+ \(qmail-\S+\) with /,
     lookedUp: true,
   }),
   f(String.raw`^(?<helo>\S+) \((?<rdns>\S+) \[(?<ip>${IP})\]\) by (?<by>\S+) with \S+ \(`, { lookedUp: true }),
@@ -66,15 +73,16 @@ const FORMATS: Format[] = [
   f(String.raw`^(?<helo>\S+) \((?<ident>\S*)@\[(?<ip>${IP})\].*\) by (?<by>\S+) \(`, { lookedUp: true }),
   // qpsmtpd / qmail: `rdns (HELO helo) (ident@ip) by host`
   f(String.raw`^(?<rdns>\S+) \((?:HELO|EHLO) (?<helo>[^ ()]*)\) \((?:(?<ident>\S*)@)?\[?(?<ip>${IP})\]?\)(?: \(envelope-sender <\S+>\))? by (?<by>\S+)`, {
+    when: new RegExp(String.raw`^\S+(?: \((?:HELO|EHLO) \S*\))? \((?:\S+@)?\[?${IP}\]?\)(?: \(envelope-sender <\S+>\))? by \S+(?: \(.+\))* with (?:.* )?(?:SMTP|QMQP)(?! id )`),
     lookedUp: true,
   }),
   f(String.raw`^(?<rdns>\S+) \((?:HELO|EHLO) (?<helo>\S*)\) \[(?<ip>${IP})\] by (?<by>\S+) \([^)]+\) with (?:ESMTP|SMTP)`),
-  f(String.raw`^(?<rdns>\S+) \((?:(?<ident>\S*)@)?\[?(?<ip>${IP})\]?\)(?: \(envelope-sender <\S+>\))? by (?<by>\S+)(?: \(.+\))* with (?:.* )?(?:SMTP|QMQP)`, {
+  f(String.raw`^(?<rdns>\S+) \((?:(?<ident>\S*)@)?\[?(?<ip>${IP})\]?\)(?: \(envelope-sender <\S+>\))? by (?<by>\S+)(?: \(.+\))* with (?:.* )?(?:SMTP|QMQP)(?! id )`, {
     heloIsRdns: true,
     lookedUp: true,
   }),
   f(String.raw`^\[(?<ip>${IP})\] by (?<by>\S+) via HTTP$`),
-  f(String.raw`^(?<helo>\S+) \( \[(?<ip>${IP})\]\).*? by (?<by>\S+) `),
+  f(String.raw`^\S+ \( \[(?<ip>${IP})\]\).*? by (?<by>\S+) `, { noHelo: true }),
   f(String.raw`^\((?<helo>\S+) \[(?<ip>${IP})\]\) by (?<by>\S+) `),
   f(String.raw`^\[(?<ip>${IP})\] by (?<by>\S+) `),
   f(String.raw`^\(\[?(?<ip>${IP})\]?\) by (?<by>\S+) `),
@@ -92,6 +100,7 @@ const FORMATS: Format[] = [
   f(String.raw`^(?<rdns>\S+)\((?<ip>${IP}), (?:HELO|EHLO) (?<helo>\S*)\) by (?<by>\S+) via smap `, { lookedUp: true }),
   f(String.raw`^(?<ip>${IP}) by (?<by>\S+) \((?:SMTPL|InterScan)\b`),
   f(String.raw`^(?<helo>\S+) \((?<rdns>\S+) \[(?<ip>${IP})\]\) by (?<by>\S+) with `, { lookedUp: true }),
+  f(String.raw`^(?<rdns>\S+) \((?:HELO|EHLO) (?<helo>\S*)\) \((?:(?<ident>\S+)@)?(?<ip>${IP}).*?\) by (?<by>\S+) with `, { lookedUp: true }),
   f(String.raw`^\[(?<ip>${IP})\] \((?:account \S+ )?(?:HELO|EHLO) (?<helo>\S*)\) by (?<by>\S+) \(`),
   f(String.raw`^(?<rdns>\S+) \(\[(?<ip>${IP})\] verified\) by (?<by>\S+) \(`, { heloIsRdns: true, lookedUp: true }),
   f(String.raw`^\(\[(?<ip>${IP})\]\) by (?<by>\S+) with `),
@@ -110,14 +119,14 @@ const FORMATS: Format[] = [
   f(String.raw`^X-Originating-IP: (?<ip>${IP})$`),
 ];
 
-/** Handovers that are not network hops (local delivery, pickup, fetchers, list software). */
-const SKIP_AFTER_FROM: RegExp[] = [
-  /^mail pickup service by \S+ with Microsoft SMTPSVC$/,
-  /\bwith local(?:-\S+)? /,
-  /^\S+ (?:(?:with|via|for) \S+|\(unverified\)) by\b/,
-  /^\S+ id \S+$/,
-  /with (?:POP3|IMAP)/,
-  /^\S+ by \S+ with BSMTP/,
+/** Handovers that are not network hops, recognised before any shape is tried. */
+const EARLY_SKIPS: RegExp[] = [/^mail pickup service by \S+ with Microsoft SMTPSVC$/, /Exim.*\bwith local(?:-\S+)? |\bwith local(?:-\S+)? .*Exim/, /^\S+ by \S+ with BSMTP/];
+
+/** A POP3/IMAP fetch (fetchmail, getmail): the chain seen so far was our own mailbox's. */
+const FETCHER = /with (?:POP3|IMAP)/;
+
+/** Local deliveries, pickups and list software, recognised when no shape fits. */
+const LATE_SKIPS: RegExp[] = [
   new RegExp(String.raw`^\S+ \([^\s@]+@${LOCALHOST}\) by \S+ \(`, 'i'),
   /^\S+ \S+ by \S+ with local-e?smtp /,
   /^\S+@\S+ by \S+ /,
@@ -127,7 +136,11 @@ const SKIP_AFTER_FROM: RegExp[] = [
   new RegExp(String.raw`^\S+ \(\S+@\S+ \[${LOCALHOST}\]\) `, 'i'),
   /^\(AUTH: \S+\) by \S+ with /,
   /^\S+ by \S+ \(.{0,100}\) with qmail-scanner/,
+  /^\S+ by \S+ with local/,
   /^\S+ by \S+ (?:with|via|for|\()/,
+  /^\S+ (?:(?:with|via|for) \S+|\(unverified\)) by\b/,
+  /\(LSMTP for/,
+  /^\S+ id \S+$/,
 ];
 
 const DATE_TAIL =
@@ -149,9 +162,10 @@ const STRIP = /[\s\x00#[\]()<>|]/g;
 
 /**
  * Parse one unfolded Received header value. Returns the fields, `'skip'` for a
- * header that records no network handover, or undefined when no shape fits.
+ * header that records no network handover, `'fetcher'` for a POP3/IMAP fetch,
+ * or undefined when no shape fits.
  */
-export function parseReceived(value: string): ReceivedFields | 'skip' | undefined {
+export function parseReceived(value: string): ReceivedFields | 'skip' | 'fetcher' | undefined {
   let s = value.replace(/\s+/g, ' ').trim();
   while (/\s?;$/.test(s)) s = s.replace(/\s?;$/, '');
   if (!/^\(?from /i.test(s)) return 'skip';
@@ -175,9 +189,11 @@ export function parseReceived(value: string): ReceivedFields | 'skip' | undefine
     const rest = s.replace(/^from /i, '');
     m = /(?:return-path:? |envelope-(?:sender|from)[ =])(\S+)\b/i.exec(rest);
     if (m) out.envfrom = m[1];
-    if (SKIP_AFTER_FROM.some((re) => re.test(rest))) return 'skip';
+    if (EARLY_SKIPS.some((re) => re.test(rest))) return 'skip';
+    if (FETCHER.test(rest)) return 'fetcher';
     for (const fmt of FORMATS) {
       if (fmt.when && !fmt.when.test(rest)) continue;
+      if (fmt.unless && fmt.unless.test(rest)) continue;
       const g = fmt.re.exec(rest)?.groups as Partial<Record<Group, string>> | undefined;
       if (!g) continue;
       matched = true;
@@ -194,8 +210,10 @@ export function parseReceived(value: string): ReceivedFields | 'skip' | undefine
         if (i) out.ident = i[1];
       }
       if (fmt.noId) out.id = '';
+      if (fmt.noHelo) out.helo = '';
       break;
     }
+    if (!matched && LATE_SKIPS.some((re) => re.test(rest))) return 'skip';
     if (!matched && !out.helo) {
       const h = /^(\S+)[^-A-Za-z0-9.]/.exec(rest);
       if (h) out.helo = h[1];

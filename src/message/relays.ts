@@ -58,9 +58,16 @@ export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOpti
   let inInternal = true;
   let foundMsa = false;
   let skipped = 0;
-  const all: Relay[] = [];
+  let all: Relay[] = [];
+  let fetchersAllowed = true;
   for (const line of lines) {
     const parsed = parseReceived(line);
+    if (parsed === 'fetcher') {
+      // Everything above a fetch from our own mailbox is local; start over below it.
+      if (fetchersAllowed) all = all.filter((r) => !r.trusted);
+      skipped++;
+      continue;
+    }
     if (parsed === undefined || parsed === 'skip') {
       skipped++;
       continue;
@@ -85,6 +92,7 @@ export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOpti
       }
     }
     all.push({ ...parsed, ipPrivate, trusted: inTrusted, internal: inInternal, msa, source: line });
+    fetchersAllowed = inTrusted;
   }
   const trustedRelays = all.filter((r) => r.trusted);
   const untrusted = all.filter((r) => !r.trusted);

@@ -96,11 +96,9 @@ export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] 
   const out = new Set<string>();
   for (let qi = 0; qi < queue.length && qi < 20; qi++) {
     const uri = queue[qi].replace(/\n/g, '').trim().replace(/\r/g, '');
+    // The input itself is always one of the variants, even when it is only a fragment.
     out.add(uri);
-    if (uri.length <= 1 || /^(?:[#?&]|\/(?!\/))/.test(uri)) {
-      out.delete(uri);
-      continue;
-    }
+    if (uri.length <= 1 || /^(?:[#?&]|\/(?!\/))/.test(uri)) continue;
     if (/^mailto:/i.test(uri) || /^[^:]*@/.test(uri)) {
       let m = /^([^@]+@[^?]+)\?/.exec(uri);
       if (m) out.add(m[1]);
@@ -224,7 +222,14 @@ function isFqdnValid(host: string): boolean {
   if (h.length > 253) return false;
   const labels = h.split('.');
   if (labels.length < 2) return false;
-  return labels.every((l) => l.length >= 1 && l.length <= 63 && /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/.test(l));
+  // Underscores are allowed in DNS names, but not in the last two labels.
+  return labels.every(
+    (l, i) =>
+      l.length >= 1 &&
+      l.length <= 63 &&
+      /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/.test(l) &&
+      (i < labels.length - 2 || !l.includes('_')),
+  );
 }
 
 /** URI-bearing attributes of rendered HTML parts. */
