@@ -319,16 +319,81 @@ class Renderer {
   }
 }
 
-/** Resolve a relative reference against `<base href>` (RFC 3986 section 5.2, simplified). */
+interface UriParts {
+  scheme?: string;
+  authority?: string;
+  path: string;
+  query?: string;
+  fragment?: string;
+}
+
+function splitUri(u: string): UriParts {
+  const m = /^(?:([^:/?#]+):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?/s.exec(u)!;
+  return { scheme: m[1], authority: m[2], path: m[3] ?? '', query: m[4], fragment: m[5] };
+}
+
+/** RFC 3986 section 5.2.4, with a leading `./` or `../` read as `/`. */
+function removeDotSegments(path: string): string {
+  let input = path.replace(/^\.\.?\//, '/');
+  let output = '';
+  while (input) {
+    if (/^\/\.(?:$|\/)/.test(input)) input = input.replace(/^\/\.(?:$|\/)/, '/');
+    else if (/^\/\.\.(?:$|\/)/.test(input)) {
+      input = input.replace(/^\/\.\.(?:$|\/)/, '/');
+      output = output.replace(/\/?[^/]*$/, '');
+    } else {
+      const seg = /^\/?[^/]*/.exec(input)![0];
+      output += seg;
+      input = input.slice(seg.length);
+      if (seg === '') break;
+    }
+  }
+  return output;
+}
+
+/**
+ * Resolve a reference against `<base href>` (RFC 3986 section 5.2). Dot segments
+ * are removed even without a base, so `../x` and `/x` name the same thing.
+ */
 export function resolveUri(base: string, ref: string): string {
-  if (base === '' || /^[a-z][a-z0-9+.-]*:/i.test(ref)) return ref;
-  const m = /^([a-z][a-z0-9+.-]*:)(\/\/[^/?#]*)?([^?#]*)/i.exec(base);
-  if (!m) return ref;
-  const [, scheme, authority = '', path] = m;
-  if (ref.startsWith('//')) return scheme + ref;
-  if (ref.startsWith('/')) return scheme + authority + ref;
-  if (ref.startsWith('?') || ref.startsWith('#')) return scheme + authority + path + ref;
-  return scheme + authority + path.replace(/[^/]*$/, '') + ref;
+  const r = splitUri(ref);
+  const b = splitUri(base);
+  const t: UriParts = { path: '' };
+  if (r.scheme !== undefined && r.scheme === b.scheme) r.scheme = undefined;
+  if (r.scheme !== undefined) {
+    Object.assign(t, { scheme: r.scheme, authority: r.authority, path: removeDotSegments(r.path), query: r.query });
+  } else {
+    if (r.authority !== undefined) {
+      Object.assign(t, { authority: r.authority, path: removeDotSegments(r.path), query: r.query });
+    } else {
+      if (r.path === '') {
+        t.path = b.path;
+        t.query = r.query ?? b.query;
+      } else {
+        if (r.path.startsWith('/')) t.path = removeDotSegments(r.path);
+        else {
+          const merged =
+            b.authority !== undefined && !b.path ? '/' + r.path : (b.path.includes('/') ? b.path.replace(/[^/]*$/, '') : '') + r.path;
+          t.path = removeDotSegments(merged);
+        }
+        t.query = r.query;
+      }
+      t.authority = b.authority;
+    }
+    t.scheme = b.scheme;
+  }
+  t.fragment = r.fragment;
+  let out = '';
+  if (t.scheme) out += t.scheme + ':';
+  else if (t.authority !== undefined) {
+    if (/^www\d*\./i.test(t.authority)) out += 'http:';
+    else if (/^ftp\d*\./i.test(t.authority)) out += 'ftp:';
+  }
+  if (t.authority !== undefined) out += '//' + t.authority;
+  out += t.path;
+  if (t.query !== undefined) out += '?' + t.query;
+  if (t.fragment !== undefined) out += '#' + t.fragment;
+  return out;
 }
 
 /** Render one HTML part (already decoded to a string). Never throws. */
@@ -339,11 +404,17 @@ export function renderHtml(html: string): HtmlRender {
     .replace(/&nbsp;/g, ' ')
     .replace(/<(\w+)\s*\/>/g, '<$1>')
     .replace(/[\u201c\u201d]/g, '"');
+  // A bare attribute (`<td background>`) has its own name as value, as in Perl's HTML::Parser.
+  let attrs: Record<string, string> = {};
   const parser = new Parser(
     {
+      onattribute: (name, value, quote) => {
+        attrs[name] = value === '' && quote === null ? name : value;
+      },
       // Implied opens/closes are htmlparser2's tree repair; SpamAssassin sees only written tags.
-      onopentag: (name, attrs, implied) => {
+      onopentag: (name, _attrs, implied) => {
         if (!implied) r.tag(name, attrs, 1);
+        attrs = {};
       },
       onclosetag: (name, implied) => {
         if (!implied) r.tag(name, {}, -1);

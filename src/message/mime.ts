@@ -152,7 +152,9 @@ function makePart(
 ): Part {
   state.parts++;
   const ct = parseContentType(lastHeader(headers, 'content-type'));
-  const type = ct.type.includes('/') ? ct.type : defaultType;
+  // Any text/* type other than html, calendar and vcard is read as plain text, as SpamAssassin does.
+  let type = ct.type.includes('/') ? ct.type : defaultType;
+  if (/^text\b/.test(type) && !/^text\/(?:x-vcard|calendar|html)$/.test(type)) type = 'text/plain';
   const cte = (lastHeader(headers, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase().split(/[\s;(]/)[0] || '7bit';
   const cd = parseContentType(lastHeader(headers, 'content-disposition'));
   const filename = cd.params['filename'] ?? ct.params['name'];
