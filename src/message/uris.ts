@@ -31,6 +31,8 @@ const TEXT_URI = new RegExp(
   'gi',
 );
 
+const MAYBE_URI = /\.[a-z]|@|:\/\/|www|ftp/i;
+
 /** A URI found before canonicalisation, with how it was found. */
 interface FoundUri {
   readonly raw: string;
@@ -43,6 +45,8 @@ interface FoundUri {
 /** URIs a mail client would linkify in one line of rendered text. */
 export function extractTextUris(line: string, domains: DomainOptions = {}): FoundUri[] {
   const out: FoundUri[] = [];
+  // Every shape TEXT_URI matches contains one of these; most prose lines contain none.
+  if (!MAYBE_URI.test(line)) return out;
   const seen = new Set<string>();
   for (const m of line.matchAll(TEXT_URI)) {
     const type = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
