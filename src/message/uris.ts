@@ -31,7 +31,7 @@ const TEXT_URI = new RegExp(
   'gi',
 );
 
-const MAYBE_URI = /\.[a-z]|@|:\/\/|www|ftp/i;
+const MAYBE_URI_G = /\.[a-z]|@|:\/\/|www|ftp/gi;
 
 /** A URI found before canonicalisation, with how it was found. */
 interface FoundUri {
@@ -45,9 +45,30 @@ interface FoundUri {
 /** URIs a mail client would linkify in one line of rendered text. */
 export function extractTextUris(line: string, domains: DomainOptions = {}): FoundUri[] {
   const out: FoundUri[] = [];
-  // Every shape TEXT_URI matches contains one of these; most prose lines contain none.
-  if (!MAYBE_URI.test(line)) return out;
   const seen = new Set<string>();
+  // No shape TEXT_URI matches can span whitespace, and each contains one of MAYBE_URI's
+  // anchors: scan only the whitespace-delimited words around anchors. The leading space
+  // stands for the whitespace (a start delimiter) the word had before it.
+  for (const word of candidateWords(line)) scanWord(' ' + word, domains, seen, out);
+  return out;
+}
+
+function candidateWords(line: string): string[] {
+  const words: string[] = [];
+  let lastEnd = -1;
+  for (const m of line.matchAll(MAYBE_URI_G)) {
+    if (m.index < lastEnd) continue;
+    let start = m.index;
+    while (start > 0 && !/\s/.test(line[start - 1])) start--;
+    let end = m.index + m[0].length;
+    while (end < line.length && !/\s/.test(line[end])) end++;
+    words.push(line.slice(start, end));
+    lastEnd = end;
+  }
+  return words;
+}
+
+function scanWord(line: string, domains: DomainOptions, seen: Set<string>, out: FoundUri[]): void {
   for (const m of line.matchAll(TEXT_URI)) {
     const type = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
     let raw = (m[1] ?? m[2] ?? m[3])!;
@@ -76,7 +97,6 @@ export function extractTextUris(line: string, domains: DomainOptions = {}): Foun
     }
     out.push({ raw, uri, source: 'parsed' });
   }
-  return out;
 }
 
 /** Decode %XX escapes of printable characters; escape control, 8-bit, `"`, `%`, `<`, `>`. */
