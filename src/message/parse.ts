@@ -27,6 +27,8 @@ export interface ParseOptions {
 }
 
 export const DEFAULT_BODY_PART_SCAN_SIZE = 50000;
+/** One shared object, so per-settings caches (URI canonical forms) are shared too. */
+const NO_DOMAIN_OPTIONS: DomainOptions = {};
 export const DEFAULT_RAWBODY_PART_SCAN_SIZE = 500000;
 
 /** An mbox separator line; `From:` (obsolete header syntax with space before colon) is not one. */
@@ -148,7 +150,7 @@ class ParsedMessage implements Message {
 
   get uris(): readonly MessageUri[] {
     if (this.cache.uris) return this.cache.uris;
-    const domains = this.opts.domains ?? {};
+    const domains = this.opts.domains ?? NO_DOMAIN_OPTIONS;
     const text = this.bodyText.flatMap((line) => extractTextUris(line, domains));
     const html = this.htmlParts.flatMap((h) => htmlUris(h));
     return (this.cache.uris = buildUriList(text, html, { domains, redirectors: this.opts.redirectors }));

@@ -99,6 +99,7 @@ export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOpti
   const internalRelays = all.filter((r) => r.internal);
   const external = all.filter((r) => !r.internal);
   const join = (rs: readonly Relay[]) => rs.map(asString).join(' ');
+  let pseudo: RelayChain['pseudoHeaders'] | undefined;
   return {
     all,
     trusted: trustedRelays,
@@ -107,11 +108,14 @@ export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOpti
     external,
     skipped,
     lastUntrustedIp: untrusted[0]?.ip,
-    pseudoHeaders: {
-      trusted: join(trustedRelays),
-      untrusted: join(untrusted),
-      internal: join(internalRelays),
-      external: join(external),
+    // Only header rules on X-Spam-Relays-* read these strings: build them on first use.
+    get pseudoHeaders() {
+      return (pseudo ??= {
+        trusted: join(trustedRelays),
+        untrusted: join(untrusted),
+        internal: join(internalRelays),
+        external: join(external),
+      });
     },
   };
 }
