@@ -84,6 +84,8 @@ const BREAK_LINE = new Set(['br', 'div']);
 const BREAK_SPACE = new Set(['li', 'th', 'td', 'dt', 'dd', 'embed', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const BREAK_PARA = new Set(['p', 'hr', 'blockquote', 'pre', 'listing', 'plaintext', 'xmp', 'title']);
 const MAX_URI_LENGTH = 8192;
+/** Badly formed attribute names that still carry a URI (`x/href=`). */
+const MANGLED_ATTR = { href: /\w{1,8}\/href$/, src: /\w{1,8}\/src$/ };
 /** Word characters for the obfuscation counters: not whitespace, not ASCII punctuation. */
 const WORD_START = /^[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/;
 const WORD_END = /[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]$/;
@@ -207,9 +209,9 @@ class Renderer {
 
   private uris(tag: string, attrs: Record<string, string>): void {
     // Badly formed attributes like `x/href=` still count.
-    const attr = (want: string) => {
+    const attr = (want: 'href' | 'src') => {
       if (attrs[want] !== undefined) return attrs[want];
-      const re = new RegExp(`\\w{1,8}/${want}$`);
+      const re = MANGLED_ATTR[want];
       for (const k of Object.keys(attrs)) if (re.test(k)) return attrs[k];
       return undefined;
     };

@@ -158,6 +158,7 @@ function authOf(s: string): string {
   return '';
 }
 
+const BRACKETED_IP = new RegExp(String.raw`\[(${IP})\]`, 'i');
 const STRIP = /[\s\x00#[\]()<>|]/g;
 
 /**
@@ -220,7 +221,7 @@ export function parseReceived(value: string): ReceivedFields | 'skip' | 'fetcher
     }
   }
   if (!matched) {
-    const ip = new RegExp(`\\[(${IP})\\]`, 'i').exec(s);
+    const ip = BRACKETED_IP.exec(s);
     if (!ip || !out.by) return undefined;
     out.ip = ip[1];
   }
