@@ -2,14 +2,15 @@
 import { toByteString } from '../message/charset';
 import { headerText, type HeaderRequest } from '../message/header-access';
 import type { Message } from '../message/types';
+import type { OptionValues } from '../config/options';
 
 /** Settings a scan reads (from the rule set's options). */
 export interface ScanSettings {
   readonly requiredScore: number;
   /** Seconds; 0 = no limit. */
   readonly timeLimit: number;
-  /** Everything else eval functions may look up (freemail_domains, util_rb_*, ...), by option name. */
-  readonly options: Readonly<Record<string, unknown>>;
+  /** Every option by canonical name (read with optString/optList/optNumber from config/options). */
+  readonly options: OptionValues;
 }
 
 export class ScanContext {
@@ -37,15 +38,9 @@ export class ScanContext {
     return this.msg.rawBodyText;
   }
 
-  /** The URI strings `uri` rules match: each URI's normalised form and, when different, its raw form. */
+  /** The URI strings `uri` rules match (every canonical variant), as bytes. */
   uriLines(): readonly string[] {
-    if (this.uriStrings) return this.uriStrings;
-    const out = new Set<string>();
-    for (const u of this.msg.uris) {
-      out.add(toByteString(u.url));
-      if (u.raw !== u.url) out.add(toByteString(u.raw));
-    }
-    return (this.uriStrings = [...out]);
+    return (this.uriStrings ??= this.msg.uriList.map(toByteString));
   }
 
   /** A header rule's subject string as bytes; undefined when the header is absent. */

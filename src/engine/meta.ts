@@ -1,9 +1,10 @@
 /** Meta rules: arithmetic and boolean expressions over other rules' hit counts. */
 import type { MetaExpr } from './types';
 
-const truth = (n: number): number => (n !== 0 ? 1 : 0);
-
-/** Evaluate `expr` with `lookup` giving each rule's hit count (0 when it did not hit). */
+/**
+ * Evaluate `expr` with `lookup` giving each rule's hit count (0 when it did not hit).
+ * `&&` and `||` yield an operand, as Perl's do, so `(A && B) + C` counts B's hits.
+ */
 export function evalMeta(expr: MetaExpr, lookup: (name: string) => number): number {
   switch (expr.op) {
     case 'num':
@@ -14,10 +15,14 @@ export function evalMeta(expr: MetaExpr, lookup: (name: string) => number): numb
       return evalMeta(expr.arg, lookup) === 0 ? 1 : 0;
     case 'neg':
       return -evalMeta(expr.arg, lookup);
-    case '&&':
-      return truth(evalMeta(expr.left, lookup)) && truth(evalMeta(expr.right, lookup));
-    case '||':
-      return truth(evalMeta(expr.left, lookup)) || truth(evalMeta(expr.right, lookup));
+    case '&&': {
+      const a = evalMeta(expr.left, lookup);
+      return a === 0 ? a : evalMeta(expr.right, lookup);
+    }
+    case '||': {
+      const a = evalMeta(expr.left, lookup);
+      return a !== 0 ? a : evalMeta(expr.right, lookup);
+    }
     default: {
       const a = evalMeta(expr.left, lookup);
       const b = evalMeta(expr.right, lookup);

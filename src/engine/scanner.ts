@@ -2,7 +2,9 @@
  * Scan one message against a compiled rule set: run rules by priority, then
  * metas in dependency order, then score. Pure apart from the clock.
  */
-import type { Message } from '../message/types';
+import { toByteString } from '../message/charset';
+import type { HeaderRequest } from '../message/header-access';
+import type { HeaderField, Message, MimePart } from '../message/types';
 import { ScanContext, type ScanSettings } from './context';
 import { evalMeta } from './meta';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
@@ -59,6 +61,18 @@ function matchLines(re: RegExp, lines: readonly string[], cap: number): number {
   return n;
 }
 
+/**
+ * What a `mimeheader` rule matches in each MIME part, root first, depth first:
+ * the last instance of the header, decoded with a newline, or as written with `:raw`.
+ */
+function* mimeHeaderValues(part: MimePart, req: HeaderRequest): Generator<string> {
+  const key = req.name.toLowerCase();
+  let last: HeaderField | undefined;
+  for (const f of part.headers) if (f.key === key) last = f;
+  if (last) yield req.raw ? last.raw.replace(/^[ \t]+/, '') : toByteString(last.value) + '\n';
+  for (const c of part.children) yield* mimeHeaderValues(c, req);
+}
+
 /** Run one non-meta rule; returns its hit count. */
 function runRule(rule: CompiledRule, ctx: ScanContext): number {
   const cap = rule.multiple ? (rule.maxHits > 0 ? rule.maxHits : Number.MAX_SAFE_INTEGER) : 1;
@@ -67,6 +81,14 @@ function runRule(rule: CompiledRule, ctx: ScanContext): number {
     case 'header': {
       const v = ctx.header(t.request, t.spec) ?? t.ifUnset ?? '';
       const n = countMatches(t.re, v, t.negate ? 1 : cap);
+      return t.negate ? (n === 0 ? 1 : 0) : n;
+    }
+    case 'mimeheader': {
+      let n = 0;
+      for (const v of mimeHeaderValues(ctx.msg.root, t.request)) {
+        n += countMatches(t.re, v, t.negate ? 1 : cap - n);
+        if (n >= cap || (t.negate && n > 0)) break;
+      }
       return t.negate ? (n === 0 ? 1 : 0) : n;
     }
     case 'exists': {

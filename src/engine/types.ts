@@ -36,6 +36,13 @@ export type CompiledTest =
       readonly re: RegExp;
       readonly ifUnset?: string;
     }
+  | {
+      readonly type: 'mimeheader';
+      readonly spec: string;
+      readonly request: HeaderRequest;
+      readonly negate: boolean;
+      readonly re: RegExp;
+    }
   | { readonly type: 'exists'; readonly header: string }
   | { readonly type: 'regex'; readonly re: RegExp }
   | { readonly type: 'eval'; readonly fn: EvalFn; readonly fnName: string; readonly args: readonly EvalArg[] }

@@ -1,0 +1,51 @@
+/** `hamlet --lint`: what the configuration defines, what runs, what does not and why. */
+import type { RuleSet } from '../config/compile';
+import type { LintMessage } from '../config/draft';
+
+const at = (m: LintMessage): string => (m.at ? `${m.at.file}:${m.at.line}: ` : '');
+
+/** Counts for the lint summary. */
+export interface LintSummary {
+  readonly active: number;
+  readonly disabled: number;
+  /** Disabled because they need network, Bayes, images, PDFs, AWL or external tools. */
+  readonly needsExternal: number;
+  /** Active share of the rules that need none of those. */
+  readonly localActiveShare: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export function summarize(rs: RuleSet): LintSummary {
+  const active = rs.compiled.rules.length + rs.compiled.metas.length;
+  const needsExternal = rs.disabled.filter((d) => d.needs !== undefined).length;
+  const localDisabled = rs.disabled.length - needsExternal;
+  return {
+    active,
+    disabled: rs.disabled.length,
+    needsExternal,
+    localActiveShare: active / Math.max(1, active + localDisabled),
+    errors: rs.lint.filter((m) => m.level === 'error').length,
+    warnings: rs.lint.filter((m) => m.level === 'warn').length,
+  };
+}
+
+/** Lint report lines; `debug` adds info-level messages. */
+export function lintReport(rs: RuleSet, debug: boolean): string[] {
+  const out: string[] = [];
+  for (const m of rs.lint) {
+    if (m.level === 'info' && !debug) continue;
+    out.push(`${m.level}: ${at(m)}${m.text}`);
+  }
+  const byArea = new Map<string, number>();
+  for (const r of [...rs.compiled.rules, ...rs.compiled.metas]) byArea.set(r.area, (byArea.get(r.area) ?? 0) + 1);
+  const s = summarize(rs);
+  const areas = [...byArea].map(([a, n]) => `${n} ${a}`).join(', ');
+  out.push(`lint: ${s.active} rules active (${areas}); ${s.disabled} disabled, ${s.needsExternal} of them needing network, Bayes, images, PDFs or external tools`);
+  out.push(`lint: ${(s.localActiveShare * 100).toFixed(1)}% of rules that need none of those are active`);
+  for (const d of [...rs.disabled].sort((a, b) => a.name.localeCompare(b.name))) {
+    out.push(`disabled: ${d.name} (${d.at.file}:${d.at.line}): ${d.reason}`);
+  }
+  out.push(`lint: ${s.errors} error(s), ${s.warnings} warning(s)`);
+  return out;
+}

@@ -1,0 +1,233 @@
+/**
+ * ConfigDraft -> RuleSet: expand ReplaceTags, translate Perl regexes, bind eval
+ * functions, parse metas, apply scores/tflags/priorities, and collect lint.
+ * A rule that cannot be compiled is disabled with its reason; the rest run.
+ */
+import type { RuleDirective, ConfigDraft, LintMessage, RuleDraft, SourcePos } from './draft';
+import { parseEvalCall } from './eval-call';
+import { parseMetaExpr } from './meta-expr';
+import { optList, optNumber, type OptionValues } from './options';
+import { parsePerlRegexLiteral, translatePerlRegex } from './perl-regex';
+import { backtrackingHazards } from './regex-hazards';
+import { expandReplaceTags } from './replace-tags';
+import { orderMetas } from '../engine/meta';
+import type { CompiledRuleSet } from '../engine/scanner';
+import type { CompiledRule, CompiledTest, RuleArea } from '../engine/types';
+import { EVAL_REGISTRY } from '../eval/index';
+import type { EvalRegistry, InactiveReason } from '../eval/registry';
+import { parseHeaderRequest } from '../message/header-access';
+import type { ParseOptions } from '../message/parse';
+import { NetSet } from '../util/cidr';
+
+/** Why a defined rule does not run. `needs` marks rules that need something hamlet runs elsewhere or not at all. */
+export interface DisabledRule {
+  readonly name: string;
+  readonly at: SourcePos;
+  readonly reason: string;
+  readonly needs: InactiveReason | 'dns-rule' | undefined;
+}
+
+/** A compiled, immutable configuration: what scans run with. */
+export interface RuleSet {
+  readonly compiled: CompiledRuleSet;
+  /** How messages are parsed for this rule set (networks, TLD lists, scan sizes, redirectors). */
+  readonly parseOptions: ParseOptions;
+  readonly options: OptionValues;
+  readonly disabled: readonly DisabledRule[];
+  readonly lint: readonly LintMessage[];
+  /** Files read, in order. */
+  readonly files: readonly string[];
+}
+
+const AREA_OF: Partial<Record<RuleDirective, RuleArea>> = {
+  header: 'header', body: 'body', rawbody: 'rawbody', full: 'full', uri: 'uri', meta: 'meta', mimeheader: 'mimeheader',
+};
+
+const HEADER_RULE = /^(\S+)\s*([=!]~)\s*(\S.*?\S)(?:\s*\[if-unset:\s(.+)\])?$/s;
+
+type Compiled = { test: CompiledTest } | { reason: string; needs?: DisabledRule['needs'] };
+
+interface Ctx {
+  readonly registry: EvalRegistry;
+  readonly lint: LintMessage[];
+}
+
+function compileRegex(name: string, literal: string, at: SourcePos, ctx: Ctx): RegExp | string {
+  const lit = parsePerlRegexLiteral(literal);
+  if ('error' in lit) return `bad regex: ${lit.error}`;
+  const hazards = backtrackingHazards(lit.pattern);
+  for (const h of hazards) ctx.lint.push({ level: 'warn', at, text: `rule ${name}: pattern may backtrack catastrophically: ${h}` });
+  const tr = translatePerlRegex(lit.pattern, lit.flags);
+  if ('error' in tr) return `untranslatable regex: ${tr.error}`;
+  return tr.re;
+}
+
+function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
+  const call = parseEvalCall(text);
+  if (typeof call === 'string') return { reason: call };
+  const def = ctx.registry.active.get(call.name);
+  if (def) {
+    if (!def.areas.includes(area)) return { reason: `eval ${call.name} cannot be used in a ${area} rule` };
+    return { test: { type: 'eval', fn: def.fn, fnName: call.name, args: call.args } };
+  }
+  const why = ctx.registry.inactive.get(call.name);
+  if (why) return { reason: `eval ${call.name} needs ${why} (not active)`, needs: why };
+  return { reason: `unknown eval function ${call.name}` };
+}
+
+function compileTest(rule: RuleDraft, text: string, ctx: Ctx): Compiled {
+  const area = AREA_OF[rule.directive];
+  if (!area) return { reason: `${rule.directive} is a DNS rule type (not active)`, needs: 'dns-rule' };
+  if (area === 'meta') {
+    const m = parseMetaExpr(text);
+    if (typeof m === 'string') return { reason: `bad meta expression: ${m}` };
+    return { test: { type: 'meta', expr: m.expr, deps: m.deps } };
+  }
+  if (text.startsWith('eval:')) return compileEval(text, area, ctx);
+  if (area === 'header' || area === 'mimeheader') {
+    if (area === 'header' && text.startsWith('exists:')) {
+      const header = text.slice('exists:'.length).trim();
+      if (!/^[^\s:]+$/.test(header)) return { reason: `bad exists: header name '${header}'` };
+      return { test: { type: 'exists', header } };
+    }
+    const m = HEADER_RULE.exec(text);
+    if (!m) return { reason: `cannot parse ${area} rule '${text}'` };
+    const request = parseHeaderRequest(m[1]!);
+    if ('error' in request) return { reason: request.error };
+    const re = compileRegex(rule.name, m[3]!, rule.at, ctx);
+    if (typeof re === 'string') return { reason: re };
+    const negate = m[2] === '!~';
+    if (area === 'mimeheader') return { test: { type: 'mimeheader', spec: m[1]!, request, negate, re } };
+    return { test: { type: 'header', spec: m[1]!, request, negate, re, ifUnset: m[4] } };
+  }
+  const re = compileRegex(rule.name, text, rule.at, ctx);
+  if (typeof re === 'string') return { reason: re };
+  return { test: { type: 'regex', re } };
+}
+
+function parseTflags(s: string | undefined): { flags: Set<string>; maxHits: number } {
+  const flags = new Set<string>();
+  let maxHits = 0;
+  for (const f of (s ?? '').split(/\s+/)) {
+    if (f === '') continue;
+    const mh = /^maxhits=(\d+)$/.exec(f);
+    if (mh) {
+      maxHits = Number(mh[1]);
+      flags.add('multiple'); // maxhits implies counting
+    } else flags.add(f);
+  }
+  return { flags, maxHits };
+}
+
+/** SpamAssassin's default score for a rule with no `score` line. */
+function defaultScore(name: string, flags: ReadonlySet<string>): number {
+  const s = name.startsWith('T_') ? 0.01 : 1.0;
+  return flags.has('nice') ? -s : s;
+}
+
+function netSet(o: OptionValues, name: string, lint: LintMessage[]): NetSet | undefined {
+  const entries = optList(o, name);
+  if (entries.length === 0) return undefined;
+  const set = new NetSet();
+  for (const e of entries) {
+    const err = set.add(e);
+    if (err) lint.push({ level: 'error', at: undefined, text: `config: ${name}: ${err}` });
+  }
+  return set;
+}
+
+function lowerSet(o: OptionValues, name: string): ReadonlySet<string> | undefined {
+  const l = optList(o, name);
+  return l.length === 0 ? undefined : new Set(l.map((x) => x.toLowerCase()));
+}
+
+function buildParseOptions(o: OptionValues, lint: LintMessage[], ctx: Ctx): ParseOptions {
+  const redirectors: RegExp[] = [];
+  for (const p of optList(o, 'redirector_pattern')) {
+    const lit = parsePerlRegexLiteral(p);
+    const tr = 'error' in lit ? lit : translatePerlRegex(lit.pattern, lit.flags);
+    if ('error' in tr) ctx.lint.push({ level: 'error', at: undefined, text: `config: redirector_pattern ${p}: ${tr.error}` });
+    else redirectors.push(tr.re);
+  }
+  const trusted = netSet(o, 'trusted_networks', lint);
+  return {
+    bodyPartScanSize: optNumber(o, 'body_part_scan_size', 50000),
+    rawbodyPartScanSize: optNumber(o, 'rawbody_part_scan_size', 500000),
+    relays: {
+      trusted,
+      internal: netSet(o, 'internal_networks', lint),
+      msa: netSet(o, 'msa_networks', lint),
+      originatingIpHeaders: optList(o, 'originating_ip_headers').flatMap((l) => l.split(/\s+/)).filter((x) => x !== ''),
+    },
+    domains: { validTlds: lowerSet(o, 'util_rb_tld'), twoLevel: lowerSet(o, 'util_rb_2tld'), threeLevel: lowerSet(o, 'util_rb_3tld') },
+    redirectors,
+  };
+}
+
+/** Compile a parsed configuration into a rule set. */
+export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_REGISTRY): RuleSet {
+  const lint = [...draft.lint];
+  const ctx: Ctx = { registry, lint };
+  const options: OptionValues = Object.fromEntries(draft.options);
+  const rules: CompiledRule[] = [];
+  const metas: (CompiledRule & { deps: readonly string[] })[] = [];
+  const disabled: DisabledRule[] = [];
+  const replaceOn = draft.plugins.has('Mail::SpamAssassin::Plugin::ReplaceTags');
+
+  for (const r of draft.rules.values()) {
+    let text = r.text;
+    if (replaceOn && draft.replace.rules.has(r.name)) {
+      const x = expandReplaceTags(text, draft.replace);
+      for (const u of x.unknown) lint.push({ level: 'warn', at: r.at, text: `rule ${r.name}: unknown replace tag '${u}'` });
+      text = x.pattern;
+    }
+    const c = compileTest(r, text, ctx);
+    if ('reason' in c) {
+      disabled.push({ name: r.name, at: r.at, reason: c.reason, needs: c.needs });
+      continue;
+    }
+    const { flags, maxHits } = parseTflags(draft.tflags.get(r.name));
+    const given = draft.scores.get(r.name);
+    const d = defaultScore(r.name, flags);
+    const scores = (given ?? [d, d, d, d]) as unknown as [number, number, number, number];
+    const rule: CompiledRule = {
+      name: r.name,
+      area: AREA_OF[r.directive]!,
+      test: c.test,
+      scores: [scores[0], scores[1], scores[2], scores[3]],
+      describe: draft.describes.get(r.name) ?? '',
+      priority: draft.priorities.get(r.name) ?? 0,
+      multiple: flags.has('multiple'),
+      maxHits,
+      tflags: flags,
+      subrule: r.name.startsWith('__'),
+    };
+    if (c.test.type === 'meta') metas.push({ ...rule, deps: c.test.deps });
+    else rules.push(rule);
+  }
+
+  // Metas: dependencies that are not defined count as 0 (lint says so once per meta).
+  const defined = new Set<string>([...rules.map((r) => r.name), ...metas.map((m) => m.name)]);
+  const disabledNames = new Set(disabled.map((d) => d.name));
+  for (const m of metas) {
+    const missing = m.deps.filter((d) => !defined.has(d) && !disabledNames.has(d));
+    if (missing.length > 0) lint.push({ level: 'info', at: draft.rules.get(m.name)?.at, text: `meta ${m.name} depends on undefined rule(s) ${missing.join(', ')}` });
+  }
+  const { ordered, cyclic } = orderMetas(metas);
+  for (const c of cyclic) lint.push({ level: 'error', at: draft.rules.get(c)?.at, text: `meta ${c} is part of a dependency cycle` });
+  const metaDeps = new Set<string>();
+  for (const m of metas) for (const d of m.deps) metaDeps.add(d);
+
+  rules.sort((a, b) => a.priority - b.priority);
+  const compiled: CompiledRuleSet = {
+    rules,
+    metas: ordered,
+    metaDeps,
+    settings: {
+      requiredScore: optNumber(options, 'required_score', 5),
+      timeLimit: optNumber(options, 'time_limit', 300),
+      options,
+    },
+  };
+  return { compiled, parseOptions: buildParseOptions(options, lint, ctx), options, disabled, lint, files: draft.files };
+}

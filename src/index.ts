@@ -1,0 +1,24 @@
+/**
+ * hamlet as a library: load a configuration once, scan many messages.
+ *
+ *   const rules = loadConfig({ configPath: '/usr/share/spamassassin', siteConfigPath: '/etc/spamassassin' });
+ *   const result = scan(fs.readFileSync('msg.eml'), rules);
+ */
+import type { RuleSet } from './config/compile';
+import { scan as scanParsed, type ScanOptions } from './engine/scanner';
+import type { ScanResult } from './engine/types';
+import { parseMessage } from './message/parse';
+import type { Message } from './message/types';
+
+export { loadConfig, readConfig, DEFAULT_RULES_DIR, type LoadOptions } from './config/load';
+export type { RuleSet, DisabledRule } from './config/compile';
+export type { ScanResult, RuleHit } from './engine/types';
+export type { ScanOptions } from './engine/scanner';
+export type { Message } from './message/types';
+export { parseMessage } from './message/parse';
+
+/** Parse `input` with the rule set's settings (unless already parsed) and scan it. */
+export function scan(input: Buffer | Message, rules: RuleSet, opts: ScanOptions = {}): ScanResult {
+  const msg = Buffer.isBuffer(input) ? parseMessage(input, rules.parseOptions) : input;
+  return scanParsed(msg, rules.compiled, opts);
+}
