@@ -87,8 +87,9 @@ function compileTest(rule: RuleDraft, text: string, ctx: Ctx): Compiled {
   if (area === 'header' || area === 'mimeheader') {
     if (area === 'header' && text.startsWith('exists:')) {
       const header = text.slice('exists:'.length).trim();
-      if (!/^[^\s:]+$/.test(header)) return { reason: `bad exists: header name '${header}'` };
-      return { test: { type: 'exists', header } };
+      const request = /^[^\s:]+$/.test(header) ? parseHeaderRequest(header) : undefined;
+      if (!request || 'error' in request) return { reason: `bad exists: header name '${header}'` };
+      return { test: { type: 'exists', header, request } };
     }
     const m = HEADER_RULE.exec(text);
     if (!m) return { reason: `cannot parse ${area} rule '${text}'` };

@@ -91,10 +91,9 @@ function runRule(rule: CompiledRule, ctx: ScanContext): number {
       }
       return t.negate ? (n === 0 ? 1 : 0) : n;
     }
-    case 'exists': {
-      const k = t.header.toLowerCase();
-      return ctx.msg.headers.some((h) => h.key === k) ? 1 : 0;
-    }
+    case 'exists':
+      // Pseudo-headers (ToCc, MESSAGEID, EnvelopeFrom, X-Spam-Relays-*) exist when they yield a value.
+      return ctx.header(t.request, `exists:${t.header}`) !== undefined ? 1 : 0;
     case 'regex':
       switch (rule.area) {
         case 'body':
