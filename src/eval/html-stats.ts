@@ -12,7 +12,7 @@ function stat(h: HtmlRender, name: string): number | undefined {
   const s = h.stats;
   switch (name) {
     case 'length':
-      return s.htmlLength;
+      return s.length;
     case 'max_size':
       return s.maxSize;
     case 'min_size':
@@ -97,7 +97,7 @@ export const htmlStatEvals: readonly EvalDef[] = [
     fn: (ctx, args) => {
       const min = numArg(args, 0, 0);
       const max = numArg(args, 1, Infinity);
-      return parts(ctx).some((h) => h.inside.has('img') && h.stats.htmlLength > min && h.stats.htmlLength <= max);
+      return parts(ctx).some((h) => h.inside.has('img') && h.stats.length > min && h.stats.length <= max);
     },
   },
 ];

@@ -49,6 +49,31 @@ function allHeaders(headers: readonly HeaderField[], raw: boolean): string[] {
   return headers.map((f) => (raw ? `${f.name}:${f.raw}\n` : `${f.name}: ${f.value}\n`));
 }
 
+/**
+ * `ALL-TRUSTED` / `-INTERNAL`: headers above (and including) the Received line just
+ * below the last trusted/internal hop; `ALL-UNTRUSTED` / `-EXTERNAL`: that Received
+ * line and everything below it.
+ */
+function headersByTrust(msg: Message, which: string, raw: boolean): string[] {
+  const chain = msg.relays;
+  const boundary = (which === 'TRUSTED' || which === 'UNTRUSTED' ? chain.lastTrustedIndex : chain.lastInternalIndex) + 1;
+  const upper = which === 'TRUSTED' || which === 'INTERNAL';
+  const all = allHeaders(msg.headers, raw);
+  const out: string[] = [];
+  let idx = -1;
+  for (let i = 0; i < msg.headers.length; i++) {
+    if (msg.headers[i]!.key === 'received') idx++;
+    if (upper) {
+      if (idx < boundary) out.push(all[i]!);
+      else {
+        out.push(all[i]!);
+        break;
+      }
+    } else if (idx >= boundary) out.push(all[i]!);
+  }
+  return out;
+}
+
 /** The SMTP envelope sender, from the relays or from headers added before any relay. */
 export function envelopeFrom(msg: Message): string | undefined {
   const chain = msg.relays;
@@ -84,6 +109,8 @@ export function headerValues(msg: Message, req: HeaderRequest): string[] {
   const raw = req.raw || req.addr || req.displayName;
   let results: string[];
   if (name === 'ALL') return allHeaders(msg.headers, req.raw);
+  const part = /^ALL-(TRUSTED|INTERNAL|UNTRUSTED|EXTERNAL)$/.exec(name);
+  if (part) return headersByTrust(msg, part[1]!, req.raw);
   const lname = name.toLowerCase();
   if (lname === 'envelopefrom') {
     const e = envelopeFrom(msg);

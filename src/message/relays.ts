@@ -60,8 +60,15 @@ export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOpti
   let skipped = 0;
   let all: Relay[] = [];
   let fetchersAllowed = true;
+  // Index (among Received headers, from the top) of the last one added by a trusted / internal hop.
+  let lastTrustedIndex = -1;
+  let lastInternalIndex = -1;
   for (const line of lines) {
     const parsed = parseReceived(line);
+    if (parsed === 'fetcher' || parsed === undefined || parsed === 'skip') {
+      if (inTrusted) lastTrustedIndex++;
+      if (inInternal) lastInternalIndex++;
+    }
     if (parsed === 'fetcher') {
       // Everything above a fetch from our own mailbox is local; start over below it.
       if (fetchersAllowed) all = all.filter((r) => !r.trusted);
@@ -92,6 +99,8 @@ export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOpti
       }
     }
     all.push({ ...parsed, ipPrivate, trusted: inTrusted, internal: inInternal, msa, source: line });
+    if (inTrusted) lastTrustedIndex++;
+    if (inInternal) lastInternalIndex++;
     fetchersAllowed = inTrusted;
   }
   const trustedRelays = all.filter((r) => r.trusted);
@@ -107,6 +116,8 @@ export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOpti
     internal: internalRelays,
     external,
     skipped,
+    lastTrustedIndex,
+    lastInternalIndex,
     lastUntrustedIp: untrusted[0]?.ip,
     // Only header rules on X-Spam-Relays-* read these strings: build them on first use.
     get pseudoHeaders() {

@@ -131,6 +131,10 @@ export interface RelayChain {
   readonly external: readonly Relay[];
   /** Received headers that could not be parsed into a relay (local delivery, fetchmail, ...). */
   readonly skipped: number;
+  /** Index, among Received headers from the top, of the last one a trusted hop added (-1: none). */
+  readonly lastTrustedIndex: number;
+  /** The same for internal hops. */
+  readonly lastInternalIndex: number;
   /**
    * IP of the first untrusted relay (the host that handed the message to us);
    * the AWL and DNSBL checks key on it. undefined when every relay is trusted.

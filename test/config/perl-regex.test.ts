@@ -132,6 +132,6 @@ test('differential: stock patterns agree with Perl on tricky subjects', { skip: 
       if ((t.re.test(s) ? 1 : 0) !== want) diffs.push(`${p.pattern} /${p.flags} on ${JSON.stringify(s)}: perl ${want}`);
     });
   });
-  assert.ok(compared > 1000, `compared ${compared}`);
+  assert.ok(compared > (existsSync(STOCK) ? 1000 : 200), `compared ${compared}`);
   assert.deepEqual(diffs, []);
 });
