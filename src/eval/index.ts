@@ -1,9 +1,18 @@
 /** Every eval function hamlet knows, active or recognised-but-inactive: the one registry. */
+import { bodyCheckEvals } from './body-checks';
 import { freemailEvals } from './freemail';
+import { headerCheckEvals } from './header-checks';
+import { htmlCheckEvals } from './html-checks';
 import { htmlStatEvals } from './html-stats';
 import { INACTIVE_EVALS } from './inactive';
+import { listEvals } from './lists';
+import { mimeCheckEvals } from './mime-checks';
 import { mimeFlagEvals } from './mime-flags';
 import { buildRegistry, type EvalRegistry } from './registry';
+import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
 
-export const EVAL_REGISTRY: EvalRegistry = buildRegistry([freemailEvals, htmlStatEvals, mimeFlagEvals, senderDomainEvals], INACTIVE_EVALS);
+export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
+  [bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, mimeCheckEvals, mimeFlagEvals, relayCheckEvals, senderDomainEvals],
+  INACTIVE_EVALS,
+);

@@ -1,0 +1,4 @@
+/** Header checks (SpamAssassin HeaderEval). */
+import type { EvalDef } from './registry';
+
+export const headerCheckEvals: readonly EvalDef[] = [];

@@ -1,0 +1,4 @@
+/** Welcome/block lists (SpamAssassin WLBLEval, WelcomeListSubject, VBounce). */
+import type { EvalDef } from './registry';
+
+export const listEvals: readonly EvalDef[] = [];
