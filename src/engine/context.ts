@@ -47,7 +47,8 @@ export class ScanContext {
   header(req: HeaderRequest, key: string): string | undefined {
     if (this.headerCache.has(key)) return this.headerCache.get(key);
     const v = headerText(this.msg, req);
-    const bytes = v === undefined ? undefined : toByteString(v);
+    // `:raw` values and addresses (taken from the raw text) are byte strings already; decoded text is Unicode.
+    const bytes = v === undefined ? undefined : req.raw || req.addr ? v : toByteString(v);
     this.headerCache.set(key, bytes);
     return bytes;
   }

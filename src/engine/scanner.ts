@@ -7,6 +7,7 @@ import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, Message, MimePart } from '../message/types';
 import { ScanContext, type ScanSettings } from './context';
 import { evalMeta } from './meta';
+import { buildPrefilter, literalsFound, mayMatch, type Prefilter, type PrefilterArea } from './prefilter';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
 /** A rule set ready to scan with: rules sorted by priority, metas in dependency order. */
@@ -120,12 +121,46 @@ function runRule(rule: CompiledRule, ctx: ScanContext): number {
   }
 }
 
+/** What scans of one rule set share, computed on first use. */
+interface ScanPlan {
+  readonly byName: ReadonlyMap<string, CompiledRule>;
+  readonly prefilter: Prefilter;
+}
+const plans = new WeakMap<CompiledRuleSet, ScanPlan>();
+function planFor(rs: CompiledRuleSet): ScanPlan {
+  let plan = plans.get(rs);
+  if (!plan) {
+    const byName = new Map<string, CompiledRule>();
+    for (const r of rs.rules) byName.set(r.name, r);
+    for (const r of rs.metas) byName.set(r.name, r);
+    plan = { byName, prefilter: buildPrefilter(rs.rules) };
+    plans.set(rs, plan);
+  }
+  return plan;
+}
+
+/** The texts an area's rules read, for the prefilter. */
+function areaTexts(area: PrefilterArea, ctx: ScanContext): readonly string[] {
+  switch (area) {
+    case 'body':
+      return ctx.bodyLines();
+    case 'rawbody':
+      return ctx.rawBodyLines();
+    case 'uri':
+      return ctx.uriLines();
+    case 'full':
+      return [ctx.msg.fullText];
+  }
+}
+
 /** Scan a parsed message. */
 export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}): ScanResult {
   const started = performance.now();
   const set = opts.scoreSet ?? 0;
   const limit = opts.timeLimit ?? rs.settings.timeLimit;
   const ctx = new ScanContext(msg, rs.settings, limit > 0 ? started + limit * 1000 : 0);
+  const plan = planFor(rs);
+  const found = new Map<PrefilterArea, Uint8Array>();
   const order: string[] = [];
   let timedOut = false;
   const record = (rule: CompiledRule, n: number): void => {
@@ -142,6 +177,13 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
       timedOut = true;
       break;
     }
+    const needs = plan.prefilter.needs.get(rule);
+    if (needs) {
+      const area = rule.area as PrefilterArea;
+      let f = found.get(area);
+      if (!f) found.set(area, (f = literalsFound(plan.prefilter, area, areaTexts(area, ctx))));
+      if (!mayMatch(needs, f)) continue;
+    }
     record(rule, runRule(rule, ctx));
   }
   for (const rule of rs.metas) {
@@ -150,9 +192,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     record(rule, v > 0 ? 1 : 0);
   }
 
-  const byName = new Map<string, CompiledRule>();
-  for (const r of rs.rules) byName.set(r.name, r);
-  for (const r of rs.metas) byName.set(r.name, r);
+  const byName = plan.byName;
   const hits: RuleHit[] = [];
   let score = 0;
   for (const name of order) {

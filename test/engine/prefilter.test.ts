@@ -1,0 +1,53 @@
+/** Required literals and the one-pass literal matcher the scanner uses to skip rules. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LiteralMatcher } from '../../src/engine/literal-matcher';
+import { requiredLiterals } from '../../src/engine/required-literals';
+import { translatePerlRegex } from '../../src/config/perl-regex';
+
+function lits(perl: string, flags = ''): string[] | undefined {
+  const t = translatePerlRegex(perl, flags);
+  if ('error' in t) throw new Error(t.error);
+  const r = requiredLiterals(t.re);
+  return r && [...r].sort();
+}
+
+test('required literals: what every match must contain', () => {
+  assert.deepEqual(lits('viagra'), ['viagra']);
+  assert.deepEqual(lits('Free (?:money|cash)'), ['free cash', 'free money']);
+  assert.deepEqual(lits('\\bcheap\\s+meds\\b', 'i'), ['cheap']);
+  assert.deepEqual(lits('ad+res+'), ['dres']); // repetition joins its first and last unit to neighbours
+  assert.deepEqual(lits('(?:colou?r|shade)s?'), ['color', 'colour', 'shade']);
+  assert.deepEqual(lits('[Nn]ame[sn]?'), ['name']); // supersets dropped: finding "name" suffices
+});
+
+test('required literals: nothing claimed when a match may avoid every literal', () => {
+  for (const p of ['(?:foo)?bar?', 'a.b', '\\d{3}-\\d{4}', 'x|yz', '(?:abc)*', '[^a]bc', '(?=abc)']) assert.equal(lits(p), undefined, p);
+});
+
+test('required literals hold on matches (stock-like patterns, many subjects)', () => {
+  const patterns = ['(?:^|\\s)(?:your|my)\\s+(?:acc(?:ou)?nt|password)', 'click\\s+(?:here|below)', '(?i:urgent) reply', 'won\\s+\\$?\\d+', 'pa[s$]{2}word'];
+  const subjects = ['Please CLICK  here now', 'your account is locked', 'Your  Acct details', 'URGENT reply needed', 'you won $500', 'enter your pa$$word', 'nothing to see'];
+  let matched = 0;
+  for (const p of patterns) {
+    const t = translatePerlRegex(p, 'i');
+    assert.ok(!('error' in t));
+    const req = requiredLiterals(t.re);
+    for (const s of subjects) {
+      if (!t.re.test(s)) continue;
+      matched++;
+      if (req) assert.ok(req.some((l) => s.toLowerCase().includes(l)), `${p} on ${s}`);
+    }
+  }
+  assert.ok(matched >= 5);
+});
+
+test('literal matcher finds every occurring literal in one pass, case-folded', () => {
+  const m = new LiteralMatcher(['he', 'she', 'his', 'hers', 'viagra']);
+  const found = new Uint8Array(m.size);
+  m.scan('uSHErs', found);
+  assert.deepEqual([...found], [1, 1, 0, 1, 0]);
+  const f2 = new Uint8Array(m.size);
+  m.scan('cheap VIAGRA', f2);
+  assert.deepEqual([...f2], [1, 0, 0, 0, 1]); // c-HE-ap
+});
