@@ -56,7 +56,7 @@ export const LIST_OPTIONS: ReadonlySet<string> = new Set([
 export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
   'add_header', 'remove_header', 'rewrite_header', 'report', 'unsafe_report', 'redirector_pattern',
   'welcomelist_from_rcvd', 'def_welcomelist_from_rcvd', 'enlist_uri_host', 'delist_uri_host', 'enlist_addrlist',
-  'originating_ip_headers', 'url_shortener_get',
+  'originating_ip_headers', 'url_shortener_get', 'welcomelist_subject', 'blocklist_subject',
 ]);
 
 /** Last value of a scalar option, or undefined when never set. */

@@ -125,6 +125,9 @@ function runRule(rule: CompiledRule, ctx: ScanContext): number {
 interface ScanPlan {
   readonly byName: ReadonlyMap<string, CompiledRule>;
   readonly prefilter: Prefilter;
+  /** Per score set: the rules and metas worth running (scored, sub-rules, or read by a meta). */
+  readonly rules: readonly (readonly CompiledRule[])[];
+  readonly metas: readonly (readonly CompiledRule[])[];
 }
 const plans = new WeakMap<CompiledRuleSet, ScanPlan>();
 function planFor(rs: CompiledRuleSet): ScanPlan {
@@ -133,7 +136,14 @@ function planFor(rs: CompiledRuleSet): ScanPlan {
     const byName = new Map<string, CompiledRule>();
     for (const r of rs.rules) byName.set(r.name, r);
     for (const r of rs.metas) byName.set(r.name, r);
-    plan = { byName, prefilter: buildPrefilter(rs.rules) };
+    const wanted = (set: number) => (rule: CompiledRule): boolean => rule.subrule || rule.scores[set] !== 0 || rs.metaDeps.has(rule.name);
+    const sets = [0, 1, 2, 3];
+    plan = {
+      byName,
+      prefilter: buildPrefilter(rs.rules),
+      rules: sets.map((set) => rs.rules.filter(wanted(set))),
+      metas: sets.map((set) => rs.metas.filter(wanted(set))),
+    };
     plans.set(rs, plan);
   }
   return plan;
@@ -169,10 +179,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
       order.push(rule.name);
     }
   };
-  const wanted = (rule: CompiledRule): boolean => rule.subrule || rule.scores[set] !== 0 || rs.metaDeps.has(rule.name);
-
-  for (const rule of rs.rules) {
-    if (!wanted(rule)) continue;
+  for (const rule of plan.rules[set] ?? []) {
     if (ctx.expired()) {
       timedOut = true;
       break;
@@ -186,8 +193,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     }
     record(rule, runRule(rule, ctx));
   }
-  for (const rule of rs.metas) {
-    if (!wanted(rule)) continue;
+  for (const rule of plan.metas[set] ?? []) {
     const v = runRule(rule, ctx);
     record(rule, v > 0 ? 1 : 0);
   }
