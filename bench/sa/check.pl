@@ -25,8 +25,8 @@ while (my $path = <STDIN>) {
   chomp $path;
   next if $path eq '';
   open(my $fh, '<:raw', $path) or do { print "$path\tERROR\t\t\n"; next };
-  local $/;
-  my $text = <$fh>;
+  # Slurp in a block of its own: $/ must be back to "\n" while SpamAssassin runs (its chomps depend on it).
+  my $text = do { local $/; <$fh> };
   close $fh;
   my $msg = $sa->parse($text, 0);
   my $pms = $sa->check($msg);

@@ -8,7 +8,7 @@ import type { HtmlRender } from '../message/html';
 import { numArg, strArg, type EvalDef } from './registry';
 
 /** A named statistic of one part, as SpamAssassin's HTML results name them; undefined when not measured. */
-function stat(h: HtmlRender, name: string): number | undefined {
+export function htmlStat(h: HtmlRender, name: string): number | undefined {
   const s = h.stats;
   switch (name) {
     case 'length':
@@ -21,6 +21,8 @@ function stat(h: HtmlRender, name: string): number | undefined {
       return s.imageArea;
     case 'non_space_len':
       return s.nonSpaceLen;
+    case 'html_length':
+      return s.htmlLength;
     case 'backhair_count':
       return s.backhair.size;
     case 'closed_extra_ratio':
@@ -36,8 +38,8 @@ function stat(h: HtmlRender, name: string): number | undefined {
   }
 }
 
-/** Boolean tests (`html_test`). */
-function flag(h: HtmlRender, name: string): boolean {
+/** Boolean tests (`html_test`); a name SpamAssassin never records as a result is false. */
+export function htmlFlag(h: HtmlRender, name: string): boolean {
   const s = h.stats;
   switch (name) {
     case 'html':
@@ -48,14 +50,15 @@ function flag(h: HtmlRender, name: string): boolean {
       return s.fontFaceBad;
     case 'form_action_mailto':
       return s.formActionMailto;
-    case 'closed_html':
-      return s.closedHtml;
-    case 'closed_body':
-      return s.closedBody;
     case 'uri_truncated':
       return s.uriTruncated;
+    case 'font_low_contrast':
+      return s.fontLowContrast;
+    case 'font_invalid_color':
+      return s.fontInvalidColor;
     default:
-      return false; // font_low_contrast, font_invalid_color: colours are not tracked yet
+      // closed_html / closed_body are measured but never reach SpamAssassin's results either.
+      return false;
   }
 }
 
@@ -75,7 +78,7 @@ export const htmlStatEvals: readonly EvalDef[] = [
     areas: ['body'],
     fn: (ctx, args) => {
       const name = strArg(args, 0) ?? '';
-      return parts(ctx).some((h) => flag(h, name));
+      return parts(ctx).some((h) => htmlFlag(h, name));
     },
   },
   {
@@ -86,7 +89,7 @@ export const htmlStatEvals: readonly EvalDef[] = [
       const min = numArg(args, 1, 0);
       const max = numArg(args, 2, Infinity);
       return parts(ctx).some((h) => {
-        const v = stat(h, name);
+        const v = htmlStat(h, name);
         return v !== undefined && v > min && v <= max;
       });
     },

@@ -4,6 +4,8 @@
  */
 import type { ScanContext } from '../engine/context';
 import type { MimePart } from '../message/types';
+import { hasMimeEpilogue } from './mime-epilogue';
+import { mimePartStats } from './mime-part-stats';
 import { strArg, type EvalDef } from './registry';
 
 /** Per-message MIME facts, computed once. */
@@ -12,7 +14,6 @@ interface MimeFacts {
   readonly base64Count: number;
   readonly qpCount: number;
   readonly base64EncodedText: boolean;
-  readonly qpLongLine: boolean;
   readonly partLimitExceeded: boolean;
   /** Parts (any depth, containers included) typed text/html, and other text/*. */
   readonly htmlCount: number;
@@ -26,7 +27,6 @@ function facts(ctx: ScanContext): MimeFacts {
   let base64Count = 0;
   let qpCount = 0;
   let base64EncodedText = false;
-  let qpLongLine = false;
   let htmlCount = 0;
   let textCount = 0;
   const walk = (p: MimePart): void => {
@@ -41,13 +41,11 @@ function facts(ctx: ScanContext): MimeFacts {
       if (p.type.startsWith('text') && ascii && !/^(?:attachment|inline)/.test(cd)) base64EncodedText = true;
     } else if (p.encoding.includes('quoted-printable')) {
       qpCount++;
-      // Longer than RFC 5322's 78 characters (RFC 2045's 76 is not enforced).
-      if (p.children.length === 0 && p.encoding === 'quoted-printable' && p.rawBody.toString('latin1').split('\n').some((l) => l.length + 1 > 79 && !l.startsWith('SPAM: '))) qpLongLine = true;
     }
     for (const c of p.children) walk(c);
   };
   walk(ctx.msg.root);
-  const f: MimeFacts = { attachment, base64Count, qpCount, base64EncodedText, qpLongLine, partLimitExceeded: ctx.msg.flags.tooManyParts, htmlCount, textCount };
+  const f: MimeFacts = { attachment, base64Count, qpCount, base64EncodedText, partLimitExceeded: ctx.msg.flags.tooManyParts, htmlCount, textCount };
   ctx.pluginState.set('mime:facts', f);
   return f;
 }
@@ -76,9 +74,10 @@ export const mimeFlagEvals: readonly EvalDef[] = [
           return f.missingHeadBodySeparator;
         case 'truncated_header':
           return f.truncatedHeader;
+        case 'mime_epilogue_exists':
+          return hasMimeEpilogue(ctx.msg.root);
         case 'missing_mime_head_body_separator':
         case 'missing_mime_headers':
-        case 'mime_epilogue_exists':
           return false; // not tracked by the parser yet
         default:
           return false;
@@ -95,12 +94,15 @@ export const mimeFlagEvals: readonly EvalDef[] = [
           return f.attachment;
         case 'mime_base64_count':
           return f.base64Count > 0;
-        case 'mime_qp_count':
-          return f.qpCount > 0;
+        case 'mime_qp_count': {
+          // Once QP lines were read, SpamAssassin reuses this count for needless escapes.
+          const s = mimePartStats(ctx);
+          return s.qpBytes > 0 ? s.qpNeedless !== 0 : f.qpCount > 0;
+        }
         case 'mime_base64_encoded_text':
           return f.base64EncodedText;
         case 'mime_qp_long_line':
-          return f.qpLongLine;
+          return mimePartStats(ctx).qpLongLine;
         case 'mimepart_limit_exceeded':
           return f.partLimitExceeded;
         default:

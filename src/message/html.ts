@@ -5,6 +5,7 @@
  * against that rendering, so we reproduce it (see README: why not html-to-text).
  */
 import { Parser } from 'htmlparser2';
+import { STYLE_TAGS, StyleStack } from './html-style';
 
 /** A URI-bearing attribute found in the HTML. */
 export interface HtmlLink {
@@ -52,6 +53,10 @@ export interface HtmlStats {
   formActionMailto: boolean;
   embeds: boolean;
   uriTruncated: boolean;
+  /** Visible text was drawn in (near) the background colour. */
+  fontLowContrast: boolean;
+  /** Visible text was drawn with an unreadable colour value (and not in low contrast). */
+  fontInvalidColor: boolean;
   /** charset= values from `<meta http-equiv=Content-Type>`. */
   charsets: string[];
 }
@@ -63,6 +68,8 @@ export interface HtmlRender {
   readonly anchors: readonly HtmlAnchor[];
   readonly titles: readonly string[];
   readonly comments: readonly string[];
+  /** The comments as written, `<!--` and `-->` (or `<!`, `</ ` ... `>`) included: what html_text_match('comment') reads. */
+  readonly commentSources: readonly string[];
   readonly scripts: readonly string[];
   /** Open-count per tag name at the end; a name present here was seen at least once. */
   readonly inside: ReadonlyMap<string, number>;
@@ -78,6 +85,8 @@ const ELEMENTS = new Set(
     'iframe isindex menu noframes s strike u nobr x-sigsep x-tab'
   ).split(' '),
 );
+/** Office namespace tags (`o:p`, `st1:place`) count as elements but are not rendered. */
+const NAMESPACED = /^(?:o|st\d):[\w-]+\/?$/;
 /** Rendered but not counted as valid. */
 const TRICKS = new Set(['bgsound', 'embed', 'listing', 'plaintext', 'xmp']);
 const BREAK_LINE = new Set(['br', 'div']);
@@ -91,6 +100,8 @@ const WORD_START = /^[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/;
 const WORD_END = /[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]$/;
 const FRAG_END = /(?:^|[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])([^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]{1,7})$/;
 const FRAG_START = /^([^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]{1,7})(?:$|[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])/;
+/** Text with anything but whitespace is judged for visibility. */
+const VISIBLE_CHAR = /[^ \t\n\r\f\v\u00a0]/;
 const FONT_FACE_OK =
   /^\s*["'.]?[a-z ][a-z -]*[a-z]\d?["']?(?:,\s*["']?[a-z][a-z -]*[a-z]\d?["']?)*;?$/i;
 
@@ -101,11 +112,11 @@ class Renderer {
   readonly anchors: { href: string; text: string }[] = [];
   readonly titles: string[] = [];
   readonly comments: string[] = [];
+  readonly commentSources: string[] = [];
   readonly scripts: string[] = [];
   readonly inside = new Map<string, number>();
+  private readonly chunkIsInvisible: boolean[] = [];
   private baseHref = '';
-  private basefont = 3;
-  private readonly sizes: { tag: string; size: number }[] = [{ tag: 'default', size: 3 }];
   readonly stats: HtmlStats = {
     tags: 0,
     elements: 0,
@@ -126,8 +137,11 @@ class Renderer {
     formActionMailto: false,
     embeds: false,
     uriTruncated: false,
+    fontLowContrast: false,
+    fontInvalidColor: false,
     charsets: [],
   };
+  private readonly styles = new StyleStack(this.stats);
   private pendingText = '';
 
   private isInside(tag: string): boolean {
@@ -136,7 +150,7 @@ class Renderer {
 
   tag(name: string, attrs: Record<string, string>, delta: 1 | -1): void {
     this.flushText();
-    const namespaced = /^(?:o|st\d):[\w-]+\/?$/.test(name);
+    const namespaced = name.includes(':') && NAMESPACED.test(name);
     const known = ELEMENTS.has(name);
     const wasSeen = this.inside.has(name);
     if (known || namespaced) {
@@ -152,7 +166,7 @@ class Renderer {
     }
     this.inside.set(name, open);
     if (namespaced || !(known || TRICKS.has(name))) return;
-    this.fontSize(name, attrs, delta);
+    if (STYLE_TAGS.has(name)) this.styles.tag(name, attrs, delta);
     if (BREAK_LINE.has(name)) this.display('\n', true);
     else if (BREAK_SPACE.has(name)) this.display(' ', true);
     else if (BREAK_PARA.has(name)) this.display('\n\n', true);
@@ -161,33 +175,6 @@ class Renderer {
       this.tests(name, attrs);
     } else if (name === 'html') this.stats.closedHtml = true;
     else if (name === 'body') this.stats.closedBody = true;
-  }
-
-  /** Font size tracking, enough for the min/max size counters. */
-  private fontSize(name: string, attrs: Record<string, string>, delta: 1 | -1): void {
-    if (name !== 'font' && name !== 'basefont' && name !== 'big' && name !== 'small') return;
-    if (delta === -1) {
-      const at = this.sizes.map((s) => s.tag).lastIndexOf(name);
-      if (at > 0) this.sizes.length = at;
-      return;
-    }
-    if (name === 'basefont') {
-      const m = /^\s*(\d+)/.exec(attrs.size ?? '');
-      if (m) this.basefont = Number(m[1]);
-      return;
-    }
-    let size = this.sizes[this.sizes.length - 1].size;
-    if (name === 'big') size += 1;
-    else if (name === 'small') size -= 1;
-    else if (attrs.size !== undefined) {
-      const rel = /^\s*([+-]\d+)/.exec(attrs.size);
-      const abs = /^\s*(\d+)/.exec(attrs.size);
-      if (rel) size = this.basefont + Number(rel[1]);
-      else if (abs) size = Number(abs[1]);
-      if (size > this.stats.maxSize) this.stats.maxSize = size;
-      else if (size < this.stats.minSize) this.stats.minSize = size;
-    }
-    this.sizes.push({ tag: name, size });
   }
 
   private canon(uri: string): string {
@@ -274,7 +261,7 @@ class Renderer {
     }
     if (tag === 'form' && attrs.action !== undefined && /mailto:/i.test(attrs.action)) this.stats.formActionMailto = true;
     if (tag === 'object' || tag === 'embed') this.stats.embeds = true;
-    if (tag === 'a') this.anchors.push({ href: attrs.href !== undefined ? this.canon(attrs.href) : '', text: '' });
+    if (tag === 'a') this.anchors.push({ href: attrs.href !== undefined ? this.canon(attrs.href.replace(/\ufeff/g, '')) : '', text: '' });
     if (tag === 'title') this.titles.push('');
     if (tag === 'meta' && attrs['http-equiv'] && attrs.content && /Content-Type/i.test(attrs['http-equiv'])) {
       const m = /\bcharset\s*=\s*["']?([^"']+)/i.exec(attrs.content);
@@ -305,19 +292,44 @@ class Renderer {
       const b = a && FRAG_START.exec(t);
       if (a && b) this.stats.backhair.add(`${a[1].length}_${b[1].length}`);
     }
-    this.display(t, false);
+    this.display(t, false, VISIBLE_CHAR.test(t) && this.judgeStyle());
   }
 
-  private display(t: string, whitespace: boolean): void {
+  /** Record what the current style says about visible text; true when that text is invisible. */
+  private judgeStyle(): boolean {
+    const style = this.styles.top();
+    if (style.verdict === 'low-contrast') this.stats.fontLowContrast = true;
+    else if (style.verdict === 'invalid') this.stats.fontInvalidColor = true;
+    return style.hidden;
+  }
+
+  /** Add a chunk; space next to whitespace chunks is trimmed unless the text is invisible. */
+  private display(t: string, whitespace: boolean, invisible = false): void {
     const last = this.chunks.length - 1;
     if (whitespace) {
-      if (last >= 0 && !this.chunkIsSpace[last]) this.chunks[last] = this.chunks[last].replace(/ $/, '');
+      if (last >= 0 && !this.chunkIsSpace[last] && !this.chunkIsInvisible[last]) this.chunks[last] = this.chunks[last].replace(/ $/, '');
     } else {
       t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
-      if (last >= 0 && this.chunkIsSpace[last]) t = t.replace(/^ /, '');
+      if (last >= 0 && this.chunkIsSpace[last] && !invisible) t = t.replace(/^ /, '');
     }
     this.chunks.push(t);
     this.chunkIsSpace.push(whitespace);
+    this.chunkIsInvisible.push(invisible);
+  }
+
+  /** `<!...>` markup: a comment as written, or a doctype (counted as a tag, not as seen). */
+  markup(raw: string, isComment: boolean): void {
+    this.flushText();
+    if (isComment) {
+      // `<?...>` is a processing instruction to SpamAssassin's parser, not a comment.
+      if (!raw.startsWith('<?')) this.commentSources.push(raw);
+      return;
+    }
+    if (/^<!doctype/i.test(raw)) {
+      this.stats.tags++;
+      this.stats.elements++;
+      this.inside.set('!doctype', 0);
+    }
   }
 }
 
@@ -398,6 +410,50 @@ export function resolveUri(base: string, ref: string): string {
   return out;
 }
 
+/**
+ * htmlparser2 reports an end tag only when it closes an open element, and closes
+ * skipped-over elements implicitly. SpamAssassin counts end tags as written
+ * (stray and void ones too), so end tags are taken from the tokenizer here.
+ */
+class WrittenTagParser extends Parser {
+  constructor(
+    private readonly onEndTag: (name: string) => void,
+    ...args: ConstructorParameters<typeof Parser>
+  ) {
+    super(...args);
+  }
+
+  override onclosetag(start: number, endIndex: number): void {
+    // The whole source is written at once, so tokenizer offsets index it directly.
+    this.onEndTag(this.source.slice(start, endIndex).toLowerCase());
+    super.onclosetag(start, endIndex);
+  }
+
+  source = '';
+}
+
+/**
+ * A `<!--` with no `-->` after it ends at the next `>` for SpamAssassin's parser,
+ * while htmlparser2 would swallow the rest of the document. Such openers become
+ * `<!  ` (same length, so offsets into the source stay valid), which htmlparser2
+ * ends at the next `>`.
+ */
+function closeOpenComments(src: string): string {
+  const lastClose = src.lastIndexOf('-->');
+  let at = src.indexOf('<!--', lastClose < 0 ? 0 : lastClose + 3);
+  if (at < 0) return src;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    const end = src.indexOf('>', at + 4);
+    if (end < 0) break;
+    out += src.slice(from, at) + '<!  ';
+    from = at + 4;
+    at = src.indexOf('<!--', end + 1);
+  }
+  return out + src.slice(from);
+}
+
 /** Render one HTML part (already decoded to a string). Never throws. */
 export function renderHtml(html: string): HtmlRender {
   const r = new Renderer();
@@ -407,29 +463,34 @@ export function renderHtml(html: string): HtmlRender {
     .replace(/<(\w+)\s*\/>/g, '<$1>')
     .replace(/[\u201c\u201d]/g, '"');
   // A bare attribute (`<td background>`) has its own name as value, as in Perl's HTML::Parser.
-  let attrs: Record<string, string> = {};
-  const parser = new Parser(
+  // Null-prototype maps: attribute names like `constructor` are plain keys.
+  const noAttrs = (): Record<string, string> => Object.create(null) as Record<string, string>;
+  let attrs = noAttrs();
+  const parser = new WrittenTagParser(
+    (name) => r.tag(name, {}, -1),
     {
       onattribute: (name, value, quote) => {
-        attrs[name] = value === '' && quote === null ? name : value;
+        // The first of repeated attributes wins, as in Perl's HTML::Parser.
+        if (!(name in attrs)) attrs[name] = value === '' && quote === null ? name : value;
       },
-      // Implied opens/closes are htmlparser2's tree repair; SpamAssassin sees only written tags.
+      // Implied opens are htmlparser2's tree repair; SpamAssassin sees only written tags.
       onopentag: (name, _attrs, implied) => {
         if (!implied) r.tag(name, attrs, 1);
-        attrs = {};
-      },
-      onclosetag: (name, implied) => {
-        if (!implied) r.tag(name, {}, -1);
+        attrs = noAttrs();
       },
       ontext: (t) => r.text(t),
       oncomment: (t) => {
-        r.flushText();
         r.comments.push(t);
+        r.markup(source.slice(parser.startIndex, parser.endIndex + 1), true);
+      },
+      onprocessinginstruction: (name) => {
+        if (name === '!doctype') r.markup(source.slice(parser.startIndex, parser.endIndex + 1), false);
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  parser.write(source);
+  parser.source = source;
+  parser.write(closeOpenComments(source));
   parser.end();
   r.flushText();
   const text = r.chunks.join('');
@@ -441,6 +502,7 @@ export function renderHtml(html: string): HtmlRender {
     anchors: r.anchors,
     titles: r.titles,
     comments: r.comments,
+    commentSources: r.commentSources,
     scripts: r.scripts,
     inside: r.inside,
     stats: r.stats,
