@@ -5,7 +5,7 @@
  *   const result = scan(fs.readFileSync('msg.eml'), rules);
  */
 import type { RuleSet } from './config/compile';
-import { scan as scanParsed, type ScanOptions } from './engine/scanner';
+import { scan as scanParsed, warmUp as warmCompiled, type ScanOptions } from './engine/scanner';
 import type { ScanResult } from './engine/types';
 import { parseMessage } from './message/parse';
 import type { Message } from './message/types';
@@ -21,4 +21,9 @@ export { parseMessage } from './message/parse';
 export function scan(input: Buffer | Message, rules: RuleSet, opts: ScanOptions = {}): ScanResult {
   const msg = Buffer.isBuffer(input) ? parseMessage(input, rules.parseOptions) : input;
   return scanParsed(msg, rules.compiled, opts);
+}
+
+/** Compile all of a rule set's regexes ahead of the first scan (servers call this at start); returns seconds spent. */
+export function warmUp(rules: RuleSet): number {
+  return warmCompiled(rules.compiled);
 }
