@@ -76,6 +76,8 @@ class Translator {
   highBytes = false;
   /** Case-insensitivity was not uniform across the pattern. */
   mixedCase = false;
+  /** A backreference sits in a case-insensitive scope (only the JS `i` flag can compare case-blind). */
+  ciBackref = false;
   private sawCaseI = false;
   private sawCaseS = false;
 
@@ -337,6 +339,7 @@ function translateEscape(t: Translator, i: number, f: Flags, setAtom: (quantifia
       const m = /^g(?:\{(-?\d+|\w+)\}|(-?\d+))/.exec(s.slice(i + 1));
       if (!m) t.fail('bad \\g reference');
       const v = m[1] ?? m[2]!;
+      if (f.i) t.ciBackref = true;
       if (/^\d+$/.test(v)) t.out.push({ ref: Number(v) });
       else if (/^-\d+$/.test(v)) t.fail('relative backreferences are not supported');
       else t.out.push({ refName: v });
@@ -345,12 +348,14 @@ function translateEscape(t: Translator, i: number, f: Flags, setAtom: (quantifia
     case 'k': {
       const m = /^k(?:<(\w+)>|\{(\w+)\}|'(\w+)')/.exec(s.slice(i + 1));
       if (!m) t.fail('bad \\k reference');
+      if (f.i) t.ciBackref = true;
       t.out.push({ refName: m[1] ?? m[2] ?? m[3]! });
       return i + 1 + m[0].length;
     }
   }
   if (/[1-9]/.test(c)) {
     const m = /^\d+/.exec(s.slice(i + 1))!;
+    if (f.i) t.ciBackref = true;
     t.out.push({ ref: Number(m[0]) });
     return i + 1 + m[0].length;
   }
@@ -460,7 +465,12 @@ export function translatePerlRegex(pattern: string, flags: string): { re: RegExp
     translateSeq(t, 0, f, 0);
     // JS `i` is safe only when case-insensitivity is uniform and no byte >= 0x80 is named
     // (it would also fold Latin-1 letters, which Perl does not on bytes).
-    const useI = f.i && !t.mixedCase && !t.highBytes;
+    let useI = f.i && !t.mixedCase && !t.highBytes;
+    if (!useI && t.ciBackref && !t.highBytes) {
+      // A case-blind backreference needs the JS flag; the case-sensitive parts then fold too.
+      useI = true;
+      t.notes.add('case-insensitive backreference: the whole pattern matches case-insensitively');
+    }
     const src = assemble(t, useI);
     return { re: new RegExp(src, useI ? 'i' : ''), notes: [...t.notes] };
   } catch (e) {

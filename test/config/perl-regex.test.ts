@@ -44,6 +44,7 @@ const CASES: [string, string, string[], string[]][] = [
   ['a\\Z', '', ['a', 'a\n'], ['a\n\n']],
   ['\\Ab', 'm', ['b'], ['a\nb']],
   ['a++b', '', ['aab'], []],
+  ['(\\w+)=(?i:\\1)', '', ['Ab=aB', 'x=X'], ['Ab=xy']], // a case-blind backreference
   ['a++a', '', [], ['aaa']], // possessive never gives back
   ['(?>a+)a', '', [], ['aaa']],
   ['(a)(?>b)\\1', '', ['aba'], ['abb']],
