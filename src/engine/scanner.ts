@@ -53,10 +53,10 @@ function countMatches(re: RegExp, s: string, cap: number): number {
   return n;
 }
 
-function matchLines(re: RegExp, lines: readonly string[], cap: number): number {
+function matchLines(re: RegExp, lines: readonly string[], cap: number, from = 0): number {
   let n = 0;
-  for (const line of lines) {
-    n += countMatches(re, line, cap - n);
+  for (let i = from; i < lines.length; i++) {
+    n += countMatches(re, lines[i]!, cap - n);
     if (n >= cap) break;
   }
   return n;
@@ -98,7 +98,8 @@ function runRule(rule: CompiledRule, ctx: ScanContext): number {
     case 'regex':
       switch (rule.area) {
         case 'body':
-          return matchLines(t.re, ctx.bodyLines(), cap);
+          // `tflags nosubject`: skip the Subject line that heads the body text.
+          return matchLines(t.re, ctx.bodyLines(), cap, rule.tflags.has('nosubject') ? 1 : 0);
         case 'rawbody':
           return matchLines(t.re, ctx.rawBodyLines(), cap);
         case 'uri':

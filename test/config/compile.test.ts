@@ -98,3 +98,13 @@ test('priority orders rules; time_limit stops a scan and says so', () => {
   assert.equal(r.timedOut, true);
   assert.ok(r.hits.length < 2);
 });
+
+test('tflags nosubject: a body rule does not see the Subject line', () => {
+  const rs = rules('body IN_SUBJ /WON a prize/\nbody NOSUBJ /WON a prize/\ntflags NOSUBJ nosubject\nbody NOSUBJ_BODY /Claim your/\ntflags NOSUBJ_BODY nosubject\n');
+  assert.deepEqual(scan(MSG, rs).tests, ['IN_SUBJ', 'NOSUBJ_BODY']);
+});
+
+test('the literal prefilter never hides a hit: same hits with and without required literals present', () => {
+  const rs = rules('body LIT /claim\\s+your/i\nbody LIT_MISS /jackpot\\s+winner/i\nrawbody RAW_LIT /claim\\.example/\nuri URI_LIT /claim\\.example\\.net/\n');
+  assert.deepEqual(scan(MSG, rs).tests, ['LIT', 'RAW_LIT', 'URI_LIT']);
+});
