@@ -2,6 +2,7 @@
  * Parse-problem and MIME-shape tests: `check_msg_parse_flags` and the
  * `check_for_mime` flags SpamAssassin computes while walking the MIME tree.
  */
+import { boundaryFlags } from './mime-boundaries';
 import type { ScanContext } from '../engine/context';
 import type { MimePart } from '../message/types';
 import { hasMimeEpilogue } from './mime-epilogue';
@@ -77,8 +78,9 @@ export const mimeFlagEvals: readonly EvalDef[] = [
         case 'mime_epilogue_exists':
           return hasMimeEpilogue(ctx.msg.root);
         case 'missing_mime_head_body_separator':
+          return boundaryFlags(ctx.msg.root).missingMimeHeadBodySeparator;
         case 'missing_mime_headers':
-          return false; // not tracked by the parser yet
+          return boundaryFlags(ctx.msg.root).missingMimeHeaders;
         default:
           return false;
       }

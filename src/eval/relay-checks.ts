@@ -8,7 +8,6 @@ import type { ScanContext } from '../engine/context';
 import { headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import { isPrivateIp } from '../message/relays';
 import type { Relay } from '../message/types';
-import { countUnparseable, hasNoReverseDns } from './relay-parse-info';
 import { strArg, type EvalDef } from './registry';
 
 /** RelayEval registers these for any rule type. */
@@ -27,13 +26,13 @@ export function isPublicIpv4(s: string): boolean {
 /** Every relay trusted, and no Received header that could not be read. */
 function allTrusted(ctx: ScanContext): boolean {
   const c = ctx.msg.relays;
-  return c.trusted.length > 0 && c.untrusted.length === 0 && countUnparseable(ctx) === 0;
+  return c.trusted.length > 0 && c.untrusted.length === 0 && c.unparseable === 0;
 }
 
 /** No relay at all, and nothing unreadable either. */
 function noRelays(ctx: ScanContext): boolean {
   const c = ctx.msg.relays;
-  return c.trusted.length === 0 && c.untrusted.length === 0 && countUnparseable(ctx) === 0;
+  return c.trusted.length === 0 && c.untrusted.length === 0 && c.unparseable === 0;
 }
 
 /** An untrusted relay's public-IPv4 HELO is outside the /24 of the IP it connected from. */
@@ -127,7 +126,7 @@ function noRdnsDotcomHelo(ctx: ScanContext): boolean {
   let hit = false;
   for (const r of ctx.msg.relays.untrusted) {
     if (r.ipPrivate) continue;
-    hit = DOTCOM_HELO.test(r.helo) && hasNoReverseDns(r);
+    hit = DOTCOM_HELO.test(r.helo) && r.noReverseDns;
   }
   return hit;
 }
@@ -165,7 +164,7 @@ function fromDomainInReceived(ctx: ScanContext, args: readonly (string | number)
 export const relayCheckEvals: readonly EvalDef[] = [
   { name: 'check_all_trusted', areas: ANY, fn: allTrusted },
   { name: 'check_no_relays', areas: ANY, fn: noRelays },
-  { name: 'check_relays_unparseable', areas: ANY, fn: (ctx) => countUnparseable(ctx) > 0 },
+  { name: 'check_relays_unparseable', areas: ANY, fn: (ctx) => ctx.msg.relays.unparseable > 0 },
   { name: 'helo_ip_mismatch', areas: ANY, fn: (ctx) => heloIpMismatch(ctx.msg.relays.untrusted) },
   { name: 'check_for_numeric_helo', areas: ANY, fn: numericHelo },
   // Retired upstream: always false.

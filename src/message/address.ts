@@ -7,7 +7,32 @@ export interface ParsedAddress {
   readonly phrase: string | undefined;
 }
 
-const MAILISH = /^[^\s@<>()",;]*@[^\s@<>()",;]+$/;
+/**
+ * Address-shaped text as SpamAssassin's header parser accepts it: a quoted or
+ * plain local part, `@`, then a host (which may itself contain `@`; the address
+ * is cut at the second `@` later) or a bracketed IP.
+ */
+const MAILISH = /^(?:"(?:[^"\\]|\\.)*"|[^@\s<>()[\],:;]+)@(?:[^"\s<>()[\],:;]+|\[[\d:.]+\])$/;
+
+/** Mail-shaped and not one of the parser slips upstream rejects (`""@x`, a lone quote). */
+function isAddress(s: string): boolean {
+  return MAILISH.test(s) && !s.startsWith('""@') && s.split('"').length !== 2;
+}
+
+/**
+ * The address inside `<...>`. Junk after a complete address (`<a@[1.2.3.4] [x]>`)
+ * is dropped, as the fallback parser upstream does; a local part with spaces is no address.
+ */
+function angleAddress(inner: string): string | undefined {
+  const text = stripComments(inner).text.trim();
+  if (isAddress(text)) return text;
+  const sp = text.search(/\s/);
+  if (sp > 0 && text.lastIndexOf('@', sp) > 0) {
+    const head = text.slice(0, sp);
+    if (isAddress(head)) return head;
+  }
+  return undefined;
+}
 
 /** Split at top-level commas, keeping quoted strings, comments and angle brackets intact. */
 function splitEntries(s: string): string[] {
@@ -108,8 +133,7 @@ export function parseAddressList(value: string): ParsedAddress[] {
     let phrase: string | undefined;
     let comment: string | undefined;
     if (lt >= 0 && gt > lt) {
-      const inner = stripComments(entry.slice(lt + 1, gt)).text.replace(/\s+/g, '');
-      address = MAILISH.test(inner) ? inner : undefined;
+      address = angleAddress(entry.slice(lt + 1, gt));
       const before = stripComments(entry.slice(0, lt));
       const after = stripComments(entry.slice(gt + 1));
       phrase = unquotePhrase(before.text) || undefined;
@@ -118,10 +142,10 @@ export function parseAddressList(value: string): ParsedAddress[] {
       const sc = stripComments(entry);
       const bare = sc.text.trim();
       comment = sc.comment;
-      if (MAILISH.test(bare)) address = bare;
+      if (isAddress(bare)) address = bare;
       else if (bare !== '') phrase = unquotePhrase(bare) || undefined;
     }
-    if (address === undefined && phrase !== undefined && MAILISH.test(phrase)) {
+    if (address === undefined && phrase !== undefined && isAddress(phrase)) {
       address = phrase;
       phrase = undefined;
     }

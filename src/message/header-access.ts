@@ -87,20 +87,26 @@ export function envelopeFrom(msg: Message): string | undefined {
   if (xSender?.includes('@') && msg.headers.some((h) => h.key === 'received' && h.raw.includes('(fetchmail'))) {
     return undefined;
   }
-  // A header below a Received line was added by some relay we cannot trust.
+  // Any instance of the header below a Received line may have been added (or
+  // rewritten) by a relay we cannot trust: the first instance is then not used.
   const firstReceived = msg.headers.findIndex((h) => h.key === 'received');
   for (const name of ['x-envelope-from', 'envelope-sender', 'return-path']) {
-    const idx = msg.headers.findIndex((h) => h.key === name);
-    if (idx < 0) continue;
-    const addr = parseAddressList(msg.headers[idx]!.raw)[0]?.address;
+    const first = msg.headers.find((h) => h.key === name);
+    if (first === undefined) continue;
+    const addr = parseAddressList(first.raw)[0]?.address;
     if (addr === undefined) continue;
-    if (firstReceived >= 0 && firstReceived < idx) {
+    if (firstReceived >= 0 && lastIndexOf(msg.headers, name) > firstReceived) {
       if (name === 'x-envelope-from') return undefined;
       continue;
     }
     return addr;
   }
   return undefined;
+}
+
+function lastIndexOf(headers: readonly HeaderField[], key: string): number {
+  for (let i = headers.length - 1; i >= 0; i--) if (headers[i]!.key === key) return i;
+  return -1;
 }
 
 /** The values a request yields, as a list (SpamAssassin's list-context `get`). */

@@ -1,8 +1,21 @@
 /**
  * One Received header -> the handover it records (client IP, rDNS, HELO, receiving
  * host, id, envelope sender, authentication). MTAs write this header in dozens of
- * shapes; each shape is one entry of FORMATS below, tried in order.
+ * shapes; received-formats.ts lists them, tried in order.
  */
+import {
+  BRACKETED_IP,
+  EARLY_SKIPS,
+  FETCHER,
+  FORMATS,
+  IP,
+  LATE_SKIPS,
+  PAREN_FROM_NAVGW,
+  PAREN_FROM_SKIPS,
+  SIMTA,
+  type Format,
+  type Groups,
+} from './received-formats';
 
 /** Fields of one handover before trust is decided. */
 export interface ReceivedFields {
@@ -14,237 +27,219 @@ export interface ReceivedFields {
   ident: string;
   envfrom: string;
   auth: string;
+  /** The MTA looked the client's IP up and found no name (SpamAssassin's `no_reverse_dns`). */
+  noReverseDns: boolean;
 }
 
-const IP4 = String.raw`(?:\d{1,3}\.){3}\d{1,3}`;
-const IP6 = String.raw`(?:IPv6:)?(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{0,4}|${IP4})`;
-const IP = `(?:${IP4}|${IP6})`;
-const LOCALHOST = String.raw`(?:localhost(?:\.localdomain)?|127\.0\.0\.1|::1|IPv6:::1)`;
-
-/** `(?<name>...)` groups a format may fill. */
-type Group = 'ip' | 'rdns' | 'helo' | 'by' | 'ident' | 'sub';
-
-interface Format {
-  /** Matched against the header after `from `, whitespace collapsed, date removed. */
-  re: RegExp;
-  /** Only tried when this also matches (cheap guard for MTA-specific shapes). */
-  when?: RegExp;
-  /** Not tried when this matches. */
-  unless?: RegExp;
-  /** The first token is the rDNS too (MTAs that print the looked-up name first). */
-  heloIsRdns?: boolean;
-  /** The header says the MTA looked the name up (so an empty rDNS means "none"). */
-  lookedUp?: boolean;
-  /** The `id` in this shape is a server version, not a queue id. */
-  noId?: boolean;
-  /** This shape names no HELO; ignore any `helo=` elsewhere in the header. */
-  noHelo?: boolean;
-}
-
-const f = (re: string, extra: Omit<Format, 're'> = {}): Format => ({ re: new RegExp(re), ...extra });
-
-// Shapes of the text after "from ", most specific first.
-const FORMATS: Format[] = [
-  // SquirrelMail / NaSMail webmail: the client IP is the one shortly before `by host with HTTP`.
-  f(String.raw`(?<ip>${IP})\b(?![.-]).{10,80}by (?<by>\S+) with HTTP`, { when: / \((?:SquirrelMail|NaSMail) authenticated user /, noHelo: true }),
-  // Microsoft SMTPSVC: `helo ([ip] ...) by host with Microsoft SMTPSVC`
-  f(String.raw`^(?<helo>\S*) \(\[(?<ip>${IP})\][^)]{0,40}\) by (?<by>\S+) with Microsoft SMTPSVC`),
-  // Exchange / Office 365: `helo (ip) by host (ip) with Microsoft SMTP Server ... id`
-  f(String.raw`^(?<helo>\S+) \(\[?(?<ip>${IP})(?:%[A-Z0-9._~-]*)?\]?\) by (?<by>\S+) `, {
-    when: / with (?:Microsoft SMTP Server|mapi id) (?:\([^)]+\) )?\d+\.\d+\.\d+\.\d+(?:$| )/,
-    noId: true,
-  }),
-  // Exim: `[ip] (helo=x ident=y) by host`
-  f(String.raw`^\[(?<ip>${IP})\] \((?<sub>.*?)\) by (?<by>\S+) `, { when: /Exim/ }),
-  // Exim: `rdns ([ip]:port helo=x) by host`
-  f(String.raw`^(?<rdns>\S+) \(\[(?<ip>${IP})\](?<sub>.*?)\) by (?<by>\S+) `, { when: /Exim/, heloIsRdns: true }),
-  f(String.raw`^(?<rdns>\S+) \[(?<ip>${IP})\](?::\d+)? by (?<by>\S+) `, { when: /Exim/, heloIsRdns: true }),
-  // Postfix: `helo (rdns [ip]) by host (Postfix)`
-  f(String.raw`^(?<helo>\S+) \((?<rdns>\S+) ?\[(?<ip>${IP})\]\) by (?<by>\S+) `, { when: / \(Postfix\) with/, lookedUp: true }),
-  // Sendmail and friends: `helo (ident@rdns [ip] ...) by host (`
-  f(String.raw`^(?<helo>\S+) \((?:IDENT:)?(?:(?<ident>[^@\s]*)@)?(?<rdns>\S+) \[(?<ip>${IP})\].*\) by (?<by>\S+) \(`, {
-    unless: / by \S+ \(qmail-\S+\) with /,
-    lookedUp: true,
-  }),
-  f(String.raw`^(?<helo>\S+) \((?<rdns>\S+) \[(?<ip>${IP})\]\) by (?<by>\S+) with \S+ \(`, { lookedUp: true }),
-  f(String.raw`^(?<rdns>\S+) \(\[(?<ip>${IP})\] helo=(?<helo>\S+)\) by (?<by>\S+) with `),
-  f(String.raw`^(?<helo>\S+) \(<unknown\S*>\[(?<ip>${IP})\]\) by (?<by>\S+) `),
-  f(String.raw`^(?<helo>\S+) \((?<rdns>\S+\.\S+)\[(?<ip>${IP})\]\) by (?<by>\S+) `, { lookedUp: true }),
-  f(String.raw`^(?<helo>\S+) \((?<ident>\S*)@\[(?<ip>${IP})\].*\) by (?<by>\S+) \(`, { lookedUp: true }),
-  // qpsmtpd / qmail: `rdns (HELO helo) (ident@ip) by host`
-  f(String.raw`^(?<rdns>\S+) \((?:HELO|EHLO) (?<helo>[^ ()]*)\) \((?:(?<ident>\S*)@)?\[?(?<ip>${IP})\]?\)(?: \(envelope-sender <\S+>\))? by (?<by>\S+)`, {
-    when: new RegExp(String.raw`^\S+(?: \((?:HELO|EHLO) \S*\))? \((?:\S+@)?\[?${IP}\]?\)(?: \(envelope-sender <\S+>\))? by \S+(?: \(.+\))* with (?:.* )?(?:SMTP|QMQP)(?! id )`),
-    lookedUp: true,
-  }),
-  f(String.raw`^(?<rdns>\S+) \((?:HELO|EHLO) (?<helo>\S*)\) \[(?<ip>${IP})\] by (?<by>\S+) \([^)]+\) with (?:ESMTP|SMTP)`),
-  f(String.raw`^(?<rdns>\S+) \((?:(?<ident>\S*)@)?\[?(?<ip>${IP})\]?\)(?: \(envelope-sender <\S+>\))? by (?<by>\S+)(?: \(.+\))* with (?:.* )?(?:SMTP|QMQP)(?! id )`, {
-    heloIsRdns: true,
-    lookedUp: true,
-  }),
-  f(String.raw`^\[(?<ip>${IP})\] by (?<by>\S+) via HTTP$`),
-  f(String.raw`^\S+ \( \[(?<ip>${IP})\]\).*? by (?<by>\S+) `, { noHelo: true }),
-  f(String.raw`^\((?<helo>\S+) \[(?<ip>${IP})\]\) by (?<by>\S+) `),
-  f(String.raw`^\[(?<ip>${IP})\] by (?<by>\S+) `),
-  f(String.raw`^\(\[?(?<ip>${IP})\]?\) by (?<by>\S+) `),
-  f(String.raw`^(?<helo>\S+) \[(?<ip>${IP})\] by (?<by>\S+) \[${IP}\] with `, { lookedUp: true }),
-  // Sendmail without rDNS: `helo ([ip]) by host (`
-  f(String.raw`^(?<helo>\S+) \(\[(?<ip>${IP})\]\) by (?<by>\S+) \(`, { lookedUp: true }),
-  f(String.raw`^(?<helo>\S+) \((?<rdns>\S+) \[(?<ip>${IP})\]\).*? by (?<by>\S+)\b`, { lookedUp: true }),
-  f(String.raw`^(?<helo>\S+) \(\[(?<ip>${IP})(?:[.:]\d+)?\]\).*? by (?<by>\S+) `, { lookedUp: true }),
-  f(String.raw`^(?<rdns>\S+) \((?:HELO|EHLO) (?<helo>[^)]*)\) \((?:(?<ident>\S*)@)?\[?(?<ip>${IP})\]?\).* by (?<by>\S+) `, {
-    lookedUp: true,
-  }),
-  f(String.raw`^(?<rdns>\S+) \((?:(?<ident>\S*)@)?\[?(?<ip>${IP})\]?\).* by (?<by>\S+) `, { heloIsRdns: true, lookedUp: true }),
-  f(String.raw`^\[(?<ip>${IP})\] by (?<by>\S+) with http for `),
-  f(String.raw`^(?<rdns>\S+)\((?<ip>${IP})\) by (?<by>\S+) via smap `, { lookedUp: true }),
-  f(String.raw`^(?<rdns>\S+)\((?<ip>${IP}), (?:HELO|EHLO) (?<helo>\S*)\) by (?<by>\S+) via smap `, { lookedUp: true }),
-  f(String.raw`^(?<ip>${IP}) by (?<by>\S+) \((?:SMTPL|InterScan)\b`),
-  f(String.raw`^(?<helo>\S+) \((?<rdns>\S+) \[(?<ip>${IP})\]\) by (?<by>\S+) with `, { lookedUp: true }),
-  f(String.raw`^(?<rdns>\S+) \((?:HELO|EHLO) (?<helo>\S*)\) \((?:(?<ident>\S+)@)?(?<ip>${IP}).*?\) by (?<by>\S+) with `, { lookedUp: true }),
-  f(String.raw`^\[(?<ip>${IP})\] \((?:account \S+ )?(?:HELO|EHLO) (?<helo>\S*)\) by (?<by>\S+) \(`),
-  f(String.raw`^(?<rdns>\S+) \(\[(?<ip>${IP})\] verified\) by (?<by>\S+) \(`, { heloIsRdns: true, lookedUp: true }),
-  f(String.raw`^\(\[(?<ip>${IP})\]\) by (?<by>\S+) with `),
-  f(String.raw`^(?<helo>[^\d]\S+) \((?<ip>${IP})\) by (?<by>\S+) `),
-  f(String.raw`^(?<helo>\S+) \(\[(?<ip>${IP})\] \[\S+\]\) by (?<by>\S+) with `),
-  f(String.raw`^(?<ip>${IP}) by (?<by>\S+) with `),
-  f(String.raw`^(?<helo>\S+) \((?<rdns>\S+)\[(?<ip>${IP})\]\) by (?<by>\S+) `, { lookedUp: true }),
-  f(String.raw`^\[(?<ip>${IP})\]\S+ \((?:HELO|EHLO) (?<helo>\S*)\) by (?<by>\S+) `),
-  f(String.raw`^(?<ip>${IP}) \((?:HELO|EHLO) (?<helo>\S*)\) by (?<by>\S+) `),
-  f(String.raw`^(?<helo>\S+) \[(?<ip>${IP})\] by (?<by>\S+) `),
-  f(String.raw`^(?<rdns>\S+)\((?<ip>${IP})\) by (?<by>\S+) `),
-  f(String.raw`^(?<helo>\S+) \(unverified \[(?<ip>${IP})\]\) by (?<by>\S+) `),
-  f(String.raw`^(?<ip>${IP}) \([A-Za-z][^)]+\) by (?<by>\S+) with `),
-  f(String.raw`^\[(?<ip>${IP})\] \((?<sub>[^)]+)\) by (?<by>\S+) `),
-  f(String.raw`^(?<rdns>\S+) \((?:\S+@)?(?<ip>${IP})\) by (?<by>\S+) with `),
-  f(String.raw`^X-Originating-IP: (?<ip>${IP})$`),
-];
-
-/** Handovers that are not network hops, recognised before any shape is tried. */
-const EARLY_SKIPS: RegExp[] = [/^mail pickup service by \S+ with Microsoft SMTPSVC$/, /Exim.*\bwith local(?:-\S+)? |\bwith local(?:-\S+)? .*Exim/, /^\S+ by \S+ with BSMTP/];
-
-/** A POP3/IMAP fetch (fetchmail, getmail): the chain seen so far was our own mailbox's. */
-const FETCHER = /with (?:POP3|IMAP)/;
-
-/** Local deliveries, pickups and list software, recognised when no shape fits. */
-const LATE_SKIPS: RegExp[] = [
-  new RegExp(String.raw`^\S+ \([^\s@]+@${LOCALHOST}\) by \S+ \(`, 'i'),
-  /^\S+ \S+ by \S+ with local-e?smtp /,
-  /^\S+@\S+ by \S+ /,
-  /^Unknown\/Local \(/,
-  new RegExp(String.raw`^${LOCALHOST} \((?:\S+@)?${LOCALHOST}[)[]`, 'i'),
-  new RegExp(String.raw`^\S+ \((?:\S+@)?${LOCALHOST}\) `, 'i'),
-  new RegExp(String.raw`^\S+ \(\S+@\S+ \[${LOCALHOST}\]\) `, 'i'),
-  /^\(AUTH: \S+\) by \S+ with /,
-  /^\S+ by \S+ \(.{0,100}\) with qmail-scanner/,
-  /^\S+ by \S+ with local/,
-  /^\S+ by \S+ (?:with|via|for|\()/,
-  /^\S+ (?:(?:with|via|for) \S+|\(unverified\)) by\b/,
-  /\(LSMTP for/,
-  /^\S+ id \S+$/,
-];
+/**
+ * What one Received header says: a handover; `'skip'` for one recorded on
+ * purpose as no network hop (local delivery, list software, MTAs that log no
+ * IP); `'fetcher'` for a POP3/IMAP fetch; undefined when it cannot be read.
+ */
+export type ReceivedParse = ReceivedFields | 'skip' | 'fetcher' | undefined;
 
 const DATE_TAIL =
   /[\s;]+(?:(?:Mon|T(?:ue|hu)|Wed|Fri|S(?:at|un)), )?\d+ (?:J(?:an|u[nl])|Feb|Ma[ry]|A(?:pr|ug)|Sep|Oct|Nov|Dec) \d+ \d+:\d+(?::\d+)? \S+$/;
+// Whitespace other than single spaces: only then is collapsing needed.
+const NEEDS_COLLAPSE = /\s\s|[^\S ]/;
+const WS = /\s/;
 
+const AUTH_WITH = / with ((?:ES|L|UTF8S|UTF8L)MTPS?A|ASMTP|HTTP[SU]?)(?: |;|$)/i;
+const AUTH_GMAIL = / by mx\.google\.com with ESMTPS id [a-z0-9]{1,4}sm[0-9]{2,9}[a-z]{3}\.[0-9]{1,3}\.[0-9]{4}\.(?:[0-6][0-9]\.){4}[0-6][0-9]/;
+const AUTH_COURIER = /^from .*?(?:\]\)|\)\]) \(AUTH: (LOGIN|PLAIN|DIGEST-MD5|CRAM-MD5) \S+(?:, .*?)?\) by /;
+const AUTH_SENDMAIL = /^from .*?(?:\](?: \([^)]*\))?\)|\)\]) .*?\(.*?authenticated.*?\).*? by/;
+const AUTH_GMX = new RegExp(String.raw`from \S* \((?:HELO|EHLO) (\S*)\) \[(${IP})\] by (mail\.gmx\.(?:net|com)) \([^)]+\) with ((?:ESMTP|SMTP))`);
+const AUTH_CRITICAL_PATH = /\) by .+ \(\d{1,2}\.\d\.\d{3}(?:\.\d{1,3})?\) \(authenticated as .+\) id /;
+const AUTH_POSTFIX = /\) \(Authenticated sender: \S+\) by \S+ \(([^)]+)\) with /;
+const AUTH_VIA_HTTP = / \(via (HTTP.?)\)(?: |;|$)/i;
+
+/** The authentication the header records, if any (tried in SpamAssassin's order). */
 function authOf(s: string): string {
   let m: RegExpExecArray | null;
-  if (/ by /.test(s) && (m = / with ((?:ES|L|UTF8S|UTF8L)MTPS?A|ASMTP|HTTP[SU]?)(?: |;|$)/i.exec(s))) return m[1];
-  if ((m = /^from .*?(?:\]\)|\)\]) \(AUTH: (LOGIN|PLAIN|DIGEST-MD5|CRAM-MD5) \S+(?:, .*?)?\) by /.exec(s))) return m[1];
-  if (/authenticated/.test(s) && /^from .*?(?:\](?: \([^)]*\))?\)|\)\]) .*?\(.*?authenticated.*?\).*? by/.test(s)) return 'Sendmail';
-  if ((m = /\) \(Authenticated sender: \S+\) by \S+ \(([^)]+)\) with /.exec(s))) return m[1] === 'Postfix' ? m[1] : `Postfix (${m[1]})`;
-  if (/CommuniGate Pro (?:HTTP|SMTP|XIMSS|IMAP)/.test(s) && / \(account /.test(s)) return 'Communigate';
-  if (/ with Microsoft Exchange Server HTTP-DAV\b/.test(s)) return 'HTTP-DAV';
-  if (/ by /.test(s) && (m = / \(via (HTTP.?)\)(?: |;|$)/i.exec(s))) return m[1];
+  const hasBy = s.includes(' by ');
+  if (hasBy && (m = AUTH_WITH.exec(s))) return m[1]!;
+  if (s.includes(' by mx.google.com ') && AUTH_GMAIL.test(s) && (m = /\(version=([^ ]+) cipher=([^)]+)\)/.exec(s))) {
+    return `GMail - transport=${m[1]!} cipher=${m[2]!}`;
+  }
+  if (s.includes('(AUTH: ') && (m = AUTH_COURIER.exec(s))) return m[1]!;
+  if (s.includes('authenticated') && AUTH_SENDMAIL.test(s)) return 'Sendmail';
+  if (s.includes(' by mail.gmx.') && (m = AUTH_GMX.exec(s))) return `GMX (${m[4]!} / ${m[3]!})`;
+  if (s.includes(' (authenticated as ') && AUTH_CRITICAL_PATH.test(s)) return 'CriticalPath';
+  if (s.includes('(Authenticated sender: ') && (m = AUTH_POSTFIX.exec(s))) return m[1] === 'Postfix' ? m[1] : `Postfix (${m[1]!})`;
+  if (s.includes('CommuniGate Pro ') && /CommuniGate Pro (?:HTTP|SMTP|XIMSS|IMAP)/.test(s) && s.includes(' (account ')) return 'Communigate';
+  if (s.includes(' with Microsoft Exchange Server HTTP-DAV') && / with Microsoft Exchange Server HTTP-DAV\b/.test(s)) return 'HTTP-DAV';
+  if (hasBy && (m = AUTH_VIA_HTTP.exec(s))) return m[1]!;
   return '';
 }
 
-const BRACKETED_IP = new RegExp(String.raw`\[(${IP})\]`, 'i');
-const STRIP = /[\s\x00#[\]()<>|]/g;
+/** Collapse whitespace, trim, and drop stray trailing semicolons. */
+function normalize(value: string): string {
+  let s = NEEDS_COLLAPSE.test(value) ? value.replace(/\s+/g, ' ').trim() : value.trim();
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 59 /* ; */) {
+    end--;
+    if (end > 0 && WS.test(s[end - 1]!)) end--;
+  }
+  if (end < s.length) s = s.slice(0, end);
+  return s;
+}
+
+const ID = / id <?([^\s<>;]{3,})/;
+const HELO_EQ = /\bhelo=([-A-Za-z0-9.^+_&:=?!@%*$\\/]+)(?:[^-A-Za-z0-9.^+_&:=?!@%*$\\/]|$)/;
+const HELO_CMD = /\b(?:HELO|EHLO) ([-A-Za-z0-9.^+_&:=?!@%*$\\/]+)(?:[^-A-Za-z0-9.^+_&:=?!@%*$\\/]|$)/;
+const BY = / by (\S+)(?:[^-A-Za-z0-9;.]|$)/;
+const ENVFROM = /(?:return-path:? |envelope-(?:sender|from)[ =])(\S+)\b/i;
+const HELO_MENTIONED = /\b(?:HELO|EHLO) |helo=/i;
+const FIRST_WORD = /^(\S+)[^-A-Za-z0-9.]/;
+const NO_IP_HANDOVER = /^from (\S+) by [^\s;]+ ?;/i;
+const DOTTED_IN_BRACKETS = /^\[[\d.]+\]$/;
+
+/** Fill `out` from the first shape that fits `rest` (the text after `from `); false when none does. */
+function applyFormat(rest: string, hasBy: boolean, out: ReceivedFields): boolean {
+  const lead = rest[0];
+  for (const fmt of FORMATS) {
+    if (fmt.lead !== undefined && fmt.lead !== lead) continue;
+    if (fmt.needsBy && !hasBy) continue;
+    if (fmt.when && !fmt.when.test(rest)) continue;
+    if (fmt.unless && fmt.unless.test(rest)) continue;
+    const g = fmt.re.exec(rest)?.groups as Groups | undefined;
+    if (!g) continue;
+    fill(fmt, g, rest, out);
+    return true;
+  }
+  return false;
+}
+
+function fill(fmt: Format, g: Groups, rest: string, out: ReceivedFields): void {
+  out.ip = g.ip ?? '';
+  out.by = g.by ?? out.by;
+  if (g.rdns !== undefined) out.rdns = g.rdns;
+  if (g.helo !== undefined) out.helo = g.helo;
+  else if (fmt.heloOrEmpty) out.helo = '';
+  else if (fmt.heloIsRdns && !HELO_MENTIONED.test(rest)) out.helo = out.rdns;
+  if (g.ident !== undefined) out.ident = g.ident;
+  if (g.sub !== undefined) {
+    const h = /helo=(\S+)/.exec(g.sub);
+    if (h) out.helo = h[1]!;
+    const i = /ident=(\S*)/.exec(g.sub);
+    if (i) out.ident = i[1]!;
+  }
+  if (fmt.noId) out.id = '';
+  if (fmt.noHelo) out.helo = '';
+  const lookedUp = typeof fmt.lookedUp === 'function' ? fmt.lookedUp(g) : fmt.lookedUp === true;
+  out.noReverseDns = lookedUp; // only meaningful when rdns ends up empty: see clean()
+}
+
+/** The `from ...` branch: shapes, then handovers that are deliberately ignored. */
+function parseFrom(rest: string, out: ReceivedFields): 'matched' | 'skip' | 'fetcher' | 'none' {
+  const m = ENVFROM.exec(rest);
+  if (m) out.envfrom = m[1]!;
+  for (const re of EARLY_SKIPS) if (re.test(rest)) return 'skip';
+  if (FETCHER.test(rest)) return 'fetcher';
+  if (applyFormat(rest, rest.includes(' by '), out)) return 'matched';
+  for (const re of LATE_SKIPS) if (re.test(rest)) return 'skip';
+  if (!out.helo) {
+    const h = FIRST_WORD.exec(rest);
+    if (h) out.helo = h[1]!;
+  }
+  return 'none';
+}
+
+/** `(from ...)`: Norton AntiVirus Gateway hops, or local submissions to ignore. */
+function parseParenFrom(rest: string, out: ReceivedFields): 'matched' | 'skip' | 'none' {
+  const m = PAREN_FROM_NAVGW.exec(rest);
+  if (m) {
+    out.helo = m[1]!;
+    out.ip = m[2]!;
+    out.by = m[3]!;
+    return 'matched';
+  }
+  for (const re of PAREN_FROM_SKIPS) if (re.test(rest)) return 'skip';
+  return 'none';
+}
+
+/** simta's `FROM helo (rdns [ip]) BY host ID id`. */
+function parseSimta(rest: string, out: ReceivedFields): 'matched' | 'none' {
+  const m = SIMTA.exec(rest);
+  if (!m) return 'none';
+  out.helo = m[1]!;
+  out.rdns = m[2] === 'unverified' ? '' : m[2]!;
+  out.ip = m[3]!;
+  out.by = m[4]!;
+  out.id = m[5]!;
+  out.noReverseDns = true;
+  return 'matched';
+}
 
 /**
- * Parse one unfolded Received header value. Returns the fields, `'skip'` for a
- * header that records no network handover, `'fetcher'` for a POP3/IMAP fetch,
- * or undefined when no shape fits.
+ * Parse one unfolded Received header value (see ReceivedParse for the results).
+ * Only a lower-case `from ` opens the full set of shapes, as upstream.
  */
-export function parseReceived(value: string): ReceivedFields | 'skip' | 'fetcher' | undefined {
-  let s = value.replace(/\s+/g, ' ').trim();
-  while (/\s?;$/.test(s)) s = s.replace(/\s?;$/, '');
+export function parseReceived(value: string): ReceivedParse {
+  let s = normalize(value);
+  const lead = s.charCodeAt(0);
+  // Cheap test first: `from`/`FROM`/`(from` start with f, F or (.
+  if (lead !== 102 && lead !== 70 && lead !== 40) return 'skip';
   if (!/^\(?from /i.test(s)) return 'skip';
-  if (/\bwith local for\b/.test(s)) return 'skip';
-  const noIp = /^from (\S+) by [^\s;]+ ?;/i.exec(s);
-  if (noIp && !/^\[[\d.]+\]$/.test(noIp[1])) return 'skip';
-  s = s.replace(DATE_TAIL, '').replace(/\)by /, ') by ');
+  if (s.includes('with local for') && /\bwith local for\b/.test(s)) return 'skip';
+  const noIp = NO_IP_HANDOVER.exec(s);
+  if (noIp && !DOTTED_IN_BRACKETS.test(noIp[1]!)) return 'skip';
+  s = s.replace(DATE_TAIL, '');
+  if (s.includes(')by ')) s = s.replace(')by ', ') by ');
 
-  const out: ReceivedFields = { ip: '', rdns: '', helo: '', by: '', id: '', ident: '', envfrom: '', auth: authOf(s) };
-  let m = / id <?([^\s<>;]{3,})/.exec(s);
-  if (m) out.id = m[1];
-  m =
-    /\bhelo=([-A-Za-z0-9.^+_&:=?!@%*$\\/]+)(?:[^-A-Za-z0-9.^+_&:=?!@%*$\\/]|$)/.exec(s) ??
-    /\b(?:HELO|EHLO) ([-A-Za-z0-9.^+_&:=?!@%*$\\/]+)(?:[^-A-Za-z0-9.^+_&:=?!@%*$\\/]|$)/.exec(s);
-  if (m) out.helo = m[1];
-  m = / by (\S+)(?:[^-A-Za-z0-9;.]|$)/.exec(s);
-  if (m) out.by = m[1];
+  const out: ReceivedFields = { ip: '', rdns: '', helo: '', by: '', id: '', ident: '', envfrom: '', auth: authOf(s), noReverseDns: false };
+  let m = ID.exec(s);
+  if (m) out.id = m[1]!;
+  m = s.includes('helo=') ? HELO_EQ.exec(s) : null;
+  m ??= HELO_CMD.exec(s);
+  if (m) out.helo = m[1]!;
+  m = BY.exec(s);
+  if (m) out.by = m[1]!;
 
-  let matched = false;
-  if (/^from /i.test(s)) {
-    const rest = s.replace(/^from /i, '');
-    m = /(?:return-path:? |envelope-(?:sender|from)[ =])(\S+)\b/i.exec(rest);
-    if (m) out.envfrom = m[1];
-    if (EARLY_SKIPS.some((re) => re.test(rest))) return 'skip';
-    if (FETCHER.test(rest)) return 'fetcher';
-    for (const fmt of FORMATS) {
-      if (fmt.when && !fmt.when.test(rest)) continue;
-      if (fmt.unless && fmt.unless.test(rest)) continue;
-      const g = fmt.re.exec(rest)?.groups as Partial<Record<Group, string>> | undefined;
-      if (!g) continue;
-      matched = true;
-      out.ip = g.ip ?? '';
-      out.by = g.by ?? out.by;
-      if (g.rdns !== undefined) out.rdns = g.rdns;
-      if (g.helo !== undefined) out.helo = g.helo;
-      else if (fmt.heloIsRdns && !/\b(?:HELO|EHLO) |helo=/i.test(rest)) out.helo = out.rdns;
-      if (g.ident !== undefined) out.ident = g.ident;
-      if (g.sub !== undefined) {
-        const h = /helo=(\S+)/.exec(g.sub);
-        if (h) out.helo = h[1];
-        const i = /ident=(\S*)/.exec(g.sub);
-        if (i) out.ident = i[1];
-      }
-      if (fmt.noId) out.id = '';
-      if (fmt.noHelo) out.helo = '';
-      break;
-    }
-    if (!matched && LATE_SKIPS.some((re) => re.test(rest))) return 'skip';
-    if (!matched && !out.helo) {
-      const h = /^(\S+)[^-A-Za-z0-9.]/.exec(rest);
-      if (h) out.helo = h[1];
-    }
-  }
-  if (!matched) {
+  let result: 'matched' | 'skip' | 'fetcher' | 'none' = 'none';
+  if (s.startsWith('from ')) result = parseFrom(s.slice(5), out);
+  else if (s.startsWith('FROM ')) result = parseSimta(s.slice(5), out);
+  else if (s.startsWith('(from ')) result = parseParenFrom(s.slice(6), out);
+  if (result === 'skip' || result === 'fetcher') return result;
+  if (result === 'none') {
     const ip = BRACKETED_IP.exec(s);
     if (!ip || !out.by) return undefined;
-    out.ip = ip[1];
+    out.ip = ip[1]!;
+    out.noReverseDns = false;
   }
   return clean(out);
 }
 
+const STRIP = /[\s\x00#[\]()<>|]/g;
+const NEEDS_STRIP = /[\s\x00#[\]()<>|]/;
+const bang = (v: string): string => (NEEDS_STRIP.test(v) ? v.replace(STRIP, '!') : v);
+
+function cleanIp(ip: string): string {
+  let v = ip;
+  if (/^ipv6:/i.test(v)) v = v.slice(5);
+  if (v.startsWith('[')) v = v.slice(1);
+  if (v.endsWith(']')) v = v.slice(0, -1);
+  if (v.includes('%')) v = v.replace(/%[A-Z0-9._~-]*$/i, '');
+  if (v.includes(':')) v = v.replace(/^0*:0*:(?:0*:)*ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+  return v;
+}
+
+/** Tidy the fields as upstream does: no trailing dots, `unknown` means no name, odd characters become `!`. */
 function clean(r: ReceivedFields): ReceivedFields {
-  let rdns = r.rdns.replace(/\.+$/, '');
+  let rdns = r.rdns;
+  if (rdns.endsWith('.')) rdns = rdns.replace(/\.+$/, '');
   if (/^unknown$/i.test(rdns) || rdns.startsWith('[')) rdns = '';
-  const ip = r.ip
-    .replace(/^ipv6:/i, '')
-    .replace(/^\[|\]$/g, '')
-    .replace(/%[A-Z0-9._~-]*$/i, '')
-    .replace(/^0*:0*:(?:0*:)*ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-  const bang = (v: string) => v.replace(STRIP, '!');
+  let envfrom = r.envfrom;
+  if (envfrom !== '') envfrom = bang(envfrom.replace(/^\s*<*/, '').replace(/>*\s*$/, ''));
   return {
-    ip: bang(ip),
+    ip: bang(cleanIp(r.ip)),
     rdns: bang(rdns),
     helo: bang(r.helo),
-    by: bang(r.by.replace(/;$/, '')),
+    by: bang(r.by.endsWith(';') ? r.by.slice(0, -1) : r.by),
     id: r.id,
     ident: bang(r.ident),
-    envfrom: bang(r.envfrom.replace(/^\s*<*/, '').replace(/>*\s*$/, '')),
+    envfrom,
     auth: r.auth,
+    noReverseDns: rdns === '' && r.noReverseDns,
   };
 }

@@ -110,6 +110,11 @@ export interface Relay {
   readonly auth: string;
   /** The relay's `ident` (RFC 1413) user, if recorded. */
   readonly ident: string;
+  /**
+   * The receiving MTA writes a shape that always records its reverse lookup, and
+   * recorded none: the client has no rDNS (rather than "not written down").
+   */
+  readonly noReverseDns: boolean;
   /** True when the IP is in a private / reserved range. */
   readonly ipPrivate: boolean;
   /** True when the relay is inside trusted_networks (after SpamAssassin's inference rules). */
@@ -131,6 +136,11 @@ export interface RelayChain {
   readonly external: readonly Relay[];
   /** Received headers that could not be parsed into a relay (local delivery, fetchmail, ...). */
   readonly skipped: number;
+  /**
+   * Received headers no known shape could read (SpamAssassin's `num_relays_unparseable`).
+   * Unlike `skipped`, local deliveries and mailbox fetches recognised as such do not count.
+   */
+  readonly unparseable: number;
   /** Index, among Received headers from the top, of the last one a trusted hop added (-1: none). */
   readonly lastTrustedIndex: number;
   /** The same for internal hops. */

@@ -111,3 +111,19 @@ test('check_for_mime mime_qp_long_line and mime_qp_count', () => {
   assert.equal(runEval('check_for_mime', qp('=41BC\n'), ['mime_qp_count']), true);
   assert.equal(runEval('check_for_mime', qp('trailing space=20\n'), ['mime_qp_count']), false);
 });
+
+test('check_msg_parse_flags: the line after a MIME boundary', () => {
+  const mp = (afterBoundary: string): string =>
+    `From: a@b.example\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="XX"\n\npreamble\n--XX\n${afterBoundary}\n--XX--\n`;
+  const cases: [string, boolean, boolean][] = [
+    ['Content-Type: text/plain\n\nhello', false, false],
+    ['Content-Type: text/plain\n  ; charset=us-ascii\n\nhello', false, false],
+    ['\nhello, no headers', true, false],
+    ['hello, straight into the body', true, true],
+    ['Content-Type: text/plain\nhello, no blank line', false, true],
+  ];
+  for (const [part, headers, separator] of cases) {
+    assert.equal(runEval('check_msg_parse_flags', mp(part), ['missing_mime_headers']), headers, `headers: ${part}`);
+    assert.equal(runEval('check_msg_parse_flags', mp(part), ['missing_mime_head_body_separator']), separator, `separator: ${part}`);
+  }
+});

@@ -68,7 +68,7 @@ describe('hostnameToDomain', () => {
 
 describe('forged Received trail', () => {
   const relay = (rdns: string, by: string, ip = '203.0.113.9', helo = rdns): Relay => ({
-    ip, rdns, helo, by, id: '', envfrom: '', auth: '', ident: '', ipPrivate: false, trusted: false, internal: false, msa: false, source: '',
+    ip, rdns, helo, by, id: '', envfrom: '', auth: '', ident: '', noReverseDns: false, ipPrivate: false, trusted: false, internal: false, msa: false, source: '',
   });
   it('counts hops whose receiver is not the sender named one hop up', () => {
     const t = forgedTrail([relay('mx.alpha.com', 'in.bravo.com'), relay('out.charlie.com', 'relay.delta.com'), relay('x.echo.com', 'relay.foxtrot.com')]);
@@ -123,7 +123,7 @@ describe('numeric HELO and sender reverse', () => {
 describe('forged trail host shape', () => {
   it('a one-letter first label is not a host name (as upstream)', () => {
     const r = (rdns: string, by: string): Relay => ({
-      ip: '203.0.113.9', rdns, helo: rdns, by, id: '', envfrom: '', auth: '', ident: '', ipPrivate: false, trusted: false, internal: false, msa: false, source: '',
+      ip: '203.0.113.9', rdns, helo: rdns, by, id: '', envfrom: '', auth: '', ident: '', noReverseDns: false, ipPrivate: false, trusted: false, internal: false, msa: false, source: '',
     });
     assert.equal(forgedTrail([r('mx.alpha.com', 'in.bravo.com'), r('out.charlie.com', 'relay.d.com')]).fromMismatches, 0);
     assert.equal(forgedTrail([r('mx.alpha.com', 'in.bravo.com'), r('out.charlie.com', 'relay.dd.com')]).fromMismatches, 1);

@@ -19,3 +19,23 @@ test('address lists parse into address and display name', () => {
     assert.deepEqual(parseAddressList(input).map((a) => [a.address, a.phrase]), want, input);
   }
 });
+
+test('address shapes as SpamAssassin reads them (corpus spam-2/00135, 00080, 00208, spam-1/00319)', () => {
+  const cases: Array<[string, Array<string | undefined>]> = [
+    // junk after a complete address inside <> is dropped
+    ['<zvfjenphuq@[1086695621] [ufa]>', ['zvfjenphuq@[1086695621]']],
+    ['<a@b.example c>', ['a@b.example']],
+    // brackets are not allowed in a plain local part: a phrase, not an address
+    ['zvfjenphuq@[1086695621], [ufa]@netnoteinc.com', ['zvfjenphuq@[1086695621]', undefined]],
+    // a second @ ends the address
+    ['ndtuftrzzsglsvnz@uksyz@21cn.com', ['ndtuftrzzsglsvnz@uksyz']],
+    // quoted local parts may hold @ (then the cut at the second @ applies too)
+    ['"salestoner@bol.com.br"@dogma.slashnull.org', ['"salestoner@bol.com.br"']],
+    ['<"Books@Books"@BlackRealityPublishing.com>', ['"Books@Books"']],
+    // a space inside the local part is no address
+    ['<a b@c.example>', []],
+  ];
+  for (const [input, want] of cases) {
+    assert.deepEqual(parseAddressList(input).map((a) => a.address), want, input);
+  }
+});
