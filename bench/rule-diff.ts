@@ -24,7 +24,7 @@ function main(): void {
   const onlySa = new Map<string, string[]>(args.map((r) => [r, []]));
   const onlyUs = new Map<string, string[]>(args.map((r) => [r, []]));
   for (const v of sa) {
-    const r = scan(readFileSync(v.path), rs);
+    const r = scan(readFileSync(v.path), rs, { allRules: true });
     for (const rule of args) {
       const theirs = v.tests.includes(rule) || v.subtests.includes(rule);
       const ours = (r.counts.get(rule) ?? 0) > 0;

@@ -4,7 +4,7 @@
  * Only the spamd process started here is stopped, by its PID.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,14 +98,17 @@ export async function runSpamd(files: readonly string[], opts: SpamdRunOptions =
   const args = ['-L', '-x', '-i', '127.0.0.1', '-p', String(port), '-A', '127.0.0.1', '--max-children', children, '--min-children', children, '--min-spare', '0', '--max-spare', children, '-s', 'stderr', '--siteconfigpath', site];
   if (opts.rules) args.push('-C', opts.rules);
   if (process.getuid?.() === 0) args.push('-u', 'nobody');
-  const child = spawn('/usr/sbin/spamd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20000)));
+  // spamd logs to a file: the spamc loop below is synchronous, so a pipe would fill and stall spamd.
+  const logPath = join(site, 'spamd.log');
+  const logFd = openSync(logPath, 'w');
+  const child = spawn('/usr/sbin/spamd', args, { stdio: ['ignore', 'ignore', logFd] });
+  closeSync(logFd);
+  const logTail = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-20000) : '');
   try {
     const deadline = Date.now() + 120_000;
     while (!(await portOpen(port))) {
-      if (child.exitCode !== null) throw new Error(`spamd exited early:\n${log}`);
-      if (Date.now() > deadline) throw new Error(`spamd not ready after 120 s:\n${log}`);
+      if (child.exitCode !== null) throw new Error(`spamd exited early:\n${logTail()}`);
+      if (Date.now() > deadline) throw new Error(`spamd not ready after 120 s:\n${logTail()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     const scores = new Map<string, number>();

@@ -47,8 +47,11 @@ export class LiteralMatcher {
     }
   }
 
-  /** Mark in `found` (indexed by literal id) every literal occurring in `text` (folded as it is read). */
-  scan(text: string, found: Uint8Array): void {
+  /**
+   * Record in `hits` (literal id -> line number of each occurrence) every literal
+   * occurring in `text`, which is line `line` of its area (folded as it is read).
+   */
+  scan(text: string, line: number, hits: Map<number, number[]>): void {
     let s = 0;
     const next = this.next;
     const fail = this.fail;
@@ -62,7 +65,12 @@ export class LiteralMatcher {
       }
       s = t ?? 0;
       const o = out[s]!;
-      for (let k = 0; k < o.length; k++) found[o[k]!] = 1;
+      for (let k = 0; k < o.length; k++) {
+        const id = o[k]!;
+        const list = hits.get(id);
+        if (list === undefined) hits.set(id, [line]);
+        else list.push(line);
+      }
     }
   }
 }

@@ -4,54 +4,89 @@
  * occur; a rule none of whose literals occurred cannot match and is skipped.
  */
 import { LiteralMatcher } from './literal-matcher';
-import { requiredLiterals } from './required-literals';
+import { requirement } from './required-literals';
 import type { CompiledRule, RuleArea } from './types';
 
 /** The areas whose text is long enough for a one-pass prefilter to pay. */
 export type PrefilterArea = 'body' | 'rawbody' | 'uri' | 'full';
 const AREAS: ReadonlySet<RuleArea> = new Set<RuleArea>(['body', 'rawbody', 'uri', 'full']);
 
+/** A rule's literal ids and how many occurrences one line must hold. */
+export interface Need {
+  readonly ids: Int32Array;
+  readonly minCount: number;
+}
+
 export interface Prefilter {
   readonly matchers: ReadonlyMap<PrefilterArea, LiteralMatcher>;
   /** Per rule: ids (in its area's matcher) of the literals one of which it needs. */
-  readonly needs: ReadonlyMap<CompiledRule, Int32Array>;
+  readonly needs: ReadonlyMap<CompiledRule, Need>;
 }
 
 export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   const lits = new Map<PrefilterArea, Map<string, number>>();
-  const needs = new Map<CompiledRule, Int32Array>();
+  const needs = new Map<CompiledRule, Need>();
   for (const rule of rules) {
     if (!AREAS.has(rule.area) || rule.test.type !== 'regex') continue;
-    const req = requiredLiterals(rule.test.re);
+    const req = requirement(rule.test.re);
     if (!req) continue;
     const area = rule.area as PrefilterArea;
-    let ids = lits.get(area);
-    if (!ids) lits.set(area, (ids = new Map()));
-    const table = ids;
-    needs.set(
-      rule,
-      Int32Array.from(req, (l) => {
-        let id = table.get(l);
-        if (id === undefined) table.set(l, (id = table.size));
-        return id;
-      }),
-    );
+    let table = lits.get(area);
+    if (!table) lits.set(area, (table = new Map()));
+    const t = table;
+    const ids = Int32Array.from(req.literals, (l) => {
+      let id = t.get(l);
+      if (id === undefined) t.set(l, (id = t.size));
+      return id;
+    });
+    needs.set(rule, { ids, minCount: req.minCount });
   }
   const matchers = new Map<PrefilterArea, LiteralMatcher>();
   for (const [area, ids] of lits) matchers.set(area, new LiteralMatcher([...ids.keys()]));
   return { matchers, needs };
 }
 
-/** Which of an area's literals occur in any of `texts`. */
-export function literalsFound(pf: Prefilter, area: PrefilterArea, texts: readonly string[]): Uint8Array {
+/** Where an area's literals occur: literal id -> the line number of each occurrence, ascending. */
+export type LiteralHits = ReadonlyMap<number, readonly number[]>;
+
+export function literalHits(pf: Prefilter, area: PrefilterArea, texts: readonly string[]): LiteralHits {
   const m = pf.matchers.get(area);
-  const found = new Uint8Array(m?.size ?? 0);
-  if (m) for (const t of texts) m.scan(t, found);
-  return found;
+  const hits = new Map<number, number[]>();
+  if (m) for (let i = 0; i < texts.length; i++) m.scan(texts[i]!, i, hits);
+  return hits;
 }
 
-/** False when the rule needs a literal and none occurred: it cannot match. */
-export function mayMatch(needs: Int32Array, found: Uint8Array): boolean {
-  for (let i = 0; i < needs.length; i++) if (found[needs[i]!] === 1) return true;
-  return false;
+const NONE: readonly number[] = [];
+
+/**
+ * The lines a rule needs to look at, ascending: those holding at least
+ * `minCount` occurrences of its literals. Empty when there are none (the rule cannot match).
+ */
+export function candidateLines(need: Need, hits: LiteralHits): readonly number[] {
+  const { ids, minCount } = need;
+  let first: readonly number[] | undefined;
+  let counts: Map<number, number> | undefined;
+  for (let i = 0; i < ids.length; i++) {
+    const lines = hits.get(ids[i]!);
+    if (lines === undefined) continue;
+    if (first === undefined && minCount <= 1) {
+      first = lines;
+      continue;
+    }
+    if (!counts) {
+      counts = new Map();
+      if (first) for (const l of first) counts.set(l, (counts.get(l) ?? 0) + 1);
+    }
+    for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
+  }
+  if (counts) {
+    const out: number[] = [];
+    for (const [l, n] of counts) if (n >= minCount) out.push(l);
+    return out.sort((a, b) => a - b);
+  }
+  if (!first) return NONE;
+  // One literal: its occurrence list, one entry per line.
+  const out: number[] = [];
+  for (const l of first) if (out[out.length - 1] !== l) out.push(l);
+  return out;
 }

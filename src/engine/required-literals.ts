@@ -319,19 +319,78 @@ class Parser {
   }
 }
 
+function analyse(source: string): ReadonlySet<string> | undefined {
+  let info: Info;
+  try {
+    info = new Parser(source).parse();
+  } catch {
+    return undefined;
+  }
+  const req = better(info.req, asReq(info.exact));
+  if (!req || strength(req) < MIN_USEFUL || req.size > MAX_REQ) return undefined;
+  return req;
+}
+
+/** Index of the `)` closing the group that opens at `open`, or -1. */
+function closingParen(src: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < src.length; j++) {
+    const c = src[j];
+    if (c === '\\') j++;
+    else if (c === '[') {
+      for (j++; j < src.length && src[j] !== ']'; j++) if (src[j] === '\\') j++;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return j;
+  }
+  return -1;
+}
+
+/** `(?:X){n,m}` / `(?:X)+` as the whole pattern (plain wrapping groups allowed): X and n. */
+function repeatedGroup(source: string): { inner: string; min: number } | undefined {
+  let src = source;
+  for (;;) {
+    if (!src.startsWith('(?:')) return undefined;
+    const close = closingParen(src, 0);
+    if (close < 0) return undefined;
+    const tail = src.slice(close + 1);
+    if (tail === '') {
+      src = src.slice(3, close); // a plain wrapper: look inside
+      continue;
+    }
+    const q = /^(?:\{(\d+)(?:,\d*)?\}|\+)\??$/.exec(tail);
+    if (!q) return undefined;
+    return { inner: src.slice(3, close), min: q[1] === undefined ? 1 : Number(q[1]) };
+  }
+}
+
+/** What a match of a regex must contain: one of `literals`, at least `minCount` times in the text it matched. */
+export interface Requirement {
+  readonly literals: readonly string[];
+  readonly minCount: number;
+}
+
+/**
+ * The requirement of `re`, or undefined when no useful one is known. A pattern
+ * that is one repeated group, `(?:X){n,}`, needs n occurrences: each copy of X
+ * holds one of X's literals.
+ */
+export function requirement(re: RegExp): Requirement | undefined {
+  if (re.flags.includes('u') || re.flags.includes('v')) return undefined;
+  const rep = repeatedGroup(re.source);
+  if (rep && rep.min >= 2) {
+    const inner = analyse(rep.inner);
+    if (inner) return { literals: [...inner], minCount: rep.min };
+  }
+  const req = analyse(re.source);
+  return req && { literals: [...req], minCount: 1 };
+}
+
 /**
  * Folded strings one of which every match of `re` contains, or undefined when
  * no useful set is known (too short, too many, or a construct not analysed).
  */
 export function requiredLiterals(re: RegExp): readonly string[] | undefined {
   if (re.flags.includes('u') || re.flags.includes('v')) return undefined;
-  let info: Info;
-  try {
-    info = new Parser(re.source).parse();
-  } catch {
-    return undefined;
-  }
-  const req = better(info.req, asReq(info.exact));
-  if (!req || strength(req) < MIN_USEFUL || req.size > MAX_REQ) return undefined;
-  return [...req];
+  const req = analyse(re.source);
+  return req && [...req];
 }

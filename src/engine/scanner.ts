@@ -7,7 +7,7 @@ import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, Message, MimePart } from '../message/types';
 import { ScanContext, type ScanSettings } from './context';
 import { evalMeta } from './meta';
-import { buildPrefilter, literalsFound, mayMatch, type Prefilter, type PrefilterArea } from './prefilter';
+import { buildPrefilter, candidateLines, literalHits, type LiteralHits, type Prefilter, type PrefilterArea } from './prefilter';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
 /** A rule set ready to scan with: rules sorted by priority, metas in dependency order. */
@@ -23,6 +23,8 @@ export interface CompiledRuleSet {
 export interface ScanOptions {
   /** Score set 0-3 (bit 0: network tests, bit 1: Bayes). Default 0. */
   scoreSet?: number;
+  /** Run every rule, even sub-rules no scored rule depends on (for diagnostics; costs time). */
+  allRules?: boolean;
   /** Override `time_limit` (seconds). */
   timeLimit?: number;
 }
@@ -53,8 +55,17 @@ function countMatches(re: RegExp, s: string, cap: number): number {
   return n;
 }
 
-function matchLines(re: RegExp, lines: readonly string[], cap: number, from = 0): number {
+/** Matches over `lines` (or only the listed line numbers), skipping lines before `from`. */
+function matchLines(re: RegExp, lines: readonly string[], cap: number, from = 0, only?: readonly number[]): number {
   let n = 0;
+  if (only) {
+    for (const i of only) {
+      if (i < from) continue;
+      n += countMatches(re, lines[i]!, cap - n);
+      if (n >= cap) break;
+    }
+    return n;
+  }
   for (let i = from; i < lines.length; i++) {
     n += countMatches(re, lines[i]!, cap - n);
     if (n >= cap) break;
@@ -74,8 +85,8 @@ function* mimeHeaderValues(part: MimePart, req: HeaderRequest): Generator<string
   for (const c of part.children) yield* mimeHeaderValues(c, req);
 }
 
-/** Run one non-meta rule; returns its hit count. */
-function runRule(rule: CompiledRule, ctx: ScanContext): number {
+/** Run one non-meta rule (a line-based one only on the `only` lines when given); returns its hit count. */
+function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[]): number {
   const cap = rule.multiple ? (rule.maxHits > 0 ? rule.maxHits : Number.MAX_SAFE_INTEGER) : 1;
   const t = rule.test;
   switch (t.type) {
@@ -99,11 +110,11 @@ function runRule(rule: CompiledRule, ctx: ScanContext): number {
       switch (rule.area) {
         case 'body':
           // `tflags nosubject`: skip the Subject line that heads the body text.
-          return matchLines(t.re, ctx.bodyLines(), cap, rule.tflags.has('nosubject') ? 1 : 0);
+          return matchLines(t.re, ctx.bodyLines(), cap, rule.tflags.has('nosubject') ? 1 : 0, only);
         case 'rawbody':
-          return matchLines(t.re, ctx.rawBodyLines(), cap);
+          return matchLines(t.re, ctx.rawBodyLines(), cap, 0, only);
         case 'uri':
-          return matchLines(t.re, ctx.uriLines(), cap);
+          return matchLines(t.re, ctx.uriLines(), cap, 0, only);
         case 'full':
           return countMatches(t.re, ctx.msg.fullText, cap);
         default:
@@ -122,11 +133,30 @@ function runRule(rule: CompiledRule, ctx: ScanContext): number {
   }
 }
 
+/**
+ * The rules whose result can change a score in `set`: the scored ones and,
+ * transitively, every rule a live meta reads. A sub-rule nothing scored reads
+ * cannot change the verdict, so it is not run.
+ */
+function liveRules(byName: ReadonlyMap<string, CompiledRule>, set: number): Set<string> {
+  const live = new Set<string>();
+  const stack: string[] = [];
+  for (const r of byName.values()) if (!r.subrule && r.scores[set] !== 0) stack.push(r.name);
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (live.has(name)) continue;
+    live.add(name);
+    const r = byName.get(name);
+    if (r?.test.type === 'meta') for (const d of r.test.deps) stack.push(d);
+  }
+  return live;
+}
+
 /** What scans of one rule set share, computed on first use. */
 interface ScanPlan {
   readonly byName: ReadonlyMap<string, CompiledRule>;
   readonly prefilter: Prefilter;
-  /** Per score set: the rules and metas worth running (scored, sub-rules, or read by a meta). */
+  /** Per score set: the rules and metas worth running (live ones); index 4: all of them. */
   readonly rules: readonly (readonly CompiledRule[])[];
   readonly metas: readonly (readonly CompiledRule[])[];
 }
@@ -137,13 +167,13 @@ function planFor(rs: CompiledRuleSet): ScanPlan {
     const byName = new Map<string, CompiledRule>();
     for (const r of rs.rules) byName.set(r.name, r);
     for (const r of rs.metas) byName.set(r.name, r);
-    const wanted = (set: number) => (rule: CompiledRule): boolean => rule.subrule || rule.scores[set] !== 0 || rs.metaDeps.has(rule.name);
     const sets = [0, 1, 2, 3];
+    const live = sets.map((set) => liveRules(byName, set));
     plan = {
       byName,
       prefilter: buildPrefilter(rs.rules),
-      rules: sets.map((set) => rs.rules.filter(wanted(set))),
-      metas: sets.map((set) => rs.metas.filter(wanted(set))),
+      rules: [...sets.map((set) => rs.rules.filter((r) => live[set]!.has(r.name))), rs.rules],
+      metas: [...sets.map((set) => rs.metas.filter((r) => live[set]!.has(r.name))), rs.metas],
     };
     plans.set(rs, plan);
   }
@@ -194,7 +224,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   const limit = opts.timeLimit ?? rs.settings.timeLimit;
   const ctx = new ScanContext(msg, rs.settings, limit > 0 ? started + limit * 1000 : 0);
   const plan = planFor(rs);
-  const found = new Map<PrefilterArea, Uint8Array>();
+  const found = new Map<PrefilterArea, LiteralHits>();
   const order: string[] = [];
   let timedOut = false;
   const record = (rule: CompiledRule, n: number): void => {
@@ -203,21 +233,24 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
       order.push(rule.name);
     }
   };
-  for (const rule of plan.rules[set] ?? []) {
+  const which = opts.allRules ? 4 : set;
+  for (const rule of plan.rules[which] ?? []) {
     if (ctx.expired()) {
       timedOut = true;
       break;
     }
     const needs = plan.prefilter.needs.get(rule);
+    let only: readonly number[] | undefined;
     if (needs) {
       const area = rule.area as PrefilterArea;
-      let f = found.get(area);
-      if (!f) found.set(area, (f = literalsFound(plan.prefilter, area, areaTexts(area, ctx))));
-      if (!mayMatch(needs, f)) continue;
+      let hits = found.get(area);
+      if (!hits) found.set(area, (hits = literalHits(plan.prefilter, area, areaTexts(area, ctx))));
+      only = candidateLines(needs, hits);
+      if (only.length === 0) continue;
     }
-    record(rule, runRule(rule, ctx));
+    record(rule, runRule(rule, ctx, only));
   }
-  for (const rule of plan.metas[set] ?? []) {
+  for (const rule of plan.metas[which] ?? []) {
     const v = runRule(rule, ctx);
     record(rule, v > 0 ? 1 : 0);
   }

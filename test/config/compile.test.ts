@@ -108,3 +108,11 @@ test('the literal prefilter never hides a hit: same hits with and without requir
   const rs = rules('body LIT /claim\\s+your/i\nbody LIT_MISS /jackpot\\s+winner/i\nrawbody RAW_LIT /claim\\.example/\nuri URI_LIT /claim\\.example\\.net/\n');
   assert.deepEqual(scan(MSG, rs).tests, ['LIT', 'RAW_LIT', 'URI_LIT']);
 });
+
+test('sub-rules no scored rule reads are not run, unless every rule is asked for', () => {
+  const rs = rules('body __USED /prize/\nbody __UNUSED /prize/\nmeta PRIZE_META __USED\nscore PRIZE_META 1\n');
+  const r = scan(MSG, rs);
+  assert.equal(r.counts.get('__USED'), 1);
+  assert.equal(r.counts.has('__UNUSED'), false);
+  assert.equal(scan(MSG, rs, { allRules: true }).counts.get('__UNUSED'), 1);
+});

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LiteralMatcher } from '../../src/engine/literal-matcher';
-import { requiredLiterals } from '../../src/engine/required-literals';
+import { candidateLines } from '../../src/engine/prefilter';
+import { requiredLiterals, requirement } from '../../src/engine/required-literals';
 import { translatePerlRegex } from '../../src/config/perl-regex';
 
 function lits(perl: string, flags = ''): string[] | undefined {
@@ -19,6 +20,12 @@ test('required literals: what every match must contain', () => {
   assert.deepEqual(lits('ad+res+'), ['dres']); // repetition joins its first and last unit to neighbours
   assert.deepEqual(lits('(?:colou?r|shade)s?'), ['color', 'colour', 'shade']);
   assert.deepEqual(lits('[Nn]ame[sn]?'), ['name']); // supersets dropped: finding "name" suffices
+});
+
+test('a repeated group needs one literal per copy', () => {
+  const t = translatePerlRegex('(?:(?:your )?(?:name|phone|city)[:\\s]+_{3,}\\s*){3}', 'i');
+  assert.ok(!('error' in t));
+  assert.deepEqual(requirement(t.re), { literals: ['name', 'phone', 'city'], minCount: 3 });
 });
 
 test('required literals: nothing claimed when a match may avoid every literal', () => {
@@ -42,12 +49,25 @@ test('required literals hold on matches (stock-like patterns, many subjects)', (
   assert.ok(matched >= 5);
 });
 
-test('literal matcher finds every occurring literal in one pass, case-folded', () => {
+test('literal matcher finds every occurring literal in one pass, case-folded, by line', () => {
   const m = new LiteralMatcher(['he', 'she', 'his', 'hers', 'viagra']);
-  const found = new Uint8Array(m.size);
-  m.scan('uSHErs', found);
-  assert.deepEqual([...found], [1, 1, 0, 1, 0]);
-  const f2 = new Uint8Array(m.size);
-  m.scan('cheap VIAGRA', f2);
-  assert.deepEqual([...f2], [1, 0, 0, 0, 1]); // c-HE-ap
+  const hits = new Map<number, number[]>();
+  m.scan('uSHErs', 0, hits);
+  m.scan('cheap VIAGRA', 1, hits); // c-HE-ap
+  m.scan('she said', 2, hits);
+  assert.deepEqual(Object.fromEntries(hits), { 0: [0, 1, 2], 1: [0, 2], 3: [0], 4: [1] });
+});
+
+test('candidate lines: the union of the lines holding any needed literal', () => {
+  const hits = new Map<number, number[]>([
+    [0, [0, 4]],
+    [2, [1, 4, 7]],
+  ]);
+  const need = (ids: number[], minCount = 1) => ({ ids: Int32Array.from(ids), minCount });
+  assert.deepEqual(candidateLines(need([0, 2]), hits), [0, 1, 4, 7]);
+  assert.deepEqual(candidateLines(need([2]), hits), [1, 4, 7]);
+  assert.deepEqual(candidateLines(need([1, 3]), hits), []);
+  // Two occurrences needed on one line: only line 4 has them (one of each literal).
+  assert.deepEqual(candidateLines(need([0, 2], 2), hits), [4]);
+  assert.deepEqual(candidateLines(need([0], 2), new Map([[0, [3, 3, 5]]])), [3]);
 });
