@@ -100,6 +100,8 @@ function fromWelcome(ctx: ScanContext): number {
   return memoMsg(ctx, 'lists:from-welcome', () => {
     let found = 0;
     const plain = addrList(ctx.settings.options, 'welcomelist_from');
+    // Most sites list nobody: then no sender address needs to be gathered.
+    if (plain.re === undefined && rcvdEntries(ctx.settings.options, 'welcomelist_from_rcvd').length === 0) return 0;
     for (const a of allFromAddrs(ctx)) {
       if (globListMatches(plain, a)) return 1;
       const v = checkRcvdList(ctx, 'welcomelist_from_rcvd', a);
@@ -114,6 +116,7 @@ function fromWelcome(ctx: ScanContext): number {
 function fromDefaultWelcome(ctx: ScanContext): number {
   return memoMsg(ctx, 'lists:from-def-welcome', () => {
     let found = 0;
+    if (rcvdEntries(ctx.settings.options, 'def_welcomelist_from_rcvd').length === 0) return 0;
     for (const a of allFromAddrs(ctx)) {
       const v = checkRcvdList(ctx, 'def_welcomelist_from_rcvd', a);
       if (v === 1) return 1;
@@ -134,7 +137,10 @@ const anyIn = (list: GlobList, addrs: readonly string[]): boolean => addrs.some(
 
 /** An eval testing the senders (or recipients) against the option list `name`. */
 function inList(which: 'from' | 'to', name: string): EvalFn {
-  return (ctx) => anyIn(addrList(ctx.settings.options, name), which === 'from' ? allFromAddrs(ctx) : allToAddrs(ctx));
+  return (ctx) => {
+    const list = addrList(ctx.settings.options, name);
+    return list.re !== undefined && anyIn(list, which === 'from' ? allFromAddrs(ctx) : allToAddrs(ctx));
+  };
 }
 
 /** `check_*_in_list(NAME)`: an `enlist_addrlist` list (or a list option of that name). Unknown lists never hit. */
@@ -143,7 +149,8 @@ function inNamedList(which: 'from' | 'to'): EvalFn {
     const name = strArg(args, 0) ?? '';
     const o = ctx.settings.options;
     if (!namedAddrLists(o).has(name) && o[name] === undefined) return false;
-    return anyIn(addrList(o, name), which === 'from' ? allFromAddrs(ctx) : allToAddrs(ctx));
+    const list = addrList(o, name);
+    return list.re !== undefined && anyIn(list, which === 'from' ? allFromAddrs(ctx) : allToAddrs(ctx));
   };
 }
 
