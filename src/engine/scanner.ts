@@ -6,7 +6,7 @@ import { toByteString } from '../message/charset';
 import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, Message, MimePart } from '../message/types';
 import { ScanContext, type ScanSettings } from './context';
-import { evalMeta } from './meta';
+import { compileMeta, evalMeta, type CompiledMeta } from './meta';
 import { buildPrefilter, candidateLines, literalHits, type LiteralHits, type Need, type Prefilter, type PrefilterArea } from './prefilter';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
@@ -158,6 +158,8 @@ interface ScanPlan {
   readonly prefilter: Prefilter;
   /** Per score set: the rules and metas worth running (live ones); index 4: all of them. */
   readonly rules: readonly (readonly CompiledRule[])[];
+  /** Each meta's compiled expression. */
+  readonly metaFns: ReadonlyMap<CompiledRule, CompiledMeta>;
   /** Aligned with `rules`: each rule's prefilter need, if it has one. */
   readonly needs: readonly (readonly (Need | undefined)[])[];
   readonly metas: readonly (readonly CompiledRule[])[];
@@ -173,8 +175,11 @@ function planFor(rs: CompiledRuleSet): ScanPlan {
     const live = sets.map((set) => liveRules(byName, set));
     const prefilter = buildPrefilter(rs.rules);
     const rules = [...sets.map((set) => rs.rules.filter((r) => live[set]!.has(r.name))), rs.rules];
+    const metaFns = new Map<CompiledRule, CompiledMeta>();
+    for (const m of rs.metas) if (m.test.type === 'meta') metaFns.set(m, compileMeta(m.test.expr));
     plan = {
       byName,
+      metaFns,
       prefilter,
       rules,
       needs: rules.map((list) => list.map((r) => prefilter.needs.get(r))),
@@ -260,7 +265,8 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     record(rule, runRule(rule, ctx, only));
   }
   for (const rule of plan.metas[which] ?? []) {
-    const v = runRule(rule, ctx);
+    const fn = plan.metaFns.get(rule);
+    const v = fn ? fn(ctx.counts) : runRule(rule, ctx);
     record(rule, v > 0 ? 1 : 0);
   }
 

@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMetaExpr } from '../../src/config/meta-expr';
-import { evalMeta } from '../../src/engine/meta';
+import { compileMeta, evalMeta } from '../../src/engine/meta';
 
 function run(src: string, hits: Record<string, number>): number {
   const p = parseMetaExpr(src);
   if (typeof p === 'string') throw new Error(p);
-  return evalMeta(p.expr, (n) => hits[n] ?? 0);
+  const walked = evalMeta(p.expr, (n) => hits[n] ?? 0);
+  // The compiled form the scanner uses must agree with the tree walk.
+  assert.equal(compileMeta(p.expr)(new Map(Object.entries(hits))), walked, `compiled ${src}`);
+  return walked;
 }
 
 test('precedence and Perl operand semantics', () => {
