@@ -1,15 +1,15 @@
 /**
- * Literal prefilter for regex rules on the body, raw body, URIs and full text:
- * one Aho-Corasick pass per area and message finds which required literals
+ * Literal prefilter for regex rules on the body, raw body, URIs, full text and
+ * header values: one Aho-Corasick pass per text finds which required literals
  * occur; a rule none of whose literals occurred cannot match and is skipped.
  */
 import { LiteralMatcher } from './literal-matcher';
 import { requirement } from './required-literals';
 import type { CompiledRule, RuleArea } from './types';
 
-/** The areas whose text is long enough for a one-pass prefilter to pay. */
-export type PrefilterArea = 'body' | 'rawbody' | 'uri' | 'full';
-const AREAS: ReadonlySet<RuleArea> = new Set<RuleArea>(['body', 'rawbody', 'uri', 'full']);
+/** The areas with a prefilter; for `header`, each header value is its own text. */
+export type PrefilterArea = 'body' | 'rawbody' | 'uri' | 'full' | 'header';
+const AREAS: ReadonlySet<RuleArea> = new Set<RuleArea>(['body', 'rawbody', 'uri', 'full', 'header']);
 
 /** A rule's literal ids and how many occurrences one line must hold. */
 export interface Need {
@@ -27,8 +27,9 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   const lits = new Map<PrefilterArea, Map<string, number>>();
   const needs = new Map<CompiledRule, Need>();
   for (const rule of rules) {
-    if (!AREAS.has(rule.area) || rule.test.type !== 'regex') continue;
-    const req = requirement(rule.test.re);
+    const test = rule.test;
+    if (!AREAS.has(rule.area) || (test.type !== 'regex' && test.type !== 'header')) continue;
+    const req = requirement(test.re);
     if (!req) continue;
     const area = rule.area as PrefilterArea;
     let table = lits.get(area);

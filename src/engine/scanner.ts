@@ -201,6 +201,8 @@ function areaTexts(area: PrefilterArea, ctx: ScanContext): readonly string[] {
       return ctx.uriLines();
     case 'full':
       return [ctx.msg.fullText];
+    case 'header':
+      return []; // per header value, see scan()
   }
 }
 
@@ -235,6 +237,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   const ctx = new ScanContext(msg, rs.settings, limit > 0 ? started + limit * 1000 : 0);
   const plan = planFor(rs);
   const found = new Map<PrefilterArea, LiteralHits>();
+  const headerHits = new Map<string, LiteralHits>();
   const order: string[] = [];
   let timedOut = false;
   const record = (rule: CompiledRule, n: number): void => {
@@ -255,7 +258,17 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     }
     const needs = needsOf[i];
     let only: readonly number[] | undefined;
-    if (needs) {
+    const t = rule.test;
+    if (needs && t.type === 'header') {
+      // Header values are short; each distinct one is scanned once for all header rules' literals.
+      const key = t.ifUnset === undefined ? t.spec : `${t.spec}\u0000${t.ifUnset}`;
+      let hits = headerHits.get(key);
+      if (!hits) headerHits.set(key, (hits = literalHits(plan.prefilter, 'header', [ctx.header(t.request, t.spec) ?? t.ifUnset ?? ''])));
+      if (candidateLines(needs, hits).length === 0) {
+        if (t.negate) record(rule, 1); // `!~` with nothing that could match: a hit
+        continue;
+      }
+    } else if (needs) {
       const area = rule.area as PrefilterArea;
       let hits = found.get(area);
       if (!hits) found.set(area, (hits = literalHits(plan.prefilter, area, areaTexts(area, ctx))));

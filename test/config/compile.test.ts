@@ -116,3 +116,8 @@ test('sub-rules no scored rule reads are not run, unless every rule is asked for
   assert.equal(r.counts.has('__UNUSED'), false);
   assert.equal(scan(MSG, rs, { allRules: true }).counts.get('__UNUSED'), 1);
 });
+
+test('header rules: the literal prefilter keeps =~ and !~ results', () => {
+  const rs = rules('header SUBJ_WON Subject =~ /have won/i\nheader SUBJ_NOT_LOTTO Subject !~ /lottery win/i\nheader SUBJ_NOT_PRIZE Subject !~ /a prize/\nheader FROM_LOTTO From =~ /lottery\\.example/\nheader UNSET_DFLT X-None =~ /fallback/ [if-unset: fallback]\n');
+  assert.deepEqual(scan(MSG, rs).tests, ['FROM_LOTTO', 'SUBJ_NOT_LOTTO', 'SUBJ_WON', 'UNSET_DFLT']);
+});
