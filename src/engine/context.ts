@@ -13,6 +13,8 @@ export interface ScanSettings {
   readonly options: OptionValues;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export class ScanContext {
   /** Hit counts by rule name (sub-rules included); absent = not hit (yet). */
   readonly counts = new Map<string, number>();
@@ -21,6 +23,7 @@ export class ScanContext {
   private bodyBytes: string[] | undefined;
   private uriStrings: string[] | undefined;
   private headerCache = new Map<string, string | undefined>();
+  private asciiFlags = new Map<string, Uint8Array>();
 
   constructor(
     readonly msg: Message,
@@ -41,6 +44,17 @@ export class ScanContext {
   /** The URI strings `uri` rules match (every canonical variant), as bytes. */
   uriLines(): readonly string[] {
     return (this.uriStrings ??= this.msg.uriList.map(toByteString));
+  }
+
+  /** Per line of an area: 1 when it has no byte >= 0x80 (its rules can use their ASCII forms). */
+  asciiLines(area: 'body' | 'rawbody' | 'uri'): Uint8Array {
+    let flags = this.asciiFlags.get(area);
+    if (!flags) {
+      const lines = area === 'body' ? this.bodyLines() : area === 'rawbody' ? this.rawBodyLines() : this.uriLines();
+      flags = Uint8Array.from(lines, (l) => (NON_ASCII.test(l) ? 0 : 1));
+      this.asciiFlags.set(area, flags);
+    }
+    return flags;
   }
 
   /** A header rule's subject string as bytes; undefined when the header is absent. */

@@ -6,6 +6,7 @@ import { toByteString } from '../message/charset';
 import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, Message, MimePart } from '../message/types';
 import { ScanContext, type ScanSettings } from './context';
+import { asciiForm } from './ascii-form';
 import { compileMeta, evalMeta, type CompiledMeta } from './meta';
 import { buildPrefilter, candidateLines, literalHits, type LiteralHits, type Need, type Prefilter, type PrefilterArea } from './prefilter';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
@@ -56,18 +57,34 @@ function countMatches(re: RegExp, s: string, cap: number): number {
 }
 
 /** Matches over `lines` (or only the listed line numbers), skipping lines before `from`. */
-function matchLines(re: RegExp, lines: readonly string[], cap: number, from = 0, only?: readonly number[]): number {
+/** Each regex's ASCII form (see ascii-form.ts), computed once; null when it has none. */
+const asciiForms = new WeakMap<RegExp, RegExp | null>();
+function asciiOf(re: RegExp): RegExp | null {
+  let a = asciiForms.get(re);
+  if (a === undefined) asciiForms.set(re, (a = asciiForm(re) ?? null));
+  return a;
+}
+
+/**
+ * Matches over `lines` (or only the listed line numbers), skipping lines before
+ * `from`. Lines without bytes >= 0x80 (`ascii`) are matched with the ASCII form.
+ */
+function matchLines(re: RegExp, lines: readonly string[], cap: number, from: number, only: readonly number[] | undefined, ascii: Uint8Array): number {
+  const a = asciiOf(re);
   let n = 0;
+  const one = (i: number): void => {
+    n += countMatches(a !== null && ascii[i] === 1 ? a : re, lines[i]!, cap - n);
+  };
   if (only) {
     for (const i of only) {
       if (i < from) continue;
-      n += countMatches(re, lines[i]!, cap - n);
+      one(i);
       if (n >= cap) break;
     }
     return n;
   }
   for (let i = from; i < lines.length; i++) {
-    n += countMatches(re, lines[i]!, cap - n);
+    one(i);
     if (n >= cap) break;
   }
   return n;
@@ -110,11 +127,11 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
       switch (rule.area) {
         case 'body':
           // `tflags nosubject`: skip the Subject line that heads the body text.
-          return matchLines(t.re, ctx.bodyLines(), cap, rule.tflags.has('nosubject') ? 1 : 0, only);
+          return matchLines(t.re, ctx.bodyLines(), cap, rule.tflags.has('nosubject') ? 1 : 0, only, ctx.asciiLines('body'));
         case 'rawbody':
-          return matchLines(t.re, ctx.rawBodyLines(), cap, 0, only);
+          return matchLines(t.re, ctx.rawBodyLines(), cap, 0, only, ctx.asciiLines('rawbody'));
         case 'uri':
-          return matchLines(t.re, ctx.uriLines(), cap, 0, only);
+          return matchLines(t.re, ctx.uriLines(), cap, 0, only, ctx.asciiLines('uri'));
         case 'full':
           return countMatches(t.re, ctx.msg.fullText, cap);
         default:
@@ -218,7 +235,9 @@ export function warmUp(rs: CompiledRuleSet): number {
   for (const rule of rs.rules) {
     const t = rule.test;
     if (t.type !== 'regex' && t.type !== 'header' && t.type !== 'mimeheader') continue;
-    for (const re of rule.multiple ? [t.re, globalOf(t.re)] : [t.re]) {
+    const forms = t.type === 'regex' && rule.area !== 'full' ? [t.re, asciiOf(t.re)] : [t.re];
+    const all = forms.filter((r): r is RegExp => r !== null).flatMap((r) => (rule.multiple ? [r, globalOf(r)] : [r]));
+    for (const re of all) {
       for (let i = 0; i < 2; i++) {
         re.lastIndex = 0;
         re.test('warm-up\n');
