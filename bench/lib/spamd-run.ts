@@ -90,20 +90,33 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Start spamd, scan `files` with spamc one at a time, stop spamd. */
-export async function runSpamd(files: readonly string[], opts: SpamdRunOptions = {}): Promise<SpamdRunResult> {
+/** A private spamd, started once and fed batches of files through spamc. */
+export interface SpamdServer {
+  /** Scan `files` with spamc one at a time; returns what was seen. */
+  feed(files: readonly string[]): { seconds: number; errors: number; scores: Map<string, number> };
+  /** Largest RSS of spamd's processes seen so far. */
+  rssMb(): number | undefined;
+  stop(): Promise<void>;
+}
+
+/** Start spamd on a free loopback port and wait until it accepts connections. */
+export async function startSpamd(opts: SpamdRunOptions = {}): Promise<SpamdServer> {
   const port = await freePort();
   const site = siteDir(opts.site ?? '/etc/spamassassin');
   const children = String(opts.children ?? 1);
   const args = ['-L', '-x', '-i', '127.0.0.1', '-p', String(port), '-A', '127.0.0.1', '--max-children', children, '--min-children', children, '--min-spare', '0', '--max-spare', children, '-s', 'stderr', '--siteconfigpath', site];
   if (opts.rules) args.push('-C', opts.rules);
   if (process.getuid?.() === 0) args.push('-u', 'nobody');
-  // spamd logs to a file: the spamc loop below is synchronous, so a pipe would fill and stall spamd.
+  // spamd logs to a file: the spamc loop is synchronous, so a pipe would fill and stall spamd.
   const logPath = join(site, 'spamd.log');
   const logFd = openSync(logPath, 'w');
   const child = spawn('/usr/sbin/spamd', args, { stdio: ['ignore', 'ignore', logFd] });
   closeSync(logFd);
   const logTail = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-20000) : '');
+  const cleanup = async (): Promise<void> => {
+    await stop(child);
+    rmSync(site, { recursive: true, force: true });
+  };
   try {
     const deadline = Date.now() + 120_000;
     while (!(await portOpen(port))) {
@@ -111,21 +124,37 @@ export async function runSpamd(files: readonly string[], opts: SpamdRunOptions =
       if (Date.now() > deadline) throw new Error(`spamd not ready after 120 s:\n${logTail()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const scores = new Map<string, number>();
-    let errors = 0;
-    let peak = 0;
-    const t0 = performance.now();
-    files.forEach((f, i) => {
-      const r = spawnSync('/usr/bin/spamc', ['-d', '127.0.0.1', '-p', String(port), '-c'], { input: readFileSync(f) });
-      const m = /^(-?[\d.]+)\/(-?[\d.]+)/.exec(r.stdout.toString());
-      if (m && (r.status === 0 || r.status === 1)) scores.set(f, Number(m[1]));
-      else errors++;
-      if (i % 100 === 0 && child.pid) peak = Math.max(peak, rssMb(child.pid));
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    return { messages: files.length, seconds, msgsPerS: files.length / seconds, scores, errors, rssMb: peak || undefined };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+  let peak = 0;
+  return {
+    feed(files) {
+      const scores = new Map<string, number>();
+      let errors = 0;
+      const t0 = performance.now();
+      files.forEach((f, i) => {
+        const r = spawnSync('/usr/bin/spamc', ['-d', '127.0.0.1', '-p', String(port), '-c'], { input: readFileSync(f) });
+        const m = /^(-?[\d.]+)\/(-?[\d.]+)/.exec(r.stdout.toString());
+        if (m && (r.status === 0 || r.status === 1)) scores.set(f, Number(m[1]));
+        else errors++;
+        if (i % 100 === 0 && child.pid) peak = Math.max(peak, rssMb(child.pid));
+      });
+      return { seconds: (performance.now() - t0) / 1000, errors, scores };
+    },
+    rssMb: () => peak || undefined,
+    stop: cleanup,
+  };
+}
+
+/** Start spamd, scan `files` with spamc one at a time, stop spamd. */
+export async function runSpamd(files: readonly string[], opts: SpamdRunOptions = {}): Promise<SpamdRunResult> {
+  const server = await startSpamd(opts);
+  try {
+    const r = server.feed(files);
+    return { messages: files.length, seconds: r.seconds, msgsPerS: files.length / r.seconds, scores: r.scores, errors: r.errors, rssMb: server.rssMb() };
   } finally {
-    await stop(child);
-    rmSync(site, { recursive: true, force: true });
+    await server.stop();
   }
 }
