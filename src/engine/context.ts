@@ -67,6 +67,14 @@ export class ScanContext {
     return bytes;
   }
 
+  /** A per-message value computed once under `key` (evals share work this way; keys are prefixed by area). */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.pluginState.has(key)) return this.pluginState.get(key) as T;
+    const v = compute();
+    this.pluginState.set(key, v);
+    return v;
+  }
+
   /** True once the scan's time limit has passed. */
   expired(): boolean {
     return this.deadline > 0 && performance.now() > this.deadline;

@@ -4,7 +4,7 @@
  * provider's own, and AOL relay names in mail AOL never handled.
  */
 import type { ScanContext } from '../engine/context';
-import { IP_ADDRESS, getHeader, getHeaderOr, memo } from './header-get';
+import { IP_ADDRESS, getHeader, getHeaderOr } from './header-get';
 import type { EvalDef } from './registry';
 
 /** Whitespace runs to one space, so the relay patterns can use plain spaces. */
@@ -70,7 +70,7 @@ type HotmailVerdict = 'ok' | 'forged-helo' | 'no-hotmail-relay';
 
 /** One pass for both Hotmail rules: a relay claiming Hotmail, or a Hotmail From: with no Hotmail relay. */
 function hotmailVerdict(ctx: ScanContext): HotmailVerdict {
-  return memo(ctx, 'header-eval:hotmail', (): HotmailVerdict => {
+  return ctx.memo('header-eval:hotmail', (): HotmailVerdict => {
     const rcvd = squash(getHeaderOr(ctx, 'Received'));
     if (/from mail pickup service by hotmail\.com with Microsoft SMTPSVC;/.test(rcvd)) return 'ok';
     if (msnGroupsMail(ctx)) return 'ok';

@@ -28,32 +28,20 @@ function asBytes(req: HeaderRequest, values: readonly string[]): string[] {
 
 /** List `get`: one byte string per instance (or per address / name). */
 export function getHeaderList(ctx: ScanContext, spec: string): string[] {
-  return memo(ctx, `header-eval:list:${spec}`, () => {
+  return ctx.memo(`header-eval:list:${spec}`, () => {
     const req = request(spec);
     return asBytes(req, headerValues(ctx.msg, req));
   });
 }
 
-/** Scalar `get`: instances concatenated (or the first address/name), undefined when absent. */
+/** Scalar `get`: instances concatenated (or the first address/name), undefined when absent; shared with header rules. */
 export function getHeader(ctx: ScanContext, spec: string): string | undefined {
-  const vals = getHeaderList(ctx, spec);
-  if (vals.length === 0) return undefined;
-  const req = request(spec);
-  if (req.addr || req.displayName || req.name.toLowerCase() === 'envelopefrom') return vals[0]!.replace(/\n$/, '');
-  return vals.join('');
+  return ctx.header(request(spec), spec);
 }
 
 /** Scalar `get` with SpamAssassin's default of '' for an absent header. */
 export function getHeaderOr(ctx: ScanContext, spec: string): string {
   return getHeader(ctx, spec) ?? '';
-}
-
-/** Per-message memo under a key of our own. */
-export function memo<T>(ctx: ScanContext, key: string, compute: () => T): T {
-  if (ctx.pluginState.has(key)) return ctx.pluginState.get(key) as T;
-  const v = compute();
-  ctx.pluginState.set(key, v);
-  return v;
 }
 
 const OCTET = '(?:1\\d\\d|2[0-4]\\d|25[0-5]|[1-9]\\d|\\d)';

@@ -3,7 +3,7 @@
  * lists, or to many addresses that share their first letters or host prefix.
  */
 import type { ScanContext } from '../engine/context';
-import { getHeaderList, memo } from './header-get';
+import { getHeaderList } from './header-get';
 import { numArg, type EvalDef } from './registry';
 
 /** Experimentally tuned by SpamAssassin: list sizes and the prefix length compared. */
@@ -57,7 +57,7 @@ function similarity(addrs: readonly string[]): number {
 }
 
 function recipientShape(ctx: ScanContext): RecipientShape {
-  return memo(ctx, 'header-eval:recipients', () => {
+  return ctx.memo('header-eval:recipients', () => {
     const addrs = recipientAddresses(ctx);
     const joined = addrs.join(',');
     const sorted = addrs.length >= SORTED_MIN && joined === [...addrs].sort().join(',');

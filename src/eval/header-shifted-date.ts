@@ -5,7 +5,7 @@
  */
 import type { ScanContext } from '../engine/context';
 import { RECEIVED_DATE, parseRfc822Date } from './header-date';
-import { getHeaderList, getHeaderOr, memo } from './header-get';
+import { getHeaderList, getHeaderOr } from './header-get';
 import { numArg, type EvalDef } from './registry';
 
 /** The Date (a Resent-Date wins) as seconds, from the first instance that parses. */
@@ -45,7 +45,7 @@ function receivedTimes(ctx: ScanContext): number[] {
  * The closest one is used because experimentally it gives the fewest false positives.
  */
 export function dateDiff(ctx: ScanContext): number {
-  return memo(ctx, 'header-eval:date-diff', () => {
+  return ctx.memo('header-eval:date-diff', () => {
     const date = dateHeaderTime(ctx);
     if (date === undefined) return 0;
     const times = receivedTimes(ctx);

@@ -97,7 +97,7 @@ export function checkRcvdList(ctx: ScanContext, listName: string, addr: string):
 
 /** Welcomelist verdict for the senders: 1 listed, -1 listed but via the wrong relay, 0 not listed. */
 function fromWelcome(ctx: ScanContext): number {
-  return memoMsg(ctx, 'lists:from-welcome', () => {
+  return ctx.memo('lists:from-welcome', () => {
     let found = 0;
     const plain = addrList(ctx.settings.options, 'welcomelist_from');
     // Most sites list nobody: then no sender address needs to be gathered.
@@ -114,7 +114,7 @@ function fromWelcome(ctx: ScanContext): number {
 
 /** The same for the default (distribution-supplied) welcomelist. */
 function fromDefaultWelcome(ctx: ScanContext): number {
-  return memoMsg(ctx, 'lists:from-def-welcome', () => {
+  return ctx.memo('lists:from-def-welcome', () => {
     let found = 0;
     if (rcvdEntries(ctx.settings.options, 'def_welcomelist_from_rcvd').length === 0) return 0;
     for (const a of allFromAddrs(ctx)) {
@@ -124,13 +124,6 @@ function fromDefaultWelcome(ctx: ScanContext): number {
     }
     return found;
   });
-}
-
-function memoMsg<T>(ctx: ScanContext, key: string, build: () => T): T {
-  if (ctx.pluginState.has(key)) return ctx.pluginState.get(key) as T;
-  const v = build();
-  ctx.pluginState.set(key, v);
-  return v;
 }
 
 const anyIn = (list: GlobList, addrs: readonly string[]): boolean => addrs.some((a) => globListMatches(list, a));
