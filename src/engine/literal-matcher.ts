@@ -12,6 +12,8 @@ export class LiteralMatcher {
   /** Literal ids ending at each state (own and via failure links). */
   private readonly out: number[][] = [[]];
   readonly size: number;
+  /** The root's transitions as a table: most characters of a text are read at the root. */
+  private readonly rootNext = new Int32Array(256);
 
   constructor(literals: readonly string[]) {
     this.size = literals.length;
@@ -45,6 +47,7 @@ export class LiteralMatcher {
         queue.push(t);
       }
     }
+    for (const [c, t] of this.next[0]!) if (c < 256) this.rootNext[c] = t;
   }
 
   /**
@@ -56,14 +59,20 @@ export class LiteralMatcher {
     const next = this.next;
     const fail = this.fail;
     const out = this.out;
+    const root = this.rootNext;
     for (let i = 0; i < text.length; i++) {
       const c = foldCode(text.charCodeAt(i));
-      let t = next[s]!.get(c);
-      while (t === undefined && s !== 0) {
-        s = fail[s]!;
-        t = next[s]!.get(c);
+      if (s === 0) {
+        s = c < 256 ? root[c]! : 0;
+        if (s === 0) continue;
+      } else {
+        let t = next[s]!.get(c);
+        while (t === undefined && s !== 0) {
+          s = fail[s]!;
+          t = s === 0 ? (c < 256 ? root[c]! : 0) : next[s]!.get(c);
+        }
+        s = t ?? 0;
       }
-      s = t ?? 0;
       const o = out[s]!;
       for (let k = 0; k < o.length; k++) {
         const id = o[k]!;

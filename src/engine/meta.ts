@@ -42,8 +42,8 @@ export function evalMeta(expr: MetaExpr, lookup: (name: string) => number): numb
   }
 }
 
-/** A meta expression compiled to a closure over the scan's hit counts. */
-export type CompiledMeta = (counts: ReadonlyMap<string, number>) => number;
+/** A meta expression compiled to a closure over the scan's hit counts, one slot per rule. */
+export type CompiledMeta = (counts: Float64Array) => number;
 
 const BINARY: Readonly<Record<string, (a: number, b: number) => number>> = {
   '+': (a, b) => a + b,
@@ -60,45 +60,47 @@ const BINARY: Readonly<Record<string, (a: number, b: number) => number>> = {
 
 /**
  * Compile `expr` once per rule set: the same results as `evalMeta`, without
- * walking the tree and switching on operators for every message.
+ * walking the tree, switching on operators or looking names up for every
+ * message. `slot` gives each rule name its index in the counts array.
  */
-export function compileMeta(expr: MetaExpr): CompiledMeta {
+export function compileMeta(expr: MetaExpr, slot: (name: string) => number): CompiledMeta {
+  const sub = (e: MetaExpr): CompiledMeta => compileMeta(e, slot);
   switch (expr.op) {
     case 'num': {
       const v = expr.value;
       return () => v;
     }
     case 'rule': {
-      const name = expr.name;
-      return (c) => c.get(name) ?? 0;
+      const i = slot(expr.name);
+      return (c) => c[i]!;
     }
     case '!': {
-      const a = compileMeta(expr.arg);
+      const a = sub(expr.arg);
       return (c) => (a(c) === 0 ? 1 : 0);
     }
     case 'neg': {
-      const a = compileMeta(expr.arg);
+      const a = sub(expr.arg);
       return (c) => -a(c);
     }
     case '&&': {
-      const l = compileMeta(expr.left);
-      const r = compileMeta(expr.right);
+      const l = sub(expr.left);
+      const r = sub(expr.right);
       return (c) => {
         const a = l(c);
         return a === 0 ? a : r(c);
       };
     }
     case '||': {
-      const l = compileMeta(expr.left);
-      const r = compileMeta(expr.right);
+      const l = sub(expr.left);
+      const r = sub(expr.right);
       return (c) => {
         const a = l(c);
         return a !== 0 ? a : r(c);
       };
     }
     default: {
-      const l = compileMeta(expr.left);
-      const r = compileMeta(expr.right);
+      const l = sub(expr.left);
+      const r = sub(expr.right);
       const f = BINARY[expr.op]!;
       return (c) => f(l(c), r(c));
     }

@@ -175,8 +175,10 @@ interface ScanPlan {
   readonly prefilter: Prefilter;
   /** Per score set: the rules and metas worth running (live ones); index 4: all of them. */
   readonly rules: readonly (readonly CompiledRule[])[];
-  /** Each meta's compiled expression. */
+  /** Each meta's compiled expression, reading the counts array. */
   readonly metaFns: ReadonlyMap<CompiledRule, CompiledMeta>;
+  /** Each rule name's index in a scan's counts array (names metas read but nothing defines included). */
+  readonly slots: ReadonlyMap<string, number>;
   /** Aligned with `rules`: each rule's prefilter need, if it has one. */
   readonly needs: readonly (readonly (Need | undefined)[])[];
   readonly metas: readonly (readonly CompiledRule[])[];
@@ -192,11 +194,19 @@ function planFor(rs: CompiledRuleSet): ScanPlan {
     const live = sets.map((set) => liveRules(byName, set));
     const prefilter = buildPrefilter(rs.rules);
     const rules = [...sets.map((set) => rs.rules.filter((r) => live[set]!.has(r.name))), rs.rules];
+    const slots = new Map<string, number>();
+    const slot = (name: string): number => {
+      let i = slots.get(name);
+      if (i === undefined) slots.set(name, (i = slots.size));
+      return i;
+    };
+    for (const name of byName.keys()) slot(name);
     const metaFns = new Map<CompiledRule, CompiledMeta>();
-    for (const m of rs.metas) if (m.test.type === 'meta') metaFns.set(m, compileMeta(m.test.expr));
+    for (const m of rs.metas) if (m.test.type === 'meta') metaFns.set(m, compileMeta(m.test.expr, slot));
     plan = {
       byName,
       metaFns,
+      slots,
       prefilter,
       rules,
       needs: rules.map((list) => list.map((r) => prefilter.needs.get(r))),
@@ -259,9 +269,12 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   const headerHits = new Map<string, LiteralHits>();
   const order: string[] = [];
   let timedOut = false;
+  // Hit counts by slot, what compiled metas read; ctx.counts keeps them by name for evals and the result.
+  const values = new Float64Array(plan.slots.size);
   const record = (rule: CompiledRule, n: number): void => {
     if (n > 0) {
       ctx.counts.set(rule.name, n);
+      values[plan.slots.get(rule.name)!] = n;
       order.push(rule.name);
     }
   };
@@ -298,7 +311,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   }
   for (const rule of plan.metas[which] ?? []) {
     const fn = plan.metaFns.get(rule);
-    const v = fn ? fn(ctx.counts) : runRule(rule, ctx);
+    const v = fn ? fn(values) : runRule(rule, ctx);
     record(rule, v > 0 ? 1 : 0);
   }
 

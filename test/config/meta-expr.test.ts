@@ -8,7 +8,9 @@ function run(src: string, hits: Record<string, number>): number {
   if (typeof p === 'string') throw new Error(p);
   const walked = evalMeta(p.expr, (n) => hits[n] ?? 0);
   // The compiled form the scanner uses must agree with the tree walk.
-  assert.equal(compileMeta(p.expr)(new Map(Object.entries(hits))), walked, `compiled ${src}`);
+  const names = [...new Set([...p.deps, ...Object.keys(hits)])];
+  const counts = Float64Array.from(names, (n) => hits[n] ?? 0);
+  assert.equal(compileMeta(p.expr, (n) => names.indexOf(n))(counts), walked, `compiled ${src}`);
   return walked;
 }
 
