@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMessage } from '../src/message/parse';
+import { parseMessage } from '../src/index';
 import { CORPUS_GROUPS, corpusFiles } from '../test/helpers/corpus';
 import { haveSpamAssassin } from './lib/sa-check';
 
