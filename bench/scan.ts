@@ -47,7 +47,6 @@ async function main(): Promise<void> {
   const files = all.filter((_f, i) => i % step === 0).slice(0, sample);
 
   const rs = loadConfig({ configPath: rulesDir, siteConfigPath: site, extraText: LOCAL_ONLY_CF });
-  // Warm-up pass (JIT), then the timed pass: a filter is a long-running process.
   // spamd compiles its rules when it starts; hamlet's server does the same (warmUp), then one pass warms the rest.
   // The warm-up pass reads other messages than the timed one where there are any (caches must not flatter hamlet).
   const warm = warmUp(rs);
