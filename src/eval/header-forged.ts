@@ -6,14 +6,11 @@
 import type { ScanContext } from '../engine/context';
 import { IP_ADDRESS, getHeader, getHeaderOr } from './header-get';
 import type { EvalDef } from './registry';
+import { escapeRegex } from '../util/escape-regex';
 
 /** Whitespace runs to one space, so the relay patterns can use plain spaces. */
 function squash(s: string): string {
   return s.replace(/[ \t\n\r\f\v]+/g, ' ');
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 const IP_RE = new RegExp(IP_ADDRESS);
@@ -51,8 +48,8 @@ function msnGroupsMail(ctx: ScanContext): boolean {
   const server = /from mail pickup service by ((?:p\d\d\.)groups\.msn\.com)\b/.exec(getHeaderOr(ctx, 'Received'));
   if (!server) return false;
   const mid = getHeaderOr(ctx, 'Message-Id');
-  if (list === 'notifications') return new RegExp(`^<\\S+@${escapeRe(server[1]!)}>`).test(mid);
-  const l = escapeRe(list);
+  if (list === 'notifications') return new RegExp(`^<\\S+@${escapeRegex(server[1]!)}>`).test(mid);
+  const l = escapeRegex(list);
   return new RegExp(`^<${l}-\\S+@groups\\.msn\\.com>`).test(mid) && new RegExp(`${l}-bounce@groups\\.msn\\.com`).test(getHeaderOr(ctx, 'EnvelopeFrom:addr'));
 }
 

@@ -7,10 +7,7 @@ import type { ScanContext } from '../engine/context';
 import { hasValidTld, registrableDomain, type DomainOptions } from '../message/domain';
 import { getHeaderOr } from './header-get';
 import { strArg, type EvalDef } from './registry';
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+import { escapeRegex } from '../util/escape-regex';
 
 /** Envelope sender equals the From: address, ignoring case (two absent ones are equal too). */
 function matchingEnvAndHdrFrom(ctx: ScanContext): boolean {
@@ -24,7 +21,7 @@ function missingToHeader(ctx: ScanContext): boolean {
 
 /** Subject shapes that greet the recipient by local part (`Re: bob`, `bob, ...`, `... bob`). */
 function userInSubject(subject: string, user: string): boolean {
-  const u = escapeRe(user);
+  const u = escapeRegex(user);
   const ci = new RegExp(`^(?:(?:re|fw):\\s*(?:\\w+\\s+)?${u}$|${u}$|,\\s*${u}[,:;!?-]$)`, 'i');
   // The "bob: ..." form is matched case-sensitively to spare ordinary words.
   const cs = new RegExp(`^${u}\\s*[,:;!?-](?:$|\\s)`);
@@ -38,7 +35,7 @@ function toInSubject(ctx: ScanContext, args: readonly (string | number)[]): bool
   // A trailing newline stays invisible to `$`, as it is in Perl.
   const subject = getHeaderOr(ctx, 'Subject').replace(/\n$/, '');
   const test = strArg(args, 0);
-  if (test === 'address') return new RegExp(`\\b${escapeRe(to)}\\b`, 'i').test(subject);
+  if (test === 'address') return new RegExp(`\\b${escapeRegex(to)}\\b`, 'i').test(subject);
   if (test === 'user') return userInSubject(subject, to.replace(/@.*/s, ''));
   return false;
 }
@@ -47,7 +44,7 @@ function toInSubject(ctx: ScanContext, args: readonly (string | number)[]): bool
 function ratwareNameId(ctx: ScanContext): boolean {
   const m = /<[A-Z]{28}\.([^>]+?)>/.exec(getHeaderOr(ctx, 'MESSAGEID'));
   if (!m) return false;
-  return new RegExp(`"[^"]+"\\s*<${escapeRe(m[1]!)}>`).test(getHeaderOr(ctx, 'From'));
+  return new RegExp(`"[^"]+"\\s*<${escapeRegex(m[1]!)}>`).test(getHeaderOr(ctx, 'From'));
 }
 
 const domainOptsCache = new WeakMap<object, DomainOptions>();
@@ -78,7 +75,7 @@ function ratwareEnvelopeFrom(ctx: ScanContext): boolean {
   const opts = domainOptions(ctx);
   const dom = registrableDomain(m[2]!, opts);
   if (!dom.includes('.') || /\s/.test(dom) || !hasValidTld(dom, opts)) return false;
-  return new RegExp(`\\b${escapeRe(dom)}.${escapeRe(m[1]!)}@`, 'i').test(from);
+  return new RegExp(`\\b${escapeRegex(dom)}.${escapeRegex(m[1]!)}@`, 'i').test(from);
 }
 
 export const headerSenderEvals: readonly EvalDef[] = [

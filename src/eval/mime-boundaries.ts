@@ -5,6 +5,7 @@
  * (`missing_mime_head_body_separator`).
  */
 import type { MimePart } from '../message/types';
+import { escapeRegex } from '../util/escape-regex';
 
 export interface BoundaryFlags {
   readonly missingMimeHeaders: boolean;
@@ -14,14 +15,10 @@ export interface BoundaryFlags {
 /** A header line as SpamAssassin's MIME splitter recognises it (printable name, no space before the colon but blanks). */
 const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
 
-function escapeRe(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-}
-
 function scanMultipart(part: MimePart, out: { headers: boolean; separator: boolean }): void {
   const boundary = part.typeParams.boundary;
   if (boundary === undefined || boundary === '') return;
-  const open = new RegExp(`^--${escapeRe(boundary)}\\s*$`);
+  const open = new RegExp(`^--${escapeRegex(boundary)}\\s*$`);
   const lines = part.rawBody.toString('latin1').split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i]!.startsWith('--') || !open.test(lines[i]!)) continue;

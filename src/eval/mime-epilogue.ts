@@ -3,15 +3,14 @@
  * never write any (beyond blank lines or a lone "."), so it marks hand-made MIME.
  */
 import type { MimePart } from '../message/types';
-
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+import { escapeRegex } from '../util/escape-regex';
 
 /** True when the multipart `part` has something other than whitespace and dots after its closing boundary. */
 function partHasEpilogue(part: MimePart): boolean {
   const boundary = part.typeParams['boundary'];
   if (!boundary) return false;
   const body = part.rawBody.toString('latin1');
-  const close = new RegExp(`^--${escapeRe(boundary)}--[ \\t\\r\\f\\v]*(?:\\n|$)`, 'm').exec(body);
+  const close = new RegExp(`^--${escapeRegex(boundary)}--[ \\t\\r\\f\\v]*(?:\\n|$)`, 'm').exec(body);
   if (!close) return false;
   const rest = body.slice(close.index + close[0].length);
   return /[^ \t\n\r\f\v.]/.test(rest);

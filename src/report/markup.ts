@@ -7,6 +7,7 @@ import { toByteString } from '../message/charset';
 import type { Message } from '../message/types';
 import { addedHeaderLines, type AddedHeader } from './added-headers';
 import { expandTags, rfc2822Date, type TagInput } from './tags';
+import { escapeRegex } from '../util/escape-regex';
 
 export interface MarkupOptions {
   /** 0: headers only; 1: spam wrapped as message/rfc822; 2: spam wrapped as text/plain. */
@@ -136,7 +137,7 @@ function reportSafe(msg: Message, tags: TagInput, opts: MarkupOptions): Buffer {
 
   const origText = original.toString('latin1');
   let boundary = `----------=_${hex8(Math.floor(now.getTime() / 1000))}.${hex8(rand())}`;
-  while (new RegExp(`^${boundary.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:--)?\r?$`, 'm').test(origText)) boundary += '/' + hex8(rand());
+  while (new RegExp(`^${escapeRegex(boundary)}(?:--)?\r?$`, 'm').test(origText)) boundary += '/' + hex8(rand());
 
   let report = expandTags(opts.reportTemplate, tags);
   const ct = msg.headers.filter((h) => h.key === 'content-type').pop()?.value;

@@ -5,10 +5,7 @@
  */
 import { parseMessage } from '../message/parse';
 import { splitFields } from './markup';
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+import { escapeRegex } from '../util/escape-regex';
 
 /** The original inside a report_safe wrapper, or undefined when `raw` is not one. */
 function unwrap(raw: Buffer): Buffer | undefined {
@@ -17,7 +14,7 @@ function unwrap(raw: Buffer): Buffer | undefined {
   if (root.type !== 'multipart/mixed' || !root.typeParams['boundary']) return undefined;
   const boundary = root.typeParams['boundary'];
   const body = msg.bodyBytes.toString('latin1');
-  const re = new RegExp(`^--${escapeRe(boundary)}\\r?\\n`, 'gm');
+  const re = new RegExp(`^--${escapeRegex(boundary)}\\r?\\n`, 'gm');
   for (let m = re.exec(body); m; m = re.exec(body)) {
     const start = m.index + m[0].length;
     const blank = /\r?\n\r?\n/.exec(body.slice(start));
@@ -58,7 +55,7 @@ export function removeMarkup(raw: Buffer, subjectTag?: string): Buffer {
     else fields.push(restored);
   }
   if (prev.length === 0 && subjectTag) {
-    const tag = escapeRe(subjectTag).replace(/_(?:HITS|SCORE|REQD)_/g, '\\d+\\.\\d');
+    const tag = escapeRegex(subjectTag).replace(/_(?:HITS|SCORE|REQD)_/g, '\\d+\\.\\d');
     fields = fields.map((f) => f.replace(new RegExp(`^Subject: ${tag} `, 'i'), 'Subject: '));
   }
   const mbox = msg.mboxFrom !== undefined ? msg.mboxFrom + msg.lineEnding : '';
