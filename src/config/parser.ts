@@ -7,7 +7,7 @@ import { canonicalPluginName, evalCondition, type ConditionEnv } from './conditi
 import type { ConfigDraft, RuleDirective, SourcePos } from './draft';
 import { KNOWN_DIRECTIVES } from './known-directives';
 import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
-import { LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
+import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
 
 /** hamlet answers `version` conditions as SpamAssassin 4.0.1 would. */
 export const SA_COMPAT_VERSION = 4.000001;
@@ -19,6 +19,9 @@ const RULE_DIRECTIVES: ReadonlySet<string> = new Set<RuleDirective>([
 
 /** Directives accepted and deliberately ignored (mass-check and translation helpers). */
 const IGNORED = new Set(['test', 'reuse', 'require_version', 'lang', 'version_tag']);
+
+/** Directives that edit the list of added X-Spam headers; their order matters, so they are also logged together. */
+const HEADER_OPS: ReadonlySet<string> = new Set(['add_header', 'remove_header', 'clear_headers', 'report_safe']);
 
 /** Options cleared by a `clear_*` directive. */
 const CLEARS: Readonly<Record<string, readonly string[]>> = {
@@ -214,6 +217,8 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
       return;
   }
   if (IGNORED.has(key)) return;
+  // The X-Spam header list is built by these in order (report_safe 0 adds X-Spam-Report).
+  if (HEADER_OPS.has(key)) setOption(draft, HEADER_OPS_OPTION, `${key} ${value}`);
   const clears = CLEARS[key];
   if (clears) {
     for (const o of clears) draft.options.set(o, []);
