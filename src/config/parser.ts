@@ -7,6 +7,7 @@ import { canonicalPluginName, evalCondition, type ConditionEnv } from './conditi
 import type { ConfigDraft, RuleDirective, SourcePos } from './draft';
 import { KNOWN_DIRECTIVES } from './known-directives';
 import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
+import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
 import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
 
 /** hamlet answers `version` conditions as SpamAssassin 4.0.1 would. */
@@ -56,7 +57,7 @@ export interface ParseEnv {
   /** Read an `include`d file (path already resolved); undefined when unreadable. */
   readInclude(path: string, from: SourcePos): string | undefined;
   resolve(fromFile: string, target: string): string;
-  /** Reading a user_prefs file: rules only with allow_user_rules, no includes. */
+  /** Reading a restricted user_prefs file (a server's user): rules only with allow_user_rules, no admin settings or includes. */
   readonly user: boolean;
 }
 
@@ -147,12 +148,15 @@ function nameAndRest(value: string): [string, string] {
 }
 
 function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos, env: ParseEnv, warn: Warn): void {
+  if (env.user) {
+    if (ADMIN_SETTINGS.has(key)) return warn(at, `config: ${key} is not allowed in user preferences (administrator setting)`);
+    if (PRIVILEGED_SETTINGS.has(key) && draft.options.get('allow_user_rules') !== '1') {
+      return warn(at, `config: ${key} ignored in user preferences: user rules are not allowed (allow_user_rules 0)`);
+    }
+  }
   if (RULE_DIRECTIVES.has(key)) {
     const [name, rest] = nameAndRest(value);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return warn(at, `config: invalid rule name '${name}' for ${key}`, 'error');
-    if (env.user && draft.options.get('allow_user_rules') !== '1') {
-      return warn(at, `config: rule ${name} ignored: user rules are not allowed (allow_user_rules 0)`);
-    }
     if (rest === '') return warn(at, `config: rule ${name} has no definition`, 'error');
     draft.rules.set(name, { name, directive: key as RuleDirective, text: rest, at, user: env.user });
     return;
