@@ -58,7 +58,7 @@ function readFile(path: string): Buffer {
 
 /** The files an argument names: itself, or every file in a folder (a Maildir's cur/ and new/). */
 function filesOf(arg: string): string[] {
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(arg).isDirectory();
   } catch (e) {
