@@ -83,10 +83,13 @@ export function headerBlock(marked: Buffer): string {
   return m ? s.slice(0, m.index + m[0].length) : s;
 }
 
-/** Check one message: scan it, mark it up, and build its report. */
-export function checkMessage(raw: Buffer, rules: RuleSet, opts: CheckOptions = {}): CheckOutcome {
+/**
+ * Check one message: scan it, mark it up, and build its report. `input` is the raw
+ * message or one already parsed with `parseMessage(raw, rules.parseOptions)`.
+ */
+export function checkMessage(input: Buffer | Message, rules: RuleSet, opts: CheckOptions = {}): CheckOutcome {
   const settings = opts.settings ?? markupOptionsFrom(rules);
-  const msg = parseMessage(raw, rules.parseOptions);
+  const msg = Buffer.isBuffer(input) ? parseMessage(input, rules.parseOptions) : input;
   const result = scan(msg, rules.compiled, opts.scan ?? {});
   const tags = tagInput(msg, result, settings, opts);
   const marked = markupMessage(msg, tags, settings);

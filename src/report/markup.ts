@@ -53,14 +53,25 @@ export function markupMessage(msg: Message, tags: TagInput, opts: MarkupOptions)
   return Buffer.concat([mbox, body]);
 }
 
+/**
+ * Earlier X-Spam-* fields (but not X-Spam-Prev-*) must not survive next to ours.
+ * Markup a checker wrote (the message has an X-Spam-Checker-Version) is dropped, as
+ * SpamAssassin drops it. Stray ones with no checker behind them are renamed in place
+ * to `X-Spam-Prev-X-Spam-*` instead, so `-d` can give the message back byte for byte.
+ */
+export function keepOrDropOldMarkup(fields: readonly string[]): string[] {
+  const checked = fields.some((f) => /^X-Spam-Checker-Version:/i.test(f));
+  if (checked) return fields.filter((f) => !/^X-Spam-(?!Prev-)/i.test(f));
+  return fields.map((f) => (/^X-Spam-(?!Prev-)/i.test(f) ? 'X-Spam-Prev-' + f : f));
+}
+
 function rewriteTag(template: string, tags: TagInput): string {
   return expandTags(template, tags).replace(/\n/g, ' ');
 }
 
 function headersOnly(msg: Message, tags: TagInput, opts: MarkupOptions): Buffer {
   const eol = msg.lineEnding;
-  // Earlier X-Spam-* markup (but not X-Spam-Prev-*) is dropped before ours is added.
-  let fields = splitFields(msg.headerBytes.toString('latin1')).filter((f) => !/^X-Spam-(?!Prev-)/i.test(f));
+  let fields = keepOrDropOldMarkup(splitFields(msg.headerBytes.toString('latin1')));
   let separator = '';
   if (fields.length > 0 && /^\s*$/.test(fields[fields.length - 1]!)) separator = fields.pop()!;
   const spam = tags.result.isSpam;
