@@ -7,7 +7,7 @@
  * 2 no rules found; 64 bad command line.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RuleSet } from '../config/compile';
@@ -97,6 +97,15 @@ function hasCfFiles(dir: string): boolean {
   }
 }
 
+function readable(path: string): boolean {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function exists(path: string): boolean {
   try {
     statSync(path);
@@ -124,6 +133,7 @@ function loadRules(o: CliOptions, io: CliIo, dbg: Debug): RuleSet {
     throw new CliError(`config: no rules were found in ${lo.configPath} (give a rules directory with -C)`, 2);
   }
   if (o.prefspath !== undefined && lo.userPrefs === undefined) io.err(`hamlet: warning: user preferences file ${o.prefspath} not found; going on without it\n`);
+  if (lo.userPrefs !== undefined && !readable(lo.userPrefs)) io.err(`hamlet: warning: cannot read user preferences file ${lo.userPrefs}; going on without it\n`);
   const rules = loadConfig(lo);
   for (const f of rules.files) dbg('config', `read ${f}`);
   if (!o.lint) {
