@@ -26,7 +26,7 @@ export interface ReportSettings extends MarkupOptions {
 /** The Checker-Version header every list starts with (SpamAssassin cannot remove it either). */
 const CHECKER: AddedHeader = { name: 'Checker-Version', template: 'hamlet _VERSION_ (_SUBVERSION_) on _HOSTNAME_' };
 
-/** Used when the configuration never touches the header list: SpamAssassin's usual four. */
+/** Applied before the configuration's header lines: SpamAssassin's usual four. */
 const DEFAULT_OPS = [
   'clear_headers ',
   'add_header all Checker-Version hamlet _VERSION_ (_SUBVERSION_) on _HOSTNAME_',
@@ -97,9 +97,8 @@ function applyHeaderOp(lists: Lists, op: string): void {
 /** The spam and ham header lists the options describe. */
 export function headerLists(o: OptionValues): { spam: readonly AddedHeader[]; ham: readonly AddedHeader[] } {
   const lists: Lists = { spam: [CHECKER], ham: [CHECKER] };
-  const ops = optList(o, HEADER_OPS_OPTION);
-  const touched = ops.some((op) => !op.startsWith('report_safe '));
-  for (const op of touched ? ops : [...DEFAULT_OPS, ...ops]) applyHeaderOp(lists, op);
+  // hamlet's defaults come first, as SpamAssassin's come from its first rules file; a clear_headers undoes them.
+  for (const op of [...DEFAULT_OPS, ...optList(o, HEADER_OPS_OPTION)]) applyHeaderOp(lists, op);
   return lists;
 }
 
