@@ -89,31 +89,18 @@ function splitExitCode(argv: readonly string[]): string[] {
   return out;
 }
 
-function hasCfFiles(dir: string): boolean {
+/** True when `probe` runs without throwing (a file-system check). */
+function succeeds(probe: () => unknown): boolean {
   try {
-    return readdirSync(dir).some((f) => f.endsWith('.cf'));
+    return probe() !== false;
   } catch {
     return false;
   }
 }
 
-function readable(path: string): boolean {
-  try {
-    readFileSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const hasCfFiles = (dir: string): boolean => succeeds(() => readdirSync(dir).some((f) => f.endsWith('.cf')));
+const readable = (path: string): boolean => succeeds(() => readFileSync(path));
+const exists = (path: string): boolean => succeeds(() => statSync(path));
 
 /** Where configuration comes from, after SpamAssassin's search rules. */
 export function loadOptionsFor(o: CliOptions, home = homedir()): LoadOptions {
