@@ -34,6 +34,11 @@ const VARIANTS: Readonly<Record<string, readonly string[]>> = {
     'report_contact postmaster@example.com',
     'report_hostname mx.example.com',
   ],
+  encoded: [
+    'add_header all Subj _HEADER(Subject)_',
+    'add_header all Long x _HEADER(Subject)_ _HEADER(Subject)_ _HEADER(Subject)_ end',
+    'add_header all Prev _PREVIEW_',
+  ],
   fold: [
     'report_safe 0',
     'fold_headers 0',
@@ -55,6 +60,7 @@ const CASES: readonly [CorpusGroup, string, keyof typeof VARIANTS][] = [
   ['spam-2', '00002', 'rs0'],
   ['spam-1', '00004', 'rs2'],
   ['spam-2', '00002', 'fold'],
+  ['easy-ham-1', '02434', 'encoded'], // non-ASCII in added headers: RFC 2047 Q/B as SpamAssassin picks
 ];
 
 const available = haveSpamAssassin();
