@@ -141,20 +141,43 @@ function warnIfNotMail(input: Input, io: CliIo): void {
   if (why) io.err(`hamlet: warning: ${input.id === '-' ? 'standard input' : input.id} ${why}; checking it anyway\n`);
 }
 
+/**
+ * Run `each` on every message of every argument (standard input when none). An
+ * argument that cannot be read is reported and skipped; the exit code is the
+ * first non-zero one (a read error, or `-e`'s spam code), as SpamAssassin keeps it.
+ */
+function eachInput(args: readonly string[], mbox: boolean, io: CliIo, each: (input: Input) => number): number {
+  let exit = 0;
+  for (const arg of args.length === 0 ? [undefined] : args) {
+    try {
+      for (const input of readInputs(arg === undefined ? [] : [arg], mbox)) {
+        const code = each(input);
+        if (exit === 0) exit = code;
+      }
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      io.err(`hamlet: ${e.message}\n`);
+      if (exit === 0) exit = e.code;
+    }
+  }
+  return exit;
+}
+
 function removeAll(o: CliOptions, files: readonly string[], io: CliIo): number {
   // -d needs no rules, only the Subject tag to take off again.
   const lo = loadOptionsFor(o);
   const options = Object.fromEntries(readConfig({ ...lo, configPath: hasCfFiles(lo.configPath!) ? lo.configPath : undefined }).options);
   const tag = optList(options, 'rewrite_header').map((l) => /^subject\s+(.*\S)/i.exec(l.trim())?.[1]).filter((t) => t).pop();
-  for (const input of readInputs(files, o.mbox === true)) io.out(removeMarkup(input.raw, tag));
-  return 0;
+  return eachInput(files, o.mbox === true, io, (input) => {
+    io.out(removeMarkup(input.raw, tag));
+    return 0;
+  });
 }
 
 function checkAll(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug): number {
   const rules = loadRules(o, io, dbg);
   const settings: ReportSettings = markupOptionsFrom(rules);
-  let exit = 0;
-  for (const input of readInputs(files, o.mbox === true)) {
+  return eachInput(files, o.mbox === true, io, (input) => {
     warnIfNotMail(input, io);
     const c = checkMessage(input.raw, rules, { settings });
     const r = c.result;
@@ -168,9 +191,10 @@ function checkAll(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug
       io.out(c.marked);
       if (o.testMode) io.out(Buffer.from(c.report, 'utf8'));
     }
-    if (o.exitCode && r.isSpam && exit === 0) exit = o.exitCodeValue !== undefined ? Number(o.exitCodeValue) || 5 : 5;
-  }
-  return exit;
+    dbg('markup', `${input.id}: ${r.isSpam && settings.reportSafe > 0 ? `wrapped (report_safe ${settings.reportSafe})` : 'headers only'}, ${c.marked.length} bytes`);
+    if (o.exitCode && r.isSpam) return o.exitCodeValue !== undefined ? Number(o.exitCodeValue) || 5 : 5;
+    return 0;
+  });
 }
 
 /** Run `hamlet` with `argv` (without node and script); returns the exit code. */

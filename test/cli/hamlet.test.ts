@@ -92,6 +92,10 @@ test('bad input: a missing file, a directory without messages, and a folder of m
   const missing = run([...base, '/nonexistent/message.eml']);
   assert.equal(missing.code, 1);
   assert.equal(missing.err, 'hamlet: /nonexistent/message.eml: cannot read: no such file or directory\n');
+  // The other arguments are still checked; the exit code stays the first non-zero one.
+  const mixed = run([...base, '--mbox', '-e', '/nonexistent/message.eml', SPAM]);
+  assert.equal(mixed.code, 1);
+  assert.match(mixed.out, /sample-spam\.eml#1: Yes/);
   const empty = mkdtempSync(join(tmpdir(), 'hamlet-empty-'));
   const e = run([...base, empty]);
   assert.equal(e.code, 1);
