@@ -63,10 +63,11 @@ export function lookalikeKind(host: string): 'digits' | 'embedded' | 'subdomain'
   // A brand's own registrable domain written in front of another domain.
   const sub = h.slice(0, Math.max(0, h.length - domain.length - 1));
   if (sub !== '') {
+    // Look at each pair of neighbouring labels: `paypal.com` inside `www.paypal.com.verify.example`.
     const subLabels = sub.split('.');
-    for (let i = 0; i < subLabels.length - 1; i++) {
-      const d = subLabels.slice(i).join('.');
-      if (BRANDS.some((b) => brandOwns(b, registrableDomain(d)) && domainLabel(registrableDomain(d)) === b.token)) return 'subdomain';
+    for (let i = 0; i + 1 < subLabels.length; i++) {
+      const cand = `${subLabels[i]}.${subLabels[i + 1]}`;
+      if (BRANDS.some((b) => domainLabel(cand) === b.token)) return 'subdomain';
     }
   }
   const plain = label.replace(/-/g, '');
