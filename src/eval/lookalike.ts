@@ -49,7 +49,9 @@ function embeds(label: string, brand: Brand): boolean {
   if (i < 0) return false;
   const before = label.slice(0, i).replace(/-$/, '');
   const after = label.slice(i + t.length).replace(/^-/, '');
-  return (before === '' && LURE_WORDS.test(after)) || (after === '' && before !== '' && LURE_WORDS.test(before) && /^[a-z]+$/.test(before));
+  // Either side may be empty or a lure word (`paypalsecure`, `loginpaypal`, `login-microsoftonline`), not both empty.
+  const lure = (w: string): boolean => w === '' || (LURE_WORDS.test(w) && /^[a-z-]+$/.test(w));
+  return (before !== '' || after !== '') && lure(before) && lure(after);
 }
 
 /** The look-alike kind `host` shows, or undefined. */

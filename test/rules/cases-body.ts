@@ -93,6 +93,7 @@ export const phishingBodyCases: Record<string, RuleCases> = {
   HL_EXTORTION: { hit: [t('I recorded you with your webcam.')], miss: [{}] },
   HL_GIFT_CARD: { hit: [t('Buy five Google Play cards and send me pictures of the codes.')], miss: [{}] },
   HL_ASK_FAVOR: { hit: [t('Are you available now? I need a quick favor.')], miss: [{}] },
+  HL_KEEP_SECRET: { hit: [t('Please keep this confidential for now.'), t("I'm in a meeting and can't talk.")], miss: [{}] },
   HL_INVOICE_LURE: { hit: [t('The invoice is overdue, please see attached.')], miss: [{}] },
   HL_BANK_CHANGE: { hit: [t('Our bank details have changed; please use the new account.')], miss: [{}] },
   HL_VOICEMAIL_LURE: { hit: [t('You have a new voicemail. Click to listen.')], miss: [{}] },
