@@ -31,6 +31,23 @@ export function fromBrandMismatch(ctx: ScanContext): boolean {
   return domain !== '' && !brandOwns(brand, domain);
 }
 
+const NAME_ADDR = /[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,18})\b/i;
+const NAME_DOMAIN = /(?:^|[\s"'(])(?:www\.)?((?:[a-z0-9-]+\.)+(?:com|net|org|gov|edu|co\.uk|de|fr|io))\b/i;
+
+/**
+ * The From display name shows an address or domain on another registrable
+ * domain than the real From address (`"service@paypal.com" <x@example.ru>`).
+ */
+export function fromNameAddrMismatch(ctx: ScanContext): boolean {
+  const name = headerText(ctx.msg, FROM_NAME);
+  if (name === undefined || name === '') return false;
+  const shown = NAME_ADDR.exec(name)?.[1] ?? NAME_DOMAIN.exec(name)?.[1];
+  if (shown === undefined) return false;
+  const named = registrableDomain(shown);
+  const real = domainOf(headerText(ctx.msg, FROM_ADDR));
+  return named !== '' && real !== '' && named !== real;
+}
+
 /** A host written as link text: `https://host/...`, `www.host.tld` or `host.tld/path` (whole text). */
 const TEXT_HOST = /^\s*(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,18})(?::\d+)?(?:[/?#]\S*)?\s*$/i;
 const HREF_HOST = /^https?:\/\/(?:[^@/?#]*@)?([^/:?#]+)/i;
@@ -97,4 +114,5 @@ export const phishingEvals: readonly EvalDef[] = [
   { name: 'check_link_text_domain_mismatch', areas: ['body', 'rawbody', 'uri'], fn: (ctx, args) => linkTextMismatch(ctx, strArg(args, 0) === 'brand') },
   { name: 'check_html_attachment', areas: ['body', 'rawbody', 'full'], fn: (ctx, args) => htmlAttachment(ctx, strArg(args, 0)) },
   { name: 'check_replyto_other_domain', areas: ['header'], fn: (ctx) => replyToOtherDomain(ctx) },
+  { name: 'check_from_name_addr_mismatch', areas: ['header'], fn: (ctx) => fromNameAddrMismatch(ctx) },
 ];

@@ -21,6 +21,9 @@ test('check_from_brand_mismatch', () => {
     ['DHL written in capitals only', 'From: DHL Express <noreply@parcel-notice.example.com>', true],
     ['dhl as part of a word is no brand', 'From: Adhlam Smith <a@example.com>', false],
     ['Apple ID', 'From: Apple ID <id@example.org>', true],
+    ['just "Apple"', 'From: Apple <no_reply@email.example.org>', true],
+    ['Google Groups digest', 'From: Bob via Google Groups <group@googlegroups.com>', false],
+    ['The UPS Store', 'From: The UPS Store <store@theupsstore.com>', false],
     ['a plain apple', 'From: Apple Farm Shop <shop@example.org>', false],
     ['no display name', 'From: service@example.com', false],
   ];
@@ -65,4 +68,15 @@ test('check_replyto_other_domain', () => {
     ['no reply-to', ['From: a@example.org'], false],
   ];
   for (const [label, headers, want] of cases) assert.equal(runEval('check_replyto_other_domain', msg(headers)), want, label);
+});
+
+test('check_from_name_addr_mismatch', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['address of another domain in the name', 'From: "support@paypal.com" <x@example.ru>', true],
+    ['a domain in the name', 'From: "www.bank.example.com" <x@example.ru>', true],
+    ['the same address', 'From: "alice@example.org" <alice@example.org>', false],
+    ['same registrable domain', 'From: "news@example.org" <bounce@mail.example.org>', false],
+    ['ordinary name', 'From: Alice Example <alice@example.org>', false],
+  ];
+  for (const [label, from, want] of cases) assert.equal(runEval('check_from_name_addr_mismatch', msg([from])), want, label);
 });

@@ -39,6 +39,14 @@ export const metaCases: Record<string, RuleCases> = {
     hit: [t('Our bank details have changed.', { From: 'Accounts <accounts@example.org>', 'Reply-To': 'accounts.dept@gmail.com' })],
     miss: [{}],
   },
+  HL_PROTECTED_ARCHIVE: {
+    hit: [{ text: 'Documents attached. Password: 4471\n', parts: ['Content-Type: application/zip; name="docs.zip"\nContent-Disposition: attachment; filename="docs.zip"\n\nUEsDBA=='] }],
+    miss: [{}, { text: 'Documents attached.\n', parts: ['Content-Type: application/zip; name="docs.zip"\nContent-Disposition: attachment; filename="docs.zip"\n\nUEsDBA=='] }],
+  },
+  HL_PHISH_SVG: {
+    hit: [{ text: 'Anna shared a document with you.\n', parts: ['Content-Type: image/svg+xml; name="Payment.svg"\nContent-Disposition: attachment; filename="Payment.svg"\n\n<svg></svg>'] }],
+    miss: [{}],
+  },
   HL_BEC_GIFT_CARD: { hit: [t('Are you available now? Buy five Google Play cards and send me pictures of the codes.')], miss: [{}] },
   HL_BEC_BANK_CHANGE: { hit: [t('Our bank details have changed. The invoice is overdue, please see attached.')], miss: [{}] },
   HL_SEXTORTION: { hit: [t('I recorded you with your webcam. Pay to my bitcoin wallet bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh')], miss: [{}] },

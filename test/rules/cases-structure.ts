@@ -34,6 +34,8 @@ export const htmlMimeCases: Record<string, RuleCases> = {
   HL_ATTACH_EXECUTABLE: { hit: [{ parts: [attach('setup.exe', 'application/octet-stream', 'TVqQ')] }], miss: [{}, { parts: [attach('a.pdf', 'application/pdf', 'JVBERi0=')] }] },
   HL_ATTACH_DOUBLE_EXT: { hit: [{ parts: [attach('invoice.pdf.exe', 'application/octet-stream', 'TVqQ')] }], miss: [{}] },
   HL_ATTACH_ARCHIVE: { hit: [{ parts: [attach('files.zip', 'application/zip', 'UEsDBA==')] }], miss: [{}] },
+  HL_ATTACH_SVG: { hit: [{ parts: [attach('Payment.svg', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"></svg>')] }], miss: [{}] },
+  HL_ARCHIVE_PASSWORD: { hit: [{ text: 'The archive password: 4471\n' }], miss: [{}, { text: 'I forgot my password again.\n' }] },
   HL_HTML_ATTACHMENT: { hit: [{ parts: [attach('Remittance.htm', 'text/html', '<html><body>hi</body></html>')] }], miss: [{}, html('<p>inline</p>')] },
   HL_HTML_ATTACH_FORM: {
     hit: [{ parts: [attach('Voicemail.html', 'text/html', '<html><body><form action="https://x.example.com/p"><input type="password" name="p"></form></body></html>')] }],
@@ -63,6 +65,7 @@ export const uriCases: Record<string, RuleCases> = {
   HL_URI_MAILTO_REMOVE: { hit: [html('<a href="mailto:list@example.com?subject=remove">remove</a>')], miss: [{}] },
   HL_URI_REMOVE_SCRIPT: { hit: [plain('http://www.example.com/remove.cgi?id=5')], miss: [{}] },
   HL_URI_CGI_CLICK: { hit: [plain('http://www.example.com/click.php?id=5')], miss: [{}] },
+  HL_URI_CLOUD_HTML: { hit: [plain('https://storage.googleapis.com/bucket-8812/index.html')], miss: [{}, plain('https://storage.googleapis.com/bucket/report.pdf')] },
   HL_PASSWORD_INPUT: { hit: [html('<form><input type="password" name="pw"></form>')], miss: [{}] },
   HL_FORM_POSTS_AWAY: { hit: [html('<form action="https://collect.example.com/post.php"><input name="a"></form>')], miss: [{}] },
   HL_DATA_URI_HTML: { hit: [html('<a href="data:text/html;base64,PGh0bWw+">open</a>')], miss: [{}] },
