@@ -19,11 +19,11 @@ export interface Brand {
 }
 
 export const BRANDS: readonly Brand[] = [
-  { token: 'paypal', name: /\bpay\s?pal\b/i, domains: ['paypal.me', 'paypalobjects.com', 'paypal-communication.com', 'xoom.com'] },
+  { token: 'paypal', name: /\bpay\s?pal\b/i, domains: ['paypal.me', 'paypalobjects.com', 'paypal-communication.com', 'paypal-community.com', 'paypal-prepaid.com', 'xoom.com'] },
   {
     token: 'microsoft',
     name: /\b(?:microsoft|office\s?365|one\s?drive|share\s?point|outlook(?:\.com)? (?:team|support|account)|windows live)\b/i,
-    domains: ['office.com', 'office365.com', 'outlook.com', 'live.com', 'hotmail.com', 'msn.com', 'sharepoint.com', 'onedrive.com', 'microsoftonline.com', 'azure.com', 'windows.com', 'bing.com', 'skype.com', 'linkedin.com', 'xbox.com'],
+    domains: ['office.com', 'office365.com', 'outlook.com', 'live.com', 'hotmail.com', 'msn.com', 'sharepoint.com', 'onedrive.com', 'microsoftonline.com', 'azure.com', 'windows.com', 'bing.com', 'skype.com', 'linkedin.com', 'xbox.com', 'microsoftrewards.com', 'microsoftstore.com', 'microsoft365.com'],
   },
   { token: 'apple', name: /^\s*apple\s*$|\b(?:apple(?:\s?id| support| store| pay)|icloud|itunes(?: store)?)\b/i, domains: ['icloud.com', 'me.com', 'mac.com', 'itunes.com', 'apple.news'] },
   { token: 'amazon', name: /\bamazon(?:\.com| prime| pay| web services| support| security)?\b/i, domains: ['amazonaws.com', 'amazonses.com', 'a2z.com', 'audible.com', 'primevideo.com', 'amazon.jobs'] },
@@ -45,7 +45,7 @@ export const BRANDS: readonly Brand[] = [
   { token: 'barclays', name: /\bbarclays(?:card)?\b/i, domains: ['barclaycard.co.uk', 'barclaycardus.com'] },
   { token: 'coinbase', name: /\bcoinbase\b/i, domains: [] },
   { token: 'binance', name: /\bbinance\b/i, domains: [] },
-  { token: 'ebay', name: /\bebay\b/i, domains: ['ebaydesc.com', 'ebaystatic.com'] },
+  { token: 'ebay', name: /\bebay\b/i, domains: ['ebaydesc.com', 'ebaystatic.com', 'ebay-kleinanzeigen.de'] },
   { token: 'adobe', name: /\badobe(?: sign| document cloud| acrobat)\b/i, domains: ['adobesign.com', 'echosign.com'] },
   { token: 'norton', name: /\bnorton(?: ?life ?lock| antivirus| 360)\b/i, domains: ['nortonlifelock.com', 'symantec.com', 'gen.com'] },
   { token: 'mcafee', name: /\bmcafee\b/i, domains: [] },

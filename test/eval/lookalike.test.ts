@@ -23,6 +23,12 @@ test('lookalikeKind', () => {
     ['203.0.113.5', undefined],
     ['example.org', undefined],
     ['ups-tracking.example.com', undefined],
+    ['login.microsoftonline.com', undefined],
+    ['www.paypal-community.com', undefined],
+    ['www.ebay-kleinanzeigen.de', undefined],
+    ['login-microsoftonline.example.xyz', undefined],
+    ['login-microsoftonline.com', 'embedded'],
+    ['amazon.co.uk.orders.example.net', 'subdomain'],
   ];
   for (const [host, want] of cases) assert.equal(lookalikeKind(host), want, host);
 });
