@@ -34,7 +34,7 @@ while (my $path = <STDIN>) {
     my $pms = Mail::SpamAssassin::PerMsgStatus->new($sa, $msg);
     $msg->extract_message_metadata($pms);
     my $score = $bayes->scan($pms, $msg);
-    printf "%s\t%s\n", $path, defined $score ? sprintf('%.6f', $score) : '';
+    printf "%s\t%s\n", $path, defined $score ? sprintf('%.17g', $score) : '';
     $pms->finish();
   }
   $msg->finish();

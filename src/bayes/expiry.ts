@@ -3,7 +3,9 @@
  * `bayes_expiry_max_db_size` tokens, keep about 75% of that bound (never fewer than
  * 100,000) by dropping the tokens not used for longest. The cut-off age is searched
  * among 12 h x 2^n (n = 0..9): the largest age that still removes at least the
- * needed number of tokens; with fewer than 1,000 to remove nothing is done.
+ * needed number of tokens; with fewer than 1,000 to remove nothing is done. Where
+ * that step leaves more tokens than the bound, hamlet also drops the least recently
+ * used ones down to the 75% goal.
  */
 import type { BayesStore, StoreVars } from './store';
 
@@ -83,7 +85,10 @@ export function expireOldTokens(store: BayesStore, opts: ExpiryOptions): ExpiryR
     if (n === undefined || n < minReduction) return skip('no atime delta removes enough tokens');
     const delta = EXPIRY_PERIOD * mult;
     if (v.ntokens - n < minKeep) return skip('expiry would keep too few tokens');
-    const deleted = w.deleteOlderThan(newest - delta);
+    let deleted = w.deleteOlderThan(newest - delta);
+    // The power-of-two age steps can leave the database over its bound; then the least
+    // recently used tokens go until the keep goal is reached (SQLite can do that exactly).
+    if (v.ntokens - deleted > opts.maxDbSize) deleted += w.deleteOldest(v.ntokens - deleted - keep);
     w.setVar('lastExpire', now);
     w.setVar('lastAtimeDelta', delta);
     w.setVar('lastExpireReduce', deleted);

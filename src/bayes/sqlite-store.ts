@@ -4,7 +4,8 @@
  * learned batch in one transaction (a crash leaves the last committed state).
  */
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, openSync, readSync, closeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BayesError } from './errors';
 import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts, type TokenDelta } from './store';
 
@@ -57,27 +58,25 @@ class SqliteStore implements BayesStore {
     if (existed && !looksLikeSqlite(path)) {
       throw new BayesError('HAMLET_ERR_BAYES_NOT_A_DB', `bayes: ${path} is not an SQLite database; not touching it`);
     }
-    try {
-      this.db = new Database(path, { readonly: this.readonly, fileMustExist: this.readonly, timeout: opts.busyTimeoutMs ?? 30000 });
-    } catch (e) {
-      throw openError(path, e);
-    }
-    try {
-      if (!this.readonly) {
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = NORMAL');
-        this.db.exec(SCHEMA);
-        this.db.prepare('INSERT OR IGNORE INTO bayes_vars (name, value) VALUES (?, ?)').run('db_version', DB_VERSION);
+    if (!existed && !this.readonly) mkdirSync(dirname(path), { recursive: true });
+    // Opening races with another process creating the file or switching it to WAL can fail
+    // with CANTOPEN/BUSY for a moment: retry for a while before giving up.
+    let db: Database.Database | undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        db = this.connect(path, opts);
+        break;
+      } catch (e) {
+        const code = sqliteCode(e);
+        if (attempt < 20 && (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_BUSY'))) {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + attempt * 5);
+          continue;
+        }
+        if (e instanceof BayesError) throw e;
+        throw openError(path, e);
       }
-      const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('bayes_vars', 'bayes_token', 'bayes_seen')").all();
-      if (tables.length !== 3) {
-        throw new BayesError('HAMLET_ERR_BAYES_NOT_A_DB', `bayes: ${path} is an SQLite file but not a hamlet Bayes database`);
-      }
-    } catch (e) {
-      this.db.close();
-      if (e instanceof BayesError) throw e;
-      throw openError(path, e);
     }
+    this.db = db;
     if (!existed && !this.readonly && opts.fileMode !== undefined) {
       const mode = (typeof opts.fileMode === 'number' ? opts.fileMode : parseInt(opts.fileMode, 8)) & 0o666;
       if (Number.isFinite(mode)) {
@@ -89,6 +88,31 @@ class SqliteStore implements BayesStore {
       }
     }
     this.stmts = this.prepare();
+  }
+
+  /** One attempt to open and, when writable, set up the database. */
+  private connect(path: string, opts: SqliteStoreOptions): Database.Database {
+    const db = new Database(path, { readonly: this.readonly, fileMustExist: this.readonly, timeout: opts.busyTimeoutMs ?? 30000 });
+    try {
+      if (!this.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.exec(SCHEMA);
+        db.prepare('INSERT OR IGNORE INTO bayes_vars (name, value) VALUES (?, ?)').run('db_version', DB_VERSION);
+      }
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('bayes_vars', 'bayes_token', 'bayes_seen')").all();
+      if (tables.length === 0 && this.readonly) {
+        // Another process may be creating it right now: retried like a busy database.
+        throw Object.assign(new Error(`bayes: ${path} has no Bayes tables yet`), { code: 'SQLITE_BUSY_EMPTY' });
+      }
+      if (tables.length !== 3) {
+        throw new BayesError('HAMLET_ERR_BAYES_NOT_A_DB', `bayes: ${path} is an SQLite file but not a hamlet Bayes database`);
+      }
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
   }
 
   private prepare() {
@@ -124,6 +148,7 @@ class SqliteStore implements BayesStore {
       seenDel: db.prepare('DELETE FROM bayes_seen WHERE msgid = ?'),
       countOlder: db.prepare('SELECT COUNT(*) FROM bayes_token WHERE atime < ?').pluck(),
       deleteOlder: db.prepare('DELETE FROM bayes_token WHERE atime < ?'),
+      deleteOldest: db.prepare('DELETE FROM bayes_token WHERE hash IN (SELECT hash FROM bayes_token ORDER BY atime LIMIT ?)'),
       insertTok: db.prepare('INSERT OR REPLACE INTO bayes_token (hash, spam, ham, atime) VALUES (?, ?, ?, ?)'),
     };
   }
@@ -203,6 +228,7 @@ class SqliteStore implements BayesStore {
       },
       countOlderThan: (cutoff) => s.countOlder.get(cutoff) as number,
       deleteOlderThan: (cutoff) => s.deleteOlder.run(cutoff).changes,
+      deleteOldest: (n) => (n > 0 ? s.deleteOldest.run(n).changes : 0),
       replaceAll: (vars, tokens, seen) => {
         this.db.exec('DELETE FROM bayes_token; DELETE FROM bayes_seen; DELETE FROM bayes_vars;');
         s.setVar.run('db_version', DB_VERSION);

@@ -53,6 +53,8 @@ export interface BayesWriter {
   countOlderThan(cutoff: number): number;
   /** Remove tokens with atime < cutoff; returns how many. */
   deleteOlderThan(cutoff: number): number;
+  /** Remove the `n` least recently used tokens; returns how many. */
+  deleteOldest(n: number): number;
   /** Replace the whole database (restore). */
   replaceAll(vars: { nspam: number; nham: number }, tokens: Iterable<[number, TokenCounts]>, seen: Iterable<[string, SeenFlag]>): void;
   /** Empty the database. */
