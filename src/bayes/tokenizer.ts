@@ -89,6 +89,13 @@ function mailAddrTokens(addr: string, out: string[]): void {
   }
 }
 
+/** Where one source's tokens go: the message's token set, the words already done, and SpamAssassin's token count. */
+interface TokenSink {
+  readonly tokens: Set<string>;
+  readonly words: Map<string, number>;
+  count: number;
+}
+
 /** Bound on the per-word caches below (entries); they are emptied when full. */
 const CACHE_LIMIT = 400000;
 
@@ -107,7 +114,7 @@ class LineTokenizer {
     this.cache = c;
   }
 
-  run(line: string, prefix: string, region: Region, out: string[]): void {
+  run(line: string, prefix: string, region: Region, out: TokenSink): void {
     let text = HAS_HIGH.test(line)
       ? line.replace(BYTE_WORDS, (_m, keep: string | undefined) => keep ?? ' ')
       : line.replace(ASCII_JUNK, ' ');
@@ -116,18 +123,27 @@ class LineTokenizer {
     if (region !== Region.Header) {
       text = text.replace(TITLE_CASE, (_m, first: string, rest: string) => ' ' + first.toLowerCase() + rest + ' ');
     }
-    const keyHead = region === Region.Body ? prefix : region + prefix + '\u0000';
+    const keyHead = region === Region.Body && prefix === '' ? '' : region + prefix + '\u0000';
     const cache = this.cache;
+    const seen = out.words;
     for (const word of text.split(' ')) {
       if (word.length < 3) continue;
       const key = keyHead + word;
+      // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
+      const again = seen.get(key);
+      if (again !== undefined) {
+        out.count += again;
+        continue;
+      }
       let toks = cache.get(key);
       if (toks === undefined) {
         toks = this.word(word, prefix, region);
         if (cache.size >= CACHE_LIMIT) cache.clear();
         cache.set(key, toks);
       }
-      for (let i = 0; i < toks.length; i++) out.push(toks[i]!);
+      seen.set(key, toks.length);
+      out.count += toks.length;
+      for (let i = 0; i < toks.length; i++) if (toks[i] !== '') out.tokens.add(toks[i]!);
     }
   }
 
@@ -189,42 +205,46 @@ class LineTokenizer {
  */
 export function tokenize(msg: Message, conf: TokenizerConfig): Set<string> {
   const lt = new LineTokenizer(conf);
+  const all = new Set<string>();
+  const words = new Map<string, number>();
+  const sink = (): TokenSink => ({ tokens: all, words, count: 0 });
   const { visible, invisible } = bodySources(msg);
-  const body: string[] = [];
+  const body = sink();
   for (const line of visible) {
-    lt.run(utf8Bytes(line), '', Region.Body, body);
-    if (body.length >= MAX_BODY_TOKENS) break;
+    lt.run(line, '', Region.Body, body);
+    if (body.count >= MAX_BODY_TOKENS) break;
   }
-  const inviz: string[] = [];
-  for (const line of invisible) {
-    lt.run(utf8Bytes(line), 'I*:', Region.Body, inviz);
-    if (inviz.length >= MAX_BODY_TOKENS) break;
-  }
-  const uris: string[] = [];
+  const uris = sink();
   for (const uri of msg.uriList) {
     lt.run(utf8Bytes(uri), '', Region.Uri, uris);
-    if (uris.length >= MAX_URI_TOKENS) break;
+    if (uris.count >= MAX_URI_TOKENS) break;
   }
-  const headers: string[] = [];
+  const inviz = sink();
+  for (const line of invisible) {
+    lt.run(line, 'I*:', Region.Body, inviz);
+    if (inviz.count >= MAX_BODY_TOKENS) break;
+  }
+  const headers = sink();
   for (const [name, value] of headerTokenSources(msg, conf)) {
     lt.run(value, 'H' + name + ':', Region.Header, headers);
-    if (headers.length >= MAX_HEADER_TOKENS) break;
+    if (headers.count >= MAX_HEADER_TOKENS) break;
   }
-  const all = new Set<string>();
-  for (const list of [body, uris, inviz, headers]) for (const t of list) if (t !== '') all.add(t);
   return all;
 }
 
 /**
- * The visible body (Subject first) and the invisibly drawn HTML text, as line arrays.
- * Without invisible HTML text the visible body is the `body` view rules read.
+ * The visible body (Subject first) and the invisibly drawn HTML text, as lines of
+ * UTF-8 bytes. SpamAssassin 4.0.1 decodes parts to Unicode (`normalize_charset` is on
+ * by default) as hamlet's message model does. Without invisible HTML text the
+ * visible body is the `body` view rules read.
  */
 export function bodySources(msg: Message): { visible: readonly string[]; invisible: readonly string[] } {
   const html = msg.htmlParts;
-  if (!html.some((h) => h.invisibleText !== '')) return { visible: msg.bodyText, invisible: [] };
+  if (!html.some((h) => h.invisibleText !== '')) return { visible: msg.bodyText.map(utf8Bytes), invisible: [] };
   const vis: Array<string | undefined> = [];
   const inv: Array<string | undefined> = [];
   let h = 0;
+  const cut = (t: string): string => truncateNear(t, DEFAULT_BODY_PART_SCAN_SIZE, ['\n', ' ']);
   for (const p of msg.leaves) {
     const type = effectiveType(p);
     if (type !== 'text/plain' && type !== 'text/html') {
@@ -235,16 +255,16 @@ export function bodySources(msg: Message): { visible: readonly string[]; invisib
     const text = p.text();
     if (type === 'text/html' && text !== '' && h < html.length) {
       const r = html[h++]!;
-      vis.push(truncateNear(r.visibleText, DEFAULT_BODY_PART_SCAN_SIZE, ['\n', ' ']));
-      inv.push(truncateNear(r.invisibleText, DEFAULT_BODY_PART_SCAN_SIZE, ['\n', ' ']));
+      vis.push(cut(r.visibleText));
+      inv.push(cut(r.invisibleText));
     } else {
-      vis.push(truncateNear(text, DEFAULT_BODY_PART_SCAN_SIZE, ['\n', ' ']));
+      vis.push(cut(text));
       inv.push('');
     }
   }
   const invisible = assembleBodyText(undefined, inv);
   if (invisible[0] === '\n') invisible.shift();
-  return { visible: assembleBodyText(lastHeader(msg.headers, 'subject'), vis), invisible };
+  return { visible: assembleBodyText(lastHeader(msg.headers, 'subject'), vis).map(utf8Bytes), invisible: invisible.map(utf8Bytes) };
 }
 
 // ---------------------------------------------------------------------------
