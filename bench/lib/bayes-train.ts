@@ -73,40 +73,32 @@ export interface TrainResult {
   summaries: string[];
 }
 
-/** Train real sa-learn from scratch into SA_DIR (one run per TRAIN group, as an administrator would). */
-export function trainSa(): TrainResult {
-  rmSync(SA_DIR, { recursive: true, force: true });
-  mkdirSync(SA_DIR, { recursive: true });
-  let seconds = 0;
-  let peakMb = 0;
-  let messages = 0;
-  const summaries: string[] = [];
+/** Train one engine from scratch (one run per TRAIN group, as an administrator would). */
+function train(dir: string, command: (group: CorpusGroup, cls: 'spam' | 'ham') => [string, string[]]): TrainResult {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const result: TrainResult = { messages: 0, seconds: 0, peakMb: 0, dbMb: 0, summaries: [] };
   for (const [group, cls] of TRAIN) {
-    const r = timed('sa-learn', ['-L', '--dbpath', join(SA_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]);
-    seconds += r.seconds;
-    peakMb = Math.max(peakMb, r.peakMb);
-    messages += corpusFiles(group).length;
-    summaries.push(r.stdout.trim());
+    const [cmd, args] = command(group, cls);
+    const r = timed(cmd, args);
+    result.seconds += r.seconds;
+    result.peakMb = Math.max(result.peakMb, r.peakMb);
+    result.messages += corpusFiles(group).length;
+    result.summaries.push(r.stdout.trim());
   }
-  return { messages, seconds, peakMb, dbMb: dirMb(SA_DIR), summaries };
+  result.dbMb = dirMb(dir);
+  return result;
 }
 
-/** Train hamlet-learn from scratch into HAMLET_DIR, the same way. */
+/** Real sa-learn into SA_DIR. */
+export function trainSa(): TrainResult {
+  return train(SA_DIR, (group, cls) => ['sa-learn', ['-L', '--dbpath', join(SA_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]]);
+}
+
+/** hamlet-learn into HAMLET_DIR. */
 export function trainHamlet(): TrainResult {
-  rmSync(HAMLET_DIR, { recursive: true, force: true });
-  mkdirSync(HAMLET_DIR, { recursive: true });
-  let seconds = 0;
-  let peakMb = 0;
-  let messages = 0;
-  const summaries: string[] = [];
-  for (const [group, cls] of TRAIN) {
-    const r = timed('node', [join(ROOT, 'bin', 'hamlet-learn.js'), '--dbpath', join(HAMLET_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]);
-    seconds += r.seconds;
-    peakMb = Math.max(peakMb, r.peakMb);
-    messages += corpusFiles(group).length;
-    summaries.push(r.stdout.trim());
-  }
-  return { messages, seconds, peakMb, dbMb: dirMb(HAMLET_DIR), summaries };
+  const cli = join(ROOT, 'bin', 'hamlet-learn.js');
+  return train(HAMLET_DIR, (group, cls) => ['node', [cli, '--dbpath', join(HAMLET_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]]);
 }
 
 /** `--dump magic` of either engine, as name -> value. */

@@ -54,7 +54,7 @@ export function forget(store: BayesStore, msg: Message, settings: BayesSettings,
 
 /** Is there enough training to classify (bayes_min_spam_num / bayes_min_ham_num)? */
 export function canClassify(store: BayesStore, settings: BayesSettings): boolean {
-  const v = store.vars();
+  const v = store.messageCounts();
   return settings.useBayes && v.nspam >= settings.minSpam && v.nham >= settings.minHam;
 }
 
@@ -69,7 +69,7 @@ export interface ClassifyOptions {
  * (too little training, no known tokens).
  */
 export function classify(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): BayesVerdict | undefined {
-  const v = store.vars();
+  const v = store.messageCounts();
   if (!settings.useBayes || v.nspam < settings.minSpam || v.nham < settings.minHam) return undefined;
   const hashes = messageHashes(msg, settings.tokenizer);
   const verdict = classifyCounts(v.nspam, v.nham, hashes.length, store.getTokens(hashes));

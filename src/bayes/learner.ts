@@ -70,16 +70,17 @@ export function applyBatch(store: BayesStore, batch: readonly PreparedMessage[],
     const results: LearnResult[] = [];
     for (const m of batch) {
       const seen = findSeen(w, m.ids);
+      /** Take back what learning the message as its stored class added. */
+      const unlearn = ([id, flag]: [string, SeenFlag]): void => {
+        const ds = flag === 's' ? -1 : 0;
+        const dh = flag === 's' ? 0 : -1;
+        w.countsChange(ds, dh);
+        addDeltas(deltas, m.hashes, ds, dh, 0);
+        w.seenDelete(id);
+      };
       if (mode === 'forget') {
-        if (!seen) {
-          results.push('not-learned');
-          continue;
-        }
-        const spam = seen[1] === 's';
-        w.countsChange(spam ? -1 : 0, spam ? 0 : -1);
-        addDeltas(deltas, m.hashes, spam ? -1 : 0, spam ? 0 : -1, 0);
-        w.seenDelete(seen[0]);
-        results.push('learned');
+        if (seen) unlearn(seen);
+        results.push(seen ? 'learned' : 'not-learned');
         continue;
       }
       const flag: SeenFlag = mode === 'spam' ? 's' : 'h';
@@ -88,11 +89,7 @@ export function applyBatch(store: BayesStore, batch: readonly PreparedMessage[],
           results.push('skipped');
           continue;
         }
-        // Learned as the other class: forget it first.
-        const wasSpam = seen[1] === 's';
-        w.countsChange(wasSpam ? -1 : 0, wasSpam ? 0 : -1);
-        addDeltas(deltas, m.hashes, wasSpam ? -1 : 0, wasSpam ? 0 : -1, 0);
-        w.seenDelete(seen[0]);
+        unlearn(seen); // learned as the other class: forget it first
       }
       const spam = mode === 'spam';
       w.countsChange(spam ? 1 : 0, spam ? 0 : 1);

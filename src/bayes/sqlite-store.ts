@@ -118,7 +118,7 @@ class SqliteStore implements BayesStore {
   private prepare() {
     const db = this.db;
     return {
-      getVar: db.prepare('SELECT value FROM bayes_vars WHERE name = ?').pluck(),
+      counts: db.prepare("SELECT name, value FROM bayes_vars WHERE name IN ('nspam', 'nham')").raw(),
       allVars: db.prepare('SELECT name, value FROM bayes_vars'),
       ntokens: db.prepare('SELECT COUNT(*) FROM bayes_token').pluck(),
       oldest: db.prepare('SELECT MIN(atime) FROM bayes_token').pluck(),
@@ -173,6 +173,12 @@ class SqliteStore implements BayesStore {
     };
     // One read transaction: the counters and the token table from the same snapshot.
     return this.db.transaction(read)();
+  }
+
+  messageCounts(): { nspam: number; nham: number } {
+    const out = { nspam: 0, nham: 0 };
+    for (const [name, value] of this.stmts.counts.all() as Array<[string, number]>) out[name as 'nspam' | 'nham'] = value;
+    return out;
   }
 
   getTokens(hashes: readonly number[]): Map<number, TokenCounts> {

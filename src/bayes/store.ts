@@ -65,6 +65,8 @@ export interface BayesStore {
   readonly path: string;
   readonly readonly: boolean;
   vars(): StoreVars;
+  /** nspam and nham only (cheap: what every classification reads). */
+  messageCounts(): { nspam: number; nham: number };
   /** Counts for the given tokens (absent ones are left out). */
   getTokens(hashes: readonly number[]): Map<number, TokenCounts>;
   /** Every token, for dumps and backups. */

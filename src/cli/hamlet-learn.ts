@@ -3,7 +3,8 @@
  * wires options to actions; the work is done by src/bayes.
  */
 import { Command } from 'commander';
-import { readFileSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { readStdin } from '../io/stdin';
 import { readConfig, type LoadOptions } from '../config/load';
 import { readMessages, splitMbox, type SourcedMessage } from '../io/mailbox';
 import { parseMessage } from '../message/parse';
@@ -58,12 +59,20 @@ interface CliOptions {
   threads?: string;
 }
 
-const out = (s: string): void => {
-  writeSync(1, s);
-};
-const err = (s: string): void => {
-  writeSync(2, s);
-};
+/** Write all of `s`, waiting out EAGAIN on a non-blocking pipe (dumps and backups are large). */
+function writeAll(fd: number, s: string): void {
+  const buf = Buffer.from(s, 'utf8');
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+const out = (s: string): void => writeAll(1, s);
+const err = (s: string): void => writeAll(2, s);
 
 function loadOptions(o: CliOptions): LoadOptions {
   return {
@@ -72,14 +81,6 @@ function loadOptions(o: CliOptions): LoadOptions {
     userPrefs: o.prefspath,
     extraText: o.cf?.join('\n'),
   };
-}
-
-function readStdin(): Buffer {
-  try {
-    return readFileSync(0);
-  } catch {
-    return Buffer.alloc(0);
-  }
 }
 
 /** The messages to learn from: files/dirs/globs, or stdin (`-` or no target). */
