@@ -11,21 +11,8 @@
 const W = new Int32Array(80);
 let block = new Uint8Array(128);
 
-const cache = new Map<string, number>();
-const CACHE_LIMIT = 500000;
-
-/** The 40-bit hash of a token given as a binary string (char codes 0-255). Repeated tokens come from a cache. */
+/** The 40-bit hash of a token given as a binary string (char codes 0-255). */
 export function tokenHash(token: string): number {
-  let h = cache.get(token);
-  if (h === undefined) {
-    h = sha1Low40(token);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(token, h);
-  }
-  return h;
-}
-
-function sha1Low40(token: string): number {
   const n = token.length;
   const padded = ((n + 8) >>> 6) * 64 + 64;
   if (padded > block.length) block = new Uint8Array(padded * 2);

@@ -7,10 +7,9 @@
  * learned as the other class is forgotten first (unless `noRelearn`).
  */
 import type { Message } from '../message/types';
-import { tokenHash } from './hash';
 import { messageIds, receiveTime } from './message-info';
 import type { BayesStore, BayesWriter, SeenFlag, TokenDelta } from './store';
-import { tokenize, type TokenizerConfig } from './tokenizer';
+import { tokenHashes, type TokenizerConfig } from './tokenizer';
 
 /** A message ready to apply: its ids, token hashes and receive time. */
 export interface PreparedMessage {
@@ -28,9 +27,7 @@ export interface LearnOptions {
 
 /** Distinct 40-bit hashes of a message's tokens. */
 export function messageHashes(msg: Message, conf: TokenizerConfig): number[] {
-  const seen = new Set<number>();
-  for (const t of tokenize(msg, conf)) seen.add(tokenHash(t));
-  return [...seen];
+  return tokenHashes(msg, conf);
 }
 
 export function prepareMessage(msg: Message, conf: TokenizerConfig, now: number): PreparedMessage {

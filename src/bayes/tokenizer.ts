@@ -15,6 +15,7 @@
 import type { Message } from '../message/types';
 import { parseAddressList } from '../message/address';
 import { headerNames } from './header-names';
+import { tokenHash } from './hash';
 import { assembleBodyText, effectiveType, truncateNear } from '../message/body-text';
 import { lastHeader } from '../message/headers';
 import { DEFAULT_BODY_PART_SCAN_SIZE } from '../message/parse';
@@ -91,9 +92,19 @@ function mailAddrTokens(addr: string, out: string[]): void {
 
 /** Where one source's tokens go: the message's token set, the words already done, and SpamAssassin's token count. */
 interface TokenSink {
-  readonly tokens: Set<string>;
-  readonly words: Map<string, number>;
+  /** Raw tokens (when collecting strings) ... */
+  readonly tokens: Set<string> | undefined;
+  /** ... or their 40-bit hashes (when learning or classifying). */
+  readonly hashes: Set<number> | undefined;
+  /** Words already done in this message, per region/prefix, with their token count. */
+  readonly words: Map<string, Map<string, number>>;
   count: number;
+}
+
+/** What one word gives: its tokens and their hashes. */
+interface WordTokens {
+  readonly toks: readonly string[];
+  readonly hashes: readonly number[];
 }
 
 /** Bound on the per-word caches below (entries); they are emptied when full. */
@@ -105,13 +116,15 @@ const CACHE_LIMIT = 400000;
  * word across messages: most words of a mail stream are repeats.
  */
 class LineTokenizer {
-  private static readonly caches = new WeakMap<TokenizerConfig, Map<string, readonly string[]>>();
-  private readonly cache: Map<string, readonly string[]>;
+  /** Per configuration, per region/prefix: word -> tokens. */
+  private static readonly caches = new WeakMap<TokenizerConfig, Map<string, Map<string, WordTokens>>>();
+  private readonly caches: Map<string, Map<string, WordTokens>>;
+  private cached = 0;
 
   constructor(private readonly conf: TokenizerConfig) {
     let c = LineTokenizer.caches.get(conf);
     if (!c) LineTokenizer.caches.set(conf, (c = new Map()));
-    this.cache = c;
+    this.caches = c;
   }
 
   run(line: string, prefix: string, region: Region, out: TokenSink): void {
@@ -123,27 +136,33 @@ class LineTokenizer {
     if (region !== Region.Header) {
       text = text.replace(TITLE_CASE, (_m, first: string, rest: string) => ' ' + first.toLowerCase() + rest + ' ');
     }
-    const keyHead = region === Region.Body && prefix === '' ? '' : region + prefix + '\u0000';
-    const cache = this.cache;
-    const seen = out.words;
+    const kind = region + prefix;
+    let cache = this.caches.get(kind);
+    if (!cache) this.caches.set(kind, (cache = new Map()));
+    let seen = out.words.get(kind);
+    if (!seen) out.words.set(kind, (seen = new Map()));
     for (const word of text.split(' ')) {
       if (word.length < 3) continue;
-      const key = keyHead + word;
       // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
-      const again = seen.get(key);
+      const again = seen.get(word);
       if (again !== undefined) {
         out.count += again;
         continue;
       }
-      let toks = cache.get(key);
-      if (toks === undefined) {
-        toks = this.word(word, prefix, region);
-        if (cache.size >= CACHE_LIMIT) cache.clear();
-        cache.set(key, toks);
+      let wt = cache.get(word);
+      if (wt === undefined) {
+        const toks = this.word(word, prefix, region).filter((t) => t !== '');
+        wt = { toks, hashes: toks.map(tokenHash) };
+        if (++this.cached >= CACHE_LIMIT) {
+          this.caches.clear();
+          this.cached = 0;
+        }
+        cache.set(word, wt);
       }
-      seen.set(key, toks.length);
-      out.count += toks.length;
-      for (let i = 0; i < toks.length; i++) if (toks[i] !== '') out.tokens.add(toks[i]!);
+      seen.set(word, wt.toks.length);
+      out.count += wt.toks.length;
+      if (out.hashes) for (const h of wt.hashes) out.hashes.add(h);
+      if (out.tokens) for (const t of wt.toks) out.tokens.add(t);
     }
   }
 
@@ -204,10 +223,22 @@ class LineTokenizer {
  * Empty tokens are dropped.
  */
 export function tokenize(msg: Message, conf: TokenizerConfig): Set<string> {
+  const tokens = new Set<string>();
+  collect(msg, conf, tokens, undefined);
+  return tokens;
+}
+
+/** The distinct 40-bit hashes of a message's tokens: what is learned and looked up. */
+export function tokenHashes(msg: Message, conf: TokenizerConfig): number[] {
+  const hashes = new Set<number>();
+  collect(msg, conf, undefined, hashes);
+  return [...hashes];
+}
+
+function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | undefined, hashes: Set<number> | undefined): void {
   const lt = new LineTokenizer(conf);
-  const all = new Set<string>();
-  const words = new Map<string, number>();
-  const sink = (): TokenSink => ({ tokens: all, words, count: 0 });
+  const words = new Map<string, Map<string, number>>();
+  const sink = (): TokenSink => ({ tokens, hashes, words, count: 0 });
   const { visible, invisible } = bodySources(msg);
   const body = sink();
   for (const line of visible) {
@@ -229,7 +260,6 @@ export function tokenize(msg: Message, conf: TokenizerConfig): Set<string> {
     lt.run(value, 'H' + name + ':', Region.Header, headers);
     if (headers.count >= MAX_HEADER_TOKENS) break;
   }
-  return all;
 }
 
 /**
