@@ -180,20 +180,52 @@ function runAsync(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-test('two processes learning and one dumping at once: no lost counts', async (t) => {
+/** A process that classifies a message over and over (writing token atimes) until the learners finish. */
+function scanner(db: string, stopFile: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const bayes = join(ROOT, 'dist', 'src', 'bayes', 'index.js');
+  const parse = join(ROOT, 'dist', 'src', 'message', 'parse.js');
+  const script = `
+    const fs = require('fs');
+    const b = require(${JSON.stringify(bayes)});
+    const { parseMessage } = require(${JSON.stringify(parse)});
+    const settings = b.bayesSettings({ bayes_min_spam_num: '1', bayes_min_ham_num: '1' });
+    const msg = parseMessage(Buffer.from('Subject: spam 1\\n\\nspamword alpha1beta words for spam\\n'));
+    let n = 0, verdicts = 0;
+    while (!fs.existsSync(${JSON.stringify(stopFile)})) {
+      if (!fs.existsSync(${JSON.stringify(db + '.sqlite')})) continue;
+      const store = b.openBayesStore(settings, { path: ${JSON.stringify(db)} });
+      if (b.classify(store, msg, settings)) verdicts++;
+      store.close();
+      n++;
+    }
+    console.log(n + ' ' + verdicts);`;
+  return new Promise((res) => {
+    const p = spawn('node', ['-e', script]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('exit', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+test('two processes learning while another scans: no lost counts, no errors', async (t) => {
   const dir = tempDir(t);
   const db = join(dir, 'bayes');
   writeFileSync(join(dir, 's.mbox'), mbox('spam', 600));
   writeFileSync(join(dir, 'h.mbox'), mbox('ham', 600));
-  run(['--dbpath', db, '--dump', 'magic']);
-  const [a, b, c] = await Promise.all([
+  const stop = join(dir, 'stop');
+  const scanning = scanner(db, stop);
+  const [a, b] = await Promise.all([
     runAsync(['--dbpath', db, '--threads', '0', '--mbox', '--spam', join(dir, 's.mbox')]),
     runAsync(['--dbpath', db, '--threads', '0', '--mbox', '--ham', join(dir, 'h.mbox')]),
-    runAsync(['--dbpath', db, '--dump', 'magic']),
   ]);
+  writeFileSync(stop, '');
+  const c = await scanning;
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stdout, /^\d+ \d+\n$/);
   const m = magic(db);
   assert.equal(m.get('nspam'), 600);
   assert.equal(m.get('nham'), 600);
