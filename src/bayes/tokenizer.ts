@@ -14,6 +14,7 @@
  */
 import type { Message } from '../message/types';
 import { parseAddressList } from '../message/address';
+import { escapeRegex } from '../util/escape-regex';
 import { headerNames } from './header-names';
 import { tokenHash } from './hash';
 import { assembleBodyText, effectiveType, truncateNear } from '../message/body-text';
@@ -386,7 +387,14 @@ function chewReceived(val: string): string {
 function chewAddresses(value: string): string {
   const toks: string[] = [];
   for (const a of parseAddressList(value)) {
-    if (a.phrase !== undefined) for (const w of utf8Bytes(a.phrase).split(/\s+/)) toks.push('N*' + w);
+    // The shared parser drops a display name that repeats the address (right for `:name`);
+    // SpamAssassin's Bayes keeps it as a name token.
+    let phrase = a.phrase;
+    if (phrase === undefined && a.address !== undefined) {
+      const addr = escapeRegex(a.address);
+      if (new RegExp(`(?:^|[,\\s])"?${addr}"?\\s*<${addr}>`).test(value)) phrase = a.address;
+    }
+    if (phrase !== undefined) for (const w of utf8Bytes(phrase).split(/\s+/)) toks.push('N*' + w);
     if (a.address !== undefined) mailAddrTokens(utf8Bytes(a.address), toks);
   }
   return toks.join(' ');
