@@ -42,7 +42,8 @@ function receivedDate(value: string): number | undefined {
 
 /**
  * When the message was received (seconds), the time its tokens are stamped with:
- * the first Received hop that is not a local hand-over, else Date, else `now`.
+ * the first Received hop that is not a local hand-over, else the mbox `From ` line,
+ * else another Received, else Date, else `now`.
  * A time more than a day in the future is replaced by `now`.
  */
 export function receiveTime(msg: Message, now: number): number {
@@ -53,6 +54,11 @@ export function receiveTime(msg: Message, now: number): number {
   if (i < rcvd.length && /\bby localhost with \w+ \(fetchmail-[\d.]+/.test(rcvd[i]!)) i++;
   else i = 0;
   if (i < rcvd.length) t = receivedDate(rcvd[i]!);
+  if (t === undefined && msg.mboxFrom !== undefined) {
+    // The mbox separator `From sender  Thu Jan  1 00:00:00 2002` (no zone: local time).
+    const m = /^From\s+\S+\s+(.+)$/.exec(msg.mboxFrom);
+    if (m) t = parseDate(m[1]!);
+  }
   if (t === undefined) {
     for (const r of rcvd) {
       t = receivedDate(r);

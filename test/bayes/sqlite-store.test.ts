@@ -5,6 +5,7 @@ import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyBatch, BayesError, canClassify, classify, forget, learn, openBayesStore, prepareMessage, bayesSettings } from '../../src/bayes/index';
 import { openSqliteStore } from '../../src/bayes/sqlite-store';
+import { receiveTime } from '../../src/bayes/message-info';
 import { parseMessage } from '../../src/message/parse';
 import { synthetic, tempDir, testSettings } from './helpers';
 
@@ -145,4 +146,16 @@ test('an empty message and a message of only headers learn without error', (t) =
   assert.equal(learn(store, parseMessage(Buffer.from('To: someone@example.com\nSubject: hi\n')), true, settings, { now: NOW }), true);
   assert.equal(store.vars().nspam, 2);
   assert.ok(existsSync(join(dir, 'bayes.sqlite')));
+});
+
+test('token atimes come from the first Received date, else the mbox From line, else Date', () => {
+  const now = 2000000000;
+  const rcvd = parseMessage(Buffer.from('Received: from a (a [1.2.3.4]) by b; Tue, 20 Aug 2002 17:27:47 -0500\nDate: Mon, 01 Jul 2002 12:00:00 +0000\n\nx\n'));
+  assert.equal(receiveTime(rcvd, now), Date.UTC(2002, 7, 20, 22, 27, 47) / 1000);
+  const mbox = parseMessage(Buffer.from('From someone@example.com  Thu Jan  3 10:00:00 2002\nReceived: (qmail 1 invoked by uid 0); no date here\nDate: Mon, 01 Jul 2002 12:00:00 +0000\n\nx\n'));
+  assert.equal(receiveTime(mbox, now), new Date(2002, 0, 3, 10, 0, 0).getTime() / 1000);
+  const date = parseMessage(Buffer.from('Date: Mon, 01 Jul 2002 12:00:00 +0000\n\nx\n'));
+  assert.equal(receiveTime(date, now), Date.UTC(2002, 6, 1, 12) / 1000);
+  const future = parseMessage(Buffer.from('Date: Mon, 01 Jul 2099 12:00:00 +0000\n\nx\n'));
+  assert.equal(receiveTime(future, now), now);
 });
