@@ -24,6 +24,8 @@ export class ScanContext {
   private uriStrings: string[] | undefined;
   private headerCache = new Map<string, string | undefined>();
   private asciiFlags = new Map<string, Uint8Array>();
+  /** The Bayes classifier for this scan, when one was given (`ScanOptions.bayes`). */
+  bayes: { probability(msg: Message): number | undefined } | undefined;
 
   constructor(
     readonly msg: Message,

@@ -28,6 +28,8 @@ export interface ScanOptions {
   allRules?: boolean;
   /** Override `time_limit` (seconds). */
   timeLimit?: number;
+  /** Bayes (see bayes/index.ts `bayesScanner`): when available, score set 2 (or 3) is used and BAYES_ rules run. */
+  bayes?: { available(): boolean; probability(msg: Message): number | undefined };
 }
 
 /** Global twins of non-global regexes, for counting `multiple` matches. */
@@ -261,9 +263,11 @@ export function warmUp(rs: CompiledRuleSet): number {
 /** Scan a parsed message. */
 export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}): ScanResult {
   const started = performance.now();
-  const set = opts.scoreSet ?? 0;
+  const withBayes = opts.bayes?.available() ?? false;
+  const set = (opts.scoreSet ?? 0) | (withBayes ? 2 : 0);
   const limit = opts.timeLimit ?? rs.settings.timeLimit;
   const ctx = new ScanContext(msg, rs.settings, limit > 0 ? started + limit * 1000 : 0);
+  if (withBayes) ctx.bayes = opts.bayes;
   const plan = planFor(rs);
   const found = new Map<PrefilterArea, LiteralHits>();
   const headerHits = new Map<string, LiteralHits>();

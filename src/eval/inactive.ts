@@ -23,7 +23,6 @@ const NETWORK = [
 
 const EXTERNAL = ['check_razor2', 'check_razor2_range', 'check_pyzor', 'check_dcc', 'check_dcc_reputation_range'] as const;
 
-const BAYES = ['check_bayes'] as const;
 const AWL = ['check_from_in_auto_welcomelist', 'check_from_in_auto_whitelist'] as const;
 
 const IMAGE = [
@@ -39,7 +38,6 @@ const PDF = [
 export const INACTIVE_EVALS: Readonly<Record<string, InactiveReason>> = Object.fromEntries([
   ...NETWORK.map((n) => [n, 'network']),
   ...EXTERNAL.map((n) => [n, 'external']),
-  ...BAYES.map((n) => [n, 'bayes']),
   ...AWL.map((n) => [n, 'awl']),
   ...IMAGE.map((n) => [n, 'image']),
   ...PDF.map((n) => [n, 'pdf']),

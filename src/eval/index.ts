@@ -1,4 +1,5 @@
 /** Every eval function hamlet knows, active or recognised-but-inactive: the one registry. */
+import { bayesEvals } from './bayes';
 import { bodyCheckEvals } from './body-checks';
 import { freemailEvals } from './freemail';
 import { headerCheckEvals } from './header-checks';
@@ -15,6 +16,6 @@ import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
+  [bayesEvals, bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
   INACTIVE_EVALS,
 );

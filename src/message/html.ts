@@ -64,6 +64,10 @@ export interface HtmlStats {
 /** What one HTML part renders to. */
 export interface HtmlRender {
   readonly text: string;
+  /** The text without the chunks drawn invisibly (what Bayes reads as body words). */
+  readonly visibleText: string;
+  /** Only the invisibly drawn chunks (Bayes reads them as `I*:` tokens). */
+  readonly invisibleText: string;
   readonly links: readonly HtmlLink[];
   readonly anchors: readonly HtmlAnchor[];
   readonly titles: readonly string[];
@@ -115,7 +119,7 @@ class Renderer {
   readonly commentSources: string[] = [];
   readonly scripts: string[] = [];
   readonly inside = new Map<string, number>();
-  private readonly chunkIsInvisible: boolean[] = [];
+  readonly chunkIsInvisible: boolean[] = [];
   private baseHref = '';
   readonly stats: HtmlStats = {
     tags: 0,
@@ -496,8 +500,16 @@ export function renderHtml(html: string): HtmlRender {
   const text = r.chunks.join('');
   r.stats.htmlLength = text.length;
   r.stats.nonSpaceLen = text.replace(/\s+/g, '').length;
+  let visibleText = '';
+  let invisibleText = '';
+  r.chunks.forEach((c, i) => {
+    if (r.chunkIsInvisible[i]) invisibleText += c;
+    else visibleText += c;
+  });
   return {
     text,
+    visibleText,
+    invisibleText,
     links: r.links,
     anchors: r.anchors,
     titles: r.titles,

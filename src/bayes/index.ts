@@ -1,0 +1,101 @@
+/**
+ * Bayes as a library. A typical caller (the CLI, the scanner, auto-learn):
+ *
+ *   const settings = bayesSettings(rules.options);
+ *   const store = openBayesStore(settings);            // <bayes_path>.sqlite
+ *   learn(store, msg, true, settings);                  // learn as spam
+ *   const v = classify(store, msg, settings);           // { probability, ... } or undefined
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Message } from '../message/types';
+import { classifyCounts, type BayesVerdict } from './classifier';
+import { forget as forgetTokens, learn as learnTokens, messageHashes, type LearnOptions } from './learner';
+import { receiveTime } from './message-info';
+import type { BayesSettings } from './settings';
+import { openSqliteStore } from './sqlite-store';
+import type { BayesStore } from './store';
+
+export { bayesSettings, type BayesSettings, type OptionSource } from './settings';
+export type { BayesStore, StoreVars, TokenCounts } from './store';
+export type { BayesVerdict, UsedToken } from './classifier';
+export { BayesError, type BayesErrorCode } from './errors';
+export { applyBatch, prepareMessage, type PreparedMessage, type LearnOptions, type LearnResult } from './learner';
+export { expireOldTokens, expiryDue, type ExpiryOptions, type ExpiryResult } from './expiry';
+export { backup, restore, dumpMagic, dumpData } from './backup';
+export { tokenize } from './tokenizer';
+export { tokenHash, hashToHex } from './hash';
+
+/**
+ * The database file for a `bayes_path` (or `--dbpath`): `<path>.sqlite`, or
+ * `<dir>/bayes.sqlite` when the path is a directory; a path already ending in
+ * `.sqlite` / `.db` is used as is.
+ */
+export function bayesDbFile(path: string): string {
+  if (/\.(?:sqlite|db)$/.test(path)) return path;
+  if (existsSync(path) && statSync(path).isDirectory()) return join(path, 'bayes.sqlite');
+  return path + '.sqlite';
+}
+
+/** Open the Bayes store `settings` name (read-only for scanning). */
+export function openBayesStore(settings: BayesSettings, opts: { readonly?: boolean; path?: string } = {}): BayesStore {
+  return openSqliteStore(bayesDbFile(opts.path ?? settings.path), { readonly: opts.readonly, fileMode: settings.fileMode });
+}
+
+/** Learn one message (its own transaction). True when the database changed. */
+export function learn(store: BayesStore, msg: Message, isSpam: boolean, settings: BayesSettings, opts: LearnOptions = {}): boolean {
+  return learnTokens(store, msg, isSpam, settings.tokenizer, opts);
+}
+
+/** Forget one learned message. True when it had been learned. */
+export function forget(store: BayesStore, msg: Message, settings: BayesSettings, opts: LearnOptions = {}): boolean {
+  return forgetTokens(store, msg, settings.tokenizer, opts);
+}
+
+/** Is there enough training to classify (bayes_min_spam_num / bayes_min_ham_num)? */
+export function canClassify(store: BayesStore, settings: BayesSettings): boolean {
+  const v = store.messageCounts();
+  return settings.useBayes && v.nspam >= settings.minSpam && v.nham >= settings.minHam;
+}
+
+export interface ClassifyOptions {
+  /** Stamp the significant tokens with the message time (SpamAssassin does; needs a writable store). Default: when writable. */
+  touch?: boolean;
+  now?: number;
+}
+
+/**
+ * The message's spam probability, or undefined when Bayes gives no verdict
+ * (too little training, no known tokens).
+ */
+export function classify(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): BayesVerdict | undefined {
+  const v = store.messageCounts();
+  if (!settings.useBayes || v.nspam < settings.minSpam || v.nham < settings.minHam) return undefined;
+  const hashes = messageHashes(msg, settings.tokenizer);
+  const verdict = classifyCounts(v.nspam, v.nham, hashes.length, store.getTokens(hashes));
+  if (verdict && (opts.touch ?? !store.readonly) && !store.readonly) {
+    const now = opts.now ?? Math.floor(Date.now() / 1000);
+    const atime = Math.min(receiveTime(msg, now), now);
+    const used = verdict.used.map((t) => t.hash);
+    try {
+      store.write((w) => w.touch(used, atime));
+    } catch {
+      /* a busy or read-only database: the verdict stands, the atimes wait */
+    }
+  }
+  return verdict;
+}
+
+/** What the scanner needs: is Bayes usable (score set 2/3), and the probability of one message. */
+export interface BayesScanner {
+  available(): boolean;
+  probability(msg: Message): number | undefined;
+}
+
+/** A scanner view of a store. */
+export function bayesScanner(store: BayesStore, settings: BayesSettings, opts: ClassifyOptions = {}): BayesScanner {
+  return {
+    available: () => settings.useBayesRules && canClassify(store, settings),
+    probability: (msg) => classify(store, msg, settings, opts)?.probability,
+  };
+}

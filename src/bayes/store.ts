@@ -1,0 +1,82 @@
+/**
+ * The Bayes store interface: what the classifier, learner, expiry and backup need
+ * from a token database. SQLite (sqlite-store.ts) is the default; another backend
+ * implements this without touching the classifier.
+ *
+ * Tokens are 40-bit hashes (JS numbers). Counts are per message, not per occurrence.
+ */
+
+/** One token's counts. */
+export interface TokenCounts {
+  spam: number;
+  ham: number;
+  atime: number;
+}
+
+/** A change to one token in a learned batch. */
+export interface TokenDelta {
+  spam: number;
+  ham: number;
+  /** The newest message time that touched it (forgets leave atime alone: 0). */
+  atime: number;
+}
+
+/** The store-wide counters `--dump magic` prints. */
+export interface StoreVars {
+  dbVersion: number;
+  nspam: number;
+  nham: number;
+  ntokens: number;
+  oldestAtime: number;
+  newestAtime: number;
+  lastJournalSync: number;
+  lastExpire: number;
+  lastAtimeDelta: number;
+  lastExpireReduce: number;
+}
+
+export type SeenFlag = 's' | 'h';
+
+/** What a write transaction can do. Everything in one `write` call commits or fails together. */
+export interface BayesWriter {
+  seenGet(msgid: string): SeenFlag | undefined;
+  seenPut(msgid: string, flag: SeenFlag): void;
+  seenDelete(msgid: string): void;
+  /** Add to nspam/nham. */
+  countsChange(dspam: number, dham: number): void;
+  /** Apply token changes; tokens whose counts fall to zero are removed. */
+  tokensChange(deltas: ReadonlyMap<number, TokenDelta>): void;
+  /** Set token atimes (never lowering them). */
+  touch(hashes: readonly number[], atime: number): void;
+  setVar(name: 'lastExpire' | 'lastAtimeDelta' | 'lastExpireReduce', value: number): void;
+  /** Number of tokens with atime < cutoff, for expiry's atime search. */
+  countOlderThan(cutoff: number): number;
+  /** Remove tokens with atime < cutoff; returns how many. */
+  deleteOlderThan(cutoff: number): number;
+  /** Remove the `n` least recently used tokens; returns how many. */
+  deleteOldest(n: number): number;
+  /** Replace the whole database (restore). */
+  replaceAll(vars: { nspam: number; nham: number }, tokens: Iterable<[number, TokenCounts]>, seen: Iterable<[string, SeenFlag]>): void;
+  /** Empty the database. */
+  clear(): void;
+}
+
+export interface BayesStore {
+  readonly path: string;
+  readonly readonly: boolean;
+  vars(): StoreVars;
+  /** nspam and nham only (cheap: what every classification reads). */
+  messageCounts(): { nspam: number; nham: number };
+  /** Counts for the given tokens (absent ones are left out). */
+  getTokens(hashes: readonly number[]): Map<number, TokenCounts>;
+  /** Every token, for dumps and backups. */
+  allTokens(): IterableIterator<[number, TokenCounts]>;
+  allSeen(): IterableIterator<[string, SeenFlag]>;
+  seenGet(msgid: string): SeenFlag | undefined;
+  /** Run `fn` in one write transaction (busy-waiting on other writers up to the timeout). */
+  write<T>(fn: (w: BayesWriter) => T): T;
+  close(): void;
+}
+
+/** The Bayes database format version hamlet reports and writes into backups (SpamAssassin's is 3). */
+export const DB_VERSION = 3;

@@ -1,0 +1,401 @@
+/**
+ * The Bayes tokenizer, following SpamAssassin 4.0.1's token rules so that hamlet's
+ * tokens hash to the same 40-bit values as SpamAssassin's (a `sa-learn --backup`
+ * restored into hamlet classifies the same way).
+ *
+ * Everything works on binary strings (one char per byte), because SpamAssassin
+ * tokenizes bytes: UTF-8 text stays a sequence of UTF-8 bytes, `\w` and case
+ * folding are ASCII-only, and lengths are byte counts.
+ *
+ * Sources: the rendered visible body (with the Subject first), the canonical URI
+ * list, and selected header fields with `H<name>:` prefixes (some names
+ * compressed to `*x` forms, some values pre-digested: addresses, Message-IDs,
+ * Received, Content-Type).
+ */
+import type { Message } from '../message/types';
+import { parseAddressList } from '../message/address';
+import { escapeRegex } from '../util/escape-regex';
+import { headerNames } from './header-names';
+import { tokenHash } from './hash';
+import { assembleBodyText, effectiveType, truncateNear } from '../message/body-text';
+import { lastHeader } from '../message/headers';
+import { DEFAULT_BODY_PART_SCAN_SIZE } from '../message/parse';
+
+/** What the tokenizer reads from the configuration. */
+export interface TokenizerConfig {
+  /** `bayes_max_token_length` (default 15): longer tokens become `sk:` skips or `u8:` pieces. */
+  readonly maxTokenLength: number;
+  /** Lower-cased header names from `bayes_ignore_header`. */
+  readonly ignoreHeaders: ReadonlySet<string>;
+  /** Stop-word patterns (one per language in `bayes_stopword_languages`), matched against whole tokens. */
+  readonly stopwords: readonly RegExp[];
+}
+
+/** Body line tokens, URI tokens, header tokens: SpamAssassin's caps per source. */
+const MAX_BODY_TOKENS = 50000;
+const MAX_URI_TOKENS = 10000;
+const MAX_HEADER_TOKENS = 10000;
+
+const enum Region {
+  Header = 0,
+  Body = 1,
+  Uri = 2,
+}
+
+/** Unicode text as its UTF-8 bytes, in a binary string. Pure ASCII is returned as is. */
+export function utf8Bytes(s: string): string {
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
+}
+
+/** Characters kept as word material; everything else becomes a space. */
+const ASCII_JUNK = /[^A-Za-z0-9,@*!_'"$. -]/g;
+/** The same, byte-aware: whole UTF-8 sequences and lone high bytes (0xA1-0xFF) are kept. */
+const BYTE_WORDS =
+  /([A-Za-z0-9,@*!_'"$. -]+|[\xC0-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}|[\xA1-\xFF])|[\s\S]/g;
+const HAS_HIGH = /[^\x00-\x7f]/;
+const DOTS = /(\w)(\.{3,6})(\w)/g;
+const DASHES = /(\w)(-{2,6})(\w)/g;
+/** Title Case at the start of a sentence is lower-cased (body and URIs only). */
+const TITLE_CASE = /(?:^|\.\s+)([A-Z])([^A-Z]+)(?:\s|$)/g;
+const TRIM_START = /^[-'".,]+/;
+const TRIM_END = /[-'".,]+$/;
+/** The DBM store's magic tokens (`**NSPAM` ...) are never learned from text. */
+const MAGIC = /^\*\*[A-Z]+$/;
+const MAIL_ADDR = /\S@\S/;
+const URL_DOMAIN = /\S\.[a-z]/i;
+const NOT_WORDISH = /[^\w:*]/;
+const NOT_WORDISH_G = /[^\w:*]/g;
+const UPPER = /[A-Z]/;
+const TWO_CONTINUATIONS = /[\x80-\xBF]{2}/;
+const UTF8_3_4 = /(?:[\xE0-\xEF]|[\xF0-\xF4][\x80-\xBF])[\x80-\xBF]{2}/g;
+/** Seven "characters" (UTF-8 sequences count as one) followed by at least two more bytes. */
+const SKIP_HEAD =
+  /^((?:[\x00-\x7F\xF5-\xFF]|[\xC0-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}|[\s\S]){7})[\s\S]{2,}$/;
+
+/** ASCII-only lower-casing, as Perl's lc on a byte string. */
+function lcAscii(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** `user@host` -> `U*user`, `D*host` and `D*` for each parent domain. */
+function mailAddrTokens(addr: string, out: string[]): void {
+  const m = /^(.+)@(.+)$/s.exec(addr);
+  if (!m) return;
+  out.push('U*' + m[1], 'D*' + m[2]);
+  let dom = m[2]!;
+  for (;;) {
+    const dot = /^[^.]+\.(.+)$/s.exec(dom);
+    if (!dot) break;
+    dom = dot[1]!;
+    out.push('D*' + dom);
+  }
+}
+
+/** Where one source's tokens go: the message's token set, the words already done, and SpamAssassin's token count. */
+interface TokenSink {
+  /** Raw tokens (when collecting strings) ... */
+  readonly tokens: Set<string> | undefined;
+  /** ... or their 40-bit hashes (when learning or classifying). */
+  readonly hashes: Set<number> | undefined;
+  /** Words already done in this message, per region/prefix, with their token count. */
+  readonly words: Map<string, Map<string, number>>;
+  count: number;
+}
+
+/** What one word gives: its tokens and their hashes. */
+interface WordTokens {
+  readonly toks: readonly string[];
+  readonly hashes: readonly number[];
+}
+
+/** Bound on the per-word caches below (entries); they are emptied when full. */
+const CACHE_LIMIT = 400000;
+
+/**
+ * Tokenizes lines of one region into `out`. A word gives the same tokens wherever it
+ * appears (for a given region, prefix and configuration), so results are cached per
+ * word across messages: most words of a mail stream are repeats.
+ */
+class LineTokenizer {
+  /** Per configuration, per region/prefix: word -> tokens. */
+  private static readonly caches = new WeakMap<TokenizerConfig, Map<string, Map<string, WordTokens>>>();
+  private readonly caches: Map<string, Map<string, WordTokens>>;
+  private cached = 0;
+
+  constructor(private readonly conf: TokenizerConfig) {
+    let c = LineTokenizer.caches.get(conf);
+    if (!c) LineTokenizer.caches.set(conf, (c = new Map()));
+    this.caches = c;
+  }
+
+  run(line: string, prefix: string, region: Region, out: TokenSink): void {
+    let text = HAS_HIGH.test(line)
+      ? line.replace(BYTE_WORDS, (_m, keep: string | undefined) => keep ?? ' ')
+      : line.replace(ASCII_JUNK, ' ');
+    if (text.includes('..')) text = text.replace(DOTS, '$1 $2 $3');
+    if (text.includes('--')) text = text.replace(DASHES, '$1 $2 $3');
+    if (region !== Region.Header) {
+      text = text.replace(TITLE_CASE, (_m, first: string, rest: string) => ' ' + first.toLowerCase() + rest + ' ');
+    }
+    const kind = region + prefix;
+    let cache = this.caches.get(kind);
+    if (!cache) this.caches.set(kind, (cache = new Map()));
+    let seen = out.words.get(kind);
+    if (!seen) out.words.set(kind, (seen = new Map()));
+    for (const word of text.split(' ')) {
+      if (word.length < 3) continue;
+      // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
+      const again = seen.get(word);
+      if (again !== undefined) {
+        out.count += again;
+        continue;
+      }
+      let wt = cache.get(word);
+      if (wt === undefined) {
+        const toks = this.word(word, prefix, region).filter((t) => t !== '');
+        wt = { toks, hashes: toks.map(tokenHash) };
+        if (++this.cached >= CACHE_LIMIT) {
+          this.caches.clear();
+          this.cached = 0;
+        }
+        cache.set(word, wt);
+      }
+      seen.set(word, wt.toks.length);
+      out.count += wt.toks.length;
+      if (out.hashes) for (const h of wt.hashes) out.hashes.add(h);
+      if (out.tokens) for (const t of wt.toks) out.tokens.add(t);
+    }
+  }
+
+  /** The tokens one whitespace-separated word gives. */
+  private word(token: string, prefix: string, region: Region): string[] {
+    const out: string[] = [];
+    token = token.replace(TRIM_START, '').replace(TRIM_END, '');
+    const len = token.length;
+    if (len < 3) return out;
+    if (token.charCodeAt(0) === 42 && MAGIC.test(token)) return out;
+    if (this.conf.stopwords.some((re) => re.test(token))) return out;
+
+    if (region !== Region.Header) {
+      if (token.includes('@') && MAIL_ADDR.test(token)) {
+        mailAddrTokens(token, out);
+      } else if (URL_DOMAIN.test(token)) {
+        out.push('UD:' + token);
+        let bit = token;
+        for (;;) {
+          const m = /^[^.]+\.(.+)$/s.exec(bit);
+          if (!m) break;
+          bit = m[1]!;
+          out.push('UD:' + bit);
+        }
+      }
+    }
+
+    if (len > this.conf.maxTokenLength && !token.includes('*')) {
+      if (TWO_CONTINUATIONS.test(token)) {
+        const pieces = token.match(UTF8_3_4);
+        if (pieces) {
+          for (const p of pieces) out.push(prefix + 'u8:' + p);
+          return out;
+        }
+      }
+      if (region !== Region.Uri) {
+        const m = SKIP_HEAD.exec(token);
+        if (m) token = 'sk:' + m[1];
+      }
+    }
+
+    if (region !== Region.Header) {
+      const odd = NOT_WORDISH.test(token);
+      if (odd) out.push(prefix + token.replace(NOT_WORDISH_G, ''));
+      if (UPPER.test(token)) {
+        const lower = lcAscii(token);
+        out.push(prefix + lower);
+        if (odd) out.push(prefix + lower.replace(NOT_WORDISH_G, ''));
+      }
+    }
+    out.push(prefix + token);
+    return out;
+  }
+}
+
+/**
+ * The distinct raw tokens of a message (binary strings), before hashing.
+ * Empty tokens are dropped.
+ */
+export function tokenize(msg: Message, conf: TokenizerConfig): Set<string> {
+  const tokens = new Set<string>();
+  collect(msg, conf, tokens, undefined);
+  return tokens;
+}
+
+/** The distinct 40-bit hashes of a message's tokens: what is learned and looked up. */
+export function tokenHashes(msg: Message, conf: TokenizerConfig): number[] {
+  const hashes = new Set<number>();
+  collect(msg, conf, undefined, hashes);
+  return [...hashes];
+}
+
+function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | undefined, hashes: Set<number> | undefined): void {
+  const lt = new LineTokenizer(conf);
+  const words = new Map<string, Map<string, number>>();
+  const sink = (): TokenSink => ({ tokens, hashes, words, count: 0 });
+  const { visible, invisible } = bodySources(msg);
+  const body = sink();
+  for (const line of visible) {
+    lt.run(line, '', Region.Body, body);
+    if (body.count >= MAX_BODY_TOKENS) break;
+  }
+  const uris = sink();
+  for (const uri of msg.uriList) {
+    lt.run(utf8Bytes(uri), '', Region.Uri, uris);
+    if (uris.count >= MAX_URI_TOKENS) break;
+  }
+  const inviz = sink();
+  for (const line of invisible) {
+    lt.run(line, 'I*:', Region.Body, inviz);
+    if (inviz.count >= MAX_BODY_TOKENS) break;
+  }
+  const headers = sink();
+  for (const [name, value] of headerTokenSources(msg, conf)) {
+    lt.run(value, 'H' + name + ':', Region.Header, headers);
+    if (headers.count >= MAX_HEADER_TOKENS) break;
+  }
+}
+
+/**
+ * The visible body (Subject first) and the invisibly drawn HTML text, as lines of
+ * UTF-8 bytes. SpamAssassin 4.0.1 decodes parts to Unicode (`normalize_charset` is on
+ * by default) as hamlet's message model does. Without invisible HTML text the
+ * visible body is the `body` view rules read.
+ */
+export function bodySources(msg: Message): { visible: readonly string[]; invisible: readonly string[] } {
+  const html = msg.htmlParts;
+  if (!html.some((h) => h.invisibleText !== '')) return { visible: msg.bodyText.map(utf8Bytes), invisible: [] };
+  const vis: Array<string | undefined> = [];
+  const inv: Array<string | undefined> = [];
+  let h = 0;
+  const cut = (t: string): string => truncateNear(t, DEFAULT_BODY_PART_SCAN_SIZE, ['\n', ' ']);
+  for (const p of msg.leaves) {
+    const type = effectiveType(p);
+    if (type !== 'text/plain' && type !== 'text/html') {
+      vis.push(undefined);
+      inv.push(undefined);
+      continue;
+    }
+    const text = p.text();
+    if (type === 'text/html' && text !== '' && h < html.length) {
+      const r = html[h++]!;
+      vis.push(cut(r.visibleText));
+      inv.push(cut(r.invisibleText));
+    } else {
+      vis.push(cut(text));
+      inv.push('');
+    }
+  }
+  const invisible = assembleBodyText(undefined, inv);
+  if (invisible[0] === '\n') invisible.shift();
+  return { visible: assembleBodyText(lastHeader(msg.headers, 'subject'), vis).map(utf8Bytes), invisible: invisible.map(utf8Bytes) };
+}
+
+// ---------------------------------------------------------------------------
+// Headers
+
+/** The header fields Bayes reads, digested, keyed by their (possibly compressed) token name. */
+export function headerTokenSources(msg: Message, conf: TokenizerConfig): Map<string, string> {
+  const picked: Array<[string, string]> = [];
+  const received: Array<[string, string]> = [];
+  for (const h of msg.headers) {
+    if (h.key === 'received') received.push([h.name, h.value]);
+    else if (!headerNames.ignored.test(h.name)) picked.push([h.name, h.value]);
+  }
+  const ph = msg.relays.pseudoHeaders;
+  picked.push(
+    ['x-spam-relays-external', ph.external],
+    ['x-spam-relays-internal', ph.internal],
+    ['x-spam-relays-trusted', ph.trusted],
+    ['x-spam-relays-untrusted', ph.untrusted],
+  );
+  // The last two Received fields (the first hops): spamware HELO names and tokens.
+  if (received.length >= 1) picked.push(received[received.length - 1]!);
+  if (received.length >= 2) picked.push(received[received.length - 2]!);
+
+  const parsed = new Map<string, string>();
+  const add = (key: string, val: string): void => {
+    const prev = parsed.get(key);
+    parsed.set(key, prev === undefined ? val : prev + ' ' + val);
+  };
+  for (const [name, value] of picked) {
+    if (conf.ignoreHeaders.has(name.toLowerCase())) continue;
+    let val = ' ' + utf8Bytes(value);
+    if (/^(?:|X-|Resent-)Message-Id$/i.test(name)) val = chewMessageId(val);
+    else if (/^(?:|X-|Resent-)(?:Return-Path|From|To|Cc|Reply-To|Errors-To|Mail-Followup-To|Sender)$/i.test(name)) {
+      val = chewAddresses(value);
+    } else if (name === 'Received') val = chewReceived(val);
+    else if (name === 'Content-Type') val = chewContentType(val);
+    else if (name === 'MIME-Version') val = val.replace('1.0', '');
+    else if (headerNames.presenceOnly.test(name)) val = '1';
+    else if (/^x-spam-relays-(?:external|internal|trusted|untrusted)$/.test(name)) val = val.replace(/ [a-z]+=/g, ' ');
+
+    if (/^(?:In-Reply-To|References|Message-ID)$/i.test(name)) add('*MI', val);
+    if (/^(?:From|To|Cc)$/i.test(name)) add('*Ad', val);
+    if (/^(?:X-Mailer|User-Agent)$/i.test(name)) add('*UA', val);
+    add(headerNames.compressed.get(name) ?? name, val);
+  }
+  return parsed;
+}
+
+function chewContentType(val: string): string {
+  let boundary: string | undefined;
+  val = val.replace(/boundary=["'](.*?)["']/gi, (_m, b: string) => {
+    boundary = b;
+    return ' ';
+  });
+  if (boundary !== undefined) val += boundary.replace(/[a-fA-F0-9]/g, 'H').replace(/([-_.=]+)/g, ' $1 ');
+  return val.replace(/\b(?:text|charset)\b/g, ' ');
+}
+
+function chewMessageId(val: string): string {
+  return val
+    .replace(/<([0-9a-f]{4})[0-9a-f]{4}[0-9a-f]{4}\$([0-9a-f]{4})[0-9a-f]{4}\$([0-9a-f]{8})@(\S+)>/g, ' OEA$1 OEB$2 OEC$3 $4 ')
+    .replace(/<[A-Za-z0-9]{7}-[A-Za-z0-9]{6}-0[A-Za-z0-9]@/, '')
+    .replace(/<20\d\d[01]\d[0123]\d[012]\d[012345]\d[012345]\d\.[A-F0-9]{10,12}@/g, '')
+    .replace(/[^_A-Za-z0-9]/g, ' ');
+}
+
+const RCVD_DATE = new RegExp(
+  '(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\\s)?[0-3\\s]?[0-9]\\s(?:Jan|Feb|Ma[ry]|Apr|Ju[nl]|Aug|Sep|Oct|Nov|Dec)\\s' +
+    '(?:19|20)?[0-9]{2}\\s[0-2][0-9](?::[0-5][0-9]){1,2}\\s(?:\\s*\\(|\\)|\\s*(?:[+-][0-9]{4})|\\s*(?:UT|[A-Z]{2,3}T))*',
+  'g',
+);
+
+function chewReceived(val: string): string {
+  return val
+    .replace(/\swith\sSMTP\sid\sg[\dA-Z]{10,12}\s/g, ' ')
+    .replace(/\swith\sESMTP\sid\s[\dA-F]{10,12}\s/g, ' ')
+    .replace(/\bid\s[a-zA-Z0-9]{7,20}\b/g, ' ')
+    .replace(/\bid\s[A-Za-z0-9]{7}-[A-Za-z0-9]{6}-0[A-Za-z0-9]/g, ' ')
+    .replace(RCVD_DATE, '')
+    .replace(/\b(\d{1,3}\.)(\d{1,3}\.)(\d{1,3})(\.\d{1,3})\b/g, (_m, a: string, b: string, c: string, d: string) => {
+      // SpamAssassin keeps private /8 and /16 nets whole; its test compares "10." with "10", so in
+      // practice every address is cut to its /24, plus the whole address as `ip*`.
+      return a + b + c + ' ip*' + a + b + c + d + ' ';
+    })
+    .replace(/\b(?:with|from|for|SMTP|ESMTP)\b/g, ' ');
+}
+
+function chewAddresses(value: string): string {
+  const toks: string[] = [];
+  for (const a of parseAddressList(value)) {
+    // The shared parser drops a display name that repeats the address (right for `:name`);
+    // SpamAssassin's Bayes keeps it as a name token.
+    let phrase = a.phrase;
+    if (phrase === undefined && a.address !== undefined) {
+      const addr = escapeRegex(a.address);
+      if (new RegExp(`(?:^|[,\\s])"?${addr}"?\\s*<${addr}>`).test(value)) phrase = a.address;
+    }
+    if (phrase !== undefined) for (const w of utf8Bytes(phrase).split(/\s+/)) toks.push('N*' + w);
+    if (a.address !== undefined) mailAddrTokens(utf8Bytes(a.address), toks);
+  }
+  return toks.join(' ');
+}

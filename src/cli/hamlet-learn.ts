@@ -1,0 +1,268 @@
+/**
+ * `hamlet-learn`: train and inspect the Bayes database like `sa-learn`. This file
+ * wires options to actions; the work is done by src/bayes.
+ */
+import { Command } from 'commander';
+import { writeSync } from 'node:fs';
+import { readStdin } from '../io/stdin';
+import { readConfig, type LoadOptions } from '../config/load';
+import { readMessages, splitMbox, type SourcedMessage } from '../io/mailbox';
+import { parseMessage } from '../message/parse';
+import { defaultThreads, prepareInWorkers } from '../bayes/learn-pool';
+import {
+  applyBatch,
+  backup,
+  bayesSettings,
+  BayesError,
+  dumpData,
+  dumpMagic,
+  expireOldTokens,
+  expiryDue,
+  openBayesStore,
+  prepareMessage,
+  restore,
+  type BayesSettings,
+  type BayesStore,
+  type PreparedMessage,
+} from '../bayes/index';
+
+const VERSION = '0.1.0';
+/** Messages per write transaction. */
+const BATCH = 500;
+
+interface CliOptions {
+  spam?: boolean;
+  ham?: boolean;
+  forget?: boolean;
+  mbox?: boolean;
+  mbx?: boolean;
+  single?: boolean;
+  showdots?: boolean;
+  progress?: boolean;
+  dump?: string | boolean;
+  regexp?: string;
+  backup?: boolean;
+  restore?: string;
+  clear?: boolean;
+  forceExpire?: boolean;
+  sync?: boolean;
+  dbpath?: string;
+  configpath?: string;
+  siteconfigpath?: string;
+  prefspath?: string;
+  username?: string;
+  maxSize?: string;
+  cf?: string[];
+  debug?: string | boolean;
+  quiet?: boolean;
+  norelearn?: boolean;
+  threads?: string;
+}
+
+/** Write all of `s`, waiting out EAGAIN on a non-blocking pipe (dumps and backups are large). */
+function writeAll(fd: number, s: string): void {
+  const buf = Buffer.from(s, 'utf8');
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+const out = (s: string): void => writeAll(1, s);
+const err = (s: string): void => writeAll(2, s);
+
+function loadOptions(o: CliOptions): LoadOptions {
+  return {
+    configPath: o.configpath ?? '/usr/share/spamassassin',
+    siteConfigPath: o.siteconfigpath ?? '/etc/spamassassin',
+    userPrefs: o.prefspath,
+    extraText: o.cf?.join('\n'),
+  };
+}
+
+/** The messages to learn from: files/dirs/globs, or stdin (`-` or no target). */
+function* sources(targets: readonly string[], o: CliOptions): Generator<SourcedMessage> {
+  const mbox = o.mbox || o.mbx;
+  if (o.single || targets.length === 0 || (targets.length === 1 && targets[0] === '-')) {
+    const raw = readStdin();
+    if (mbox) {
+      let n = 0;
+      for (const m of splitMbox(raw)) yield { id: `-#${++n}`, raw: m };
+    } else yield { id: '-', raw };
+    return;
+  }
+  yield* readMessages(targets, { mbox });
+}
+
+function progressWriter(o: CliOptions): (n: number) => void {
+  if (o.showdots) return () => err('.');
+  if (o.progress !== false && process.stderr.isTTY) {
+    return (n) => {
+      if (n % 50 === 0) err(`\r${n} message(s) examined`);
+    };
+  }
+  return () => undefined;
+}
+
+async function learnFrom(
+  store: BayesStore,
+  settings: BayesSettings,
+  targets: readonly string[],
+  o: CliOptions,
+  mode: 'spam' | 'ham' | 'forget',
+  maxSize: number,
+): Promise<[number, number]> {
+  const now = Math.floor(Date.now() / 1000);
+  const tick = progressWriter(o);
+  const fromStdin = o.single || targets.length === 0 || (targets.length === 1 && targets[0] === '-');
+  const threads = o.threads !== undefined ? Math.max(0, Math.floor(Number(o.threads)) || 0) : fromStdin ? 0 : defaultThreads();
+  let examined = 0;
+  let learned = 0;
+  let batch: PreparedMessage[] = [];
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    for (const r of applyBatch(store, batch, mode, { now, noRelearn: o.norelearn })) if (r === 'learned') learned++;
+    batch = [];
+  };
+  function* raws(): Generator<Buffer> {
+    for (const m of sources(targets, o)) {
+      if (maxSize > 0 && m.raw.length > maxSize) {
+        if (o.debug !== undefined) err(`archive-iterator: skipping large message ${m.id} (${m.raw.length} bytes)\n`);
+        continue;
+      }
+      examined++;
+      tick(examined);
+      yield m.raw;
+    }
+  }
+  function* inline(): Generator<PreparedMessage> {
+    for (const raw of raws()) yield prepareMessage(parseMessage(raw), settings.tokenizer, now);
+  }
+  const prepared = threads > 0 ? prepareInWorkers(raws(), settings.tokenizer, now, threads) : inline();
+  for await (const p of prepared) {
+    batch.push(p);
+    if (batch.length >= BATCH) flush();
+  }
+  flush();
+  if (o.showdots || (o.progress !== false && process.stderr.isTTY)) err('\n');
+  if (mode !== 'forget' && settings.autoExpire) {
+    const v = store.vars();
+    if (expiryDue(v, { maxDbSize: settings.expiryMaxDbSize, now })) expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, now });
+  }
+  return [learned, examined];
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('hamlet-learn')
+    .description('Train hamlet\'s Bayes classifier (sa-learn compatible)')
+    .version(`hamlet-learn version ${VERSION}`, '-V, --version')
+    .option('--spam', 'learn messages as spam')
+    .option('--ham', 'learn messages as ham (non-spam)')
+    .option('--forget', 'forget messages learned before')
+    .option('--mbox', 'input sources are mbox files')
+    .option('--mbx', 'input sources are mbx files (read as mbox)')
+    .option('--single', 'learn one message read from stdin')
+    .option('--showdots', 'show progress with dots')
+    .option('--progress', 'show a progress line (default on a terminal)')
+    .option('--no-progress', 'no progress line')
+    .option('--dump [magic|data|all]', 'print database contents')
+    .option('--regexp <re>', 'with --dump data: only tokens (hex) matching')
+    .option('--backup', 'write a backup of the database to stdout')
+    .option('--restore <file>', 'replace the database with a backup')
+    .option('--clear', 'empty the database')
+    .option('--force-expire', 'expire old tokens now')
+    .option('--sync', 'sync the journal (accepted; hamlet has none)')
+    .option('--no-sync', 'do not sync (accepted)')
+    .option('--threads <n>', 'worker threads that parse and tokenize (default: cores - 1, 1 to 3; 0 for stdin: parse inline)')
+    .option('--norelearn', 'do not move messages learned as the other class')
+    .option('--dbpath <path>', 'database path, in bayes_path form (<path>.sqlite)')
+    .option('-C, --configpath <dir>', 'rules directory (default /usr/share/spamassassin)')
+    .option('--siteconfigpath <dir>', 'site configuration directory (default /etc/spamassassin)')
+    .option('-p, --prefspath <file>', 'user preferences file')
+    .option('-u, --username <user>', 'user to learn for (accepted; the database path decides)')
+    .option('--max-size <bytes>', 'skip messages larger than this (default 256000; 0: no limit)')
+    .option('--cf <line...>', 'extra configuration lines')
+    .option('-q, --quiet', 'no summary line')
+    .option('-D, --debug [areas]', 'print debugging messages')
+    .argument('[targets...]')
+    .exitOverride();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode ?? 64;
+    return code === 0 ? 0 : 64;
+  }
+  const o = program.opts<CliOptions>();
+  const targets = program.args;
+  const modes = [o.spam, o.ham, o.forget].filter(Boolean).length;
+  const actions = [o.dump !== undefined, o.backup, o.restore !== undefined, o.clear].filter(Boolean).length;
+  if (modes > 1) {
+    err('hamlet-learn: choose one of --spam, --ham, --forget\n');
+    return 64;
+  }
+  if (modes === 0 && actions === 0 && !o.forceExpire && !o.sync) {
+    err('hamlet-learn: nothing to do: give --spam, --ham, --forget, --dump, --backup, --restore, --clear or --force-expire\n');
+    return 64;
+  }
+  const maxSize = o.maxSize === undefined ? 256000 : Number(o.maxSize);
+  if (!Number.isFinite(maxSize) || maxSize < 0) {
+    err(`hamlet-learn: bad --max-size '${o.maxSize}'\n`);
+    return 64;
+  }
+
+  let store: BayesStore | undefined;
+  try {
+    const settings = bayesSettings(readConfig(loadOptions(o)).options);
+    const readonly = modes === 0 && (o.dump !== undefined || o.backup) && !o.forceExpire && !o.clear && o.restore === undefined;
+    if (modes > 0 && !settings.useBayes) {
+      err("ERROR: configuration specifies 'use_bayes 0', hamlet-learn disabled\n");
+      return 1;
+    }
+    store = openBayesStore(settings, { readonly, path: o.dbpath });
+
+    if (o.dump !== undefined) {
+      const what = o.dump === true || o.dump === '' ? 'all' : String(o.dump);
+      if (!['all', 'magic', 'data'].includes(what)) {
+        err(`Unknown dump option '${what}'\n`);
+        return 1;
+      }
+      if (what !== 'data') out(dumpMagic(store));
+      if (what !== 'magic') dumpData(store, out, o.regexp ? new RegExp(o.regexp) : undefined);
+      return 0;
+    }
+    if (o.backup) {
+      backup(store, out);
+      return 0;
+    }
+    if (o.restore !== undefined) {
+      restore(store, o.restore);
+      return 0;
+    }
+    if (o.clear) {
+      store.write((w) => w.clear());
+      return 0;
+    }
+    if (modes > 0) {
+      const mode = o.spam ? 'spam' : o.ham ? 'ham' : 'forget';
+      const [learned, examined] = await learnFrom(store, settings, targets, o, mode, maxSize);
+      if (!o.quiet) out(`${mode === 'forget' ? 'Forgot' : 'Learned'} tokens from ${learned} message(s) (${examined} message(s) examined)\n`);
+    }
+    if (o.forceExpire) {
+      const r = expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, force: true });
+      if (o.debug !== undefined) err(`bayes: expiry ${r.ran ? `removed ${r.deleted}, kept ${r.kept}` : `skipped: ${r.reason}`}\n`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof BayesError) {
+      err(`ERROR: ${e.message}\n`);
+      return e.code === 'HAMLET_ERR_BAYES_BACKUP_FORMAT' ? 1 : 74;
+    }
+    err(`ERROR: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    store?.close();
+  }
+}
