@@ -1,0 +1,47 @@
+/**
+ * The AWL step after a scan, for the scan / CLI / spamd wiring: whether the
+ * configuration turns it on, and one call that works out the sender and the
+ * score from a finished scan and applies the AWL. The caller adds the AWL
+ * pseudo-hit (name `AWL`, score `delta`, when `delta !== 0`) to the result.
+ */
+import type { RuleSet } from '../config/compile';
+import type { ScanResult } from '../engine/types';
+import type { Message } from '../message/types';
+import { awlAdjust, awlInputFromScan, awlSenderOf, type AwlResult } from './awl';
+import { awlSettings, type AwlSettings } from './settings';
+import type { AddrListStore } from './store';
+
+const AWL_EVALS = new Set(['check_from_in_auto_welcomelist', 'check_from_in_auto_whitelist']);
+
+/**
+ * The name of the rule that calls the AWL eval (`AWL` in 60_awl.cf), when one is
+ * defined: SpamAssassin runs the AWL only through that rule, i.e. when the AWL
+ * plugin is loaded and its rule file read.
+ */
+export function awlRuleName(rules: RuleSet): string | undefined {
+  for (const r of rules.compiled.rules) if (r.test.type === 'eval' && AWL_EVALS.has(r.test.fnName)) return r.name;
+  return rules.disabled.find((d) => d.needs === 'awl')?.name;
+}
+
+/** True when scans with this rule set should apply the AWL: its rule is defined and `use_auto_welcomelist` is on. */
+export function awlActive(rules: RuleSet, settings: AwlSettings = awlSettings(rules.options)): boolean {
+  return settings.enabled && awlRuleName(rules) !== undefined;
+}
+
+/**
+ * Apply the AWL to a finished scan: the sender from `msg`, the score from the
+ * hits (awl.ts `awlInputScore`). undefined when a `noawl` rule hit or the
+ * message has no From address. `learn: false` looks up without storing.
+ */
+export function awlForScan(
+  store: AddrListStore,
+  msg: Message,
+  result: ScanResult,
+  rules: RuleSet,
+  opts: { readonly settings?: AwlSettings; readonly learn?: boolean; readonly signedBy?: string; readonly now?: number } = {},
+): AwlResult | undefined {
+  const settings = opts.settings ?? awlSettings(rules.options);
+  const input = awlInputFromScan(result, rules.compiled, awlRuleName(rules));
+  if (input.skip) return undefined;
+  return awlAdjust(store, awlSenderOf(msg, opts.signedBy), input.score, settings, { learn: opts.learn, now: opts.now });
+}
