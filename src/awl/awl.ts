@@ -125,25 +125,32 @@ export interface AwlScoredHit {
   readonly priority?: number;
 }
 
-/**
- * The score the AWL works on: hits of rules that run no later than the AWL
- * (`priority <= 1000`) without `tflags noautolearn`. `skip` is true when a hit
- * has `tflags noawl` (the AWL then neither adjusts nor stores).
- */
-export function awlInputScore(hits: readonly AwlScoredHit[], awlPriority = AWL_PRIORITY): { score: number; skip: boolean } {
+/** The AWL's view of a scan's score. */
+export interface AwlInput {
+  /** What the AWL works on and stores: hits with priority <= 1000, without `tflags noautolearn`. */
+  readonly score: number;
+  /** The message's score when the AWL runs (priority <= 1000, noautolearn rules included): `_AWLPRESCORE_`. */
+  readonly preScore: number;
+  /** A hit has `tflags noawl`: the AWL neither adjusts nor stores. */
+  readonly skip: boolean;
+}
+
+/** The score the AWL works on (and the score before it), from the hits. */
+export function awlInputScore(hits: readonly AwlScoredHit[], awlPriority = AWL_PRIORITY): AwlInput {
   let score = 0;
+  let pre = 0;
   let skip = false;
   for (const h of hits) {
     if (h.tflags?.has('noawl')) skip = true;
-    if (h.tflags?.has('noautolearn')) continue;
     if ((h.priority ?? 0) > awlPriority) continue;
-    score += h.score;
+    pre += h.score;
+    if (!h.tflags?.has('noautolearn')) score += h.score;
   }
-  return { score: Math.round(score * 1000) / 1000, skip };
+  return { score: Math.round(score * 1000) / 1000, preScore: Math.round(pre * 1000) / 1000, skip };
 }
 
 /** `awlInputScore` over a scan's hits, reading tflags and priorities from its rule set (the AWL's own hit, if listed, is left out). */
-export function awlInputFromScan(result: ScanResult, rules: CompiledRuleSet, awlRuleName = 'AWL'): { score: number; skip: boolean } {
+export function awlInputFromScan(result: ScanResult, rules: CompiledRuleSet, awlRuleName = 'AWL'): AwlInput {
   const find = ruleLookup(rules);
   const hits: AwlScoredHit[] = [];
   for (const h of result.hits) {

@@ -10,6 +10,7 @@ export {
   awlSenderOf,
   AWL_PRIORITY,
   type AwlConf,
+  type AwlInput,
   type AwlResult,
   type AwlScoredHit,
   type AwlSender,
@@ -28,4 +29,4 @@ export {
   BLOCK_SCORE,
   type AddrListAction,
 } from './manage';
-export { awlActive, awlForScan, awlRuleName } from './scan';
+export { awlActive, awlForScan, awlRuleName, type AwlScanResult } from './scan';

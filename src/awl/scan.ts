@@ -2,12 +2,20 @@
  * The AWL step after a scan, for the scan / CLI / spamd wiring: whether the
  * configuration turns it on, and one call that works out the sender and the
  * score from a finished scan and applies the AWL. The caller adds the AWL
- * pseudo-hit (name `AWL`, score `delta`, when `delta !== 0`) to the result.
+ * pseudo-hit (name `AWL`, score `delta`, when `delta !== 0`) to the result, and
+ * fills the tags when there was a history (`mean !== undefined`): `_AWL_` delta,
+ * `_AWLMEAN_` mean, `_AWLCOUNT_` count, `_AWLPRESCORE_` preScore, each printed
+ * `%2.1f` like `_SCORE_` (SpamAssassin shows `awlcount=1.0`); all empty otherwise.
  */
 import type { RuleSet } from '../config/compile';
 import type { ScanResult } from '../engine/types';
 import type { Message } from '../message/types';
 import { awlAdjust, awlInputFromScan, awlSenderOf, type AwlResult } from './awl';
+
+/** The AWL's result for a scan, with the score before it (`_AWLPRESCORE_`). */
+export interface AwlScanResult extends AwlResult {
+  readonly preScore: number;
+}
 import { awlSettings, type AwlSettings } from './settings';
 import type { AddrListStore } from './store';
 
@@ -39,9 +47,10 @@ export function awlForScan(
   result: ScanResult,
   rules: RuleSet,
   opts: { readonly settings?: AwlSettings; readonly learn?: boolean; readonly signedBy?: string; readonly now?: number } = {},
-): AwlResult | undefined {
+): AwlScanResult | undefined {
   const settings = opts.settings ?? awlSettings(rules.options);
   const input = awlInputFromScan(result, rules.compiled, awlRuleName(rules));
   if (input.skip) return undefined;
-  return awlAdjust(store, awlSenderOf(msg, opts.signedBy), input.score, settings, { learn: opts.learn, now: opts.now });
+  const r = awlAdjust(store, awlSenderOf(msg, opts.signedBy), input.score, settings, { learn: opts.learn, now: opts.now });
+  return r && { ...r, preScore: input.preScore };
 }

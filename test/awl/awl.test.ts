@@ -96,6 +96,7 @@ describe('AWL over real scans and an SQLite file', () => {
     const r = scanAwl(store, rules, mail('nal@example.com', ['203.0.113.5'], 'h1 n3', 'b1'));
     assert.equal(r.result.score, 5);
     assert.equal(r.awl?.score, 2);
+    assert.equal(r.awl?.preScore, 5); // SpamAssassin: awlpre=5.0, AWL=0.0
     assert.equal(r.awl?.delta, 0);
     assert.equal(store.get({ email: 'nal@example.com', ip: '203.0' })?.totalScore, 4);
   });
@@ -111,6 +112,7 @@ describe('AWL over real scans and an SQLite file', () => {
     scanAwl(store, rules, mail('late@example.com', ['203.0.113.5'], 'h1'));
     const r = scanAwl(store, rules, mail('late@example.com', ['203.0.113.5'], 'h1 p3'));
     assert.equal(r.awl?.score, 1);
+    assert.equal(r.awl?.preScore, 1);
     assert.equal(r.awl?.delta, 0);
   });
 
@@ -185,7 +187,7 @@ describe('awlAdjust and its pieces', () => {
   });
   it('awlInputScore: noautolearn out, priority > 1000 out, noawl skips', () => {
     const f = (s: string) => new Set(s.split(' '));
-    assert.deepEqual(awlInputScore([{ score: 2 }, { score: 3, tflags: f('noautolearn') }, { score: 4, priority: 1001 }, { score: 0.5, priority: 1000 }]), { score: 2.5, skip: false });
+    assert.deepEqual(awlInputScore([{ score: 2 }, { score: 3, tflags: f('noautolearn') }, { score: 4, priority: 1001 }, { score: 0.5, priority: 1000 }]), { score: 2.5, preScore: 5.5, skip: false });
     assert.equal(awlInputScore([{ score: 1, tflags: f('noawl') }]).skip, true);
   });
   it('learn: false looks up without storing', () => {
