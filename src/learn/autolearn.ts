@@ -45,8 +45,13 @@ export interface AutoLearnHit {
 }
 
 export interface AutoLearnSettings {
-  /** `bayes_auto_learn` (1) and `use_bayes` (1) and `use_learner` (1). */
+  /** `bayes_auto_learn` (1) and `use_bayes` (1); off gives status `disabled`. */
   readonly enabled: boolean;
+  /**
+   * `use_learner` (1). Off does not change the decision: SpamAssassin 4.0.1 then reports a
+   * spam/ham decision as `unavailable` (observed), which is the caller's to do, as for a learn that fails.
+   */
+  readonly useLearner: boolean;
   /** `bayes_auto_learn_threshold_nonspam` (0.1). */
   readonly nonspamThreshold: number;
   /** `bayes_auto_learn_threshold_spam` (12.0). */
@@ -90,7 +95,8 @@ const round3 = (n: number): number => {
 
 export function autoLearnSettings(o: OptionValues): AutoLearnSettings {
   return {
-    enabled: optBool(o, 'bayes_auto_learn', true) && optBool(o, 'use_bayes', true) && optBool(o, 'use_learner', true),
+    enabled: optBool(o, 'bayes_auto_learn', true) && optBool(o, 'use_bayes', true),
+    useLearner: optBool(o, 'use_learner', true),
     nonspamThreshold: optNumber(o, 'bayes_auto_learn_threshold_nonspam', 0.1),
     spamThreshold: optNumber(o, 'bayes_auto_learn_threshold_spam', 12.0),
     onError: optBool(o, 'bayes_auto_learn_on_error', false),

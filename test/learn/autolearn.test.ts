@@ -171,7 +171,11 @@ describe('settings', () => {
     assert.equal(decide('h10 h3', 'b10 b3 zzz', o).status, 'spam');
   });
   it('defaults', () => {
-    assert.deepEqual(autoLearnSettings({}), { enabled: true, nonspamThreshold: 0.1, spamThreshold: 12, onError: false });
+    assert.deepEqual(autoLearnSettings({}), { enabled: true, useLearner: true, nonspamThreshold: 0.1, spamThreshold: 12, onError: false });
+  });
+  it('use_learner 0 does not change the decision (SpamAssassin then reports spam/ham as unavailable)', () => {
+    assert.equal(autoLearnSettings({ use_learner: '0' }).useLearner, false);
+    assert.equal(decide('h10 h3', 'b3', { use_learner: '0' }).status, 'spam');
   });
 });
 
