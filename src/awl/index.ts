@@ -29,4 +29,4 @@ export {
   BLOCK_SCORE,
   type AddrListAction,
 } from './manage';
-export { awlActive, awlForScan, awlRuleName, type AwlScanResult } from './scan';
+export { awlActive, awlForScan, awlRuleName, withAwlHit, AWL_DESCRIBE, type AwlScanResult } from './scan';

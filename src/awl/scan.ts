@@ -8,7 +8,7 @@
  * `%2.1f` like `_SCORE_` (SpamAssassin shows `awlcount=1.0`); all empty otherwise.
  */
 import type { RuleSet } from '../config/compile';
-import type { ScanResult } from '../engine/types';
+import type { RuleHit, ScanResult } from '../engine/types';
 import type { Message } from '../message/types';
 import { awlAdjust, awlInputFromScan, awlSenderOf, type AwlResult } from './awl';
 
@@ -53,4 +53,26 @@ export function awlForScan(
   if (input.skip) return undefined;
   const r = awlAdjust(store, awlSenderOf(msg, opts.signedBy), input.score, settings, { learn: opts.learn, now: opts.now });
   return r && { ...r, preScore: input.preScore };
+}
+
+/** 60_awl.cf's description of the AWL rule. */
+export const AWL_DESCRIBE = 'Adjusted score from AWL reputation of From: address';
+
+/**
+ * The scan result with the AWL pseudo-rule applied: when `delta` is not 0, an
+ * `AWL` hit (area header, as the rule is a header eval) is appended, the score
+ * moves by `delta`, the verdict is taken again and `tests` re-sorted. The AWL
+ * itself is not a rule the scanner runs, so this is how it enters the result.
+ */
+export function withAwlHit(result: ScanResult, awl: Pick<AwlResult, 'delta'> | undefined, name = 'AWL', describe = AWL_DESCRIBE): ScanResult {
+  if (!awl || awl.delta === 0) return result;
+  const hit: RuleHit = { name, score: awl.delta, describe, area: 'header', count: 1 };
+  const score = Math.round((result.score + awl.delta) * 1000) / 1000;
+  return {
+    ...result,
+    score,
+    isSpam: score >= result.required,
+    hits: [...result.hits, hit],
+    tests: [...result.tests, name].sort(),
+  };
 }

@@ -25,6 +25,7 @@
  *   BAYES_99 hit, nor as ham when BAYES_00 hit (Bayes already agreed).
  * - `bayes_auto_learn 0` or `use_bayes 0`: status `disabled` (the score is still computed).
  */
+import type { RuleSet } from '../config/compile';
 import { optBool, optNumber, type OptionValues } from '../config/options';
 import { ruleLookup } from '../engine/rule-lookup';
 import type { CompiledRuleSet } from '../engine/scanner';
@@ -233,4 +234,9 @@ export function autoLearnHits(
 export function autoLearnTag(status: AutoLearnStatus | 'unavailable' | 'failed', forcedBy: readonly string[] = []): string {
   if (status === 'disabled') return 'disabled';
   return `${status} autolearn_force=${forcedBy.length > 0 ? `yes (${forcedBy.join(',')})` : 'no'}`;
+}
+
+/** The decision for a finished scan with `rules`' settings (hits, types and scores read from the rule set). */
+export function autoLearnForScan(result: ScanResult, rules: RuleSet, extra: readonly AutoLearnHit[] = []): AutoLearnDecision {
+  return autoLearnDecision(autoLearnHits(result, rules.compiled, rules.disabled, extra), result.scoreSet, autoLearnSettings(rules.options));
 }

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { awlAdjust, awlDelta, awlInputScore } from '../../src/awl/awl';
-import { awlActive, awlForScan, awlRuleName } from '../../src/awl/scan';
+import { awlActive, awlForScan, awlRuleName, withAwlHit } from '../../src/awl/scan';
 import { awlSettings } from '../../src/awl/settings';
 import { openAwlStore } from '../../src/awl/sqlite-store';
 import type { AddrListStore } from '../../src/awl/store';
@@ -77,6 +77,9 @@ describe('AWL over real scans and an SQLite file', () => {
     assert.equal(r.awl?.mean, 0);
     assert.equal(r.awl?.delta, -4.5);
     assert.ok(r.final < 5);
+    const withHit = withAwlHit(r.result, r.awl);
+    assert.deepEqual([withHit.score, withHit.isSpam, withHit.tests.join(','), withHit.hits.at(-1)?.score], [4.5, false, 'AWL,H9', -4.5]);
+    assert.equal(withAwlHit(r.result, { delta: 0 }), r.result);
   });
 
   it('an IPv6 sender is keyed on its /48: same /48 helped, another /48 not', () => {

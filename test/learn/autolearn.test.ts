@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { autoLearnDecision, autoLearnHits, autoLearnSettings, autoLearnTag, type AutoLearnHit } from '../../src/learn/autolearn';
+import { autoLearnDecision, autoLearnForScan, autoLearnHits, autoLearnSettings, autoLearnTag, type AutoLearnHit } from '../../src/learn/autolearn';
 import type { RuleSet } from '../../src/config/compile';
 import { scan } from '../../src/index';
 import { rulesFrom } from '../awl/helpers';
@@ -88,6 +88,7 @@ function decide(subject: string, body: string, extra: Record<string, string> = {
   const rs = ruleSet();
   const raw = Buffer.from(`From: a@example.net\nTo: me@local.test\nSubject: ${subject}\nMessage-ID: <1@x>\n\n${body}\n`);
   const result = scan(raw, rs);
+  if (Object.keys(extra).length === 0) return autoLearnForScan(result, rs);
   return autoLearnDecision(autoLearnHits(result, rs.compiled, rs.disabled), result.scoreSet, autoLearnSettings({ ...rs.options, ...extra }));
 }
 
