@@ -33,3 +33,16 @@ export function scan(input: Buffer | Message, rules: RuleSet, opts: ScanOptions 
 export function warmUp(rules: RuleSet): number {
   return warmCompiled(rules.compiled);
 }
+
+export {
+  checkMessage,
+  reportText,
+  tagInput,
+  headerBlock,
+  markupOptionsFrom,
+  type CheckOptions,
+  type CheckOutcome,
+  type ReportSettings,
+} from './report/check';
+export { removeMarkup } from './report/remove-markup';
+export { HAMLET_VERSION } from './report/version';

@@ -1,72 +1,232 @@
 /**
- * `hamlet`: check a message like `spamassassin`. This file wires options to
- * actions; the work is done by the library.
+ * `hamlet`: check, mark and report mail like `spamassassin`. This file wires
+ * options to actions; the work is done by the library (`report/check.ts`).
+ *
+ * Exit codes, as SpamAssassin's: 0 done; with `-e`, 5 (or the code given) when
+ * a message is spam; 1 an input cannot be read or --lint found problems;
+ * 2 no rules found; 64 bad command line.
  */
-import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { loadConfig, scan, type LoadOptions } from '../index';
+import { Command, CommanderError, Option } from 'commander';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { RuleSet } from '../config/compile';
+import { DEFAULT_RULES_DIR, loadConfig, readConfig, type LoadOptions } from '../config/load';
+import { optList } from '../config/options';
+import { checkMessage, markupOptionsFrom, type ReportSettings } from '../report/check';
+import { removeMarkup } from '../report/remove-markup';
+import { fixed, tagScore } from '../report/format';
+import { HAMLET_VERSION } from '../report/version';
+import { makeDebug, type Debug } from './debug';
+import { CliError, notMailReason, readInputs, type Input } from './inputs';
 import { lintReport, summarize } from './lint';
 
-const VERSION = '0.1.0';
+/** Where hamlet looks for the site configuration (`*.pre`, `local.cf`) unless told. */
+export const DEFAULT_SITE_DIR = '/etc/hamlet';
+/** The per-user preferences file, relative to the home directory. */
+export const USER_PREFS = join('.hamlet', 'user_prefs');
 
 interface CliOptions {
+  testMode?: boolean;
+  exitCode?: boolean;
+  exitCodeValue?: string;
+  local?: boolean;
+  removeMarkup?: boolean;
   lint?: boolean;
   configpath?: string;
   siteconfigpath?: string;
   prefspath?: string;
+  cf: string[];
   debug?: string | boolean;
-  testMode?: boolean;
-  local?: boolean;
-  cf?: string[];
+  mbox?: boolean;
 }
 
-function loadOptions(o: CliOptions): LoadOptions {
+/** Output and error streams (tests pass collectors). */
+export interface CliIo {
+  readonly out: (b: Buffer | string) => void;
+  readonly err: (s: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (b) => void process.stdout.write(b),
+  err: (s) => void process.stderr.write(s),
+};
+
+function program(io: CliIo): Command {
+  return new Command('hamlet')
+    .description('Check mail for spam with SpamAssassin-compatible rules; print it marked up')
+    .usage('[options] [ < message | file ... ]')
+    .version(`hamlet version ${HAMLET_VERSION}\n  running on Node.js ${process.version}`, '-V, --version', 'print version')
+    .helpOption('-h, --help', 'print usage message')
+    .option('-t, --test-mode', 'pipe the message through and append the report')
+    .option('-e, --exit-code', 'exit with 5 (or with N, given as -e N) when a message is spam')
+    .option('-L, --local', 'local tests only (hamlet runs no network tests)')
+    .option('-d, --remove-markup', 'remove spam markup from a message')
+    .option('--lint', 'check the configuration: report errors and what runs')
+    .option('-C, --configpath <dir>', `rules directory (default: ${DEFAULT_RULES_DIR})`)
+    .option('--siteconfigpath <dir>', `site configuration directory (default: ${DEFAULT_SITE_DIR})`)
+    .option('-p, --prefspath <file>', `user preferences file (default: ~/${USER_PREFS})`)
+    .option('--cf <line>', 'additional configuration line (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('-D, --debug [areas]', 'print debugging messages (areas: config,message,rules,check,markup)')
+    .option('--mbox', 'read mbox files; print one verdict line per message')
+    .argument('[files...]')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+}
+
+/** `-e` takes an optional integer; `-e msg.eml` must leave the file alone (commander would eat it). */
+function splitExitCode(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = /^--exit-code=(.*)$/.exec(a);
+    if (eq) {
+      out.push('--exit-code', `--exit-code-value=${eq[1]}`);
+    } else if ((a === '-e' || a === '--exit-code') && /^\d+$/.test(argv[i + 1] ?? '')) {
+      out.push('--exit-code', `--exit-code-value=${argv[++i]}`);
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** True when `probe` runs without throwing (a file-system check). */
+function succeeds(probe: () => unknown): boolean {
+  try {
+    return probe() !== false;
+  } catch {
+    return false;
+  }
+}
+
+const hasCfFiles = (dir: string): boolean => succeeds(() => readdirSync(dir).some((f) => f.endsWith('.cf')));
+const readable = (path: string): boolean => succeeds(() => readFileSync(path));
+const exists = (path: string): boolean => succeeds(() => statSync(path));
+
+/** Where configuration comes from, after SpamAssassin's search rules. */
+export function loadOptionsFor(o: CliOptions, home = homedir()): LoadOptions {
+  const site = o.siteconfigpath ?? (exists(DEFAULT_SITE_DIR) ? DEFAULT_SITE_DIR : undefined);
+  const prefs = o.prefspath ?? join(home, USER_PREFS);
   return {
-    configPath: o.configpath,
-    siteConfigPath: o.siteconfigpath ?? '/etc/hamlet',
-    userPrefs: o.prefspath,
-    extraText: o.cf?.join('\n'),
+    configPath: o.configpath ?? DEFAULT_RULES_DIR,
+    siteConfigPath: site,
+    userPrefs: exists(prefs) ? prefs : undefined,
+    extraText: o.cf.length > 0 ? o.cf.join('\n') : undefined,
   };
 }
 
-function readStdin(): Buffer {
-  try {
-    return readFileSync(0);
-  } catch {
-    return Buffer.alloc(0);
+function loadRules(o: CliOptions, io: CliIo, dbg: Debug): RuleSet {
+  const lo = loadOptionsFor(o);
+  if (!hasCfFiles(lo.configPath!)) {
+    throw new CliError(`config: no rules were found in ${lo.configPath} (give a rules directory with -C)`, 2);
   }
+  if (o.prefspath !== undefined && lo.userPrefs === undefined) io.err(`hamlet: warning: user preferences file ${o.prefspath} not found; going on without it\n`);
+  if (lo.userPrefs !== undefined && !readable(lo.userPrefs)) io.err(`hamlet: warning: cannot read user preferences file ${lo.userPrefs}; going on without it\n`);
+  const rules = loadConfig(lo);
+  for (const f of rules.files) dbg('config', `read ${f}`);
+  if (!o.lint) {
+    // Problems that change what runs are worth a line even when not linting.
+    for (const m of rules.lint) {
+      if (m.level === 'error') io.err(`hamlet: ${m.at ? `${m.at.file}:${m.at.line}: ` : ''}${m.text}\n`);
+      else dbg('config', `${m.level}: ${m.at ? `${m.at.file}:${m.at.line}: ` : ''}${m.text}`);
+    }
+    for (const d of rules.disabled) {
+      if (d.needs === undefined && /regex/.test(d.reason)) io.err(`hamlet: ${d.at.file}:${d.at.line}: rule ${d.name} disabled: ${d.reason}\n`);
+    }
+  }
+  return rules;
 }
 
-export function main(argv: readonly string[]): number {
-  const program = new Command('hamlet')
-    .description('Check mail for spam with SpamAssassin-compatible rules')
-    .version(`hamlet version ${VERSION}`, '-V, --version')
-    .option('--lint', 'check the configuration and report what runs')
-    .option('-C, --configpath <dir>', 'rules directory (default: hamlet rules/)')
-    .option('--siteconfigpath <dir>', 'site configuration directory (default /etc/hamlet)')
-    .option('-p, --prefspath <file>', 'user preferences file')
-    .option('-t, --test-mode', 'append a report of the rules that hit')
-    .option('-L, --local', 'local tests only (no network)')
-    .option('--cf <line...>', 'extra configuration lines')
-    .option('-D, --debug [areas]', 'print debugging messages')
-    .argument('[files...]')
-    .exitOverride();
+function warnIfNotMail(input: Input, io: CliIo): void {
+  const why = notMailReason(input.raw);
+  if (why) io.err(`hamlet: warning: ${input.id === '-' ? 'standard input' : input.id} ${why}; checking it anyway\n`);
+}
+
+/**
+ * Run `each` on every message of every argument (standard input when none). An
+ * argument that cannot be read is reported and skipped; the exit code is the
+ * first non-zero one (a read error, or `-e`'s spam code), as SpamAssassin keeps it.
+ */
+function eachInput(args: readonly string[], mbox: boolean, io: CliIo, each: (input: Input) => number): number {
+  let exit = 0;
+  for (const arg of args.length === 0 ? [undefined] : args) {
+    try {
+      for (const input of readInputs(arg === undefined ? [] : [arg], mbox)) {
+        const code = each(input);
+        if (exit === 0) exit = code;
+      }
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      io.err(`hamlet: ${e.message}\n`);
+      if (exit === 0) exit = e.code;
+    }
+  }
+  return exit;
+}
+
+function removeAll(o: CliOptions, files: readonly string[], io: CliIo): number {
+  // -d needs no rules, only the Subject tag to take off again.
+  const lo = loadOptionsFor(o);
+  const options = Object.fromEntries(readConfig({ ...lo, configPath: hasCfFiles(lo.configPath!) ? lo.configPath : undefined }).options);
+  const tag = optList(options, 'rewrite_header').map((l) => /^subject\s+(.*\S)/i.exec(l.trim())?.[1]).filter((t) => t).pop();
+  return eachInput(files, o.mbox === true, io, (input) => {
+    io.out(removeMarkup(input.raw, tag));
+    return 0;
+  });
+}
+
+function checkAll(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug): number {
+  const rules = loadRules(o, io, dbg);
+  const settings: ReportSettings = markupOptionsFrom(rules);
+  return eachInput(files, o.mbox === true, io, (input) => {
+    warnIfNotMail(input, io);
+    const c = checkMessage(input.raw, rules, { settings });
+    const r = c.result;
+    dbg('check', `${input.id}: score=${r.score.toFixed(3)} required=${r.required} ${r.isSpam ? 'spam' : 'ham'} in ${r.ms.toFixed(1)} ms${r.timedOut ? ' (time limit reached)' : ''}`);
+    for (const h of r.hits) dbg('rules', `hit ${h.name} (${h.area}) score=${h.score}${h.count > 1 ? ` count=${h.count}` : ''}`);
+    const flags = Object.entries(c.msg.flags).filter(([, v]) => v).map(([k]) => k);
+    if (flags.length > 0) dbg('message', `${input.id}: ${flags.join(', ')}`);
+    if (o.mbox) {
+      io.out(`${input.id}: ${r.isSpam ? 'Yes' : 'No'}, score=${tagScore(r.score, r.required, r.isSpam)} required=${fixed(r.required, 1)} tests=${r.tests.join(',') || 'none'}\n`);
+    } else {
+      io.out(c.marked);
+      if (o.testMode) io.out(Buffer.from(c.report, 'utf8'));
+    }
+    dbg('markup', `${input.id}: ${r.isSpam && settings.reportSafe > 0 ? `wrapped (report_safe ${settings.reportSafe})` : 'headers only'}, ${c.marked.length} bytes`);
+    if (o.exitCode && r.isSpam) return o.exitCodeValue !== undefined ? Number(o.exitCodeValue) || 5 : 5;
+    return 0;
+  });
+}
+
+/** Run `hamlet` with `argv` (without node and script); returns the exit code. */
+export function main(argv: readonly string[], io: CliIo = processIo): number {
+  const cmd = program(io);
+  cmd.addOption(new Option('--exit-code-value <n>').hideHelp());
   try {
-    program.parse([...argv], { from: 'user' });
+    cmd.parse(splitExitCode(argv), { from: 'user' });
   } catch (e) {
-    return (e as { exitCode?: number }).exitCode ?? 64;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 64;
+    }
+    throw e;
   }
-  const o = program.opts<CliOptions>();
-  const rules = loadConfig(loadOptions(o));
-  if (o.lint) {
-    for (const line of lintReport(rules, o.debug !== undefined)) process.stderr.write(line + '\n');
-    return summarize(rules).errors > 0 ? 1 : 0;
+  const o = cmd.opts<CliOptions>();
+  const dbg = makeDebug(o.debug, io.err);
+  try {
+    if (o.lint) {
+      const rules = loadRules(o, io, dbg);
+      for (const line of lintReport(rules, o.debug !== undefined)) io.err(line + '\n');
+      return summarize(rules).errors > 0 ? 1 : 0;
+    }
+    if (o.removeMarkup) return removeAll(o, cmd.args, io);
+    return checkAll(o, cmd.args, io, dbg);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`hamlet: ${e.message}\n`);
+      return e.code;
+    }
+    io.err(`hamlet: internal error: ${(e as Error).message}\n`);
+    dbg('check', (e as Error).stack ?? '');
+    return 70;
   }
-  const files = program.args;
-  const inputs = files.length === 0 ? [readStdin()] : files.map((f) => readFileSync(f));
-  for (const input of inputs) {
-    const r = scan(input, rules);
-    process.stdout.write(`${r.isSpam ? 'Yes' : 'No'}, score=${r.score.toFixed(1)} required=${r.required.toFixed(1)} tests=${r.tests.join(',') || 'none'}\n`);
-  }
-  return 0;
 }

@@ -12,6 +12,7 @@ export interface LintSummary {
   readonly needsExternal: number;
   /** Active share of the rules that need none of those. */
   readonly localActiveShare: number;
+  /** Lint errors plus rules disabled by a mistake in them (bad regex, unknown eval, bad meta), as SpamAssassin counts issues. */
   readonly errors: number;
   readonly warnings: number;
 }
@@ -25,7 +26,7 @@ export function summarize(rs: RuleSet): LintSummary {
     disabled: rs.disabled.length,
     needsExternal,
     localActiveShare: active / Math.max(1, active + localDisabled),
-    errors: rs.lint.filter((m) => m.level === 'error').length,
+    errors: rs.lint.filter((m) => m.level === 'error').length + localDisabled,
     warnings: rs.lint.filter((m) => m.level === 'warn').length,
   };
 }

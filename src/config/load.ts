@@ -18,6 +18,12 @@ export interface LoadOptions {
   readonly siteConfigPath?: string;
   /** A user_prefs file (`-p`). */
   readonly userPrefs?: string;
+  /**
+   * Read user_prefs as a server reads a user's file: rule definitions only with
+   * `allow_user_rules 1`, administrator settings never. The `hamlet` command, like
+   * `spamassassin`, reads the invoking user's own file with full rights (the default).
+   */
+  readonly restrictUserPrefs?: boolean;
   /** Config text applied last, as SpamAssassin's `post_config_text` / `--cf`. */
   readonly extraText?: string;
 }
@@ -92,7 +98,7 @@ export function readConfig(opts: LoadOptions | readonly string[] = {}): ConfigDr
   for (const f of filesIn(rulesDir, '.pre')) readInto(draft, f);
   for (const f of filesIn(rulesDir, '.cf')) readInto(draft, f);
   if (site !== undefined) for (const f of filesIn(site, '.cf')) readInto(draft, f);
-  if (o.userPrefs !== undefined && readText(o.userPrefs) !== undefined) readInto(draft, o.userPrefs, true);
+  if (o.userPrefs !== undefined && readText(o.userPrefs) !== undefined) readInto(draft, o.userPrefs, o.restrictUserPrefs === true);
   if (o.extraText) parseConfigText(draft, o.extraText, '(extra config)', envFor(false));
   return draft;
 }

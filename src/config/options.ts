@@ -58,12 +58,18 @@ export const LIST_OPTIONS: ReadonlySet<string> = new Set([
   'bayes_ignore_header', 'bayes_ignore_from', 'bayes_ignore_to', 'uridnsbl_skip_domain',
   'uridnsbl_skip_domains', 'enlist_uri_host', 'delist_uri_host', 'fns_ignore_dkim', 'fns_ignore_headers',
   'whitelist_from_spf', 'def_whitelist_from_spf', 'welcomelist_from_spf', 'def_welcomelist_from_spf',
-  'welcomelist_from_dkim', 'def_welcomelist_from_dkim', 'def_welcomelist_from',
+  'welcomelist_from_dkim', 'def_welcomelist_from_dkim', 'def_welcomelist_from', 'report_safe_copy_headers',
 ]);
+
+/**
+ * Internal list: every `add_header`, `remove_header`, `clear_headers` and `report_safe`
+ * line in the order read (`directive value`), since together they build the header list.
+ */
+export const HEADER_OPS_OPTION = '@header_ops';
 
 /** List options whose entries are whole lines (templates, patterns, address/domain pairs), not tokens. */
 export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
-  'add_header', 'remove_header', 'rewrite_header', 'report', 'unsafe_report', 'redirector_pattern',
+  'add_header', 'remove_header', 'rewrite_header', 'report', 'unsafe_report', 'redirector_pattern', HEADER_OPS_OPTION,
   'welcomelist_from_rcvd', 'def_welcomelist_from_rcvd', 'enlist_uri_host', 'delist_uri_host', 'enlist_addrlist',
   'originating_ip_headers', 'url_shortener_get', 'welcomelist_subject', 'blocklist_subject',
 ]);

@@ -7,7 +7,8 @@ import { canonicalPluginName, evalCondition, type ConditionEnv } from './conditi
 import type { ConfigDraft, RuleDirective, SourcePos } from './draft';
 import { KNOWN_DIRECTIVES } from './known-directives';
 import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
-import { LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
+import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
+import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
 
 /** hamlet answers `version` conditions as SpamAssassin 4.0.1 would. */
 export const SA_COMPAT_VERSION = 4.000001;
@@ -19,6 +20,9 @@ const RULE_DIRECTIVES: ReadonlySet<string> = new Set<RuleDirective>([
 
 /** Directives accepted and deliberately ignored (mass-check and translation helpers). */
 const IGNORED = new Set(['test', 'reuse', 'require_version', 'lang', 'version_tag']);
+
+/** Directives that edit the list of added X-Spam headers; their order matters, so they are also logged together. */
+const HEADER_OPS: ReadonlySet<string> = new Set(['add_header', 'remove_header', 'clear_headers', 'report_safe']);
 
 /** Options cleared by a `clear_*` directive. */
 const CLEARS: Readonly<Record<string, readonly string[]>> = {
@@ -53,7 +57,7 @@ export interface ParseEnv {
   /** Read an `include`d file (path already resolved); undefined when unreadable. */
   readInclude(path: string, from: SourcePos): string | undefined;
   resolve(fromFile: string, target: string): string;
-  /** Reading a user_prefs file: rules only with allow_user_rules, no includes. */
+  /** Reading a restricted user_prefs file (a server's user): rules only with allow_user_rules, no admin settings or includes. */
   readonly user: boolean;
 }
 
@@ -144,12 +148,15 @@ function nameAndRest(value: string): [string, string] {
 }
 
 function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos, env: ParseEnv, warn: Warn): void {
+  if (env.user) {
+    if (ADMIN_SETTINGS.has(key)) return warn(at, `config: ${key} is not allowed in user preferences (administrator setting)`);
+    if (PRIVILEGED_SETTINGS.has(key) && draft.options.get('allow_user_rules') !== '1') {
+      return warn(at, `config: ${key} ignored in user preferences: user rules are not allowed (allow_user_rules 0)`);
+    }
+  }
   if (RULE_DIRECTIVES.has(key)) {
     const [name, rest] = nameAndRest(value);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return warn(at, `config: invalid rule name '${name}' for ${key}`, 'error');
-    if (env.user && draft.options.get('allow_user_rules') !== '1') {
-      return warn(at, `config: rule ${name} ignored: user rules are not allowed (allow_user_rules 0)`);
-    }
     if (rest === '') return warn(at, `config: rule ${name} has no definition`, 'error');
     draft.rules.set(name, { name, directive: key as RuleDirective, text: rest, at, user: env.user });
     return;
@@ -214,6 +221,8 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
       return;
   }
   if (IGNORED.has(key)) return;
+  // The X-Spam header list is built by these in order (report_safe 0 adds X-Spam-Report).
+  if (HEADER_OPS.has(key)) setOption(draft, HEADER_OPS_OPTION, `${key} ${value}`);
   const clears = CLEARS[key];
   if (clears) {
     for (const o of clears) draft.options.set(o, []);

@@ -6,13 +6,15 @@ import { htmlCheckEvals } from './html-checks';
 import { htmlStatEvals } from './html-stats';
 import { INACTIVE_EVALS } from './inactive';
 import { listEvals } from './lists';
+import { lookalikeEvals } from './lookalike';
 import { mimeCheckEvals } from './mime-checks';
 import { mimeFlagEvals } from './mime-flags';
+import { phishingEvals } from './phishing';
 import { buildRegistry, type EvalRegistry } from './registry';
 import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, mimeCheckEvals, mimeFlagEvals, relayCheckEvals, senderDomainEvals],
+  [bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
   INACTIVE_EVALS,
 );

@@ -37,13 +37,17 @@ export function mimeEncodeHeader(text: string): string {
       if (body === '') return pre + post + eol;
       const bytes = Buffer.from(body, 'utf8');
       let q = '';
+      let escaped = 0; // bytes Q must escape, spaces not counted (they become "_")
       for (const b of bytes) {
         if (b === 0x20) q += '_';
-        else if (b < 0x20 || b >= 0x7f || b === 0x3d || b === 0x3f || b === 0x5f) q += '=' + b.toString(16).toUpperCase().padStart(2, '0');
-        else q += String.fromCharCode(b);
+        else if (b < 0x20 || b >= 0x7f || b === 0x3d || b === 0x3f || b === 0x5f) {
+          q += '=' + b.toString(16).toUpperCase().padStart(2, '0');
+          escaped++;
+        } else q += String.fromCharCode(b);
       }
-      const b64 = bytes.toString('base64');
-      const enc = q.length <= b64.length ? `=?UTF-8?Q?${q}?=` : `=?UTF-8?B?${b64}?=`;
+      // SpamAssassin's choice: Q while its length stays within 4/3 of the byte count plus 2/3 (B's size, unpadded).
+      const useQ = bytes.length + escaped * 2 <= (4 * (bytes.length + 2)) / 3;
+      const enc = useQ ? `=?UTF-8?Q?${q}?=` : `=?UTF-8?B?${bytes.toString('base64')}?=`;
       return pre + enc + post + eol;
     })
     .join('');

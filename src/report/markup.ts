@@ -22,8 +22,11 @@ export interface MarkupOptions {
   readonly contentDescription: string;
   readonly reportCharset?: string;
   readonly foldHeaders?: boolean;
+  /** `report_safe_copy_headers`: more original headers copied into the wrapper. */
+  readonly copyHeaders?: readonly string[];
   /** Names the software in the wrapper's Received line, e.g. `hamlet (version 0.1.0)`. */
   readonly product: string;
+  /** This machine's name, for the wrapper's Received line. */
   readonly hostname: string;
   readonly now?: Date;
   /** Random 32-bit source for the MIME boundary (tests pass a fixed one). */
@@ -50,14 +53,25 @@ export function markupMessage(msg: Message, tags: TagInput, opts: MarkupOptions)
   return Buffer.concat([mbox, body]);
 }
 
+/**
+ * Earlier X-Spam-* fields (but not X-Spam-Prev-*) must not survive next to ours.
+ * Markup a checker wrote (the message has an X-Spam-Checker-Version) is dropped, as
+ * SpamAssassin drops it. Stray ones with no checker behind them are renamed in place
+ * to `X-Spam-Prev-X-Spam-*` instead, so `-d` can give the message back byte for byte.
+ */
+export function keepOrDropOldMarkup(fields: readonly string[]): string[] {
+  const checked = fields.some((f) => /^X-Spam-Checker-Version:/i.test(f));
+  if (checked) return fields.filter((f) => !/^X-Spam-(?!Prev-)/i.test(f));
+  return fields.map((f) => (/^X-Spam-(?!Prev-)/i.test(f) ? 'X-Spam-Prev-' + f : f));
+}
+
 function rewriteTag(template: string, tags: TagInput): string {
   return expandTags(template, tags).replace(/\n/g, ' ');
 }
 
 function headersOnly(msg: Message, tags: TagInput, opts: MarkupOptions): Buffer {
   const eol = msg.lineEnding;
-  // Earlier X-Spam-* markup (but not X-Spam-Prev-*) is dropped before ours is added.
-  let fields = splitFields(msg.headerBytes.toString('latin1')).filter((f) => !/^X-Spam-(?!Prev-)/i.test(f));
+  let fields = keepOrDropOldMarkup(splitFields(msg.headerBytes.toString('latin1')));
   let separator = '';
   if (fields.length > 0 && /^\s*$/.test(fields[fields.length - 1]!)) separator = fields.pop()!;
   const spam = tags.result.isSpam;
@@ -99,10 +113,10 @@ function reportSafe(msg: Message, tags: TagInput, opts: MarkupOptions): Buffer {
   const now = opts.now ?? new Date();
   const rand = opts.random32 ?? (() => Math.floor(Math.random() * 2 ** 32));
   const original = Buffer.concat([msg.headerBytes, msg.bodyBytes]);
-  const pristine = (name: string): string | undefined => {
-    const f = splitFields(msg.headerBytes.toString('latin1')).find((x) => x.toLowerCase().startsWith(name.toLowerCase() + ':'));
-    return f === undefined ? undefined : f.slice(f.indexOf(':') + 1);
-  };
+  const fields = splitFields(msg.headerBytes.toString('latin1'));
+  const pristineAll = (name: string): string[] =>
+    fields.filter((x) => x.toLowerCase().startsWith(name.toLowerCase() + ':')).map((f) => f.slice(f.indexOf(':') + 1));
+  const pristine = (name: string): string | undefined => pristineAll(name)[0];
   let from = pristine('From');
   let to = pristine('To');
   const cc = pristine('Cc');
@@ -133,14 +147,22 @@ function reportSafe(msg: Message, tags: TagInput, opts: MarkupOptions): Buffer {
   if (msgid !== undefined) head += `Message-Id:${msgid}`;
   head = head.replace(/\r\n/g, '\n');
   head += toByteString(addedHeaderLines(opts.headersSpam, tags, opts.foldHeaders ?? true));
+  const copied = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-id']);
+  for (const name of opts.copyHeaders ?? []) {
+    if (copied.has(name.toLowerCase())) continue;
+    copied.add(name.toLowerCase());
+    const lines = pristineAll(name).map((v) => `${name}:${v}`.replace(/\r\n/g, '\n')).join('');
+    // Copied Received lines go above the others, as they would in transit.
+    head = name.toLowerCase() === 'received' ? lines + head : head + lines;
+  }
   head = `Received: from localhost by ${opts.hostname}\n\twith ${opts.product};\n\t${rfc2822Date(now)}\n` + head;
 
   const origText = original.toString('latin1');
   let boundary = `----------=_${hex8(Math.floor(now.getTime() / 1000))}.${hex8(rand())}`;
   while (new RegExp(`^${escapeRegex(boundary)}(?:--)?\r?$`, 'm').test(origText)) boundary += '/' + hex8(rand());
 
-  let report = expandTags(opts.reportTemplate, tags);
-  const ct = msg.headers.filter((h) => h.key === 'content-type').pop()?.value;
+  let report = expandTags(opts.reportTemplate || '(no report template found)', tags).replace(/\n*$/, '\n\n');
+  const ct = msg.headers.find((h) => h.key === 'content-type')?.value;
   let disposition = 'inline';
   if (ct !== undefined && ct !== '' && !/text\/plain/i.test(ct)) {
     disposition = 'attachment';
@@ -154,7 +176,7 @@ function reportSafe(msg: Message, tags: TagInput, opts: MarkupOptions): Buffer {
     `This is a multi-part message in MIME format.\n\n--${boundary}\n` +
     `Content-Type: text/plain; charset=${charset}\nContent-Disposition: inline\nContent-Transfer-Encoding: 8bit\n\n` +
     toByteString(report) +
-    `\n--${boundary}\nContent-Type: ${type}; x-spam-type=original\nContent-Description: ${opts.contentDescription}\n` +
+    `\n\n--${boundary}\nContent-Type: ${type}; x-spam-type=original\nContent-Description: ${opts.contentDescription}\n` +
     `Content-Disposition: ${disposition}\nContent-Transfer-Encoding: 8bit\n\n`;
   const trailer = `\n--${boundary}--\n\n`;
   return Buffer.concat([Buffer.from(withEol(wrapper, eol), 'latin1'), original, Buffer.from(withEol(trailer, eol), 'latin1')]);

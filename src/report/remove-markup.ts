@@ -38,13 +38,16 @@ export function removeMarkup(raw: Buffer, subjectTag?: string): Buffer {
   const inner = unwrap(raw);
   if (inner) return inner;
   const msg = parseMessage(raw);
-  let fields = splitFields(msg.headerBytes.toString('latin1'));
+  const all = splitFields(msg.headerBytes.toString('latin1'));
   let separator = '';
-  if (fields.length > 0 && /^\s*$/.test(fields[fields.length - 1]!)) separator = fields.pop()!;
-  const prev = fields.filter((f) => /^X-Spam-Prev-/i.test(f));
-  fields = fields.filter((f) => !/^X-Spam-/i.test(f));
+  if (all.length > 0 && /^\s*$/.test(all[all.length - 1]!)) separator = all.pop()!;
+  // X-Spam-Prev-X-Spam-* are stray fields that markup renamed in place: they get their names back there.
+  const PREFIX = 'X-Spam-Prev-';
+  const stray = (f: string): boolean => /^X-Spam-Prev-X-Spam-/i.test(f);
+  const prev = all.filter((f) => /^X-Spam-Prev-/i.test(f) && !stray(f));
+  let fields = all.filter((f) => stray(f) || !/^X-Spam-/i.test(f)).map((f) => (stray(f) ? f.slice(PREFIX.length) : f));
   for (const p of prev) {
-    const restored = p.slice('X-Spam-Prev-'.length);
+    const restored = p.slice(PREFIX.length);
     const name = restored.slice(0, restored.indexOf(':')).toLowerCase();
     if (/^subject:\s*\(nonexistent\)\s*$/i.test(restored)) {
       fields = fields.filter((f) => !/^Subject:/i.test(f));

@@ -4,7 +4,7 @@
  */
 import type { ScanResult } from '../engine/types';
 import type { Message } from '../message/types';
-import { headerText, parseHeaderRequest } from '../message/header-access';
+import { envelopeFrom, headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import { fixed, tagScore } from './format';
 import { contentPreview } from './preview';
 import { summaryTable, terseReport, type HitDetails } from './summary';
@@ -27,6 +27,8 @@ export interface TagInput {
   /** Extra or overriding tags (plugins, spamd's REMOTEHOSTNAME, ...). */
   readonly extra?: Readonly<Record<string, string>>;
 }
+
+const FROM_ADDR: HeaderRequest = { name: 'From', raw: false, addr: true, displayName: false, first: false, last: false };
 
 type TagFn = (t: TagInput, arg: string | undefined) => string;
 
@@ -64,15 +66,25 @@ const TAGS: Readonly<Record<string, TagFn>> = {
   AUTOLEARN: (t) => t.autolearn,
   AUTOLEARNSCORE: (t) => String(t.autolearnScore ?? 0),
   TESTS: (t, a) => t.result.tests.join(a ?? ',') || 'none',
-  SUBTESTS: (t, a) =>
-    [...t.result.counts.keys()].filter((n) => n.startsWith('__')).sort().join(a ?? ',') || 'none',
+  // Sub-rules in code-point order, each listed once per hit (SUBTESTSCOLLAPSED: NAME(count)).
+  SUBTESTS: (t, a) => subtests(t).flatMap(([n, c]) => Array<string>(c).fill(n)).join(a ?? ',') || 'none',
+  SUBTESTSCOLLAPSED: (t, a) => subtests(t).map(([n, c]) => (c > 1 ? `${n}(${c})` : n)).join(a ?? ',') || 'none',
   TESTSSCORES: (t, a) => t.result.hits.map((h) => `${h.name}=${h.score}`).sort().join(a ?? ',') || 'none',
   PREVIEW: (t) => contentPreview(t.msg),
   SUMMARY: (t) => summaryTable(t.result.hits, t.details, t.reportWidth),
   REPORT: (t) => '\n' + terseReport(t.result.hits, t.details, t.reportWidth),
   DATE: () => rfc2822Date(new Date()),
   FIRSTTRUSTEDIP: (t) => t.msg.relays.trusted[t.msg.relays.trusted.length - 1]?.ip ?? '',
+  FIRSTTRUSTEDREVIP: (t) => reverseIp(t.msg.relays.trusted[t.msg.relays.trusted.length - 1]?.ip),
   LASTEXTERNALIP: (t) => t.msg.relays.external[0]?.ip ?? '',
+  LASTEXTERNALREVIP: (t) => reverseIp(t.msg.relays.external[0]?.ip),
+  RELAYSTRUSTED: (t) => t.msg.relays.pseudoHeaders.trusted,
+  RELAYSUNTRUSTED: (t) => t.msg.relays.pseudoHeaders.untrusted,
+  RELAYSINTERNAL: (t) => t.msg.relays.pseudoHeaders.internal,
+  RELAYSEXTERNAL: (t) => t.msg.relays.pseudoHeaders.external,
+  SENDERDOMAIN: (t) => domainOf(envelopeFrom(t.msg)),
+  AUTHORDOMAIN: (t) => domainOf(headerText(t.msg, FROM_ADDR)),
+  TIMING: (t) => `total ${Math.round(t.result.ms)} ms - `,
   LASTEXTERNALRDNS: (t) => t.msg.relays.external[0]?.rdns ?? '',
   LASTEXTERNALHELO: (t) => t.msg.relays.external[0]?.helo ?? '',
   REMOTEHOSTNAME: () => 'localhost',
@@ -83,6 +95,28 @@ const TAGS: Readonly<Record<string, TagFn>> = {
     return 'error' in req ? '' : (headerText(t.msg, req) ?? '');
   },
 };
+
+/** Tags of plugins and stores hamlet does not run here: SpamAssassin shows them empty too. */
+for (const name of ['RULESVERSION', 'TOKENSUMMARY', 'BAYESTC', 'BAYESTCLEARNED', 'BAYESTCSPAMMY', 'BAYESTCHAMMY', 'HAMMYTOKENS',
+  'SPAMMYTOKENS', 'DCCB', 'DCCR', 'PYZOR', 'RBL', 'LANGUAGES', 'SUBJPREFIX', 'ASN', 'ASNCIDR', 'AWL', 'AWLMEAN', 'AWLCOUNT',
+  'AWLPRESCORE']) {
+  (TAGS as Record<string, TagFn>)[name] ??= () => '';
+}
+
+function subtests(t: TagInput): [string, number][] {
+  return [...t.result.counts].filter(([n, c]) => n.startsWith('__') && c > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function reverseIp(ip: string | undefined): string {
+  if (!ip) return '';
+  if (ip.includes(':')) return ip; // SpamAssassin reverses IPv4 only
+  return ip.split('.').reverse().join('.');
+}
+
+function domainOf(addr: string | undefined): string {
+  const at = addr?.lastIndexOf('@') ?? -1;
+  return at < 0 ? '' : addr!.slice(at + 1).trim().toLowerCase();
+}
 
 /** Expand every `_TAG_` / `_TAG(arg)_` in `template`. */
 export function expandTags(template: string, input: TagInput): string {

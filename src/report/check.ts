@@ -1,0 +1,97 @@
+/**
+ * The check-and-mark path `hamlet` and `hamletd` share: parse, scan, expand
+ * the templates, mark the message up. One call per message; the rule set and
+ * the settings derived from it are reused across calls.
+ *
+ *   const rules = loadConfig({ configPath: '/usr/share/spamassassin' });
+ *   const settings = markupOptionsFrom(rules);
+ *   const { marked, report, result } = checkMessage(raw, rules, { settings });
+ */
+import type { RuleSet } from '../config/compile';
+import { scan, type ScanOptions } from '../engine/scanner';
+import type { ScanResult } from '../engine/types';
+import { parseMessage } from '../message/parse';
+import type { Message } from '../message/types';
+import { markupMessage } from './markup';
+import { markupOptionsFrom, type ReportSettings } from './settings';
+import type { HitDetails } from './summary';
+import { expandTags, type TagInput } from './tags';
+
+export { markupOptionsFrom, type ReportSettings } from './settings';
+
+/** Per-call choices; all optional. */
+export interface CheckOptions {
+  /** From `markupOptionsFrom(rules)`; computed per call when omitted (compute it once for many messages). */
+  readonly settings?: ReportSettings;
+  readonly scan?: ScanOptions;
+  /** `_AUTOLEARN_`: `disabled` unless the caller ran autolearn. */
+  readonly autolearn?: string;
+  readonly autolearnScore?: number;
+  /** Bayes probability, when Bayes ran (`_BAYES_`). */
+  readonly bayes?: number;
+  /** Extra lines under a rule in the report table, by rule name. */
+  readonly details?: HitDetails;
+  /** Extra or overriding template tags (spamd's `REMOTEHOSTNAME`, plugins' tags). */
+  readonly extraTags?: Readonly<Record<string, string>>;
+}
+
+/** What one check produced. */
+export interface CheckOutcome {
+  readonly msg: Message;
+  readonly result: ScanResult;
+  /** What the templates were expanded with (to expand more templates later). */
+  readonly tags: TagInput;
+  /** The message as `hamlet` prints it: X-Spam headers, rewritten headers, report_safe wrapper. */
+  readonly marked: Buffer;
+  /** The report (`-t` appends it; spamd's REPORT body): the `report` template expanded. */
+  readonly report: string;
+  /** The header block of `marked`, up to and including its blank line (spamd's HEADERS). */
+  readonly headers: string;
+}
+
+/** The values templates show for one scan. */
+export function tagInput(msg: Message, result: ScanResult, settings: ReportSettings, opts: CheckOptions = {}): TagInput {
+  return {
+    result,
+    msg,
+    version: settings.version,
+    subversion: settings.subversion,
+    hostname: settings.reportHostname,
+    contact: settings.contact,
+    autolearn: opts.autolearn ?? 'disabled',
+    autolearnScore: opts.autolearnScore,
+    bayes: opts.bayes,
+    details: opts.details,
+    reportWidth: settings.reportWidth,
+    extra: opts.extraTags,
+  };
+}
+
+/**
+ * The report text: the `report` template expanded, ending in exactly one blank
+ * line, or `(no report template found)` when the template is empty.
+ */
+export function reportText(tags: TagInput, settings: ReportSettings): string {
+  const text = expandTags(settings.reportTemplate || '(no report template found)', tags);
+  return text.replace(/\n*$/, '\n\n');
+}
+
+/** The header block of a marked message (binary string), with its blank line. */
+export function headerBlock(marked: Buffer): string {
+  const s = marked.toString('latin1');
+  const m = /\r?\n\r?\n/.exec(s);
+  return m ? s.slice(0, m.index + m[0].length) : s;
+}
+
+/**
+ * Check one message: scan it, mark it up, and build its report. `input` is the raw
+ * message or one already parsed with `parseMessage(raw, rules.parseOptions)`.
+ */
+export function checkMessage(input: Buffer | Message, rules: RuleSet, opts: CheckOptions = {}): CheckOutcome {
+  const settings = opts.settings ?? markupOptionsFrom(rules);
+  const msg = Buffer.isBuffer(input) ? parseMessage(input, rules.parseOptions) : input;
+  const result = scan(msg, rules.compiled, opts.scan ?? {});
+  const tags = tagInput(msg, result, settings, opts);
+  const marked = markupMessage(msg, tags, settings);
+  return { msg, result, tags, marked, report: reportText(tags, settings), headers: headerBlock(marked) };
+}
