@@ -13,11 +13,12 @@ import type { RelayChain } from '../message/types';
 export const NO_IP = 'none';
 
 /**
- * The address as the AWL stores it: lower-cased, with the characters SpamAssassin
- * replaces for safety (NUL `;` `'` `"` `!` `|`) turned into `_`.
+ * The address as the AWL stores it: ASCII letters lower-cased (SpamAssassin
+ * lower-cases bytes, so `Þ` stays `Þ`: seen on a Big5 address in the corpus),
+ * with the characters it replaces for safety (NUL `;` `'` `"` `!` `|`) turned into `_`.
  */
 export function awlAddress(addr: string): string {
-  return addr.trim().toLowerCase().replace(/[\0;'"!|]/g, '_');
+  return addr.trim().replace(/[A-Z]+/g, (s) => s.toLowerCase()).replace(/[\0;'"!|]/g, '_');
 }
 
 function parseIpv4(s: string): number[] | undefined {

@@ -35,6 +35,9 @@ describe('awlAddress', () => {
     assert.equal(awlAddress('Friend@Example.COM'), 'friend@example.com');
     assert.equal(awlAddress('a|b;c"d\'e!f@x.com'), 'a_b_c_d_e_f@x.com');
   });
+  it('only ASCII letters are lower-cased (SpamAssassin lower-cases bytes; corpus spam-2/00706)', () => {
+    assert.equal(awlAddress('\xa4o\xb1\xb6\xac\xec\xa7\xde@MX.serv.net'), '\xa4o\xb1\xb6\xac\xec\xa7\xde@mx.serv.net');
+  });
 });
 
 describe('originatingIp: the oldest relay with a public address', () => {
