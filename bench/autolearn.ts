@@ -74,10 +74,13 @@ async function main(): Promise<void> {
     const saForce = v.tag.replace(/^\S+\s*/, '');
     const ourForce = autoLearnTag(d.status, d.forcedBy).replace(/^\S+\s*/, '');
     counts.set(saStatus, (counts.get(saStatus) ?? 0) + 1);
-    if (Math.abs(d.points - v.points) < 0.0005) samePoints++;
+    const pointsAgree = Math.abs(d.points - v.points) < 0.0005;
+    if (pointsAgree) samePoints++;
     if (d.status === saStatus) sameDecision++;
     if (d.status === saStatus && ourForce === saForce) sameTag++;
-    else differ.push(`${f.split('/').slice(-2).join('/')}: SpamAssassin ${saStatus} (${v.points}) ${saForce} | hamlet ${d.status} (${d.points}) ${ourForce}`);
+    if (!pointsAgree || d.status !== saStatus || ourForce !== saForce) {
+      differ.push(`${f.split('/').slice(-2).join('/')}: SpamAssassin ${saStatus} (${v.points}) ${saForce} | hamlet ${d.status} (${d.points}) ${ourForce}`);
+    }
   }
   for (const x of differ.slice(0, 20)) console.log(x);
   console.log(`SpamAssassin decisions: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')} (${saSeconds.toFixed(1)} s)`);
