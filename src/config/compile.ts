@@ -25,6 +25,8 @@ export interface DisabledRule {
   readonly at: SourcePos;
   readonly reason: string;
   readonly needs: InactiveReason | 'dns-rule' | undefined;
+  /** The rule's type (undefined for DNS rule types); auto-learn weighs metas by their dependencies' types. */
+  readonly area?: RuleArea;
 }
 
 /** A compiled, immutable configuration: what scans run with. */
@@ -184,7 +186,7 @@ export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_R
     }
     const c = compileTest(r, text, ctx);
     if ('reason' in c) {
-      disabled.push({ name: r.name, at: r.at, reason: c.reason, needs: c.needs });
+      disabled.push({ name: r.name, at: r.at, reason: c.reason, needs: c.needs, area: AREA_OF[r.directive] });
       continue;
     }
     const { flags, maxHits } = parseTflags(draft.tflags.get(r.name));

@@ -2,7 +2,7 @@
  * Option values as the config parser stores them, and typed accessors for
  * eval functions and the scanner. Scalar options keep their last value (a
  * string, as written); list options collect every token of every line, in order.
- * Old names (`whitelist_*`, `blacklist_*`) are stored under the new ones.
+ * Old names (`whitelist_*`, `blacklist_*`, `auto_whitelist_*`) are stored under the new ones.
  */
 
 /** Options by canonical name. */
@@ -31,6 +31,15 @@ export const OPTION_ALIASES: Readonly<Record<string, string>> = {
   whitelist_uri_host: 'welcomelist_uri_host',
   blacklist_uri_host: 'blocklist_uri_host',
   freemail_whitelist: 'freemail_welcomelist',
+  use_auto_whitelist: 'use_auto_welcomelist',
+  auto_whitelist_factor: 'auto_welcomelist_factor',
+  auto_whitelist_ipv4_mask_len: 'auto_welcomelist_ipv4_mask_len',
+  auto_whitelist_ipv6_mask_len: 'auto_welcomelist_ipv6_mask_len',
+  auto_whitelist_path: 'auto_welcomelist_path',
+  auto_whitelist_file_mode: 'auto_welcomelist_file_mode',
+  auto_whitelist_factory: 'auto_welcomelist_factory',
+  auto_whitelist_db_modules: 'auto_welcomelist_db_modules',
+  auto_whitelist_distinguish_signed: 'auto_welcomelist_distinguish_signed',
 };
 
 /**
