@@ -2,6 +2,7 @@
  * The text views rules read, built as SpamAssassin builds them:
  * `body` (rendered, whitespace-collapsed, Subject first) and `rawbody` (decoded, unrendered).
  */
+import { isSpace } from './chars';
 import type { MimePart } from './types';
 
 /** SpamAssassin's line bound for body arrays. */
@@ -29,15 +30,19 @@ export function truncateNear(text: string, limit: number, seps: readonly string[
 /** Split into lines (keeping `\n`), breaking lines over the bound at a space where possible. */
 export function splitShortLines(text: string): string[] {
   const out: string[] = [];
-  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-  for (let line of lines) {
-    while (line.length > MAX_BODY_LINE_LENGTH) {
-      let cut = line.lastIndexOf(' ', MAX_BODY_LINE_LENGTH) + 1;
-      if (cut <= 0) cut = MAX_BODY_LINE_LENGTH;
-      out.push(line.slice(0, cut));
-      line = line.slice(cut);
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl + 1;
+    // Lines within the bound (nearly all) are sliced once, without a copy to cut.
+    while (end - start > MAX_BODY_LINE_LENGTH) {
+      let cut = text.lastIndexOf(' ', start + MAX_BODY_LINE_LENGTH) + 1;
+      if (cut <= start) cut = start + MAX_BODY_LINE_LENGTH;
+      out.push(text.slice(start, cut));
+      start = cut;
     }
-    out.push(line);
+    out.push(text.slice(start, end));
+    start = end;
   }
   return out;
 }
@@ -64,6 +69,39 @@ export function splitShortParagraphs(text: string): string[] {
 }
 
 /**
+ * Collapse whitespace as SpamAssassin does for `body`: a whitespace run holding two or more
+ * newlines is a paragraph break (`\n`, with a space on either side when the run had other
+ * whitespace before its first or after its last newline), any other run one space.
+ */
+function collapseWhitespace(text: string, out: string): string {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const from = i;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    if (i > from) out += i - from === n ? text : text.slice(from, i);
+    if (i >= n) break;
+    // A whitespace run: where its first and last newlines are.
+    const runStart = i;
+    let firstNl = -1;
+    let lastNl = -1;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) {
+        if (firstNl < 0) firstNl = i;
+        lastNl = i;
+      } else if (!isSpace(c)) break;
+    }
+    if (firstNl >= 0 && lastNl > firstNl) {
+      if (firstNl > runStart) out += ' ';
+      out += '\n';
+      if (i > lastNl + 1) out += ' ';
+    } else out += ' ';
+  }
+  return out;
+}
+
+/**
  * Join rendered parts and collapse whitespace: runs of blank lines become one
  * paragraph break, every other whitespace run one space. The Subject line
  * (or an empty line) goes first.
@@ -75,10 +113,6 @@ export function assembleBodyText(subject: string | undefined, renderedParts: Rea
     if (joined !== '') joined += '\n';
     if (r !== undefined) joined += r;
   }
-  const text = joined
-    .split(/\n+\s*\n+/)
-    .map((para) => para.replace(/\s+/g, ' '))
-    .join('\n');
   const head = subject !== undefined && subject !== '' ? subject + '\n' : '\n';
-  return splitShortLines(head + text);
+  return splitShortLines(collapseWhitespace(joined, head));
 }

@@ -23,7 +23,8 @@ function makeField(text: string): HeaderField | undefined {
   const colon = text.indexOf(':');
   if (colon < 0) return undefined;
   const name = text.slice(0, colon).replace(/[ \t]+$/, '').slice(0, MAX_HEADER_KEY_LENGTH);
-  let raw = text.slice(colon + 1).replace(/\r\n/g, '\n');
+  let raw = text.slice(colon + 1);
+  if (raw.includes('\r')) raw = raw.replace(/\r\n/g, '\n');
   if (raw.endsWith('\n')) raw = raw.slice(0, -1);
   if (raw.length > MAX_HEADER_VALUE_LENGTH) raw = raw.slice(0, MAX_HEADER_VALUE_LENGTH);
   const key = name.toLowerCase();

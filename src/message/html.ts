@@ -5,6 +5,7 @@
  * against that rendering, so we reproduce it (see README: why not html-to-text).
  */
 import { Parser } from 'htmlparser2';
+import { countNonSpace, isWordChar } from './chars';
 import { STYLE_TAGS, StyleStack } from './html-style';
 
 /** A URI-bearing attribute found in the HTML. */
@@ -95,11 +96,22 @@ const BREAK_PARA = new Set(['p', 'hr', 'blockquote', 'pre', 'listing', 'plaintex
 const MAX_URI_LENGTH = 8192;
 /** Badly formed attribute names that still carry a URI (`x/href=`). */
 const MANGLED_ATTR = { href: /\w{1,8}\/href$/, src: /\w{1,8}\/src$/ };
-/** Word characters for the obfuscation counters: not whitespace, not ASCII punctuation. */
-const WORD_START = /^[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/;
-const WORD_END = /[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]$/;
-const FRAG_END = /(?:^|[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])([^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]{1,7})$/;
-const FRAG_START = /^([^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]{1,7})(?:$|[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])/;
+/** Length of the run of word characters (see isWordChar) that `s` ends with, counting up to `max + 1`. */
+function trailingWordRun(s: string, max: number): number {
+  let n = 0;
+  for (let i = s.length - 1; i >= 0 && n <= max && isWordChar(s.charCodeAt(i)); i--) n++;
+  return n;
+}
+
+/** Length of the run of word characters `s` starts with, counting up to `max + 1`. */
+function leadingWordRun(s: string, max: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length && n <= max && isWordChar(s.charCodeAt(i)); i++) n++;
+  return n;
+}
+
+/** Word fragments longer than this on either side of a tag are not counted as split words. */
+const MAX_FRAGMENT = 7;
 /** Text with anything but whitespace is judged for visibility. */
 const VISIBLE_CHAR = /[^ \t\n\r\f\v\u00a0]/;
 const FONT_FACE_OK =
@@ -287,10 +299,13 @@ class Renderer {
     if (this.isInside('title') && this.titles.length) this.titles[this.titles.length - 1] += t;
     const prev = this.chunks[this.chunks.length - 1];
     if (prev !== undefined) {
-      if (WORD_START.test(t) && WORD_END.test(prev)) this.stats.obfuscation++;
-      const a = FRAG_END.exec(prev);
-      const b = a && FRAG_START.exec(t);
-      if (a && b) this.stats.backhair.add(`${a[1].length}_${b[1].length}`);
+      // A word continued across the tag; fragments of at most 7 characters on both sides.
+      const before = trailingWordRun(prev, MAX_FRAGMENT);
+      const after = leadingWordRun(t, MAX_FRAGMENT);
+      if (before > 0 && after > 0) {
+        this.stats.obfuscation++;
+        if (before <= MAX_FRAGMENT && after <= MAX_FRAGMENT) this.stats.backhair.add(`${before}_${after}`);
+      }
     }
     this.display(t, false, VISIBLE_CHAR.test(t) && this.judgeStyle());
   }
@@ -307,10 +322,12 @@ class Renderer {
   private display(t: string, whitespace: boolean, invisible = false): void {
     const last = this.chunks.length - 1;
     if (whitespace) {
-      if (last >= 0 && !this.chunkIsSpace[last] && !this.chunkIsInvisible[last]) this.chunks[last] = this.chunks[last].replace(/ $/, '');
+      if (last >= 0 && !this.chunkIsSpace[last] && !this.chunkIsInvisible[last] && this.chunks[last].endsWith(' ')) {
+        this.chunks[last] = this.chunks[last].slice(0, -1);
+      }
     } else {
       t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
-      if (last >= 0 && this.chunkIsSpace[last] && !invisible) t = t.replace(/^ /, '');
+      if (last >= 0 && this.chunkIsSpace[last] && !invisible && t.charCodeAt(0) === 0x20) t = t.slice(1);
     }
     this.chunks.push(t);
     this.chunkIsSpace.push(whitespace);
@@ -495,7 +512,7 @@ export function renderHtml(html: string): HtmlRender {
   r.flushText();
   const text = r.chunks.join('');
   r.stats.htmlLength = text.length;
-  r.stats.nonSpaceLen = text.replace(/\s+/g, '').length;
+  r.stats.nonSpaceLen = countNonSpace(text);
   return {
     text,
     links: r.links,
