@@ -75,13 +75,12 @@ export function splitShortParagraphs(text: string): string[] {
  */
 function collapseWhitespace(text: string, out: string): string {
   const n = text.length;
+  // Text is copied in stretches: a run that is a single space stays as it is and does not end one.
+  let copied = 0;
   let i = 0;
   while (i < n) {
-    const from = i;
     while (i < n && !isSpace(text.charCodeAt(i))) i++;
-    if (i > from) out += i - from === n ? text : text.slice(from, i);
     if (i >= n) break;
-    // A whitespace run: where its first and last newlines are.
     const runStart = i;
     let firstNl = -1;
     let lastNl = -1;
@@ -92,13 +91,16 @@ function collapseWhitespace(text: string, out: string): string {
         lastNl = i;
       } else if (!isSpace(c)) break;
     }
+    if (i === runStart + 1 && text.charCodeAt(runStart) === 0x20) continue;
+    out += text.slice(copied, runStart);
     if (firstNl >= 0 && lastNl > firstNl) {
       if (firstNl > runStart) out += ' ';
       out += '\n';
       if (i > lastNl + 1) out += ' ';
     } else out += ' ';
+    copied = i;
   }
-  return out;
+  return copied === 0 ? out + text : out + text.slice(copied);
 }
 
 /**

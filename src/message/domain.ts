@@ -18,6 +18,18 @@ export interface DomainOptions {
 
 const IPV4ISH = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
+// hasValidTld and registrableDomain are usually asked about the same host in a row: the
+// Public Suffix List lookup is kept for the last host.
+let lastHost = '';
+let lastParsed: ReturnType<typeof parseHost> | undefined;
+function publicSuffixInfo(h: string): ReturnType<typeof parseHost> {
+  if (lastParsed === undefined || h !== lastHost) {
+    lastParsed = parseHost(h, { allowPrivateDomains: false });
+    lastHost = h;
+  }
+  return lastParsed;
+}
+
 /** True for dotted-quad or IPv6 literals (with or without brackets). */
 export function isIpHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '');
@@ -37,7 +49,7 @@ export function registrableDomain(host: string, opts: DomainOptions = {}): strin
     if (labels.length >= 3 && opts.twoLevel?.has(last(2))) return last(3);
     return last(2);
   }
-  const parsed = parseHost(h, { allowPrivateDomains: false });
+  const parsed = publicSuffixInfo(h);
   return parsed.domain ?? labels.slice(-2).join('.');
 }
 
@@ -48,5 +60,5 @@ export function hasValidTld(host: string, opts: DomainOptions = {}): boolean {
   const tld = h.slice(h.lastIndexOf('.') + 1);
   if (tld === '' || tld === h) return false;
   if (opts.validTlds) return opts.validTlds.has(tld);
-  return parseHost(h, { allowPrivateDomains: false }).isIcann === true;
+  return publicSuffixInfo(h).isIcann === true;
 }

@@ -93,6 +93,30 @@ const TRICKS = new Set(['bgsound', 'embed', 'listing', 'plaintext', 'xmp']);
 const BREAK_LINE = new Set(['br', 'div']);
 const BREAK_SPACE = new Set(['li', 'th', 'td', 'dt', 'dd', 'embed', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const BREAK_PARA = new Set(['p', 'hr', 'blockquote', 'pre', 'listing', 'plaintext', 'xmp', 'title']);
+
+// What the renderer needs to know about a tag name, found with one lookup per tag.
+const KNOWN = 1;
+const TRICK = 2;
+const STYLED = 4;
+const LINE = 8;
+const SPACE = 16;
+const PARA = 32;
+/** Tags whose open count decides where text goes (scripts, styles, anchors, titles). */
+const TRACKED = 64;
+const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
+  const flags = new Map<string, number>();
+  const mark = (names: Iterable<string>, bit: number) => {
+    for (const n of names) flags.set(n, (flags.get(n) ?? 0) | bit);
+  };
+  mark(ELEMENTS, KNOWN);
+  mark(TRICKS, TRICK);
+  mark(STYLE_TAGS, STYLED);
+  mark(BREAK_LINE, LINE);
+  mark(BREAK_SPACE, SPACE);
+  mark(BREAK_PARA, PARA);
+  mark(['script', 'style', 'a', 'title'], TRACKED);
+  return flags;
+})();
 const MAX_URI_LENGTH = 8192;
 /** Badly formed attribute names that still carry a URI (`x/href=`). */
 const MANGLED_ATTR = { href: /\w{1,8}\/href$/, src: /\w{1,8}\/src$/ };
@@ -156,32 +180,44 @@ class Renderer {
   private readonly styles = new StyleStack(this.stats);
   private pendingText = '';
 
-  private isInside(tag: string): boolean {
-    return (this.inside.get(tag) ?? 0) > 0;
+  // Open counts of the TRACKED tags (the same numbers `inside` holds for them).
+  private openScript = 0;
+  private openStyle = 0;
+  private openA = 0;
+  private openTitle = 0;
+
+  private track(name: string, open: number): void {
+    if (name === 'script') this.openScript = open;
+    else if (name === 'style') this.openStyle = open;
+    else if (name === 'a') this.openA = open;
+    else if (name === 'title') this.openTitle = open;
   }
 
   tag(name: string, attrs: Record<string, string>, delta: 1 | -1): void {
     this.flushText();
+    const flags = TAG_FLAGS.get(name) ?? 0;
     const namespaced = name.includes(':') && NAMESPACED.test(name);
-    const known = ELEMENTS.has(name);
-    const wasSeen = this.inside.has(name);
+    const known = (flags & KNOWN) !== 0;
+    const before = this.inside.get(name);
+    const wasSeen = before !== undefined;
     if (known || namespaced) {
       this.stats.elements++;
       if (!wasSeen) this.stats.elementsSeen++;
     }
     this.stats.tags++;
     if (!wasSeen) this.stats.tagsSeen++;
-    let open = (this.inside.get(name) ?? 0) + delta;
+    let open = (before ?? 0) + delta;
     if (open < 0) {
       open = 0;
       this.stats.closedExtra++;
     }
     this.inside.set(name, open);
-    if (namespaced || !(known || TRICKS.has(name))) return;
-    if (STYLE_TAGS.has(name)) this.styles.tag(name, attrs, delta);
-    if (BREAK_LINE.has(name)) this.display('\n', true);
-    else if (BREAK_SPACE.has(name)) this.display(' ', true);
-    else if (BREAK_PARA.has(name)) this.display('\n\n', true);
+    if ((flags & TRACKED) !== 0) this.track(name, open);
+    if (namespaced || (flags & (KNOWN | TRICK)) === 0) return;
+    if ((flags & STYLED) !== 0) this.styles.tag(name, attrs, delta);
+    if ((flags & LINE) !== 0) this.display('\n', true);
+    else if ((flags & SPACE) !== 0) this.display(' ', true);
+    else if ((flags & PARA) !== 0) this.display('\n\n', true);
     if (delta === 1) {
       this.uris(name, attrs);
       this.tests(name, attrs);
@@ -262,7 +298,7 @@ class Renderer {
 
   private tests(tag: string, attrs: Record<string, string>): void {
     if (tag === 'font' && attrs.face !== undefined && !FONT_FACE_OK.test(attrs.face)) this.stats.fontFaceBad = true;
-    if (tag === 'img' && this.isInside('a') && this.anchors.length) this.anchors[this.anchors.length - 1].text += '<img>\n';
+    if (tag === 'img' && this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1].text += '<img>\n';
     if (tag === 'img' && attrs.width !== undefined && attrs.height !== undefined) {
       const dim = (v: string, pct: number) => {
         const m = /^(\d+)(%)?$/.exec(v);
@@ -290,13 +326,13 @@ class Renderer {
     const t = this.pendingText;
     if (t === '') return;
     this.pendingText = '';
-    if (this.isInside('script')) {
+    if (this.openScript > 0) {
       this.scripts.push(t);
       return;
     }
-    if (this.isInside('style')) return;
-    if (this.isInside('a') && this.anchors.length) this.anchors[this.anchors.length - 1].text += t;
-    if (this.isInside('title') && this.titles.length) this.titles[this.titles.length - 1] += t;
+    if (this.openStyle > 0) return;
+    if (this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1].text += t;
+    if (this.openTitle > 0 && this.titles.length) this.titles[this.titles.length - 1] += t;
     const prev = this.chunks[this.chunks.length - 1];
     if (prev !== undefined) {
       // A word continued across the tag; fragments of at most 7 characters on both sides.

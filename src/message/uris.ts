@@ -5,6 +5,7 @@
  * `uri` rules match (decoded, de-obfuscated, redirect targets).
  */
 import { domainToASCII } from 'node:url';
+import { isSpace } from './chars';
 import { hasValidTld, isIpHost, registrableDomain, type DomainOptions } from './domain';
 import type { HtmlRender } from './html';
 import type { MessageUri } from './types';
@@ -55,15 +56,17 @@ export function extractTextUris(line: string, domains: DomainOptions = {}): Foun
 
 function candidateWords(line: string): string[] {
   const words: string[] = [];
-  let lastEnd = -1;
-  for (const m of line.matchAll(MAYBE_URI_G)) {
-    if (m.index < lastEnd) continue;
+  const re = MAYBE_URI_G;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) {
     let start = m.index;
-    while (start > 0 && !/\s/.test(line[start - 1])) start--;
+    while (start > 0 && !isSpace(line.charCodeAt(start - 1))) start--;
     let end = m.index + m[0].length;
-    while (end < line.length && !/\s/.test(line[end])) end++;
+    while (end < line.length && !isSpace(line.charCodeAt(end))) end++;
     words.push(line.slice(start, end));
-    lastEnd = end;
+    // Anchors inside this word belong to it: go on after it (whitespace, which no anchor spans).
+    re.lastIndex = end;
   }
   return words;
 }
