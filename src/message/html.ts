@@ -467,22 +467,65 @@ export function resolveUri(base: string, ref: string): string {
  * htmlparser2 reports an end tag only when it closes an open element, and closes
  * skipped-over elements implicitly. SpamAssassin counts end tags as written
  * (stray and void ones too), so end tags are taken from the tokenizer here.
+ * Start tags are taken where the tokenizer ends them, so htmlparser2 need not build
+ * its own attribute objects; opens it only implies (tree repair) are not passed on.
  */
+interface WrittenTagEvents {
+  startTag(name: string): void;
+  endTag(name: string): void;
+  /** htmlparser2 implied a start tag (for `</p>` or `</br>`). */
+  impliedStartTag(): void;
+}
+
 class WrittenTagParser extends Parser {
   constructor(
-    private readonly onEndTag: (name: string) => void,
+    private readonly events: WrittenTagEvents,
     ...args: ConstructorParameters<typeof Parser>
   ) {
     super(...args);
   }
 
-  override onclosetag(start: number, endIndex: number): void {
-    // The whole source is written at once, so tokenizer offsets index it directly.
-    this.onEndTag(this.source.slice(start, endIndex).toLowerCase());
-    super.onclosetag(start, endIndex);
+  source = '';
+  /** The name of the start tag being read, until its `>`; undefined when none (or it was dropped). */
+  private pending: string | undefined;
+  private inEndTag = false;
+  private impliedOpen = false;
+
+  /** Registered as the `onopentagname` callback (see renderHtml). */
+  startTagName(name: string): void {
+    // Opens announced while an end tag is handled (`</p>`, `</br>`) are implied, never written.
+    if (this.inEndTag) this.impliedOpen = true;
+    else this.pending = name;
   }
 
-  source = '';
+  /** The written start tag is complete: hand it over (with the attributes gathered since the last one). */
+  private startTagDone(): void {
+    if (this.pending === undefined) return;
+    const name = this.pending;
+    this.pending = undefined;
+    this.events.startTag(name);
+  }
+
+  override onopentagend(endIndex: number): void {
+    this.startTagDone();
+    super.onopentagend(endIndex);
+  }
+
+  override onselfclosingtag(endIndex: number): void {
+    // Outside SVG/MathML, htmlparser2 reads `<x/>` as `<x>` and ends it through onopentagend.
+    if (this.isInForeignContext()) this.startTagDone();
+    super.onselfclosingtag(endIndex);
+  }
+
+  override onclosetag(start: number, endIndex: number): void {
+    // The whole source is written at once, so tokenizer offsets index it directly.
+    this.events.endTag(this.source.slice(start, endIndex).toLowerCase());
+    this.inEndTag = true;
+    this.impliedOpen = false;
+    super.onclosetag(start, endIndex);
+    this.inEndTag = false;
+    if (this.impliedOpen) this.events.impliedStartTag();
+  }
 }
 
 /**
@@ -519,18 +562,24 @@ export function renderHtml(html: string): HtmlRender {
   // Null-prototype maps: attribute names like `constructor` are plain keys.
   const noAttrs = (): Record<string, string> => Object.create(null) as Record<string, string>;
   let attrs = noAttrs();
-  const parser = new WrittenTagParser(
-    (name) => r.tag(name, {}, -1),
+  const parser: WrittenTagParser = new WrittenTagParser(
+    {
+      startTag: (name) => {
+        r.tag(name, attrs, 1);
+        attrs = noAttrs();
+      },
+      endTag: (name) => r.tag(name, {}, -1),
+      // Attributes read since the last start tag (those of a second, ignored <form>) start afresh.
+      impliedStartTag: () => {
+        attrs = noAttrs();
+      },
+    },
     {
       onattribute: (name, value, quote) => {
         // The first of repeated attributes wins, as in Perl's HTML::Parser.
         if (!(name in attrs)) attrs[name] = value === '' && quote === null ? name : value;
       },
-      // Implied opens are htmlparser2's tree repair; SpamAssassin sees only written tags.
-      onopentag: (name, _attrs, implied) => {
-        if (!implied) r.tag(name, attrs, 1);
-        attrs = noAttrs();
-      },
+      onopentagname: (name) => parser.startTagName(name),
       ontext: (t) => r.text(t),
       oncomment: (t) => {
         r.comments.push(t);
