@@ -15,7 +15,7 @@ export function decodeHeaderValue(rawValue: string, key: string): string {
     const bytes = Buffer.from(v, 'latin1');
     if (!isAscii(bytes)) v = decodeGuess(bytes);
   }
-  if (NOT_DECODED.test(key) || !v.includes('=?')) return v;
+  if (!v.includes('=?') || NOT_DECODED.test(key)) return v;
   try {
     return libmime.decodeWords(v);
   } catch {
