@@ -109,12 +109,13 @@ function collapseWhitespace(text: string, out: string): string {
  * (or an empty line) goes first.
  */
 export function assembleBodyText(subject: string | undefined, renderedParts: ReadonlyArray<string | undefined>): string[] {
-  // A part that renders to nothing still separates its neighbours, as in SpamAssassin.
-  let joined = '';
-  for (const r of renderedParts) {
-    if (joined !== '') joined += '\n';
-    if (r !== undefined) joined += r;
-  }
+  // A part that renders to nothing still separates its neighbours, as in SpamAssassin
+  // (parts before the first non-empty one add nothing). Joined in one go: a flat string.
+  let first = 0;
+  while (first < renderedParts.length && !renderedParts[first]) first++;
+  const pieces: string[] = [];
+  for (let i = first; i < renderedParts.length; i++) pieces.push(renderedParts[i] ?? '');
+  const joined = pieces.join('\n');
   const head = subject !== undefined && subject !== '' ? subject + '\n' : '\n';
   return splitShortLines(collapseWhitespace(joined, head));
 }

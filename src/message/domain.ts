@@ -32,8 +32,9 @@ function publicSuffixInfo(h: string): ReturnType<typeof parseHost> {
 
 /** True for dotted-quad or IPv6 literals (with or without brackets). */
 export function isIpHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return IPV4ISH.test(h) || isIP(h) !== 0;
+  const h = host.startsWith('[') || host.endsWith(']') ? host.replace(/^\[|\]$/g, '') : host;
+  // Any IPv4 address isIP accepts is dotted-quad-ish: only an IPv6 one needs a closer look.
+  return IPV4ISH.test(h) || (h.includes(':') && isIP(h) !== 0);
 }
 
 /** The registrable domain of `host` (lower-cased), the IP itself for IP hosts, '' when none. */

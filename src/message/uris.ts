@@ -72,7 +72,12 @@ function candidateWords(line: string): string[] {
 }
 
 function scanWord(line: string, domains: DomainOptions, seen: Set<string>, out: FoundUri[]): void {
-  for (const m of line.matchAll(TEXT_URI)) {
+  // An exec loop rather than matchAll, which clones the (large) regex on every call.
+  const re = TEXT_URI;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) {
+    if (m[0] === '') re.lastIndex++;
     const type = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
     let raw = (m[1] ?? m[2] ?? m[3])!;
     raw = raw.replace(/^([^(]*)\).*$/s, '$1').replace(/[-~!@#^&*()_+=:;'?,.]*$/, '');
@@ -230,18 +235,41 @@ export function uriHost(uri: string, domains: DomainOptions = {}): { host: strin
     u = u.slice(7).replace(/\?.*/s, '');
     if (/@.*?@/.test(u) || !u.includes('@')) return undefined;
     u = u.replace(/.*@/s, '');
-  } else {
-    u = u
-      .replace(/^[a-z]+:\/{0,2}/, '')
-      .replace(/[/?#].*/s, '')
-      .replace(/^[^/]*@/, '')
-      .replace(/:\d*$/, '');
-  }
+  } else u = authorityHost(u);
   if (/%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/.test(u)) return undefined;
   const host = toAsciiHost(u);
   if (isIpHost(host)) return { host, domain: host.replace(/^\[|\]$/g, '') };
   if (!isFqdnValid(host) || !hasValidTld(host, domains)) return undefined;
   return { host, domain: registrableDomain(host, domains) };
+}
+
+/**
+ * The host part of a (lower-cased) URI: after `scheme:` and up to two slashes, before the first
+ * `/`, `?` or `#`, after the last `@`, without a `:port` (digits, possibly none) at the end.
+ */
+function authorityHost(u: string): string {
+  let start = 0;
+  while (start < u.length && u.charCodeAt(start) >= 0x61 && u.charCodeAt(start) <= 0x7a) start++;
+  if (start > 0 && u.charCodeAt(start) === 0x3a) {
+    start++;
+    if (u.charCodeAt(start) === 0x2f) start++;
+    if (u.charCodeAt(start) === 0x2f) start++;
+  } else start = 0;
+  let end = start;
+  while (end < u.length) {
+    const c = u.charCodeAt(end);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    end++;
+  }
+  const at = u.lastIndexOf('@', end - 1);
+  if (at >= start) start = at + 1;
+  const colon = u.lastIndexOf(':', end - 1);
+  if (colon >= start) {
+    let digits = colon + 1;
+    while (digits < end && u.charCodeAt(digits) >= 0x30 && u.charCodeAt(digits) <= 0x39) digits++;
+    if (digits === end) end = colon;
+  }
+  return u.slice(start, end);
 }
 
 function isFqdnValid(host: string): boolean {
