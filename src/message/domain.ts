@@ -37,26 +37,36 @@ export function isIpHost(host: string): boolean {
   return IPV4ISH.test(h) || (h.includes(':') && isIP(h) !== 0);
 }
 
+/** `h` without trailing dots. */
+export function stripTrailingDots(h: string): string {
+  let end = h.length;
+  while (end > 0 && h.charCodeAt(end - 1) === 0x2e) end--;
+  return end === h.length ? h : h.slice(0, end);
+}
+
 /** The registrable domain of `host` (lower-cased), the IP itself for IP hosts, '' when none. */
 export function registrableDomain(host: string, opts: DomainOptions = {}): string {
-  const h = host.toLowerCase().replace(/\.+$/, '');
+  const h = stripTrailingDots(host.toLowerCase());
   if (h === '') return '';
   if (isIpHost(h)) return h.replace(/^\[|\]$/g, '');
-  const labels = h.split('.');
-  if (labels.length < 2) return '';
+  const lastDot = h.lastIndexOf('.');
+  if (lastDot < 0) return '';
   if (opts.twoLevel || opts.threeLevel) {
+    const labels = h.split('.');
     const last = (n: number) => labels.slice(-n).join('.');
     if (labels.length >= 4 && opts.threeLevel?.has(last(3))) return last(4);
     if (labels.length >= 3 && opts.twoLevel?.has(last(2))) return last(3);
     return last(2);
   }
   const parsed = publicSuffixInfo(h);
-  return parsed.domain ?? labels.slice(-2).join('.');
+  if (parsed.domain) return parsed.domain;
+  // The last two labels.
+  return lastDot === 0 ? h : h.slice(h.lastIndexOf('.', lastDot - 1) + 1);
 }
 
 /** True when the host ends in a known TLD (or is an IP). */
 export function hasValidTld(host: string, opts: DomainOptions = {}): boolean {
-  const h = host.toLowerCase().replace(/\.+$/, '');
+  const h = stripTrailingDots(host.toLowerCase());
   if (isIpHost(h)) return true;
   const tld = h.slice(h.lastIndexOf('.') + 1);
   if (tld === '' || tld === h) return false;
