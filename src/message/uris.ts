@@ -229,27 +229,39 @@ function toAsciiHost(host: string): string {
 
 /** Host and registrable domain of a canonical URI, or undefined when it names no valid host. */
 export function uriHost(uri: string, domains: DomainOptions = {}): { host: string; domain: string } | undefined {
-  let u = uri.toLowerCase();
-  if (/^(?:javascript|cid|file):/.test(u)) return undefined;
-  if (u.startsWith('mailto:')) {
-    u = u.slice(7).replace(/\?.*/s, '');
+  // Only j, c, f and m (either case) can start the schemes tested here. (No character outside
+  // ASCII lower-cases to one of these scheme letters, so testing case-insensitively is the same.)
+  const lead = uri.charCodeAt(0) | 0x20;
+  if ((lead === 0x6a || lead === 0x63 || lead === 0x66) && /^(?:javascript|cid|file):/i.test(uri)) return undefined;
+  let u: string | undefined;
+  if (lead === 0x6d && /^mailto:/i.test(uri)) {
+    u = uri.toLowerCase().slice(7).replace(/\?.*/s, '');
     if (/@.*?@/.test(u) || !u.includes('@')) return undefined;
     u = u.replace(/.*@/s, '');
-  } else u = authorityHost(u);
-  if (/%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/.test(u)) return undefined;
+  } else {
+    // ASCII lower-cases letter by letter: when the part read is ASCII, cut first, then lower-case.
+    u = authorityHost(uri, true)?.toLowerCase() ?? authorityHost(uri.toLowerCase(), false)!;
+  }
+  if (u.includes('%') && /%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/.test(u)) return undefined;
   const host = toAsciiHost(u);
   if (isIpHost(host)) return { host, domain: host.replace(/^\[|\]$/g, '') };
   if (!isFqdnValid(host) || !hasValidTld(host, domains)) return undefined;
   return { host, domain: registrableDomain(host, domains) };
 }
 
+/** An ASCII letter. */
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
 /**
- * The host part of a (lower-cased) URI: after `scheme:` and up to two slashes, before the first
+ * The host part of a URI: after `scheme:` and up to two slashes, before the first
  * `/`, `?` or `#`, after the last `@`, without a `:port` (digits, possibly none) at the end.
+ * With `asciiOnly`, undefined when a character before that first `/`, `?` or `#` is not ASCII.
  */
-function authorityHost(u: string): string {
+function authorityHost(u: string, asciiOnly: boolean): string | undefined {
   let start = 0;
-  while (start < u.length && u.charCodeAt(start) >= 0x61 && u.charCodeAt(start) <= 0x7a) start++;
+  while (start < u.length && isAsciiLetter(u.charCodeAt(start))) start++;
   if (start > 0 && u.charCodeAt(start) === 0x3a) {
     start++;
     if (u.charCodeAt(start) === 0x2f) start++;
@@ -259,6 +271,7 @@ function authorityHost(u: string): string {
   while (end < u.length) {
     const c = u.charCodeAt(end);
     if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    if (c >= 0x80 && asciiOnly) return undefined;
     end++;
   }
   const at = u.lastIndexOf('@', end - 1);
