@@ -554,10 +554,10 @@ function closeOpenComments(src: string): string {
 export function renderHtml(html: string): HtmlRender {
   const r = new Renderer();
   r.stats.length = html.length;
-  const source = html
-    .replace(/&nbsp;/g, ' ')
-    .replace(/<(\w+)\s*\/>/g, '<$1>')
-    .replace(/[\u201c\u201d]/g, '"');
+  // Each rewrite only when its text occurs (a scan for a literal is cheaper than a regex pass).
+  let source = html.includes('&nbsp;') ? html.replace(/&nbsp;/g, ' ') : html;
+  if (source.includes('/>')) source = source.replace(/<(\w+)\s*\/>/g, '<$1>');
+  if (source.includes('\u201c') || source.includes('\u201d')) source = source.replace(/[\u201c\u201d]/g, '"');
   // A bare attribute (`<td background>`) has its own name as value, as in Perl's HTML::Parser.
   // Null-prototype maps: attribute names like `constructor` are plain keys.
   const noAttrs = (): Record<string, string> => Object.create(null) as Record<string, string>;

@@ -332,7 +332,8 @@ const hostCache = new WeakMap<object, Map<string, { host: string; domain: string
 function memo<V>(caches: WeakMap<object, Map<string, V>>, owner: object, key: string, compute: () => V): V {
   let cache = caches.get(owner);
   if (!cache) caches.set(owner, (cache = new Map()));
-  if (cache.has(key)) return cache.get(key) as V;
+  const hit = cache.get(key);
+  if (hit !== undefined || cache.has(key)) return hit as V;
   if (cache.size >= CACHE_LIMIT) cache.clear();
   const v = compute();
   cache.set(key, v);
