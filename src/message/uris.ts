@@ -32,6 +32,8 @@ const TEXT_URI = new RegExp(
   'gi',
 );
 
+/** Characters stripped from the end of a URI found in text. */
+const TRAILING_PUNCT = "-~!@#^&*()_+=:;'?,.";
 const MAYBE_URI_G = /\.[a-z]|@|:\/\/|www|ftp/gi;
 
 /** A URI found before canonicalisation, with how it was found. */
@@ -80,7 +82,9 @@ function scanWord(line: string, domains: DomainOptions, seen: Set<string>, out: 
     if (m[0] === '') re.lastIndex++;
     const type = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
     let raw = (m[1] ?? m[2] ?? m[3])!;
-    raw = raw.replace(/^([^(]*)\).*$/s, '$1').replace(/[-~!@#^&*()_+=:;'?,.]*$/, '');
+    // Cut at a `)` that no `(` opened, then strip trailing punctuation (each only when it can apply).
+    if (raw.includes(')')) raw = raw.replace(/^([^(]*)\).*$/s, '$1');
+    if (TRAILING_PUNCT.includes(raw[raw.length - 1] ?? '')) raw = raw.replace(/[-~!@#^&*()_+=:;'?,.]*$/, '');
     if (seen.has(raw)) continue;
     seen.add(raw);
     if (type === 'mail' && !raw.includes('@')) continue;
