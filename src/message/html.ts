@@ -134,6 +134,22 @@ function leadingWordRun(s: string, max: number): number {
   return n;
 }
 
+/** Whitespace as the renderer collapses it: space, \t \n \v \f \r and no-break space. */
+function isRenderSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+/** Whether `t` has whitespace other than lone spaces (many text nodes have none: no regex pass then). */
+function needsSpaceCollapse(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 0x20) {
+      if (i + 1 < t.length && isRenderSpace(t.charCodeAt(i + 1))) return true;
+    } else if (isRenderSpace(c)) return true;
+  }
+  return false;
+}
+
 /** Word fragments longer than this on either side of a tag are not counted as split words. */
 const MAX_FRAGMENT = 7;
 /** Text with anything but whitespace is judged for visibility. */
@@ -362,7 +378,7 @@ class Renderer {
         this.chunks[last] = this.chunks[last].slice(0, -1);
       }
     } else {
-      t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
+      if (needsSpaceCollapse(t)) t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
       if (last >= 0 && this.chunkIsSpace[last] && !invisible && t.charCodeAt(0) === 0x20) t = t.slice(1);
     }
     this.chunks.push(t);
