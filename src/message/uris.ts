@@ -26,11 +26,20 @@ const SC_START = '[!"#$&\'()*+,/:;<=>?@[\\\\\\]^`{|}~\\s\\x1b\\xa0]';
 const KNOWN_SCHEME = `(?:(?:https?|ftp):\\/\\/|(?:www\\d{0,2}|ftp)\\.)[^${END}]{1,2048}`;
 const MAIL = `(?:mailto:[^${END_MAIL}]{1,2048}|[^${END_MAIL_AT}]{1,251}@[^${END_MAIL}]{1,251})`;
 const SCHEMELESS = `[a-z\\d][a-z\\d._-]{0,251}\\.(?:xn--[a-z\\d-]{1,59}|[a-z]{2,63})\\.?(?::\\d{1,5})?(?:\\/[^${END}]{1,2048})?`;
-const TEXT_URI = new RegExp(
-  `(?:\\b|(?<=\\x1b\\(.)|(?<=[${"><\"'`,{[(|\\s\\x1b\\xa0"}]))` +
-    `(?:(${KNOWN_SCHEME})(?=[${END}]|$)|(${MAIL})(?=[${END_MAIL}]|$)|(?:^|(?<=${SC_START}))(${SCHEMELESS})(?=[${END}]|$))`,
-  'gi',
-);
+function textUriRegex(mail: string): RegExp {
+  return new RegExp(
+    `(?:\\b|(?<=\\x1b\\(.)|(?<=[${"><\"'`,{[(|\\s\\x1b\\xa0"}]))` +
+      `(?:(${KNOWN_SCHEME})(?=[${END}]|$)|(${mail})(?=[${END_MAIL}]|$)|(?:^|(?<=${SC_START}))(${SCHEMELESS})(?=[${END}]|$))`,
+    'gi',
+  );
+}
+const TEXT_URI = textUriRegex(MAIL);
+/**
+ * The same with the e-mail shapes replaced by a group that never matches. Without an `@` or
+ * `mailto:` they cannot match, yet they cost a scan to the word's end from every position.
+ */
+const TEXT_URI_NO_MAIL = textUriRegex('(?!)');
+const MAILTO = /mailto:/i;
 
 /** Characters stripped from the end of a URI found in text. */
 const TRAILING_PUNCT = "-~!@#^&*()_+=:;'?,.";
@@ -75,7 +84,7 @@ function candidateWords(line: string): string[] {
 
 function scanWord(line: string, domains: DomainOptions, seen: Set<string>, out: FoundUri[]): void {
   // An exec loop rather than matchAll, which clones the (large) regex on every call.
-  const re = TEXT_URI;
+  const re = line.includes('@') || MAILTO.test(line) ? TEXT_URI : TEXT_URI_NO_MAIL;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(line)) !== null) {
