@@ -49,6 +49,11 @@ export function registrableDomain(host: string, opts: DomainOptions = {}): strin
   const h = stripTrailingDots(host.toLowerCase());
   if (h === '') return '';
   if (isIpHost(h)) return h.replace(/^\[|\]$/g, '');
+  return nameRegistrableDomain(h, opts);
+}
+
+/** registrableDomain for a name already lower-cased, without trailing dots, and not an IP. */
+export function nameRegistrableDomain(h: string, opts: DomainOptions): string {
   const lastDot = h.lastIndexOf('.');
   if (lastDot < 0) return '';
   if (opts.twoLevel || opts.threeLevel) {
@@ -68,6 +73,11 @@ export function registrableDomain(host: string, opts: DomainOptions = {}): strin
 export function hasValidTld(host: string, opts: DomainOptions = {}): boolean {
   const h = stripTrailingDots(host.toLowerCase());
   if (isIpHost(h)) return true;
+  return nameHasValidTld(h, opts);
+}
+
+/** hasValidTld for a name already lower-cased, without trailing dots, and not an IP. */
+export function nameHasValidTld(h: string, opts: DomainOptions): boolean {
   const tld = h.slice(h.lastIndexOf('.') + 1);
   if (tld === '' || tld === h) return false;
   if (opts.validTlds) return opts.validTlds.has(tld);

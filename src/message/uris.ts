@@ -6,7 +6,7 @@
  */
 import { domainToASCII } from 'node:url';
 import { isSpace } from './chars';
-import { hasValidTld, isIpHost, registrableDomain, stripTrailingDots, type DomainOptions } from './domain';
+import { hasValidTld, isIpHost, nameHasValidTld, nameRegistrableDomain, stripTrailingDots, type DomainOptions } from './domain';
 import type { HtmlRender } from './html';
 import type { MessageUri } from './types';
 
@@ -247,19 +247,27 @@ export function uriHost(uri: string, domains: DomainOptions = {}): { host: strin
   const lead = uri.charCodeAt(0) | 0x20;
   if ((lead === 0x6a || lead === 0x63 || lead === 0x66) && /^(?:javascript|cid|file):/i.test(uri)) return undefined;
   let u: string | undefined;
+  let ascii = false;
   if (lead === 0x6d && /^mailto:/i.test(uri)) {
     u = uri.toLowerCase().slice(7).replace(/\?.*/s, '');
     if (/@.*?@/.test(u) || !u.includes('@')) return undefined;
     u = u.replace(/.*@/s, '');
   } else {
     // ASCII lower-cases letter by letter: when the part read is ASCII, cut first, then lower-case.
-    u = authorityHost(uri, true)?.toLowerCase() ?? authorityHost(uri.toLowerCase(), false)!;
+    u = authorityHost(uri, true)?.toLowerCase();
+    if (u !== undefined) ascii = true;
+    else u = authorityHost(uri.toLowerCase(), false)!;
   }
   if (u.includes('%') && /%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/.test(u)) return undefined;
-  const host = toAsciiHost(u);
+  // Lower-cased ASCII is its own ASCII form.
+  const host = ascii ? u : toAsciiHost(u);
   if (isIpHost(host)) return { host, domain: host.replace(/^\[|\]$/g, '') };
-  if (!isFqdnValid(host) || !hasValidTld(host, domains)) return undefined;
-  return { host, domain: registrableDomain(host, domains) };
+  if (!isFqdnValid(host)) return undefined;
+  // hasValidTld and registrableDomain, without lower-casing and IP checks done already.
+  const name = stripTrailingDots(host);
+  if (name !== host && isIpHost(name)) return { host, domain: name.replace(/^\[|\]$/g, '') };
+  if (!nameHasValidTld(name, domains)) return undefined;
+  return { host, domain: nameRegistrableDomain(name, domains) };
 }
 
 /** An ASCII letter. */
