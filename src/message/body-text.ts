@@ -2,6 +2,7 @@
  * The text views rules read, built as SpamAssassin builds them:
  * `body` (rendered, whitespace-collapsed, Subject first) and `rawbody` (decoded, unrendered).
  */
+import { isSpace } from './chars';
 import type { MimePart } from './types';
 
 /** SpamAssassin's line bound for body arrays. */
@@ -29,15 +30,19 @@ export function truncateNear(text: string, limit: number, seps: readonly string[
 /** Split into lines (keeping `\n`), breaking lines over the bound at a space where possible. */
 export function splitShortLines(text: string): string[] {
   const out: string[] = [];
-  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-  for (let line of lines) {
-    while (line.length > MAX_BODY_LINE_LENGTH) {
-      let cut = line.lastIndexOf(' ', MAX_BODY_LINE_LENGTH) + 1;
-      if (cut <= 0) cut = MAX_BODY_LINE_LENGTH;
-      out.push(line.slice(0, cut));
-      line = line.slice(cut);
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl + 1;
+    // Lines within the bound (nearly all) are sliced once, without a copy to cut.
+    while (end - start > MAX_BODY_LINE_LENGTH) {
+      let cut = text.lastIndexOf(' ', start + MAX_BODY_LINE_LENGTH) + 1;
+      if (cut <= start) cut = start + MAX_BODY_LINE_LENGTH;
+      out.push(text.slice(start, cut));
+      start = cut;
     }
-    out.push(line);
+    out.push(text.slice(start, end));
+    start = end;
   }
   return out;
 }
@@ -64,21 +69,53 @@ export function splitShortParagraphs(text: string): string[] {
 }
 
 /**
+ * Collapse whitespace as SpamAssassin does for `body`: a whitespace run holding two or more
+ * newlines is a paragraph break (`\n`, with a space on either side when the run had other
+ * whitespace before its first or after its last newline), any other run one space.
+ */
+function collapseWhitespace(text: string, out: string): string {
+  const n = text.length;
+  // Text is copied in stretches: a run that is a single space stays as it is and does not end one.
+  let copied = 0;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const runStart = i;
+    let firstNl = -1;
+    let lastNl = -1;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) {
+        if (firstNl < 0) firstNl = i;
+        lastNl = i;
+      } else if (!isSpace(c)) break;
+    }
+    if (i === runStart + 1 && text.charCodeAt(runStart) === 0x20) continue;
+    out += text.slice(copied, runStart);
+    if (firstNl >= 0 && lastNl > firstNl) {
+      if (firstNl > runStart) out += ' ';
+      out += '\n';
+      if (i > lastNl + 1) out += ' ';
+    } else out += ' ';
+    copied = i;
+  }
+  return copied === 0 ? out + text : out + text.slice(copied);
+}
+
+/**
  * Join rendered parts and collapse whitespace: runs of blank lines become one
  * paragraph break, every other whitespace run one space. The Subject line
  * (or an empty line) goes first.
  */
 export function assembleBodyText(subject: string | undefined, renderedParts: ReadonlyArray<string | undefined>): string[] {
-  // A part that renders to nothing still separates its neighbours, as in SpamAssassin.
-  let joined = '';
-  for (const r of renderedParts) {
-    if (joined !== '') joined += '\n';
-    if (r !== undefined) joined += r;
-  }
-  const text = joined
-    .split(/\n+\s*\n+/)
-    .map((para) => para.replace(/\s+/g, ' '))
-    .join('\n');
+  // A part that renders to nothing still separates its neighbours, as in SpamAssassin
+  // (parts before the first non-empty one add nothing). Joined in one go: a flat string.
+  let first = 0;
+  while (first < renderedParts.length && !renderedParts[first]) first++;
+  const pieces: string[] = [];
+  for (let i = first; i < renderedParts.length; i++) pieces.push(renderedParts[i] ?? '');
+  const joined = pieces.join('\n');
   const head = subject !== undefined && subject !== '' ? subject + '\n' : '\n';
-  return splitShortLines(head + text);
+  return splitShortLines(collapseWhitespace(joined, head));
 }

@@ -3,7 +3,7 @@
  * lying charset falls back to UTF-8 when the bytes are valid UTF-8, else to
  * Windows-1252 (what mail clients do with undeclared 8-bit text).
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii as nodeIsAscii, isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import libmimeCharset from 'libmime/lib/charset';
 
@@ -22,10 +22,9 @@ const NATIVE: Readonly<Record<string, BufferEncoding>> = {
 /** Charsets iconv-lite lacks but libmime handles (through encoding-japanese). */
 const LIBMIME_ONLY = new Set(['iso-2022-jp', 'iso2022jp', 'iso-2022-jp-1', 'iso-2022-jp-2']);
 
-/** True when every byte is < 0x80. */
+/** True when every byte is < 0x80 (Node's native check). */
 export function isAscii(buf: Buffer): boolean {
-  for (let i = 0; i < buf.length; i++) if (buf[i]! >= 0x80) return false;
-  return true;
+  return nodeIsAscii(buf);
 }
 
 /** Decode bytes of unknown charset: ASCII and valid UTF-8 as such, anything else as Windows-1252. */

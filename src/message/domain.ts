@@ -18,35 +18,68 @@ export interface DomainOptions {
 
 const IPV4ISH = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
+// hasValidTld and registrableDomain are usually asked about the same host in a row: the
+// Public Suffix List lookup is kept for the last host.
+let lastHost = '';
+let lastParsed: ReturnType<typeof parseHost> | undefined;
+function publicSuffixInfo(h: string): ReturnType<typeof parseHost> {
+  if (lastParsed === undefined || h !== lastHost) {
+    lastParsed = parseHost(h, { allowPrivateDomains: false });
+    lastHost = h;
+  }
+  return lastParsed;
+}
+
 /** True for dotted-quad or IPv6 literals (with or without brackets). */
 export function isIpHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return IPV4ISH.test(h) || isIP(h) !== 0;
+  const h = host.startsWith('[') || host.endsWith(']') ? host.replace(/^\[|\]$/g, '') : host;
+  // Any IPv4 address isIP accepts is dotted-quad-ish: only an IPv6 one needs a closer look.
+  return IPV4ISH.test(h) || (h.includes(':') && isIP(h) !== 0);
+}
+
+/** `h` without trailing dots. */
+export function stripTrailingDots(h: string): string {
+  let end = h.length;
+  while (end > 0 && h.charCodeAt(end - 1) === 0x2e) end--;
+  return end === h.length ? h : h.slice(0, end);
 }
 
 /** The registrable domain of `host` (lower-cased), the IP itself for IP hosts, '' when none. */
 export function registrableDomain(host: string, opts: DomainOptions = {}): string {
-  const h = host.toLowerCase().replace(/\.+$/, '');
+  const h = stripTrailingDots(host.toLowerCase());
   if (h === '') return '';
   if (isIpHost(h)) return h.replace(/^\[|\]$/g, '');
-  const labels = h.split('.');
-  if (labels.length < 2) return '';
+  return nameRegistrableDomain(h, opts);
+}
+
+/** registrableDomain for a name already lower-cased, without trailing dots, and not an IP. */
+export function nameRegistrableDomain(h: string, opts: DomainOptions): string {
+  const lastDot = h.lastIndexOf('.');
+  if (lastDot < 0) return '';
   if (opts.twoLevel || opts.threeLevel) {
+    const labels = h.split('.');
     const last = (n: number) => labels.slice(-n).join('.');
     if (labels.length >= 4 && opts.threeLevel?.has(last(3))) return last(4);
     if (labels.length >= 3 && opts.twoLevel?.has(last(2))) return last(3);
     return last(2);
   }
-  const parsed = parseHost(h, { allowPrivateDomains: false });
-  return parsed.domain ?? labels.slice(-2).join('.');
+  const parsed = publicSuffixInfo(h);
+  if (parsed.domain) return parsed.domain;
+  // The last two labels.
+  return lastDot === 0 ? h : h.slice(h.lastIndexOf('.', lastDot - 1) + 1);
 }
 
 /** True when the host ends in a known TLD (or is an IP). */
 export function hasValidTld(host: string, opts: DomainOptions = {}): boolean {
-  const h = host.toLowerCase().replace(/\.+$/, '');
+  const h = stripTrailingDots(host.toLowerCase());
   if (isIpHost(h)) return true;
+  return nameHasValidTld(h, opts);
+}
+
+/** hasValidTld for a name already lower-cased, without trailing dots, and not an IP. */
+export function nameHasValidTld(h: string, opts: DomainOptions): boolean {
   const tld = h.slice(h.lastIndexOf('.') + 1);
   if (tld === '' || tld === h) return false;
   if (opts.validTlds) return opts.validTlds.has(tld);
-  return parseHost(h, { allowPrivateDomains: false }).isIcann === true;
+  return publicSuffixInfo(h).isIcann === true;
 }

@@ -10,12 +10,12 @@ const NOT_DECODED = /^(?:received|(?:resent-)?(?:message-id|date)|mime-version|r
 
 /** Unfold, trim and decode one header value (given as a binary string) into Unicode. */
 export function decodeHeaderValue(rawValue: string, key: string): string {
-  let v = rawValue.replace(/\r?\n[ \t]+/g, ' ').replace(/\r?\n/g, '').trim();
+  let v = rawValue.includes('\n') ? rawValue.replace(/\r?\n[ \t]+/g, ' ').replace(/\r?\n/g, '').trim() : rawValue.trim();
   if (/[^\x00-\x7f]/.test(v)) {
     const bytes = Buffer.from(v, 'latin1');
     if (!isAscii(bytes)) v = decodeGuess(bytes);
   }
-  if (NOT_DECODED.test(key) || !v.includes('=?')) return v;
+  if (!v.includes('=?') || NOT_DECODED.test(key)) return v;
   try {
     return libmime.decodeWords(v);
   } catch {

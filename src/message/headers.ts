@@ -16,14 +16,23 @@ export interface HeaderBlock {
   truncated: boolean;
 }
 
-/** A field name: printable ASCII without colon, optional obsolete whitespace before the colon. */
-const FIELD_START = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+/** Whether buf[pos, end) starts with a field name (printable ASCII without colon), optional obsolete whitespace, and a colon. */
+function isFieldStart(buf: Buffer, pos: number, end: number): boolean {
+  let i = pos;
+  while (i < end && buf[i]! >= 0x21 && buf[i]! <= 0x7e && buf[i] !== 0x3a) i++;
+  if (i === pos) return false;
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  return i < end && buf[i] === 0x3a;
+}
 
 function makeField(text: string): HeaderField | undefined {
   const colon = text.indexOf(':');
   if (colon < 0) return undefined;
-  const name = text.slice(0, colon).replace(/[ \t]+$/, '').slice(0, MAX_HEADER_KEY_LENGTH);
-  let raw = text.slice(colon + 1).replace(/\r\n/g, '\n');
+  let nameEnd = colon;
+  while (nameEnd > 0 && (text.charCodeAt(nameEnd - 1) === 0x20 || text.charCodeAt(nameEnd - 1) === 0x09)) nameEnd--;
+  const name = text.slice(0, Math.min(nameEnd, MAX_HEADER_KEY_LENGTH));
+  let raw = text.slice(colon + 1);
+  if (raw.includes('\r')) raw = raw.replace(/\r\n/g, '\n');
   if (raw.endsWith('\n')) raw = raw.slice(0, -1);
   if (raw.length > MAX_HEADER_VALUE_LENGTH) raw = raw.slice(0, MAX_HEADER_VALUE_LENGTH);
   const key = name.toLowerCase();
@@ -88,13 +97,12 @@ export function parseHeaderBlock(buf: Buffer, start = 0, end = buf.length): Head
       continue;
     }
     flush();
-    const head = buf.toString('latin1', pos, Math.min(nl, pos + MAX_HEADER_KEY_LENGTH + 8));
-    if (head.startsWith('--')) {
+    if (nl - pos >= 2 && first === 0x2d && buf[pos + 1] === 0x2d) {
       missingSeparator = true;
       bodyStart = pos;
       break;
     }
-    if (!FIELD_START.test(head) && ++errors > 3) {
+    if (!isFieldStart(buf, pos, Math.min(nl, pos + MAX_HEADER_KEY_LENGTH + 8)) && ++errors > 3) {
       missingSeparator = true;
       bodyStart = pos;
       break;

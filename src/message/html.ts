@@ -5,6 +5,7 @@
  * against that rendering, so we reproduce it (see README: why not html-to-text).
  */
 import { Parser } from 'htmlparser2';
+import { countNonSpace, isWordChar } from './chars';
 import { STYLE_TAGS, StyleStack } from './html-style';
 
 /** A URI-bearing attribute found in the HTML. */
@@ -96,14 +97,65 @@ const TRICKS = new Set(['bgsound', 'embed', 'listing', 'plaintext', 'xmp']);
 const BREAK_LINE = new Set(['br', 'div']);
 const BREAK_SPACE = new Set(['li', 'th', 'td', 'dt', 'dd', 'embed', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const BREAK_PARA = new Set(['p', 'hr', 'blockquote', 'pre', 'listing', 'plaintext', 'xmp', 'title']);
+
+// What the renderer needs to know about a tag name, found with one lookup per tag.
+const KNOWN = 1;
+const TRICK = 2;
+const STYLED = 4;
+const LINE = 8;
+const SPACE = 16;
+const PARA = 32;
+/** Tags whose open count decides where text goes (scripts, styles, anchors, titles). */
+const TRACKED = 64;
+const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
+  const flags = new Map<string, number>();
+  const mark = (names: Iterable<string>, bit: number) => {
+    for (const n of names) flags.set(n, (flags.get(n) ?? 0) | bit);
+  };
+  mark(ELEMENTS, KNOWN);
+  mark(TRICKS, TRICK);
+  mark(STYLE_TAGS, STYLED);
+  mark(BREAK_LINE, LINE);
+  mark(BREAK_SPACE, SPACE);
+  mark(BREAK_PARA, PARA);
+  mark(['script', 'style', 'a', 'title'], TRACKED);
+  return flags;
+})();
 const MAX_URI_LENGTH = 8192;
 /** Badly formed attribute names that still carry a URI (`x/href=`). */
 const MANGLED_ATTR = { href: /\w{1,8}\/href$/, src: /\w{1,8}\/src$/ };
-/** Word characters for the obfuscation counters: not whitespace, not ASCII punctuation. */
-const WORD_START = /^[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/;
-const WORD_END = /[^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]$/;
-const FRAG_END = /(?:^|[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])([^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]{1,7})$/;
-const FRAG_START = /^([^\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]{1,7})(?:$|[\s\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])/;
+/** Length of the run of word characters (see isWordChar) that `s` ends with, counting up to `max + 1`. */
+function trailingWordRun(s: string, max: number): number {
+  let n = 0;
+  for (let i = s.length - 1; i >= 0 && n <= max && isWordChar(s.charCodeAt(i)); i--) n++;
+  return n;
+}
+
+/** Length of the run of word characters `s` starts with, counting up to `max + 1`. */
+function leadingWordRun(s: string, max: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length && n <= max && isWordChar(s.charCodeAt(i)); i++) n++;
+  return n;
+}
+
+/** Whitespace as the renderer collapses it: space, \t \n \v \f \r and no-break space. */
+function isRenderSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+/** Whether `t` has whitespace other than lone spaces (many text nodes have none: no regex pass then). */
+function needsSpaceCollapse(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 0x20) {
+      if (i + 1 < t.length && isRenderSpace(t.charCodeAt(i + 1))) return true;
+    } else if (isRenderSpace(c)) return true;
+  }
+  return false;
+}
+
+/** Word fragments longer than this on either side of a tag are not counted as split words. */
+const MAX_FRAGMENT = 7;
 /** Text with anything but whitespace is judged for visibility. */
 const VISIBLE_CHAR = /[^ \t\n\r\f\v\u00a0]/;
 const FONT_FACE_OK =
@@ -148,32 +200,44 @@ class Renderer {
   private readonly styles = new StyleStack(this.stats);
   private pendingText = '';
 
-  private isInside(tag: string): boolean {
-    return (this.inside.get(tag) ?? 0) > 0;
+  // Open counts of the TRACKED tags (the same numbers `inside` holds for them).
+  private openScript = 0;
+  private openStyle = 0;
+  private openA = 0;
+  private openTitle = 0;
+
+  private track(name: string, open: number): void {
+    if (name === 'script') this.openScript = open;
+    else if (name === 'style') this.openStyle = open;
+    else if (name === 'a') this.openA = open;
+    else if (name === 'title') this.openTitle = open;
   }
 
   tag(name: string, attrs: Record<string, string>, delta: 1 | -1): void {
     this.flushText();
+    const flags = TAG_FLAGS.get(name) ?? 0;
     const namespaced = name.includes(':') && NAMESPACED.test(name);
-    const known = ELEMENTS.has(name);
-    const wasSeen = this.inside.has(name);
+    const known = (flags & KNOWN) !== 0;
+    const before = this.inside.get(name);
+    const wasSeen = before !== undefined;
     if (known || namespaced) {
       this.stats.elements++;
       if (!wasSeen) this.stats.elementsSeen++;
     }
     this.stats.tags++;
     if (!wasSeen) this.stats.tagsSeen++;
-    let open = (this.inside.get(name) ?? 0) + delta;
+    let open = (before ?? 0) + delta;
     if (open < 0) {
       open = 0;
       this.stats.closedExtra++;
     }
     this.inside.set(name, open);
-    if (namespaced || !(known || TRICKS.has(name))) return;
-    if (STYLE_TAGS.has(name)) this.styles.tag(name, attrs, delta);
-    if (BREAK_LINE.has(name)) this.display('\n', true);
-    else if (BREAK_SPACE.has(name)) this.display(' ', true);
-    else if (BREAK_PARA.has(name)) this.display('\n\n', true);
+    if ((flags & TRACKED) !== 0) this.track(name, open);
+    if (namespaced || (flags & (KNOWN | TRICK)) === 0) return;
+    if ((flags & STYLED) !== 0) this.styles.tag(name, attrs, delta);
+    if ((flags & LINE) !== 0) this.display('\n', true);
+    else if ((flags & SPACE) !== 0) this.display(' ', true);
+    else if ((flags & PARA) !== 0) this.display('\n\n', true);
     if (delta === 1) {
       this.uris(name, attrs);
       this.tests(name, attrs);
@@ -254,7 +318,7 @@ class Renderer {
 
   private tests(tag: string, attrs: Record<string, string>): void {
     if (tag === 'font' && attrs.face !== undefined && !FONT_FACE_OK.test(attrs.face)) this.stats.fontFaceBad = true;
-    if (tag === 'img' && this.isInside('a') && this.anchors.length) this.anchors[this.anchors.length - 1].text += '<img>\n';
+    if (tag === 'img' && this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1].text += '<img>\n';
     if (tag === 'img' && attrs.width !== undefined && attrs.height !== undefined) {
       const dim = (v: string, pct: number) => {
         const m = /^(\d+)(%)?$/.exec(v);
@@ -282,19 +346,22 @@ class Renderer {
     const t = this.pendingText;
     if (t === '') return;
     this.pendingText = '';
-    if (this.isInside('script')) {
+    if (this.openScript > 0) {
       this.scripts.push(t);
       return;
     }
-    if (this.isInside('style')) return;
-    if (this.isInside('a') && this.anchors.length) this.anchors[this.anchors.length - 1].text += t;
-    if (this.isInside('title') && this.titles.length) this.titles[this.titles.length - 1] += t;
+    if (this.openStyle > 0) return;
+    if (this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1].text += t;
+    if (this.openTitle > 0 && this.titles.length) this.titles[this.titles.length - 1] += t;
     const prev = this.chunks[this.chunks.length - 1];
     if (prev !== undefined) {
-      if (WORD_START.test(t) && WORD_END.test(prev)) this.stats.obfuscation++;
-      const a = FRAG_END.exec(prev);
-      const b = a && FRAG_START.exec(t);
-      if (a && b) this.stats.backhair.add(`${a[1].length}_${b[1].length}`);
+      // A word continued across the tag; fragments of at most 7 characters on both sides.
+      const before = trailingWordRun(prev, MAX_FRAGMENT);
+      const after = leadingWordRun(t, MAX_FRAGMENT);
+      if (before > 0 && after > 0) {
+        this.stats.obfuscation++;
+        if (before <= MAX_FRAGMENT && after <= MAX_FRAGMENT) this.stats.backhair.add(`${before}_${after}`);
+      }
     }
     this.display(t, false, VISIBLE_CHAR.test(t) && this.judgeStyle());
   }
@@ -311,10 +378,12 @@ class Renderer {
   private display(t: string, whitespace: boolean, invisible = false): void {
     const last = this.chunks.length - 1;
     if (whitespace) {
-      if (last >= 0 && !this.chunkIsSpace[last] && !this.chunkIsInvisible[last]) this.chunks[last] = this.chunks[last].replace(/ $/, '');
+      if (last >= 0 && !this.chunkIsSpace[last] && !this.chunkIsInvisible[last] && this.chunks[last].endsWith(' ')) {
+        this.chunks[last] = this.chunks[last].slice(0, -1);
+      }
     } else {
-      t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
-      if (last >= 0 && this.chunkIsSpace[last] && !invisible) t = t.replace(/^ /, '');
+      if (needsSpaceCollapse(t)) t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
+      if (last >= 0 && this.chunkIsSpace[last] && !invisible && t.charCodeAt(0) === 0x20) t = t.slice(1);
     }
     this.chunks.push(t);
     this.chunkIsSpace.push(whitespace);
@@ -418,22 +487,65 @@ export function resolveUri(base: string, ref: string): string {
  * htmlparser2 reports an end tag only when it closes an open element, and closes
  * skipped-over elements implicitly. SpamAssassin counts end tags as written
  * (stray and void ones too), so end tags are taken from the tokenizer here.
+ * Start tags are taken where the tokenizer ends them, so htmlparser2 need not build
+ * its own attribute objects; opens it only implies (tree repair) are not passed on.
  */
+interface WrittenTagEvents {
+  startTag(name: string): void;
+  endTag(name: string): void;
+  /** htmlparser2 implied a start tag (for `</p>` or `</br>`). */
+  impliedStartTag(): void;
+}
+
 class WrittenTagParser extends Parser {
   constructor(
-    private readonly onEndTag: (name: string) => void,
+    private readonly events: WrittenTagEvents,
     ...args: ConstructorParameters<typeof Parser>
   ) {
     super(...args);
   }
 
-  override onclosetag(start: number, endIndex: number): void {
-    // The whole source is written at once, so tokenizer offsets index it directly.
-    this.onEndTag(this.source.slice(start, endIndex).toLowerCase());
-    super.onclosetag(start, endIndex);
+  source = '';
+  /** The name of the start tag being read, until its `>`; undefined when none (or it was dropped). */
+  private pending: string | undefined;
+  private inEndTag = false;
+  private impliedOpen = false;
+
+  /** Registered as the `onopentagname` callback (see renderHtml). */
+  startTagName(name: string): void {
+    // Opens announced while an end tag is handled (`</p>`, `</br>`) are implied, never written.
+    if (this.inEndTag) this.impliedOpen = true;
+    else this.pending = name;
   }
 
-  source = '';
+  /** The written start tag is complete: hand it over (with the attributes gathered since the last one). */
+  private startTagDone(): void {
+    if (this.pending === undefined) return;
+    const name = this.pending;
+    this.pending = undefined;
+    this.events.startTag(name);
+  }
+
+  override onopentagend(endIndex: number): void {
+    this.startTagDone();
+    super.onopentagend(endIndex);
+  }
+
+  override onselfclosingtag(endIndex: number): void {
+    // Outside SVG/MathML, htmlparser2 reads `<x/>` as `<x>` and ends it through onopentagend.
+    if (this.isInForeignContext()) this.startTagDone();
+    super.onselfclosingtag(endIndex);
+  }
+
+  override onclosetag(start: number, endIndex: number): void {
+    // The whole source is written at once, so tokenizer offsets index it directly.
+    this.events.endTag(this.source.slice(start, endIndex).toLowerCase());
+    this.inEndTag = true;
+    this.impliedOpen = false;
+    super.onclosetag(start, endIndex);
+    this.inEndTag = false;
+    if (this.impliedOpen) this.events.impliedStartTag();
+  }
 }
 
 /**
@@ -462,26 +574,32 @@ function closeOpenComments(src: string): string {
 export function renderHtml(html: string): HtmlRender {
   const r = new Renderer();
   r.stats.length = html.length;
-  const source = html
-    .replace(/&nbsp;/g, ' ')
-    .replace(/<(\w+)\s*\/>/g, '<$1>')
-    .replace(/[\u201c\u201d]/g, '"');
+  // Each rewrite only when its text occurs (a scan for a literal is cheaper than a regex pass).
+  let source = html.includes('&nbsp;') ? html.replace(/&nbsp;/g, ' ') : html;
+  if (source.includes('/>')) source = source.replace(/<(\w+)\s*\/>/g, '<$1>');
+  if (source.includes('\u201c') || source.includes('\u201d')) source = source.replace(/[\u201c\u201d]/g, '"');
   // A bare attribute (`<td background>`) has its own name as value, as in Perl's HTML::Parser.
   // Null-prototype maps: attribute names like `constructor` are plain keys.
   const noAttrs = (): Record<string, string> => Object.create(null) as Record<string, string>;
   let attrs = noAttrs();
-  const parser = new WrittenTagParser(
-    (name) => r.tag(name, {}, -1),
+  const parser: WrittenTagParser = new WrittenTagParser(
+    {
+      startTag: (name) => {
+        r.tag(name, attrs, 1);
+        attrs = noAttrs();
+      },
+      endTag: (name) => r.tag(name, {}, -1),
+      // Attributes read since the last start tag (those of a second, ignored <form>) start afresh.
+      impliedStartTag: () => {
+        attrs = noAttrs();
+      },
+    },
     {
       onattribute: (name, value, quote) => {
         // The first of repeated attributes wins, as in Perl's HTML::Parser.
         if (!(name in attrs)) attrs[name] = value === '' && quote === null ? name : value;
       },
-      // Implied opens are htmlparser2's tree repair; SpamAssassin sees only written tags.
-      onopentag: (name, _attrs, implied) => {
-        if (!implied) r.tag(name, attrs, 1);
-        attrs = noAttrs();
-      },
+      onopentagname: (name) => parser.startTagName(name),
       ontext: (t) => r.text(t),
       oncomment: (t) => {
         r.comments.push(t);
@@ -499,17 +617,28 @@ export function renderHtml(html: string): HtmlRender {
   r.flushText();
   const text = r.chunks.join('');
   r.stats.htmlLength = text.length;
-  r.stats.nonSpaceLen = text.replace(/\s+/g, '').length;
-  let visibleText = '';
-  let invisibleText = '';
-  r.chunks.forEach((c, i) => {
-    if (r.chunkIsInvisible[i]) invisibleText += c;
-    else visibleText += c;
-  });
+  r.stats.nonSpaceLen = countNonSpace(text);
+  // Bayes alone reads the visible/invisible split, so it is built on first use.
+  const { chunks, chunkIsInvisible } = r;
+  let split: [string, string] | undefined;
+  const byVisibility = (): [string, string] => {
+    if (split) return split;
+    let visible = '';
+    let invisible = '';
+    chunks.forEach((c, i) => {
+      if (chunkIsInvisible[i]) invisible += c;
+      else visible += c;
+    });
+    return (split = [visible, invisible]);
+  };
   return {
     text,
-    visibleText,
-    invisibleText,
+    get visibleText() {
+      return byVisibility()[0];
+    },
+    get invisibleText() {
+      return byVisibility()[1];
+    },
     links: r.links,
     anchors: r.anchors,
     titles: r.titles,

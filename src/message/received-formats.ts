@@ -26,6 +26,11 @@ export interface Format {
   readonly lead?: string;
   /** Derived: the regex needs a literal ` by `. */
   readonly needsBy: boolean;
+  /**
+   * Derived: for shapes opening with a first word and a space (`^(?<helo>\S+) \(\[`), the text
+   * that must follow the first space (`([`), so most shapes are ruled out without running them.
+   */
+  readonly afterWord?: string;
   /** The first token is the rDNS too (MTAs that print the looked-up name first). */
   readonly heloIsRdns?: boolean;
   /**
@@ -41,11 +46,47 @@ export interface Format {
   readonly heloOrEmpty?: boolean;
 }
 
-type FormatOptions = Omit<Format, 're' | 'lead' | 'needsBy'>;
+type FormatOptions = Omit<Format, 're' | 'lead' | 'needsBy' | 'afterWord'>;
+
+/** True when `src` has a `|` outside any group or class (then no prefix of it is required). */
+function hasTopLevelAlternation(src: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+/** See Format.afterWord: the literal characters after `^(?<name>\S+) ` (or `^\S+ `), up to the first non-literal. */
+function literalAfterWord(src: string): string | undefined {
+  const m = /^\^(?:\(\?<\w+>\\S[+*]\)|\\S[+*]) /.exec(src);
+  if (!m || hasTopLevelAlternation(src)) return undefined;
+  let lit = '';
+  for (let i = m[0].length; i < src.length; ) {
+    let ch: string;
+    if (src[i] === '\\' && '()[].'.includes(src[i + 1] ?? 'x')) ch = src[i + 1]!;
+    else if (/[A-Za-z0-9 :<>@=",-]/.test(src[i]!)) ch = src[i]!;
+    else break;
+    const next = src[i + (src[i] === '\\' ? 2 : 1)];
+    // A quantifier makes the character optional (or repeatable: keep it, then stop).
+    if (next === '?' || next === '*' || next === '{') break;
+    lit += ch;
+    if (next === '+') break;
+    i += src[i] === '\\' ? 2 : 1;
+  }
+  return lit === '' ? undefined : lit;
+}
 
 function f(src: string, extra: FormatOptions = {}): Format {
   const lead = src.startsWith(String.raw`^\[`) ? '[' : src.startsWith(String.raw`^\(`) ? '(' : undefined;
-  return { re: new RegExp(src), lead, needsBy: src.includes(' by '), ...extra };
+  return { re: new RegExp(src), lead, needsBy: src.includes(' by '), afterWord: literalAfterWord(src), ...extra };
 }
 
 // qmail prints `unknown` when tcpserver passed it no name: only other names were looked up.

@@ -97,9 +97,12 @@ const DOTTED_IN_BRACKETS = /^\[[\d.]+\]$/;
 /** Fill `out` from the first shape that fits `rest` (the text after `from `); false when none does. */
 function applyFormat(rest: string, hasBy: boolean, out: ReceivedFields): boolean {
   const lead = rest[0];
+  // Whitespace here is single spaces (see normalize): the first word ends at the first one.
+  const space = rest.indexOf(' ');
   for (const fmt of FORMATS) {
     if (fmt.lead !== undefined && fmt.lead !== lead) continue;
     if (fmt.needsBy && !hasBy) continue;
+    if (fmt.afterWord !== undefined && (space < 0 || !rest.startsWith(fmt.afterWord, space + 1))) continue;
     if (fmt.when && !fmt.when.test(rest)) continue;
     if (fmt.unless && fmt.unless.test(rest)) continue;
     const g = fmt.re.exec(rest)?.groups as Groups | undefined;

@@ -5,7 +5,8 @@
  * `uri` rules match (decoded, de-obfuscated, redirect targets).
  */
 import { domainToASCII } from 'node:url';
-import { hasValidTld, isIpHost, registrableDomain, type DomainOptions } from './domain';
+import { isSpace } from './chars';
+import { hasValidTld, isIpHost, nameHasValidTld, nameRegistrableDomain, stripTrailingDots, type DomainOptions } from './domain';
 import type { HtmlRender } from './html';
 import type { MessageUri } from './types';
 
@@ -25,12 +26,23 @@ const SC_START = '[!"#$&\'()*+,/:;<=>?@[\\\\\\]^`{|}~\\s\\x1b\\xa0]';
 const KNOWN_SCHEME = `(?:(?:https?|ftp):\\/\\/|(?:www\\d{0,2}|ftp)\\.)[^${END}]{1,2048}`;
 const MAIL = `(?:mailto:[^${END_MAIL}]{1,2048}|[^${END_MAIL_AT}]{1,251}@[^${END_MAIL}]{1,251})`;
 const SCHEMELESS = `[a-z\\d][a-z\\d._-]{0,251}\\.(?:xn--[a-z\\d-]{1,59}|[a-z]{2,63})\\.?(?::\\d{1,5})?(?:\\/[^${END}]{1,2048})?`;
-const TEXT_URI = new RegExp(
-  `(?:\\b|(?<=\\x1b\\(.)|(?<=[${"><\"'`,{[(|\\s\\x1b\\xa0"}]))` +
-    `(?:(${KNOWN_SCHEME})(?=[${END}]|$)|(${MAIL})(?=[${END_MAIL}]|$)|(?:^|(?<=${SC_START}))(${SCHEMELESS})(?=[${END}]|$))`,
-  'gi',
-);
+function textUriRegex(mail: string): RegExp {
+  return new RegExp(
+    `(?:\\b|(?<=\\x1b\\(.)|(?<=[${"><\"'`,{[(|\\s\\x1b\\xa0"}]))` +
+      `(?:(${KNOWN_SCHEME})(?=[${END}]|$)|(${mail})(?=[${END_MAIL}]|$)|(?:^|(?<=${SC_START}))(${SCHEMELESS})(?=[${END}]|$))`,
+    'gi',
+  );
+}
+const TEXT_URI = textUriRegex(MAIL);
+/**
+ * The same with the e-mail shapes replaced by a group that never matches. Without an `@` or
+ * `mailto:` they cannot match, yet they cost a scan to the word's end from every position.
+ */
+const TEXT_URI_NO_MAIL = textUriRegex('(?!)');
+const MAILTO = /mailto:/i;
 
+/** Characters stripped from the end of a URI found in text. */
+const TRAILING_PUNCT = "-~!@#^&*()_+=:;'?,.";
 const MAYBE_URI_G = /\.[a-z]|@|:\/\/|www|ftp/gi;
 
 /** A URI found before canonicalisation, with how it was found. */
@@ -55,24 +67,33 @@ export function extractTextUris(line: string, domains: DomainOptions = {}): Foun
 
 function candidateWords(line: string): string[] {
   const words: string[] = [];
-  let lastEnd = -1;
-  for (const m of line.matchAll(MAYBE_URI_G)) {
-    if (m.index < lastEnd) continue;
+  const re = MAYBE_URI_G;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) {
     let start = m.index;
-    while (start > 0 && !/\s/.test(line[start - 1])) start--;
+    while (start > 0 && !isSpace(line.charCodeAt(start - 1))) start--;
     let end = m.index + m[0].length;
-    while (end < line.length && !/\s/.test(line[end])) end++;
+    while (end < line.length && !isSpace(line.charCodeAt(end))) end++;
     words.push(line.slice(start, end));
-    lastEnd = end;
+    // Anchors inside this word belong to it: go on after it (whitespace, which no anchor spans).
+    re.lastIndex = end;
   }
   return words;
 }
 
 function scanWord(line: string, domains: DomainOptions, seen: Set<string>, out: FoundUri[]): void {
-  for (const m of line.matchAll(TEXT_URI)) {
+  // An exec loop rather than matchAll, which clones the (large) regex on every call.
+  const re = line.includes('@') || MAILTO.test(line) ? TEXT_URI : TEXT_URI_NO_MAIL;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) {
+    if (m[0] === '') re.lastIndex++;
     const type = m[1] !== undefined ? 'scheme' : m[2] !== undefined ? 'mail' : 'schemeless';
     let raw = (m[1] ?? m[2] ?? m[3])!;
-    raw = raw.replace(/^([^(]*)\).*$/s, '$1').replace(/[-~!@#^&*()_+=:;'?,.]*$/, '');
+    // Cut at a `)` that no `(` opened, then strip trailing punctuation (each only when it can apply).
+    if (raw.includes(')')) raw = raw.replace(/^([^(]*)\).*$/s, '$1');
+    if (TRAILING_PUNCT.includes(raw[raw.length - 1] ?? '')) raw = raw.replace(/[-~!@#^&*()_+=:;'?,.]*$/, '');
     if (seen.has(raw)) continue;
     seen.add(raw);
     if (type === 'mail' && !raw.includes('@')) continue;
@@ -221,39 +242,95 @@ function toAsciiHost(host: string): string {
 
 /** Host and registrable domain of a canonical URI, or undefined when it names no valid host. */
 export function uriHost(uri: string, domains: DomainOptions = {}): { host: string; domain: string } | undefined {
-  let u = uri.toLowerCase();
-  if (/^(?:javascript|cid|file):/.test(u)) return undefined;
-  if (u.startsWith('mailto:')) {
-    u = u.slice(7).replace(/\?.*/s, '');
+  // Only j, c, f and m (either case) can start the schemes tested here. (No character outside
+  // ASCII lower-cases to one of these scheme letters, so testing case-insensitively is the same.)
+  const lead = uri.charCodeAt(0) | 0x20;
+  if ((lead === 0x6a || lead === 0x63 || lead === 0x66) && /^(?:javascript|cid|file):/i.test(uri)) return undefined;
+  let u: string | undefined;
+  let ascii = false;
+  if (lead === 0x6d && /^mailto:/i.test(uri)) {
+    u = uri.toLowerCase().slice(7).replace(/\?.*/s, '');
     if (/@.*?@/.test(u) || !u.includes('@')) return undefined;
     u = u.replace(/.*@/s, '');
   } else {
-    u = u
-      .replace(/^[a-z]+:\/{0,2}/, '')
-      .replace(/[/?#].*/s, '')
-      .replace(/^[^/]*@/, '')
-      .replace(/:\d*$/, '');
+    // ASCII lower-cases letter by letter: when the part read is ASCII, cut first, then lower-case.
+    u = authorityHost(uri, true)?.toLowerCase();
+    if (u !== undefined) ascii = true;
+    else u = authorityHost(uri.toLowerCase(), false)!;
   }
-  if (/%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/.test(u)) return undefined;
-  const host = toAsciiHost(u);
+  if (u.includes('%') && /%(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/.test(u)) return undefined;
+  // Lower-cased ASCII is its own ASCII form.
+  const host = ascii ? u : toAsciiHost(u);
   if (isIpHost(host)) return { host, domain: host.replace(/^\[|\]$/g, '') };
-  if (!isFqdnValid(host) || !hasValidTld(host, domains)) return undefined;
-  return { host, domain: registrableDomain(host, domains) };
+  if (!isFqdnValid(host)) return undefined;
+  // hasValidTld and registrableDomain, without lower-casing and IP checks done already.
+  const name = stripTrailingDots(host);
+  if (name !== host && isIpHost(name)) return { host, domain: name.replace(/^\[|\]$/g, '') };
+  if (!nameHasValidTld(name, domains)) return undefined;
+  return { host, domain: nameRegistrableDomain(name, domains) };
+}
+
+/** An ASCII letter. */
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/**
+ * The host part of a URI: after `scheme:` and up to two slashes, before the first
+ * `/`, `?` or `#`, after the last `@`, without a `:port` (digits, possibly none) at the end.
+ * With `asciiOnly`, undefined when a character before that first `/`, `?` or `#` is not ASCII.
+ */
+function authorityHost(u: string, asciiOnly: boolean): string | undefined {
+  let start = 0;
+  while (start < u.length && isAsciiLetter(u.charCodeAt(start))) start++;
+  if (start > 0 && u.charCodeAt(start) === 0x3a) {
+    start++;
+    if (u.charCodeAt(start) === 0x2f) start++;
+    if (u.charCodeAt(start) === 0x2f) start++;
+  } else start = 0;
+  let end = start;
+  while (end < u.length) {
+    const c = u.charCodeAt(end);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    if (c >= 0x80 && asciiOnly) return undefined;
+    end++;
+  }
+  const at = u.lastIndexOf('@', end - 1);
+  if (at >= start) start = at + 1;
+  const colon = u.lastIndexOf(':', end - 1);
+  if (colon >= start) {
+    let digits = colon + 1;
+    while (digits < end && u.charCodeAt(digits) >= 0x30 && u.charCodeAt(digits) <= 0x39) digits++;
+    if (digits === end) end = colon;
+  }
+  return u.slice(start, end);
+}
+
+/** A DNS label character (`_` included); `-` is allowed too, but not first or last. */
+function isLabelChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
 
 function isFqdnValid(host: string): boolean {
-  const h = host.replace(/\.+$/, '');
+  const h = stripTrailingDots(host);
   if (h.length > 253) return false;
-  const labels = h.split('.');
-  if (labels.length < 2) return false;
-  // Underscores are allowed in DNS names, but not in the last two labels.
-  return labels.every(
-    (l, i) =>
-      l.length >= 1 &&
-      l.length <= 63 &&
-      /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/.test(l) &&
-      (i < labels.length - 2 || !l.includes('_')),
-  );
+  const lastDot = h.lastIndexOf('.');
+  if (lastDot < 0) return false;
+  // Labels starting after this dot are the last two: underscores are allowed in DNS names, but not there.
+  const lastTwoFrom = lastDot > 0 ? h.lastIndexOf('.', lastDot - 1) : -1;
+  for (let start = 0; ; ) {
+    let end = h.indexOf('.', start);
+    if (end < 0) end = h.length;
+    if (end === start || end - start > 63) return false;
+    if (!isLabelChar(h.charCodeAt(start)) || !isLabelChar(h.charCodeAt(end - 1))) return false;
+    for (let i = start; i < end; i++) {
+      const c = h.charCodeAt(i);
+      if (!isLabelChar(c) && c !== 0x2d) return false;
+      if (c === 0x5f && start > lastTwoFrom) return false;
+    }
+    if (end === h.length) return true;
+    start = end + 1;
+  }
 }
 
 /** URI-bearing attributes of rendered HTML parts. */
@@ -276,7 +353,8 @@ const hostCache = new WeakMap<object, Map<string, { host: string; domain: string
 function memo<V>(caches: WeakMap<object, Map<string, V>>, owner: object, key: string, compute: () => V): V {
   let cache = caches.get(owner);
   if (!cache) caches.set(owner, (cache = new Map()));
-  if (cache.has(key)) return cache.get(key) as V;
+  const hit = cache.get(key);
+  if (hit !== undefined || cache.has(key)) return hit as V;
   if (cache.size >= CACHE_LIMIT) cache.clear();
   const v = compute();
   cache.set(key, v);
