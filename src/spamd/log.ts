@@ -21,7 +21,7 @@ const FACILITIES: Record<string, number> = { kern: 0, user: 1, mail: 2, daemon: 
 
 /** Make a logger for `-s <target>`; `debug` lines only when asked for. */
 export function makeLogger(target: string, debug = false, stderr: (s: string) => void = (s) => void process.stderr.write(s)): Logger {
-  const line = (level: Level, text: string): string => `${new Date().toString().slice(0, 24)} [${process.pid}] ${level}: hamletd: ${text}\n`;
+  const line = (level: Level, text: string): string => `${stamp(new Date())} [${process.pid}] ${level}: hamletd: ${text}\n`;
   let write: (level: Level, text: string) => void;
   let reopen = (): void => {};
   let close = (): void => {};
@@ -65,4 +65,10 @@ export function makeLogger(target: string, debug = false, stderr: (s: string) =>
   log.reopen = reopen;
   log.close = close;
   return log;
+}
+
+/** spamd's time stamp: `Sat Nov 28 02:09:36 2026` (local time). */
+export function stamp(d: Date): string {
+  const p = d.toString().split(' '); // Sat Nov 28 2026 02:09:36 GMT+0000 (...)
+  return `${p[0]} ${p[1]} ${p[2]} ${p[4]} ${p[3]}`;
 }

@@ -126,6 +126,7 @@ export class SpamdServer {
     this.opts.log('debug', `connection from ${peer}`);
     const started = performance.now();
     let finished = false;
+    let dispatched = false;
     let cancel: (() => void) | undefined;
 
     // reply + close
@@ -160,19 +161,23 @@ export class SpamdServer {
     }, timeoutTcp || 2 ** 31 - 1);
     if (timeoutTcp === 0) clearTimeout(headerTimer);
     socket.on('timeout', () => {
+      if (dispatched) return;
       const e = tcpTimeout();
       finish(e.line(), e);
     });
 
     const onResult = (r: ReturnType<RequestReader['push']>): void => {
-      if (finished || r.kind === 'more') {
-        if (reader.headersDone && timeoutTcp > 0 && !finished) socket.setTimeout(timeoutTcp);
+      if (finished || dispatched) return;
+      if (r.kind === 'more') {
+        // read: the body may not stall longer than --timeout-tcp between pieces.
+        if (reader.headersDone && timeoutTcp > 0) socket.setTimeout(timeoutTcp);
         return;
       }
       if (r.kind === 'error') {
         finish(r.error.line(), r.error);
         return;
       }
+      dispatched = true;
       clearTimeout(headerTimer);
       socket.setTimeout(0);
       this.dispatch(r.request, peer, started, (c) => (cancel = c)).then(
@@ -184,10 +189,10 @@ export class SpamdServer {
       );
     };
     socket.on('data', (chunk: Buffer) => {
-      if (!finished) onResult(reader.push(chunk));
+      if (!finished && !dispatched) onResult(reader.push(chunk));
     });
     socket.on('end', () => {
-      if (!finished) onResult(reader.end());
+      if (!finished && !dispatched) onResult(reader.end());
     });
     socket.on('error', (e) => this.opts.log('debug', `${peer}: ${e.message}`));
     socket.on('close', () => {

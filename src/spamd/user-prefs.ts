@@ -42,7 +42,8 @@ export function safeUserName(user: string): string {
 export function patternRoot(pattern: string): string {
   const i = pattern.indexOf('%');
   const head = i < 0 ? pattern : pattern.slice(0, i);
-  return head.endsWith(sep) || i < 0 ? normalize(head) : dirname(head);
+  if (i < 0) return normalize(head);
+  return head.endsWith(sep) ? normalize(head.slice(0, -1)) || sep : dirname(head);
 }
 
 /** Expand a virtual-config-dir pattern for one (already sanitised) user. */

@@ -5,6 +5,7 @@
  * file's mtime. Runs only inside a Worker.
  */
 import { statSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileDraft, type RuleSet } from '../config/compile';
@@ -84,7 +85,8 @@ const NO_PROVIDER: ScanProvider = {};
 function withProvider(rules: RuleSet, cfg: WorkerConfig): Loaded {
   let provider = NO_PROVIDER;
   if (cfg.provider) {
-    const mod = require(isAbsolute(cfg.provider) ? cfg.provider : join(process.cwd(), cfg.provider)) as ProviderModule;
+    const load = createRequire(__filename);
+    const mod = load(isAbsolute(cfg.provider) ? cfg.provider : join(process.cwd(), cfg.provider)) as ProviderModule;
     provider = mod.createProvider(rules);
   }
   return { rules, settings: markupOptionsFrom(rules), provider };
