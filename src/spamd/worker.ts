@@ -93,11 +93,10 @@ function withProvider(rules: RuleSet, cfg: WorkerConfig): Loaded {
 }
 
 /** The base rule set plus one user's preferences, read as a server reads them. */
-export function loadUserRules(cfg: WorkerConfig, prefsFile: string): RuleSet {
+export function loadUserRules(cfg: WorkerConfig, prefsFile: string, text = readFileSync(prefsFile, 'latin1')): RuleSet {
   const draft = readConfig({ ...cfg.load, userPrefs: undefined });
   // Whether user rules count is hamletd's decision, not the site's or the user's.
   draft.options.set('allow_user_rules', cfg.allowUserRules ? '1' : '0');
-  const text = readFileSync(prefsFile, 'latin1');
   parseConfigText(draft, text, prefsFile, {
     user: true,
     resolve: (from, target) => (isAbsolute(target) ? target : join(dirname(from), target)),
@@ -108,10 +107,11 @@ export function loadUserRules(cfg: WorkerConfig, prefsFile: string): RuleSet {
 }
 
 class UserCache {
-  private readonly map = new Map<string, { mtime: number; loaded: Loaded }>();
+  private readonly map = new Map<string, { mtime: number; loaded: Loaded | undefined }>();
   constructor(private readonly cfg: WorkerConfig, private readonly max = 16) {}
 
-  get(file: string): Loaded {
+  /** The rule set for a prefs file; `undefined` when the file holds nothing but comments (the stock template). */
+  get(file: string): Loaded | undefined {
     const mtime = statSync(file).mtimeMs;
     const hit = this.map.get(file);
     if (hit && hit.mtime === mtime) {
@@ -119,7 +119,8 @@ class UserCache {
       this.map.set(file, hit);
       return hit.loaded;
     }
-    const loaded = withProvider(loadUserRules(this.cfg, file), this.cfg);
+    const text = readFileSync(file, 'latin1');
+    const loaded = /^[ \t]*[^#\s]/m.test(text) ? withProvider(loadUserRules(this.cfg, file, text), this.cfg) : undefined;
     this.map.set(file, { mtime, loaded });
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
     return loaded;
@@ -131,7 +132,7 @@ function answer(job: Job, base: Loaded, users: UserCache): Answer {
   let loaded = base;
   if (job.prefsFile) {
     try {
-      loaded = users.get(job.prefsFile);
+      loaded = users.get(job.prefsFile) ?? base;
     } catch {
       loaded = base; // unreadable prefs: the site configuration, as spamd does
     }
