@@ -123,3 +123,8 @@ export function request(verb: string, msg: Buffer | string, headers: Record<stri
     .join('');
   return Buffer.concat([Buffer.from(`${verb} SPAMC/${version}\r\n${h}\r\n`, 'latin1'), body]);
 }
+
+/** Where test/spamd/clients/install.sh put the npm clients (Haraka, npm spamc). */
+export function clientsDir(): string {
+  return process.env.HAMLET_SPAMD_CLIENTS ?? join(process.env.HOME ?? '/root', '.cache', 'hamlet-spamd-clients');
+}
