@@ -209,7 +209,7 @@ export class SpamdServer {
     if (req.verb === 'PING') return pongReply();
     if (req.verb === 'SKIP') return undefined;
     const where = locatePrefs(req.user, this.opts.prefs);
-    if (where.refused) this.opts.log('warn', `${peer}: no user preferences: ${where.refused}`);
+    if (where.refused) this.opts.log(where.suspicious ? 'warn' : 'debug', `${peer}: no user preferences: ${where.refused}`);
     const common = { raw: new Uint8Array(req.body), user: req.user, prefsFile: where.file, userDir: where.dir };
     if (req.verb === 'TELL') {
       const run = this.pool.run({ type: 'tell', tell: req.tell!, ...common });

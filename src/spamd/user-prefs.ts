@@ -29,6 +29,8 @@ export interface PrefsLocation {
   readonly dir: string | undefined;
   /** Why none was used, for the log. */
   readonly refused?: string;
+  /** The User value looked like an attempt to leave the prefs tree (logged as a warning). */
+  readonly suspicious?: boolean;
 }
 
 const NONE: PrefsLocation = { file: undefined, dir: undefined };
@@ -72,13 +74,13 @@ export function locatePrefs(user: string | undefined, policy: PrefsPolicy): Pref
     const root = patternRoot(policy.virtualConfigDir);
     const segments = relative(root, dir).split(sep);
     if (segments.some((s) => s === '.' || s === '..') || !inside(root, dir)) {
-      return { file: undefined, dir: undefined, refused: `user "${user}" names a directory outside ${root}` };
+      return { file: undefined, dir: undefined, refused: `user "${user}" names a directory outside ${root}`, suspicious: true };
     }
     const file = join(dir, 'user_prefs');
     return { file: isFile(file) ? file : undefined, dir };
   }
   if (!policy.userConfig) return NONE;
-  if (/[/\0]/.test(user) || user === '.' || user === '..') return { ...NONE, refused: `user "${user}" is not a valid user name` };
+  if (/[/\0]/.test(user) || user === '.' || user === '..') return { ...NONE, refused: `user "${user}" is not a valid user name`, suspicious: true };
   const home = (policy.homeOf ?? passwdHome)(user);
   if (home === undefined) return { ...NONE, refused: `user "${user}" not found` };
   const file = join(home, '.spamassassin', 'user_prefs');

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -127,4 +127,26 @@ export function request(verb: string, msg: Buffer | string, headers: Record<stri
 /** Where test/spamd/clients/install.sh put the npm clients (Haraka, npm spamc). */
 export function clientsDir(): string {
   return process.env.HAMLET_SPAMD_CLIENTS ?? join(process.env.HOME ?? '/root', '.cache', 'hamlet-spamd-clients');
+}
+
+/** A free TCP port on 127.0.0.1 (for third-party servers that cannot take port 0). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Wait until `ready()` or `ms` pass; false on time-out. */
+export async function waitFor(ready: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
 }
