@@ -149,7 +149,8 @@ async function main(): Promise<void> {
     for (const [who, half] of [['hamletd', 0], ['spamd', 0], ['spamd', 1], ['hamletd', 1]] as const) {
       const p = await feed(who === 'hamletd' ? hd.port : sd.port, halves[half]!, clients, sampleRss);
       passes[who].push(p);
-      console.log(`  ${who.padEnd(7)} half ${half + 1}: ${halves[half]!.length} msgs in ${p.seconds.toFixed(1)} s (${(halves[half]!.length / p.seconds).toFixed(1)} msgs/s), ${p.errors} errors`);
+      const mean = p.latencies.reduce((a, x) => a + x, 0) / Math.max(1, p.latencies.length);
+      console.log(`  ${who.padEnd(7)} half ${half + 1}: ${halves[half]!.length} msgs in ${p.seconds.toFixed(1)} s (${(halves[half]!.length / p.seconds).toFixed(1)} msgs/s), mean latency ${mean.toFixed(0)} ms, ${p.errors} errors`);
     }
   } finally {
     await hd.stop();
