@@ -89,7 +89,8 @@ function splitExitCode(argv: readonly string[]): string[] {
   return out;
 }
 
-function hasCfFiles(dir: string): boolean {
+/** The directory holds at least one `.cf` file (a rules directory worth loading). */
+export function hasCfFiles(dir: string): boolean {
   try {
     return readdirSync(dir).some((f) => f.endsWith('.cf'));
   } catch {

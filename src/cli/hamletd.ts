@@ -8,7 +8,7 @@
  * 70 the server could not start (a port in use, a configuration that fails).
  */
 import { Command, CommanderError } from 'commander';
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/load';
 import { HAMLET_VERSION } from '../report/version';
@@ -19,7 +19,7 @@ import { WorkerPool } from '../spamd/pool';
 import { SpamdServer, type ListenSpec } from '../spamd/server';
 import { passwdEntry } from '../spamd/user-prefs';
 import type { WorkerConfig } from '../spamd/worker';
-import { DEFAULT_SITE_DIR } from './hamlet';
+import { DEFAULT_SITE_DIR, hasCfFiles } from './hamlet';
 
 interface Opts {
   configpath?: string;
@@ -133,26 +133,9 @@ function listenSpecs(o: Opts): ListenSpec[] {
   return specs;
 }
 
-function hasCfFiles(dir: string): boolean {
-  try {
-    return readdirSync(dir).some((f) => f.endsWith('.cf'));
-  } catch {
-    return false;
-  }
-}
-
 function loadOptions(o: Opts): LoadOptions {
-  const site = o.siteconfigpath ?? (hasCfFiles(DEFAULT_SITE_DIR) || readdirSafe(DEFAULT_SITE_DIR) ? DEFAULT_SITE_DIR : undefined);
+  const site = o.siteconfigpath ?? (existsSync(DEFAULT_SITE_DIR) ? DEFAULT_SITE_DIR : undefined);
   return { configPath: o.configpath ?? DEFAULT_RULES_DIR, siteConfigPath: site, extraText: o.cf.length > 0 ? o.cf.join('\n') : undefined };
-}
-
-function readdirSafe(d: string): boolean {
-  try {
-    readdirSync(d);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Become `user` (primary group too) when running as root. */
