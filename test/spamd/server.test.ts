@@ -217,3 +217,44 @@ describe('hamletd access and sockets', () => {
     assert.ok(!existsSync(sock), 'socket removed');
   });
 });
+
+describe('hamletd TLS and privileges', () => {
+  test('--ssl: real spamc -S checks a message over TLS', async (t) => {
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { spawnSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'hamletd-tls-'));
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1']);
+    if (gen.status !== 0) return t.skip('skipped: openssl not available');
+    const d = await startHamletd(['-C', smallRules(), '-m', '1', '--ssl', '--server-key', key, '--server-cert', cert]);
+    try {
+      const r = spawnSync('/usr/bin/spamc', ['-S', '-d', '127.0.0.1', '-p', String(d.port), '-c'], { input: SPAM });
+      if (r.error) return t.skip('skipped: spamc not installed');
+      assert.deepEqual([r.stdout.toString(), r.status], ['1000.0/5.0\n', 1]);
+      // A plain-text client gets nothing useful from a TLS port.
+      assert.notEqual(s(await raw(d.port, 'PING SPAMC/1.5\r\n\r\n', { timeoutMs: 5000 })), 'SPAMD/1.5 0 PONG\r\n');
+    } finally {
+      await d.stop();
+    }
+  });
+
+  test('-u: started as root, the server runs as the named user', async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('skipped: not running as root');
+    const { chmodSync, readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const rules = smallRules();
+    chmodSync(rules, 0o755);
+    for (const f of readdirSync(rules)) chmodSync(join(rules, f), 0o644);
+    const d = await startHamletd(['-C', rules, '-m', '1', '-u', 'nobody']);
+    try {
+      const uid = /^Uid:\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${d.pid}/status`, 'utf8'));
+      assert.ok(uid && uid[1] !== '0' && uid[2] !== '0', `still root: ${uid?.[0]}`);
+      assert.equal(s(await raw(d.port, request('CHECK', SPAM))), 'SPAMD/1.1 0 EX_OK\r\nSpam: True ; 1000.0 / 5.0\r\n\r\n');
+    } finally {
+      await d.stop();
+    }
+  });
+});
