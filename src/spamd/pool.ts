@@ -52,7 +52,9 @@ let nextId = 1;
 export class WorkerPool {
   private slots: Slot[] = [];
   private readonly queue: Pending[] = [];
+  /** The generation new jobs go to; a reload's workers get the next one and take over once all are ready. */
   private generation = 0;
+  private lastGeneration = 0;
   private closing = false;
   private config: WorkerConfig;
   /** Workers terminated because a job ran out of time. */
@@ -64,7 +66,8 @@ export class WorkerPool {
 
   /** Start the workers; resolves when all are ready, rejects when one fails to load. */
   async start(): Promise<void> {
-    const gen = ++this.generation;
+    const gen = ++this.lastGeneration;
+    this.generation = gen;
     await Promise.all(Array.from({ length: this.opts.size }, () => this.spawn(gen, this.config)));
   }
 
@@ -106,15 +109,17 @@ export class WorkerPool {
   /** Read the configuration again and swap in new workers once they are all ready. */
   async reload(): Promise<void> {
     const config = this.opts.config();
-    const gen = ++this.generation;
+    const gen = ++this.lastGeneration;
     try {
+      // The running generation keeps taking jobs while the new one loads.
       await Promise.all(Array.from({ length: this.opts.size }, () => this.spawn(gen, config)));
     } catch (e) {
       // Keep serving with the old workers; drop the new ones.
       for (const s of this.slots.filter((x) => x.generation === gen)) this.retire(s);
-      this.generation = Math.max(...this.slots.map((s) => s.generation), 0);
       throw e;
     }
+    if (gen < this.generation) return; // a later reload already took over
+    this.generation = gen;
     this.config = config;
     for (const s of this.slots.filter((x) => x.generation !== gen)) this.retire(s);
     this.dispatch();
