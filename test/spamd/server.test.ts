@@ -258,3 +258,47 @@ describe('hamletd TLS and privileges', () => {
     }
   });
 });
+
+describe('hamletd provider hook and IPv6', () => {
+  test('--provider: its tell() answers TELL (DidSet/DidRemove), its optionsFor() reaches the check', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'hamletd-provider-'));
+    const mod = join(dir, 'provider.js');
+    writeFileSync(
+      mod,
+      `exports.createProvider = () => ({
+  optionsFor: (req) => ({ autolearn: req.user === 'carol' ? 'spam' : 'no' }),
+  tell: (req, t) => ({ didSet: t.setLocal ? ['local'] : [], didRemove: t.removeLocal ? ['local'] : [] }),
+});\n`,
+    );
+    const d = await startHamletd(['-C', smallRules('add_header all Autolearn _AUTOLEARN_'), '-m', '1', '-l', '--provider', mod]);
+    try {
+      assert.equal(s(await raw(d.port, request('TELL', SPAM, { 'Message-class': 'spam', Set: 'local' }))), 'SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n\r\n\r\n');
+      assert.equal(s(await raw(d.port, request('TELL', SPAM, { Remove: 'local' }))), 'SPAMD/1.1 0 EX_OK\r\nDidRemove: local\r\n\r\n\r\n');
+      assert.match(s(await raw(d.port, request('HEADERS', HAM, { User: 'carol' }))), /X-Spam-Autolearn: spam\r\n/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  test('listens on [::1] (spamc -d localhost tries ::1 first)', async (t) => {
+    const d = await startHamletd(['-C', smallRules(), '-m', '1', '-i', '[::1]', '-p', '0'], { listenDefault: false }).catch(() => undefined);
+    if (!d) return t.skip('skipped: no IPv6 loopback here');
+    try {
+      assert.match(d.addresses[0]!, /^\[::1\]:\d+$/);
+      const port = Number(/:(\d+)$/.exec(d.addresses[0]!)![1]);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const c = connect({ host: '::1', port }, () => c.end('PING SPAMC/1.5\r\n\r\n'));
+        let o = '';
+        c.on('data', (b: Buffer) => (o += b.toString()));
+        c.on('close', () => resolve(o));
+        c.on('error', reject);
+      });
+      assert.equal(reply, 'SPAMD/1.5 0 PONG\r\n');
+    } finally {
+      await d.stop();
+    }
+  });
+});
