@@ -5,7 +5,7 @@
  * syslog client). Lines look like spamd's: `<date> [pid] <level>: hamletd: <text>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -20,11 +20,18 @@ const SEVERITY: Record<Level, number> = { debug: 7, info: 6, warn: 4, error: 3 }
 const FACILITIES: Record<string, number> = { kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23 };
 
 /** Make a logger for `-s <target>`; `debug` lines only when asked for. */
-export function makeLogger(target: string, debug = false, stderr: (s: string) => void = (s) => void process.stderr.write(s)): Logger {
+export function makeLogger(logTarget: string, debug = false, stderr: (s: string) => void = (s) => void process.stderr.write(s)): Logger {
+  let target = logTarget;
   const line = (level: Level, text: string): string => `${stamp(new Date())} [${process.pid}] ${level}: hamletd: ${text}\n`;
   let write: (level: Level, text: string) => void;
   let reopen = (): void => {};
   let close = (): void => {};
+  const syslog = /^[a-z0-9]+$/.test(target) && !['stderr', 'null', 'file'].includes(target);
+  if (syslog && !existsSync('/dev/log')) {
+    // No syslog daemon to hand lines to: say so once and keep them on stderr.
+    stderr(line('warn', `no /dev/log: logging to stderr instead of syslog facility ${target}`));
+    target = 'stderr';
+  }
   if (target === 'stderr') {
     write = (level, text) => stderr(line(level, text));
   } else if (target === 'null') {
