@@ -11,8 +11,9 @@
  *
  * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORPUS_GROUPS, corpusFiles } from '../test/helpers/corpus';
 import { LOCAL_ONLY_CF } from './lib/local-only';
@@ -42,7 +43,14 @@ function treeRssMb(pid: number): number {
     } catch {
       continue;
     }
-    stack.push(...spawnSync('pgrep', ['-P', String(p)]).stdout.toString().split('\n').filter(Boolean).map(Number));
+    // Children from /proc (no pgrep: a blocking spawn here would stall this process's event loop).
+    for (const t of readdirSync(`/proc/${p}/task`)) {
+      try {
+        stack.push(...readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+      } catch {
+        // thread gone
+      }
+    }
   }
   return total;
 }
@@ -99,16 +107,21 @@ async function feed(port: number, files: readonly string[], clients: number, onT
 async function startHamletd(rules: string, site: string): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<void> }> {
   const bin = join(__dirname, '..', '..', 'bin', 'hamletd.js');
   const cf = LOCAL_ONLY_CF.split('\n').flatMap((l) => ['--cf', l]);
-  const proc = spawn(process.execPath, [bin, '-C', rules, '--siteconfigpath', site, ...cf, '-L', '-x', '-m', '2', '-i', '127.0.0.1', '-p', '0', '-s', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  // Only the start-up lines are kept; the per-message log is drained and dropped.
-  proc.stderr!.on('data', (d: Buffer) => {
-    if (log.length < 100_000) log += d.toString();
-  });
+  // hamletd logs to a file, as spamd does here: a pipe this process drains late would block its writes.
+  const dir = mkdtempSync(join(tmpdir(), 'hamletd-bench-'));
+  const logPath = join(dir, 'hamletd.log');
+  const proc = spawn(process.execPath, [bin, '-C', rules, '--siteconfigpath', site, ...cf, '-L', '-x', '-m', '2', '-i', '127.0.0.1', '-p', '0', '-s', logPath], { stdio: 'ignore' });
+  const log = (): string => {
+    try {
+      return readFileSync(logPath, 'utf8').slice(0, 100_000);
+    } catch {
+      return '';
+    }
+  };
   const deadline = Date.now() + 180_000;
   let m: RegExpExecArray | null;
-  while (!(m = /server started on 127\.0\.0\.1:(\d+)/.exec(log))) {
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`hamletd did not start:\n${log}`);
+  while (!(m = /server started on 127\.0\.0\.1:(\d+)/.exec(log()))) {
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`hamletd did not start:\n${log()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
@@ -118,6 +131,7 @@ async function startHamletd(rules: string, site: string): Promise<{ port: number
     stop: async () => {
       if (proc.exitCode === null) process.kill(proc.pid!, 'SIGTERM');
       await exited;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
