@@ -92,6 +92,9 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /** A private spamd, started once and fed batches of files through spamc. */
 export interface SpamdServer {
+  /** Where it listens (127.0.0.1) and its parent's PID, for other clients (bench:spamd). */
+  readonly port: number;
+  readonly pid: number | undefined;
   /** Scan `files` with spamc one at a time; returns what was seen. */
   feed(files: readonly string[]): { seconds: number; errors: number; scores: Map<string, number> };
   /** Largest RSS of spamd's processes seen so far. */
@@ -130,6 +133,8 @@ export async function startSpamd(opts: SpamdRunOptions = {}): Promise<SpamdServe
   }
   let peak = 0;
   return {
+    port,
+    pid: child.pid,
     feed(files) {
       const scores = new Map<string, number>();
       let errors = 0;

@@ -98,7 +98,8 @@ function succeeds(probe: () => unknown): boolean {
   }
 }
 
-const hasCfFiles = (dir: string): boolean => succeeds(() => readdirSync(dir).some((f) => f.endsWith('.cf')));
+/** The directory holds at least one `.cf` file (a rules directory worth loading). */
+export const hasCfFiles = (dir: string): boolean => succeeds(() => readdirSync(dir).some((f) => f.endsWith('.cf')));
 const readable = (path: string): boolean => succeeds(() => readFileSync(path));
 const exists = (path: string): boolean => succeeds(() => statSync(path));
 

@@ -1,0 +1,272 @@
+/**
+ * `hamletd`: a spamd for hamlet. Same protocol, same options where they make
+ * sense; scanning happens in a pool of worker threads. This file wires options
+ * to the pieces in src/spamd: listeners, worker pool, logging, signals, pidfile,
+ * privileges.
+ *
+ * Exit codes: 0 after SIGTERM/SIGINT; 64 bad command line; 2 no rules found;
+ * 70 the server could not start (a port in use, a configuration that fails).
+ */
+import { Command, CommanderError } from 'commander';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/load';
+import { HAMLET_VERSION } from '../report/version';
+import { NetSet } from '../util/cidr';
+import { parseListen } from '../spamd/listen';
+import { makeLogger, type Logger } from '../spamd/log';
+import { WorkerPool } from '../spamd/pool';
+import { SpamdServer, type ListenSpec } from '../spamd/server';
+import { passwdEntry } from '../spamd/user-prefs';
+import type { WorkerConfig } from '../spamd/worker';
+import { DEFAULT_SITE_DIR, hasCfFiles } from './hamlet';
+
+interface Opts {
+  configpath?: string;
+  siteconfigpath?: string;
+  cf: string[];
+  local?: boolean;
+  allowTell?: boolean;
+  listen: (string | true)[];
+  port: string;
+  allowedIps: string[];
+  maxChildren?: string;
+  maxConnPerChild: string;
+  timeoutTcp: string;
+  timeoutChild: string;
+  pidfile?: string;
+  syslog: string;
+  username?: string;
+  ssl?: boolean;
+  sslPort?: string;
+  serverKey?: string;
+  serverCert?: string;
+  socketpath?: string;
+  socketmode?: string;
+  nouserConfig?: boolean;
+  virtualConfigDir?: string;
+  allowUserRules?: boolean;
+  maxSize: string;
+  maxQueue: string;
+  maxConn: string;
+  provider?: string;
+  debug?: string | boolean;
+  daemonize?: boolean;
+}
+
+const list = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').filter((x) => x.trim() !== '')];
+const repeat = (v: string, prev: string[]): string[] => [...prev, v];
+
+function program(out: (s: string) => void): Command {
+  return new Command('hamletd')
+    .description('A spamd-compatible daemon for hamlet: SPAMC/SPAMD 1.0-1.5 on TCP, TLS and unix sockets')
+    .version(`hamletd version ${HAMLET_VERSION}\n  running on Node.js ${process.version}`, '-V, --version', 'print version')
+    .helpOption('-h, --help', 'print usage message')
+    .option('-C, --configpath <dir>', `rules directory (default: ${DEFAULT_RULES_DIR})`)
+    .option('--siteconfigpath <dir>', `site configuration directory (default: ${DEFAULT_SITE_DIR})`)
+    .option('--cf <line>', 'additional configuration line (repeatable)', repeat, [])
+    .option('-L, --local', 'local tests only (hamlet runs no network tests)')
+    .option('-l, --allow-tell', 'allow TELL (learning and reporting)')
+    .option('-i, --listen [address]', 'listen on address[:port], [v6]:port or /unix/path (repeatable; default 127.0.0.1 and ::1)', (v: string | true, prev: (string | true)[]) => [...prev, v], [])
+    .option('-p, --port <port>', 'default port', '783')
+    .option('-A, --allowed-ips <nets>', 'comma-separated addresses/CIDR allowed to connect (default 127.0.0.1,::1)', list, [])
+    .option('-m, --max-children <n>', 'scan workers (default: CPUs, at most 5)')
+    .option('--max-conn-per-child <n>', 'recycle a worker after n scans (0: never)', '0')
+    .option('--timeout-tcp <s>', 'seconds to wait for a request\'s headers, and for each piece of its body (0: none)', '30')
+    .option('--timeout-child <s>', 'seconds a scan may take before its worker is replaced (0: none)', '300')
+    .option('-r, --pidfile <file>', 'write the server pid to file')
+    .option('-s, --syslog <facility>', 'log to a syslog facility, stderr, null, file or a file path', 'stderr')
+    .option('-u, --username <user>', 'run as this user (when started as root)')
+    .option('--ssl', 'accept only TLS connections on the TCP listeners (or on --ssl-port)')
+    .option('--ssl-port <port>', 'port for TLS connections alongside plain ones on --port')
+    .option('--server-key <file>', 'TLS key (PEM)')
+    .option('--server-cert <file>', 'TLS certificate (PEM)')
+    .option('--socketpath <path>', 'listen on a unix socket')
+    .option('--socketmode <mode>', 'octal mode of the unix socket')
+    .option('-x, --nouser-config', 'do not read ~user/.spamassassin/user_prefs')
+    .option('--user-config', 'read ~user/.spamassassin/user_prefs (default)')
+    .option('--virtual-config-dir <pattern>', 'per-user directory pattern (%u, %l, %d, %x, %%) holding user_prefs')
+    .option('--allow-user-rules', 'honour rule definitions in user_prefs')
+    .option('--max-size <bytes>', 'largest message accepted', String(4 * 1024 * 1024))
+    .option('--max-queue <n>', 'scans waiting for a worker at most; more are refused', '500')
+    .option('--max-conn <n>', 'open connections at most', '512')
+    .option('--provider <module>', 'module adding Bayes/AWL to scans and learning to TELL (createProvider)')
+    .option('-D, --debug [areas]', 'log debug lines')
+    .option('-d, --daemonize', 'not supported: run hamletd under a service manager')
+    // spamd options hamletd accepts and ignores, so spamd command lines work unchanged.
+    .option('--min-children <n>', '(ignored: workers are all started at once)')
+    .option('--min-spare <n>', '(ignored)')
+    .option('--max-spare <n>', '(ignored)')
+    .option('--round-robin', '(ignored)')
+    .option('-4, --ipv4only', '(ignored)')
+    .option('-c, --create-prefs', '(ignored)')
+    .configureOutput({ writeOut: out, writeErr: out })
+    .exitOverride();
+}
+
+function int(v: string, name: string, min = 0): number {
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name} must be a whole number >= ${min}, not "${v}"`);
+  return Number(v);
+}
+
+class UsageError extends Error {}
+
+function listenSpecs(o: Opts): ListenSpec[] {
+  const port = int(o.port, '--port');
+  let tls: { key: Buffer; cert: Buffer } | undefined;
+  if (o.ssl || o.sslPort) {
+    if (!o.serverKey || !o.serverCert) throw new UsageError('--ssl needs --server-key and --server-cert');
+    tls = { key: readFileSync(o.serverKey), cert: readFileSync(o.serverCert) };
+  }
+  const socketMode = o.socketmode ? parseInt(o.socketmode, 8) : undefined;
+  const values = o.listen.map((v) => (v === true ? '*' : v));
+  const defaults = values.length === 0 && !o.socketpath;
+  if (defaults) values.push('127.0.0.1', '[::1]');
+  const specs: ListenSpec[] = [];
+  for (const v of values) {
+    const plain = parseListen(v, { port, socketMode, tls: o.sslPort ? undefined : tls });
+    if (!plain) throw new UsageError(`cannot read listen address "${v}"`);
+    specs.push(defaults && plain.kind === 'tcp' && plain.host === '::1' ? { ...plain, optional: true } : plain);
+    if (o.sslPort && plain.kind === 'tcp') specs.push({ ...plain, port: int(o.sslPort, '--ssl-port'), tls });
+  }
+  if (o.socketpath) specs.push({ kind: 'unix', path: o.socketpath, mode: socketMode });
+  return specs;
+}
+
+function loadOptions(o: Opts): LoadOptions {
+  const site = o.siteconfigpath ?? (existsSync(DEFAULT_SITE_DIR) ? DEFAULT_SITE_DIR : undefined);
+  return { configPath: o.configpath ?? DEFAULT_RULES_DIR, siteConfigPath: site, extraText: o.cf.length > 0 ? o.cf.join('\n') : undefined };
+}
+
+/** Become `user` (primary group too) when running as root. */
+function dropPrivileges(user: string, log: Logger): void {
+  if (user === 'root') throw new UsageError('--username=root is not a valid option');
+  if (process.getuid?.() !== 0) {
+    log('warn', `not running as root, ignoring --username ${user}`);
+    return;
+  }
+  const pw = passwdEntry(user);
+  if (!pw) throw new UsageError(`user "${user}" not found`);
+  (process as NodeJS.Process & { initgroups?: (u: string, g: number) => void }).initgroups?.(user, pw.gid);
+  process.setgid?.(pw.gid);
+  process.setuid?.(pw.uid);
+  log('info', `running as ${user} (uid ${pw.uid}, gid ${pw.gid})`);
+}
+
+/** Run hamletd; resolves with the exit code once the server has stopped. */
+export async function main(argv: readonly string[], err: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
+  const cmd = program(err);
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 64;
+    throw e;
+  }
+  const o = cmd.opts<Opts>();
+  const log = makeLogger(o.syslog, o.debug !== undefined, err);
+  let specs: ListenSpec[];
+  let allowed: NetSet;
+  let pool: WorkerPool;
+  let server: SpamdServer;
+  const lo = loadOptions(o);
+  try {
+    if (o.daemonize) throw new UsageError('--daemonize is not supported; run hamletd under a service manager (systemd, runit)');
+    if (!hasCfFiles(lo.configPath!)) {
+      err(`hamletd: config: no rules were found in ${lo.configPath} (give a rules directory with -C)\n`);
+      return 2;
+    }
+    specs = listenSpecs(o);
+    allowed = new NetSet();
+    for (const a of o.allowedIps.length > 0 ? o.allowedIps : ['127.0.0.1', '::1']) {
+      const bad = allowed.add(a.trim());
+      if (bad) throw new UsageError(`--allowed-ips: ${bad}`);
+    }
+    const size = o.maxChildren !== undefined ? int(o.maxChildren, '--max-children', 1) : Math.min(5, availableParallelism());
+    const workerConfig = (): WorkerConfig => ({ load: lo, allowUserRules: o.allowUserRules === true, warm: true, provider: o.provider });
+    pool = new WorkerPool({
+      size,
+      config: workerConfig,
+      maxQueue: int(o.maxQueue, '--max-queue', 1),
+      jobTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000,
+      maxJobsPerWorker: int(o.maxConnPerChild, '--max-conn-per-child'),
+      log,
+    });
+    server = new SpamdServer(
+      {
+        listen: specs,
+        allowed,
+        timeoutTcpMs: int(o.timeoutTcp, '--timeout-tcp') * 1000,
+        maxBytes: int(o.maxSize, '--max-size', 1),
+        allowTell: o.allowTell === true,
+        prefs: { virtualConfigDir: o.virtualConfigDir, userConfig: !o.nouserConfig },
+        maxConnections: int(o.maxConn, '--max-conn', 1),
+        log,
+      },
+      pool,
+    );
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`hamletd: ${e.message}\n`);
+      return 64;
+    }
+    err(`hamletd: ${(e as Error).message}\n`);
+    return 70;
+  }
+
+  try {
+    await server.listen();
+  } catch (e) {
+    // ::1 is a default, not a requirement: a host without IPv6 still serves 127.0.0.1.
+    log('error', `could not listen: ${(e as Error).message}`);
+    await server.close(0);
+    return 70;
+  }
+  if (o.pidfile) writeFileSync(o.pidfile, `${process.pid}\n`);
+  try {
+    if (o.username) dropPrivileges(o.username, log);
+    await pool.start();
+  } catch (e) {
+    log('error', (e as Error).message);
+    await server.close(0);
+    await pool.close();
+    if (o.pidfile) removeQuietly(o.pidfile);
+    return e instanceof UsageError ? 64 : 70;
+  }
+  log('info', `server started on ${server.addresses.join(', ')} (running version ${HAMLET_VERSION})`);
+  log('info', `server pid: ${process.pid}, ${pool.size} scan workers`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (sig: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log('info', `server killed by ${sig}, shutting down`);
+      void (async () => {
+        await server.close(int(o.timeoutChild, '--timeout-child') * 1000 || 30_000);
+        await pool.close();
+        if (o.pidfile) removeQuietly(o.pidfile);
+        log('info', 'server stopped');
+        log.close();
+        resolve(0);
+      })();
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => {
+      log.reopen();
+      log('info', 'server hit by SIGHUP, reloading configuration');
+      pool.reload().then(
+        () => log('info', 'configuration reloaded'),
+        (e: Error) => log('error', `reload failed, keeping the running configuration: ${e.message}`),
+      );
+    });
+  });
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * hamletd's log, where spamd's `-s` points it: `stderr`, `null`, `file`
+ * (./hamletd.log), a path (anything with characters other than a-z0-9), or a
+ * syslog facility name (through the system's `logger` tool, since Node has no
+ * syslog client). Lines look like spamd's: `<date> [pid] <level>: hamletd: <text>`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  (level: Level, text: string): void;
+  /** Reopen a log file (after rotation; SIGHUP). */
+  reopen(): void;
+  close(): void;
+}
+
+const SEVERITY: Record<Level, number> = { debug: 7, info: 6, warn: 4, error: 3 };
+const FACILITIES: Record<string, number> = { kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23 };
+
+/** Make a logger for `-s <target>`; `debug` lines only when asked for. */
+export function makeLogger(logTarget: string, debug = false, stderr: (s: string) => void = (s) => void process.stderr.write(s)): Logger {
+  let target = logTarget;
+  const line = (level: Level, text: string): string => `${stamp(new Date())} [${process.pid}] ${level}: hamletd: ${text}\n`;
+  let write: (level: Level, text: string) => void;
+  let reopen = (): void => {};
+  let close = (): void => {};
+  const syslog = /^[a-z0-9]+$/.test(target) && !['stderr', 'null', 'file'].includes(target);
+  if (syslog && !existsSync('/dev/log')) {
+    // No syslog daemon to hand lines to: say so once and keep them on stderr.
+    stderr(line('warn', `no /dev/log: logging to stderr instead of syslog facility ${target}`));
+    target = 'stderr';
+  }
+  if (target === 'stderr') {
+    write = (level, text) => stderr(line(level, text));
+  } else if (target === 'null') {
+    write = () => {};
+  } else if (/^[a-z0-9]+$/.test(target) && target !== 'file') {
+    const facility = FACILITIES[target] ?? FACILITIES.mail!;
+    let child: ChildProcess | undefined;
+    const start = (): void => {
+      child = spawn('logger', ['--prio-prefix', '-t', 'hamletd', '--id=' + process.pid], { stdio: ['pipe', 'ignore', 'ignore'] });
+      child.on('error', () => (child = undefined));
+      child.stdin?.on('error', () => {});
+    };
+    start();
+    write = (level, text) => {
+      if (child?.stdin?.writable) child.stdin.write(`<${facility * 8 + SEVERITY[level]}>${level}: ${text.replace(/\n/g, ' ')}\n`);
+      else stderr(line(level, text));
+    };
+    reopen = () => {
+      child?.stdin?.end();
+      start();
+    };
+    close = () => child?.stdin?.end();
+  } else {
+    const path = target === 'file' ? 'hamletd.log' : target;
+    let fd = openSync(path, 'a');
+    write = (level, text) => void writeSync(fd, line(level, text));
+    reopen = () => {
+      const old = fd;
+      fd = openSync(path, 'a');
+      closeSync(old);
+    };
+    close = () => closeSync(fd);
+  }
+  const log = ((level: Level, text: string) => {
+    if (level === 'debug' && !debug) return;
+    write(level, text);
+  }) as Logger;
+  log.reopen = reopen;
+  log.close = close;
+  return log;
+}
+
+/** spamd's time stamp: `Sat Nov 28 02:09:36 2026` (local time). */
+export function stamp(d: Date): string {
+  const p = d.toString().split(' '); // Sat Nov 28 2026 02:09:36 GMT+0000 (...)
+  return `${p[0]} ${p[1]} ${p[2]} ${p[4]} ${p[3]}`;
+}

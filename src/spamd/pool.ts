@@ -1,0 +1,236 @@
+/**
+ * A pool of scan workers (worker_threads), each holding the compiled rule set.
+ *
+ * - A bounded queue: past `maxQueue` waiting jobs a new job is refused at once
+ *   (`75`), so overload is not absorbed into unbounded memory.
+ * - A job running past `jobTimeoutMs` is answered with spamd's timeout error
+ *   (`79`); its worker, which may be stuck in one regex, is terminated and replaced.
+ * - `reload()` starts a new generation of workers with freshly read configuration;
+ *   only once all of them are ready do new jobs go to them, and the old workers
+ *   finish what they hold first (SIGHUP loses no request).
+ * - `maxJobsPerWorker` recycles a worker after that many jobs (--max-conn-per-child).
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { EX, SpamdError, timeout } from './codes';
+import type { Answer, Job, ScanAnswer, ScanJob, TellJob, WorkerConfig } from './worker';
+
+export interface PoolOptions {
+  readonly size: number;
+  readonly config: () => WorkerConfig;
+  readonly maxQueue: number;
+  /** 0: no limit. */
+  readonly jobTimeoutMs: number;
+  /** 0: never recycle. */
+  readonly maxJobsPerWorker: number;
+  readonly log: (level: 'info' | 'warn' | 'error', text: string) => void;
+  /** Worker script (tests may point elsewhere). */
+  readonly script?: string;
+}
+
+type JobInput = Omit<ScanJob, 'id'> | Omit<TellJob, 'id'>;
+
+interface Pending {
+  readonly job: Job;
+  readonly resolve: (a: ScanAnswer) => void;
+  readonly reject: (e: SpamdError) => void;
+  cancelled: boolean;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly generation: number;
+  ready: boolean;
+  current: Pending | undefined;
+  timer: NodeJS.Timeout | undefined;
+  jobs: number;
+  retiring: boolean;
+}
+
+let nextId = 1;
+
+export class WorkerPool {
+  private slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  /** The generation new jobs go to; a reload's workers get the next one and take over once all are ready. */
+  private generation = 0;
+  private lastGeneration = 0;
+  private closing = false;
+  private config: WorkerConfig;
+  /** Workers terminated because a job ran out of time. */
+  timeouts = 0;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.config = opts.config();
+  }
+
+  /** Start the workers; resolves when all are ready, rejects when one fails to load. */
+  async start(): Promise<void> {
+    const gen = ++this.lastGeneration;
+    this.generation = gen;
+    await Promise.all(Array.from({ length: this.opts.size }, () => this.spawn(gen, this.config)));
+  }
+
+  /** Workers per generation. */
+  get size(): number {
+    return this.opts.size;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  get busy(): number {
+    return this.slots.filter((s) => s.current).length;
+  }
+
+  /** Run a job; `cancel()` drops it if it is still queued (its client went away). */
+  run(input: JobInput): { promise: Promise<ScanAnswer>; cancel: () => void } {
+    let pending!: Pending;
+    const promise = new Promise<ScanAnswer>((resolve, reject) => {
+      pending = { job: { ...input, id: nextId++ } as Job, resolve, reject, cancelled: false };
+    });
+    if (this.closing) {
+      pending.reject(new SpamdError('HAMLET_ERR_SPAMD_BUSY', EX.TEMPFAIL, 'Service Unavailable: server shutting down'));
+    } else if (this.queue.length >= this.opts.maxQueue) {
+      pending.reject(new SpamdError('HAMLET_ERR_SPAMD_BUSY', EX.TEMPFAIL, 'Service Unavailable: server busy, try again later'));
+    } else {
+      this.queue.push(pending);
+      this.dispatch();
+    }
+    return {
+      promise,
+      cancel: () => {
+        pending.cancelled = true;
+      },
+    };
+  }
+
+  /** Read the configuration again and swap in new workers once they are all ready. */
+  async reload(): Promise<void> {
+    const config = this.opts.config();
+    const gen = ++this.lastGeneration;
+    try {
+      // The running generation keeps taking jobs while the new one loads.
+      await Promise.all(Array.from({ length: this.opts.size }, () => this.spawn(gen, config)));
+    } catch (e) {
+      // Keep serving with the old workers; drop the new ones.
+      for (const s of this.slots.filter((x) => x.generation === gen)) this.retire(s);
+      throw e;
+    }
+    if (gen < this.generation) return; // a later reload already took over
+    this.generation = gen;
+    this.config = config;
+    for (const s of this.slots.filter((x) => x.generation !== gen)) this.retire(s);
+    this.dispatch();
+  }
+
+  /** Finish queued and running jobs, then stop all workers. */
+  async close(): Promise<void> {
+    this.closing = true;
+    while (this.queue.some((p) => !p.cancelled) || this.slots.some((s) => s.current)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+
+  private spawn(gen: number, config: WorkerConfig): Promise<void> {
+    const worker = new Worker(this.opts.script ?? join(__dirname, 'worker.js'), { workerData: config });
+    const slot: Slot = { worker, generation: gen, ready: false, current: undefined, timer: undefined, jobs: 0, retiring: false };
+    this.slots.push(slot);
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: Answer | { type: 'ready' } | { type: 'failed'; error: string }) => {
+        if ('type' in m) {
+          if (m.type === 'ready') {
+            slot.ready = true;
+            resolve();
+            this.dispatch();
+          } else {
+            this.remove(slot);
+            void worker.terminate();
+            reject(new Error(`scan worker could not load the configuration: ${m.error}`));
+          }
+          return;
+        }
+        this.settle(slot, m);
+      });
+      worker.on('error', (e) => {
+        this.opts.log('error', `scan worker failed: ${e.message}`);
+        if (!slot.ready) reject(e);
+      });
+      worker.on('exit', (code) => {
+        if (!slot.ready) reject(new Error(`scan worker exited with code ${code} while loading`));
+        const job = slot.current;
+        this.remove(slot);
+        if (job) {
+          slot.current = undefined;
+          if (slot.timer) clearTimeout(slot.timer);
+          job.reject(new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, 'Internal software error: scan worker stopped'));
+        }
+        // Replace a worker of the live generation that stopped by itself or was terminated for a time-out.
+        if (slot.ready && !slot.retiring && !this.closing && slot.generation === this.generation) {
+          this.spawn(this.generation, this.config).catch((e: Error) => this.opts.log('error', e.message));
+        }
+      });
+    });
+  }
+
+  private settle(slot: Slot, a: Answer): void {
+    const job = slot.current;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.current = undefined;
+    slot.timer = undefined;
+    if (job && job.job.id === a.id) {
+      if (a.ok) job.resolve(a);
+      else job.reject(new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, `Internal software error: ${a.error}`));
+    }
+    if (slot.retiring || (this.opts.maxJobsPerWorker > 0 && slot.jobs >= this.opts.maxJobsPerWorker && slot.generation === this.generation)) {
+      if (!slot.retiring) {
+        // Start the replacement first; the old worker stops once it is idle (now).
+        this.spawn(this.generation, this.config).catch((e: Error) => this.opts.log('error', e.message));
+      }
+      this.retire(slot);
+    }
+    this.dispatch();
+  }
+
+  private retire(slot: Slot): void {
+    slot.retiring = true;
+    if (!slot.current) {
+      this.remove(slot);
+      void slot.worker.terminate();
+    }
+  }
+
+  private remove(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.current || slot.retiring || slot.generation !== this.generation) continue;
+      let next = this.queue.shift();
+      while (next && next.cancelled) next = this.queue.shift();
+      if (!next) return;
+      slot.current = next;
+      slot.jobs++;
+      if (this.opts.jobTimeoutMs > 0) slot.timer = setTimeout(() => this.expire(slot, next), this.opts.jobTimeoutMs);
+      slot.worker.postMessage(next.job);
+    }
+  }
+
+  private expire(slot: Slot, job: Pending): void {
+    if (slot.current !== job) return;
+    this.timeouts++;
+    slot.current = undefined;
+    const secs = this.opts.jobTimeoutMs / 1000;
+    this.opts.log('warn', `scan of job ${job.job.id} ran over ${secs} s; its worker is replaced`);
+    job.reject(timeout('HAMLET_ERR_SPAMD_CHILD_TIMEOUT', `(child processing timeout at ${secs} seconds)`));
+    this.remove(slot);
+    slot.retiring = true;
+    void slot.worker.terminate();
+    this.spawn(this.generation, this.config).catch((e: Error) => this.opts.log('error', e.message));
+  }
+}

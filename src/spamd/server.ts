@@ -1,0 +1,251 @@
+/**
+ * hamletd's listeners and connection lifecycle. Each connection goes through the
+ * same fixed steps, in order:
+ *
+ *   admit    the peer address is checked against --allowed-ips (unix sockets pass)
+ *   read     bytes go to a RequestReader; headers must arrive within --timeout-tcp,
+ *            the body may not stall longer than --timeout-tcp
+ *   dispatch PING/SKIP are answered here; scans and TELL go to the worker pool
+ *   reply    one write of the whole reply, then FIN (every client waits for the close)
+ *   close    leftover client bytes are drained, the socket is released, a log line written
+ *
+ * Errors at any step become spamd's error line (`SPAMD/1.0 <code> <text>`).
+ */
+import { chmodSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { NetSet } from '../util/cidr';
+import { EX, SpamdError, timeout } from './codes';
+import type { Logger } from './log';
+import type { WorkerPool } from './pool';
+import { checkReply, messageReply, needOf, pongReply, reportReply, symbolsReply, tellReply } from './reply';
+import { RequestReader, type SpamdRequest } from './request';
+import { locatePrefs, type PrefsPolicy } from './user-prefs';
+
+/** One listening socket. */
+export type ListenSpec =
+  | {
+      readonly kind: 'tcp';
+      readonly host: string;
+      readonly port: number;
+      readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+      /** A default listener (::1) whose failure is only logged. */
+      readonly optional?: boolean;
+    }
+  | { readonly kind: 'unix'; readonly path: string; readonly mode?: number };
+
+export interface ServerOptions {
+  readonly listen: readonly ListenSpec[];
+  readonly allowed: NetSet;
+  /** --timeout-tcp in ms; 0 turns socket time-outs off. */
+  readonly timeoutTcpMs: number;
+  readonly maxBytes: number;
+  readonly allowTell: boolean;
+  readonly prefs: PrefsPolicy;
+  /** Open connections at most; more are closed at once. */
+  readonly maxConnections: number;
+  readonly log: Logger;
+}
+
+/** The steps of a connection, in order (log lines and tests name them). */
+export const LIFECYCLE = ['admit', 'read', 'dispatch', 'reply', 'close'] as const;
+export type Step = (typeof LIFECYCLE)[number];
+
+/** How long a client may keep sending after its reply before it is cut off. */
+const LINGER_MS = 5000;
+
+export class SpamdServer {
+  private readonly servers: Server[] = [];
+  private readonly open = new Set<Socket>();
+  private readonly unixPaths: string[] = [];
+  /** Bound addresses, `host:port` or a path. */
+  readonly addresses: string[] = [];
+  /** Requests answered, errors sent (tests and the log read these). */
+  readonly counts = { requests: 0, errors: 0, refused: 0 };
+
+  constructor(
+    private readonly opts: ServerOptions,
+    private readonly pool: WorkerPool,
+  ) {}
+
+  async listen(): Promise<void> {
+    for (const spec of this.opts.listen) {
+      const server =
+        spec.kind === 'tcp' && spec.tls
+          ? createTlsServer({ key: spec.tls.key, cert: spec.tls.cert, allowHalfOpen: true }, (s) => this.connection(s, false))
+          : createServer({ allowHalfOpen: true }, (s) => this.connection(s, spec.kind === 'unix'));
+      server.maxConnections = this.opts.maxConnections;
+      if (spec.kind === 'unix') removeStaleSocket(spec.path);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          if (spec.kind === 'unix') server.listen(spec.path, () => resolve());
+          else server.listen({ host: spec.host, port: spec.port }, () => resolve());
+        });
+      } catch (e) {
+        if (spec.kind === 'tcp' && spec.optional) {
+          this.opts.log('warn', `not listening on [${spec.host}]:${spec.port}: ${(e as Error).message}`);
+          continue;
+        }
+        throw e;
+      }
+      server.on('error', (e) => this.opts.log('error', `listener: ${e.message}`));
+      if (spec.kind === 'unix') {
+        if (spec.mode !== undefined) chmodSync(spec.path, spec.mode);
+        this.unixPaths.push(spec.path);
+        this.addresses.push(spec.path);
+      } else {
+        const a = server.address();
+        const port = typeof a === 'object' && a ? a.port : spec.port;
+        this.addresses.push(spec.host.includes(':') ? `[${spec.host}]:${port}` : `${spec.host}:${port}`);
+      }
+      this.servers.push(server);
+    }
+  }
+
+  /** Stop listening, wait for open connections to be answered (at most `graceMs`), then close them. */
+  async close(graceMs = 30_000): Promise<void> {
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    const deadline = Date.now() + graceMs;
+    while (this.open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const s of this.open) s.destroy();
+    for (const p of this.unixPaths) removeStaleSocket(p);
+  }
+
+  private connection(socket: Socket, unix: boolean): void {
+    // admit
+    const peer = unix ? 'unix socket' : `[${socket.remoteAddress}]:${socket.remotePort}`;
+    if (!unix && !this.opts.allowed.contains(socket.remoteAddress ?? '')) {
+      this.counts.refused++;
+      this.opts.log('warn', `unauthorized connection from ${peer}`);
+      socket.destroy();
+      return;
+    }
+    this.open.add(socket);
+    socket.setNoDelay(true);
+    this.opts.log('debug', `connection from ${peer}`);
+    const started = performance.now();
+    let finished = false;
+    let dispatched = false;
+    let cancel: (() => void) | undefined;
+
+    // reply + close
+    const finish = (reply: Buffer | undefined, error?: SpamdError): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(headerTimer);
+      socket.setTimeout(0);
+      if (error) {
+        this.counts.errors++;
+        this.opts.log(error.status === EX.TIMEOUT ? 'warn' : 'info', `${peer}: ${error.text}`);
+      }
+      if (socket.destroyed) return;
+      if (socket.writable) {
+        if (reply) socket.end(reply);
+        else socket.end();
+      }
+      // Drain what the client still sends (the CRLF some clients add); cut off stragglers.
+      socket.resume();
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    };
+
+    const reader = new RequestReader({ maxBytes: this.opts.maxBytes, allowTell: this.opts.allowTell });
+    const timeoutTcp = this.opts.timeoutTcpMs;
+    const tcpTimeout = (): SpamdError => timeout('HAMLET_ERR_SPAMD_TIMEOUT', `(${timeoutTcp / 1000} second socket timeout reading input from client)`);
+    // read: the request line and headers have one deadline, so a client sending a byte a second is cut off.
+    const headerTimer = setTimeout(() => {
+      if (!reader.headersDone) {
+        const e = tcpTimeout();
+        finish(e.line(), e);
+      }
+    }, timeoutTcp || 2 ** 31 - 1);
+    if (timeoutTcp === 0) clearTimeout(headerTimer);
+    socket.on('timeout', () => {
+      if (dispatched) return;
+      const e = tcpTimeout();
+      finish(e.line(), e);
+    });
+
+    const onResult = (r: ReturnType<RequestReader['push']>): void => {
+      if (finished || dispatched) return;
+      if (r.kind === 'more') {
+        // read: the body may not stall longer than --timeout-tcp between pieces.
+        if (reader.headersDone && timeoutTcp > 0) socket.setTimeout(timeoutTcp);
+        return;
+      }
+      if (r.kind === 'error') {
+        finish(r.error.line(), r.error);
+        return;
+      }
+      dispatched = true;
+      clearTimeout(headerTimer);
+      socket.setTimeout(0);
+      this.dispatch(r.request, peer, started, (c) => (cancel = c)).then(
+        (reply) => finish(reply),
+        (e: unknown) => {
+          const err = e instanceof SpamdError ? e : new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, `Internal software error: ${(e as Error).message}`);
+          finish(err.line(), err);
+        },
+      );
+    };
+    socket.on('data', (chunk: Buffer) => {
+      if (!finished && !dispatched) onResult(reader.push(chunk));
+    });
+    socket.on('end', () => {
+      if (!finished && !dispatched) onResult(reader.end());
+    });
+    socket.on('error', (e) => this.opts.log('debug', `${peer}: ${e.message}`));
+    socket.on('close', () => {
+      this.open.delete(socket);
+      clearTimeout(headerTimer);
+      if (!finished) cancel?.();
+      finished = true;
+    });
+  }
+
+  // dispatch
+  private async dispatch(req: SpamdRequest, peer: string, started: number, onCancel: (c: () => void) => void): Promise<Buffer | undefined> {
+    this.counts.requests++;
+    if (req.verb === 'PING') return pongReply();
+    if (req.verb === 'SKIP') return undefined;
+    const where = locatePrefs(req.user, this.opts.prefs);
+    if (where.refused) this.opts.log(where.suspicious ? 'warn' : 'debug', `${peer}: no user preferences: ${where.refused}`);
+    const common = { raw: new Uint8Array(req.body), user: req.user, prefsFile: where.file, userDir: where.dir };
+    if (req.verb === 'TELL') {
+      const run = this.pool.run({ type: 'tell', tell: req.tell!, ...common });
+      onCancel(run.cancel);
+      const a = await run.promise;
+      const didSet = a.didSet ?? [];
+      const didRemove = a.didRemove ?? [];
+      this.opts.log('info', `${peer}: tell: ${didSet.length + didRemove.length > 0 ? `set=${didSet.join(',')} remove=${didRemove.join(',')}` : 'nothing learned (no learner)'} user=${req.user ?? '-'}`);
+      return tellReply(didSet, didRemove);
+    }
+    const need = needOf(req.verb)!;
+    const run = this.pool.run({ type: 'scan', need, ...common });
+    onCancel(run.cancel);
+    const a = await run.promise;
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    this.opts.log(
+      'info',
+      `result: ${a.isSpam ? 'Y' : '.'} ${Math.trunc(a.score)} - ${a.tests.join(',')} scantime=${secs},size=${req.body.length},user=${req.user ?? '-'},required_score=${a.required.toFixed(1)},${peer},mid=${a.messageId ?? '(unknown)'}${a.timedOut ? ',time_limit_exceeded' : ''}`,
+    );
+    switch (need) {
+      case 'verdict':
+        return checkReply(a);
+      case 'tests':
+        return symbolsReply(a, req.version, a.tests);
+      case 'report':
+        return reportReply(a, req.version, a.report ?? '', req.verb === 'REPORT_IFSPAM');
+      default:
+        return messageReply(a, req.version, Buffer.from(a.out!.buffer, a.out!.byteOffset, a.out!.byteLength));
+    }
+  }
+}
+
+function removeStaleSocket(path: string): void {
+  try {
+    if (existsSync(path) && lstatSync(path).isSocket()) unlinkSync(path);
+  } catch {
+    // not ours to remove
+  }
+}

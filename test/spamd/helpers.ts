@@ -1,0 +1,152 @@
+/**
+ * Start a real hamletd (bin/hamletd.js, as users run it) on 127.0.0.1 port 0 or a
+ * unix socket, talk raw SPAMC to it, stop it by its PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BIN = join(__dirname, '..', '..', '..', 'bin', 'hamletd.js');
+export const STOCK_RULES = '/usr/share/spamassassin';
+export const SAMPLE_SPAM = '/usr/share/doc/spamassassin/examples/sample-spam.txt';
+export const SAMPLE_HAM = '/usr/share/doc/spamassassin/examples/sample-nonspam.txt';
+
+/** A small rule set (stock templates + a few rules) that loads in well under a second. */
+export function smallRules(extra = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hamletd-rules-'));
+  copyFileSync(join(STOCK_RULES, '10_default_prefs.cf'), join(dir, '10_default_prefs.cf'));
+  writeFileSync(
+    join(dir, '50_test.cf'),
+    [
+      'required_score 5',
+      'body GTUBE /XJS\\*C4JDBQADN1\\.NSBN3\\*2IDNEN\\*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL\\*C\\.34X/',
+      'describe GTUBE Generic Test for Unsolicited Bulk Email',
+      'score GTUBE 1000',
+      'header SUBJ_HELLO Subject =~ /hello/i',
+      'describe SUBJ_HELLO Subject says hello',
+      'score SUBJ_HELLO 1.5',
+      'body BODY_CHEAP /cheap/i',
+      'score BODY_CHEAP 2.5',
+      // Catastrophic backtracking on a line of x's that does not end the line.
+      'body XX_BACKTRACK /(x+x+)+$/',
+      'score XX_BACKTRACK 0.1',
+      extra,
+    ].join('\n') + '\n',
+  );
+  return dir;
+}
+
+export interface Running {
+  readonly proc: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+  readonly addresses: string[];
+  log(): string;
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Start hamletd; `args` come after `-s stderr`. Listens on 127.0.0.1:0 unless args say otherwise. */
+export async function startHamletd(args: readonly string[], opts: { listenDefault?: boolean; timeoutMs?: number } = {}): Promise<Running> {
+  const listen = opts.listenDefault === false ? [] : ['-i', '127.0.0.1', '-p', '0'];
+  const proc = spawn(process.execPath, [BIN, '-s', 'stderr', ...listen, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  while (!/server started on (.*) \(running/.test(log)) {
+    if (proc.exitCode !== null) throw new Error(`hamletd exited (${proc.exitCode}):\n${log}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`hamletd did not start:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const addresses = /server started on (.*) \(running/.exec(log)![1]!.split(', ');
+  const tcp = addresses.find((a) => /:\d+$/.test(a));
+  return {
+    proc,
+    pid: proc.pid!,
+    port: tcp ? Number(/:(\d+)$/.exec(tcp)![1]) : 0,
+    addresses,
+    log: () => log,
+    stop: async () => {
+      if (proc.exitCode === null) process.kill(proc.pid!, 'SIGTERM');
+      return exited;
+    },
+  };
+}
+
+export interface RawOptions {
+  /** Half-close after sending (spamc, Haraka); default true. */
+  readonly halfClose?: boolean;
+  readonly timeoutMs?: number;
+  /** Send in pieces with a delay (ms) between them. */
+  readonly pieces?: { readonly size: number; readonly delayMs: number };
+}
+
+/** Send `bytes`, collect everything until the server closes. */
+export function raw(where: number | string, bytes: Buffer | string, o: RawOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const sock: Socket = typeof where === 'number' ? connect({ host: '127.0.0.1', port: where }) : connect(where);
+    const chunks: Buffer[] = [];
+    const data = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'latin1');
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`no close within ${o.timeoutMs ?? 30000} ms; got ${JSON.stringify(Buffer.concat(chunks).toString('latin1'))}`));
+    }, o.timeoutMs ?? 30_000);
+    sock.on('data', (d: Buffer) => chunks.push(d));
+    sock.on('error', () => {}); // a reset after the reply is fine; what arrived counts
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    sock.on('connect', async () => {
+      if (o.pieces) {
+        for (let i = 0; i < data.length && !sock.destroyed; i += o.pieces.size) {
+          sock.write(data.subarray(i, i + o.pieces.size));
+          await new Promise((r) => setTimeout(r, o.pieces!.delayMs));
+        }
+      } else sock.write(data);
+      if (o.halfClose !== false && !sock.destroyed) sock.end();
+    });
+  });
+}
+
+/** A request with Content-length. */
+export function request(verb: string, msg: Buffer | string, headers: Record<string, string> = {}, version = '1.5'): Buffer {
+  const body = Buffer.isBuffer(msg) ? msg : Buffer.from(msg, 'latin1');
+  const h = Object.entries({ ...headers, 'Content-length': String(body.length) })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  return Buffer.concat([Buffer.from(`${verb} SPAMC/${version}\r\n${h}\r\n`, 'latin1'), body]);
+}
+
+/** Where test/spamd/clients/install.sh put the npm clients (Haraka, npm spamc). */
+export function clientsDir(): string {
+  return process.env.HAMLET_SPAMD_CLIENTS ?? join(process.env.HOME ?? '/root', '.cache', 'hamlet-spamd-clients');
+}
+
+/** A free TCP port on 127.0.0.1 (for third-party servers that cannot take port 0). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Wait until `ready()` or `ms` pass; false on time-out. */
+export async function waitFor(ready: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
