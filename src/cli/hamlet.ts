@@ -13,7 +13,10 @@ import { join } from 'node:path';
 import type { RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, loadConfig, readConfig, type LoadOptions } from '../config/load';
 import { optList } from '../config/options';
-import { checkMessage, markupOptionsFrom, type ReportSettings } from '../report/check';
+import { markupOptionsFrom, type ReportSettings } from '../report/check';
+import { addrListMessage, addressesInMail, modifyAddress, type AddrListAction } from '../awl/index';
+import { checkWithFeedback, openFeedbackStores, type FeedbackStores } from '../learn/feedback';
+import { parseMessage } from '../message/parse';
 import { removeMarkup } from '../report/remove-markup';
 import { fixed, tagScore } from '../report/format';
 import { HAMLET_VERSION } from '../report/version';
@@ -39,6 +42,18 @@ interface CliOptions {
   cf: string[];
   debug?: string | boolean;
   mbox?: boolean;
+  addAddrToWelcomelist?: string;
+  addAddrToWhitelist?: string;
+  removeAddrFromWelcomelist?: string;
+  removeAddrFromWhitelist?: string;
+  addAddrToBlocklist?: string;
+  addAddrToBlacklist?: string;
+  addToWelcomelist?: boolean;
+  addToWhitelist?: boolean;
+  removeFromWelcomelist?: boolean;
+  removeFromWhitelist?: boolean;
+  addToBlocklist?: boolean;
+  addToBlacklist?: boolean;
 }
 
 /** Output and error streams (tests pass collectors). */
@@ -69,6 +84,18 @@ function program(io: CliIo): Command {
     .option('--cf <line>', 'additional configuration line (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('-D, --debug [areas]', 'print debugging messages (areas: config,message,rules,check,markup)')
     .option('--mbox', 'read mbox files; print one verdict line per message')
+    .option('--add-addr-to-welcomelist <addr>', 'add an address to the persistent address list as welcome')
+    .option('--add-addr-to-blocklist <addr>', 'add an address to the persistent address list as blocked')
+    .option('--remove-addr-from-welcomelist <addr>', 'remove an address from the persistent address list')
+    .option('-W, --add-to-welcomelist', "add every address in the message(s) to the persistent address list as welcome")
+    .option('--add-to-blocklist', 'add every address in the message(s) to the persistent address list as blocked')
+    .option('-R, --remove-from-welcomelist', 'remove every address in the message(s) from the persistent address list')
+    .addOption(new Option('--add-addr-to-whitelist <addr>').hideHelp())
+    .addOption(new Option('--add-addr-to-blacklist <addr>').hideHelp())
+    .addOption(new Option('--remove-addr-from-whitelist <addr>').hideHelp())
+    .addOption(new Option('--add-to-whitelist').hideHelp())
+    .addOption(new Option('--add-to-blacklist').hideHelp())
+    .addOption(new Option('--remove-from-whitelist').hideHelp())
     .argument('[files...]')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
@@ -175,13 +202,73 @@ function removeAll(o: CliOptions, files: readonly string[], io: CliIo): number {
   });
 }
 
+/** The address given to `--add-addr-to-welcomelist` and friends (4.x or 3.x spelling), with its action. */
+function addressOption(o: CliOptions): [AddrListAction, string] | undefined {
+  const welcome = o.addAddrToWelcomelist ?? o.addAddrToWhitelist;
+  if (welcome !== undefined) return ['welcome', welcome];
+  const remove = o.removeAddrFromWelcomelist ?? o.removeAddrFromWhitelist;
+  if (remove !== undefined) return ['remove', remove];
+  const block = o.addAddrToBlocklist ?? o.addAddrToBlacklist;
+  if (block !== undefined) return ['block', block];
+  return undefined;
+}
+
+/** `-W`, `-R` or `--add-to-blocklist` (or a 3.x spelling): the action on every address in the messages. */
+function messageAddressOption(o: CliOptions): AddrListAction | undefined {
+  if (o.addToWelcomelist || o.addToWhitelist) return 'welcome';
+  if (o.removeFromWelcomelist || o.removeFromWhitelist) return 'remove';
+  if (o.addToBlocklist || o.addToBlacklist) return 'block';
+  return undefined;
+}
+
+/** Change the persistent address list, printing SpamAssassin's line per address. */
+function manageAddresses(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug): number {
+  const rules = loadRules(o, io, dbg);
+  const stores = openFeedbackStores(rules, { noAwl: true, noAutoLearn: true });
+  try {
+    const list = stores.addressList();
+    dbg('check', `address list ${stores.awlSettings.dbFile}`);
+    const one = addressOption(o);
+    if (one) {
+      if (modifyAddress(list, one[1], one[0])) io.out(addrListMessage(one[0], one[1]) + '\n');
+      return 0;
+    }
+    const action = messageAddressOption(o)!;
+    let count = 0;
+    const exit = eachInput(files, o.mbox === true, io, (input) => {
+      count++;
+      for (const addr of addressesInMail(parseMessage(input.raw, rules.parseOptions))) {
+        if (modifyAddress(list, addr, action)) io.out(addrListMessage(action, addr) + '\n');
+      }
+      return 0;
+    });
+    io.out(`${count} message(s) examined.\n`);
+    return exit;
+  } finally {
+    stores.close();
+  }
+}
+
 function checkAll(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug): number {
   const rules = loadRules(o, io, dbg);
   const settings: ReportSettings = markupOptionsFrom(rules);
+  const stores: FeedbackStores = openFeedbackStores(rules);
+  dbg('check', `bayes ${stores.bayesOn ? stores.bayesFile : 'off'}, awl ${stores.awlOn ? stores.awlSettings.dbFile : 'off'}`);
+  try {
+    return checkEach(o, files, io, dbg, rules, settings, stores);
+  } finally {
+    stores.close();
+  }
+}
+
+function checkEach(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug, rules: RuleSet, settings: ReportSettings, stores: FeedbackStores): number {
   return eachInput(files, o.mbox === true, io, (input) => {
     warnIfNotMail(input, io);
-    const c = checkMessage(input.raw, rules, { settings });
+    const c = checkWithFeedback(input.raw, rules, stores, { settings });
     const r = c.result;
+    const f = c.feedback;
+    for (const p of f.problems ?? []) io.err(`hamlet: warning: ${p.message}\n`);
+    dbg('check', `${input.id}: bayes=${f.bayes?.toFixed(4) ?? 'none'} awl=${f.awl ? `${f.awl.delta} (mean ${f.awl.mean ?? 'none'}, count ${f.awl.count})` : 'none'} autolearn=${f.autolearn} (${f.decision.reason}, points ${f.decision.points})`);
     dbg('check', `${input.id}: score=${r.score.toFixed(3)} required=${r.required} ${r.isSpam ? 'spam' : 'ham'} in ${r.ms.toFixed(1)} ms${r.timedOut ? ' (time limit reached)' : ''}`);
     for (const h of r.hits) dbg('rules', `hit ${h.name} (${h.area}) score=${h.score}${h.count > 1 ? ` count=${h.count}` : ''}`);
     const flags = Object.entries(c.msg.flags).filter(([, v]) => v).map(([k]) => k);
@@ -220,6 +307,7 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
       return summarize(rules).errors > 0 ? 1 : 0;
     }
     if (o.removeMarkup) return removeAll(o, cmd.args, io);
+    if (addressOption(o) || messageAddressOption(o)) return manageAddresses(o, cmd.args, io, dbg);
     return checkAll(o, cmd.args, io, dbg);
   } catch (e) {
     if (e instanceof CliError) {

@@ -91,6 +91,15 @@ export function checkMessage(input: Buffer | Message, rules: RuleSet, opts: Chec
   const settings = opts.settings ?? markupOptionsFrom(rules);
   const msg = Buffer.isBuffer(input) ? parseMessage(input, rules.parseOptions) : input;
   const result = scan(msg, rules.compiled, opts.scan ?? {});
+  return markCheckedMessage(msg, result, settings, opts);
+}
+
+/**
+ * The second half of `checkMessage`: expand the templates and mark the message
+ * up for a scan result the caller already has (after adjusting it, e.g. with the
+ * AWL pseudo-rule; see learn/feedback.ts).
+ */
+export function markCheckedMessage(msg: Message, result: ScanResult, settings: ReportSettings, opts: CheckOptions = {}): CheckOutcome {
   const tags = tagInput(msg, result, settings, opts);
   const marked = markupMessage(msg, tags, settings);
   return { msg, result, tags, marked, report: reportText(tags, settings), headers: headerBlock(marked) };

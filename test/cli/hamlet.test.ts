@@ -38,7 +38,7 @@ test('spam is marked and wrapped; -t appends the report; exit 0', () => {
   const r = run([...base, '-t', SPAM]);
   assert.equal(r.code, 0);
   assert.match(r.out, /^Received: from localhost by /);
-  assert.match(r.out, /\nX-Spam-Flag: YES\nX-Spam-Level: \*{5}\nX-Spam-Status: Yes, score=5\.\d required=5\.0 tests=SAMPLE_CAPS_SUBJ,SAMPLE_PRIZE,\n\tSAMPLE_THE autolearn=disabled version=\d/);
+  assert.match(r.out, /\nX-Spam-Flag: YES\nX-Spam-Level: \*{5}\nX-Spam-Status: Yes, score=5\.\d required=5\.0 tests=SAMPLE_CAPS_SUBJ,SAMPLE_PRIZE,\n\tSAMPLE_THE autolearn=no autolearn_force=no version=\d/);
   assert.match(r.out, /\nSubject: \*\*\*\*\*SPAM\*\*\*\*\* CONGRATULATIONS/);
   assert.match(r.out, /--\n\nSpam detection software, running on the system "[^"]+",\nhas identified this incoming email as possible spam\./);
   assert.match(r.out, /\n 3\.5 SAMPLE_PRIZE {11}BODY: Talks about prizes\n/);
@@ -51,7 +51,7 @@ test('ham gets headers only; the body is unchanged', () => {
   assert.equal(r.code, 0);
   assert.ok(r.out.startsWith('Return-Path: <alice@example.org>\nX-Spam-Checker-Version: hamlet '));
   assert.ok(r.out.endsWith(raw.slice(raw.indexOf('\n\n'))));
-  assert.match(r.out, /\nX-Spam-Status: No, score=0\.1 required=5\.0 tests=SAMPLE_THE autolearn=disabled\n\tversion=/);
+  assert.match(r.out, /\nX-Spam-Status: No, score=0\.1 required=5\.0 tests=SAMPLE_THE autolearn=no\n\tautolearn_force=no version=/);
 });
 
 test('-e exits 5 on spam (or the code given), 0 on ham; -e does not swallow a file name', () => {

@@ -1,0 +1,236 @@
+/**
+ * The check with SpamAssassin's two feedback loops around it, shared by `hamlet`
+ * and `hamletd`:
+ *
+ *   scan (with Bayes when it is usable: score set 2)
+ *   -> AWL (look the sender up, add this score to its history, the AWL pseudo-rule)
+ *   -> auto-learn decision -> Bayes learns the message as spam or ham
+ *   -> templates (`autolearn=`, `_AWL_`..., `_BAYES_`) -> markup.
+ *
+ *   const stores = openFeedbackStores(rules);
+ *   try { const c = checkWithFeedback(raw, rules, stores, { settings }); ... } finally { stores.close(); }
+ *
+ * The stores come from the rule set's options (`bayes_path`, `use_bayes`,
+ * `auto_welcomelist_path`, `use_auto_welcomelist` and their 3.x spellings).
+ * SpamAssassin's defaults live under `~/.spamassassin`; hamlet's under `~/.hamlet`
+ * (`~/.hamlet/bayes.sqlite`, `~/.hamlet/auto-welcomelist.sqlite`), so the two
+ * never share a file by accident. A path set in the configuration is used as given.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { RuleSet } from '../config/compile';
+import { optString } from '../config/options';
+import type { ScanResult } from '../engine/types';
+import { parseMessage } from '../message/parse';
+import type { Message } from '../message/types';
+import { scan } from '../engine/scanner';
+import { bayesDbFile, bayesScanner, bayesSettings, canClassify, learn, openBayesStore, type BayesSettings, type BayesStore } from '../bayes/index';
+import { awlActive, awlForScan, awlRuleName, awlSettings, openAwlStore, withAwlHit, type AddrListStore, type AwlScanResult, type AwlSettings } from '../awl/index';
+import { markCheckedMessage, markupOptionsFrom, type CheckOptions, type CheckOutcome } from '../report/check';
+import { autoLearnForScan, autoLearnSettings, autoLearnTag, type AutoLearnDecision } from './autolearn';
+
+/** What became of an auto-learn decision: SpamAssassin's `autolearn=` words. */
+export type AutoLearnOutcome = 'spam' | 'ham' | 'no' | 'disabled' | 'unavailable' | 'failed';
+
+/** Where hamlet keeps its per-user databases when the configuration names none. */
+export const HAMLET_USER_DIR = '.hamlet';
+
+/** The eval the Bayes plugin's rules (BAYES_00 ... BAYES_999) call: defined only when the plugin is loaded. */
+const BAYES_EVAL = 'check_bayes';
+
+/** True when the rule set defines the BAYES_nn rules (SpamAssassin's Bayes plugin is loaded). */
+export function bayesRulesDefined(rules: RuleSet): boolean {
+  return rules.compiled.rules.some((r) => r.test.type === 'eval' && r.test.fnName === BAYES_EVAL);
+}
+
+/** Bayes settings for hamlet: SpamAssassin's, with the default path under `~/.hamlet`. */
+export function feedbackBayesSettings(rules: RuleSet, home: string = homedir()): BayesSettings {
+  const s = bayesSettings(rules.options);
+  if (optString(rules.options, 'bayes_path') !== undefined) return s;
+  return { ...s, path: join(home, HAMLET_USER_DIR, 'bayes') };
+}
+
+/** AWL settings for hamlet: SpamAssassin's, with the default path under `~/.hamlet`. */
+export function feedbackAwlSettings(rules: RuleSet, home: string = homedir()): AwlSettings {
+  const s = awlSettings(rules.options, home);
+  if (optString(rules.options, 'auto_welcomelist_path') !== undefined) return s;
+  const path = join(home, HAMLET_USER_DIR, 'auto-welcomelist');
+  return { ...s, path, dbFile: `${path}.sqlite` };
+}
+
+export interface FeedbackStoreOptions {
+  /** The home directory `~` stands for (tests pass a temporary one). */
+  readonly home?: string;
+  /** Turn the AWL off whatever the configuration says (SpamAssassin's `-W` / `-R` runs do). */
+  readonly noAwl?: boolean;
+  /** Turn auto-learn off whatever the configuration says. */
+  readonly noAutoLearn?: boolean;
+}
+
+/**
+ * The databases a check uses, opened lazily: Bayes when its file exists (it is
+ * created by the first message learned), the AWL on first use. One per process;
+ * `close()` when done.
+ */
+export class FeedbackStores {
+  readonly bayesSettings: BayesSettings;
+  readonly awlSettings: AwlSettings;
+  /** Bayes classifies and learns: `use_bayes` and `use_learner` on, the Bayes rules defined. */
+  readonly bayesOn: boolean;
+  /** The AWL runs: its rule is defined (plugin loaded) and `use_auto_welcomelist` is on. */
+  readonly awlOn: boolean;
+  readonly autoLearnOn: boolean;
+  private bayesStore: BayesStore | undefined;
+  private awlStore: AddrListStore | undefined;
+
+  constructor(rules: RuleSet, opts: FeedbackStoreOptions = {}) {
+    this.bayesSettings = feedbackBayesSettings(rules, opts.home);
+    this.awlSettings = feedbackAwlSettings(rules, opts.home);
+    this.bayesOn = this.bayesSettings.useBayes && bayesRulesDefined(rules);
+    this.awlOn = !opts.noAwl && awlActive(rules, this.awlSettings);
+    this.autoLearnOn = !opts.noAutoLearn;
+  }
+
+  /** The Bayes database file. */
+  get bayesFile(): string {
+    return bayesDbFile(this.bayesSettings.path);
+  }
+
+  /** The Bayes store to classify with, or undefined while there is no database. */
+  bayes(): BayesStore | undefined {
+    if (!this.bayesOn) return undefined;
+    if (!this.bayesStore && existsSync(this.bayesFile)) this.bayesStore = openBayesStore(this.bayesSettings);
+    return this.bayesStore;
+  }
+
+  /** The Bayes store to learn into, created when absent. */
+  bayesForLearning(): BayesStore {
+    this.bayesStore ??= openBayesStore(this.bayesSettings);
+    return this.bayesStore;
+  }
+
+  /** The address list (created when absent): for the AWL and the welcomelist commands. */
+  addressList(): AddrListStore {
+    this.awlStore ??= openAwlStore(this.awlSettings.dbFile, { fileMode: this.awlSettings.fileMode, username: this.awlSettings.overrideUsername });
+    return this.awlStore;
+  }
+
+  close(): void {
+    this.bayesStore?.close();
+    this.awlStore?.close();
+    this.bayesStore = undefined;
+    this.awlStore = undefined;
+  }
+}
+
+/** Open (lazily) the stores `rules` configures. */
+export function openFeedbackStores(rules: RuleSet, opts: FeedbackStoreOptions = {}): FeedbackStores {
+  return new FeedbackStores(rules, opts);
+}
+
+export interface FeedbackCheckOptions extends CheckOptions {
+  /** Clock in Unix seconds for the AWL's last-hit stamps and Bayes' atimes (tests). */
+  readonly now?: number;
+}
+
+/** What the feedback loops did for one message. */
+export interface FeedbackResult {
+  /** Bayes' spam probability, when Bayes classified the message. */
+  readonly bayes: number | undefined;
+  /** The AWL's lookup, when it ran and the message had a From address. */
+  readonly awl: AwlScanResult | undefined;
+  /** The auto-learn decision on the final result (AWL included, which auto-learn ignores). */
+  readonly decision: AutoLearnDecision;
+  /** What happened to it: the `autolearn=` word. */
+  readonly autolearn: AutoLearnOutcome;
+  /** The error when learning failed. */
+  readonly learnError?: Error;
+  /** Store errors the check went on without (Bayes unreadable, AWL not writable, learning failed). */
+  readonly problems?: readonly Error[];
+}
+
+export interface FeedbackOutcome extends CheckOutcome {
+  readonly feedback: FeedbackResult;
+}
+
+/** `%2.1f`, as SpamAssassin prints the AWL tags. */
+const tenths = (n: number): string => n.toFixed(1);
+
+/** The AWL tags (`_AWL_`, `_AWLMEAN_`, `_AWLCOUNT_`, `_AWLPRESCORE_`): values when the sender had a history, empty otherwise. */
+export function awlTags(awl: AwlScanResult | undefined): Record<string, string> {
+  if (!awl || awl.mean === undefined) return { AWL: '', AWLMEAN: '', AWLCOUNT: '', AWLPRESCORE: '' };
+  return { AWL: tenths(awl.delta), AWLMEAN: tenths(awl.mean), AWLCOUNT: tenths(awl.count), AWLPRESCORE: tenths(awl.preScore) };
+}
+
+function learnDecided(stores: FeedbackStores, msg: Message, decision: AutoLearnDecision, rules: RuleSet, now: number | undefined): Pick<FeedbackResult, 'autolearn' | 'learnError'> {
+  if (!stores.autoLearnOn) return { autolearn: 'disabled' };
+  if (decision.status !== 'spam' && decision.status !== 'ham') return { autolearn: decision.status };
+  // use_learner 0 (or no Bayes plugin): the decision stands but nothing can learn it.
+  if (!stores.bayesOn || !autoLearnSettings(rules.options).useLearner) return { autolearn: 'unavailable' };
+  try {
+    const changed = learn(stores.bayesForLearning(), msg, decision.status === 'spam', stores.bayesSettings, { now });
+    return { autolearn: changed ? decision.status : 'unavailable' };
+  } catch (e) {
+    return { autolearn: 'failed', learnError: e instanceof Error ? e : new Error(String(e)) };
+  }
+}
+
+/**
+ * Check one message with Bayes, the AWL and auto-learn as configured, then mark
+ * it up. The result's score and `tests` include the AWL pseudo-rule.
+ */
+export function checkWithFeedback(input: Buffer | Message, rules: RuleSet, stores: FeedbackStores, opts: FeedbackCheckOptions = {}): FeedbackOutcome {
+  const settings = opts.settings ?? markupOptionsFrom(rules);
+  const msg = Buffer.isBuffer(input) ? parseMessage(input, rules.parseOptions) : input;
+
+  const problems: Error[] = [];
+  const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+  let store: BayesStore | undefined;
+  try {
+    store = stores.bayes();
+  } catch (e) {
+    problems.push(asError(e)); // an unreadable database: scan without Bayes, as SpamAssassin does
+  }
+  let probability: number | undefined;
+  let bayesOpt: ReturnType<typeof bayesScanner> | undefined;
+  if (store && canClassify(store, stores.bayesSettings)) {
+    const inner = bayesScanner(store, stores.bayesSettings, { now: opts.now });
+    let asked = false;
+    bayesOpt = {
+      available: () => inner.available(),
+      probability: (m) => {
+        if (!asked) {
+          asked = true;
+          probability = inner.probability(m);
+        }
+        return probability;
+      },
+    };
+  }
+  let result: ScanResult = scan(msg, rules.compiled, bayesOpt ? { ...opts.scan, bayes: bayesOpt } : (opts.scan ?? {}));
+  if (bayesOpt?.available()) bayesOpt.probability(msg);
+
+  let awl: AwlScanResult | undefined;
+  if (stores.awlOn) {
+    try {
+      awl = awlForScan(stores.addressList(), msg, result, rules, { settings: stores.awlSettings, now: opts.now });
+      result = withAwlHit(result, awl, awlRuleName(rules));
+    } catch (e) {
+      problems.push(asError(e)); // the list cannot be opened or written: no AWL for this message
+    }
+  }
+
+  const decision = autoLearnForScan(result, rules);
+  const learned = learnDecided(stores, msg, decision, rules, opts.now);
+  if (learned.learnError) problems.push(learned.learnError);
+  const feedback: FeedbackResult = { bayes: probability, awl, decision, ...learned, problems };
+  const outcome = markCheckedMessage(msg, result, settings, {
+    ...opts,
+    autolearn: opts.autolearn ?? autoLearnTag(learned.autolearn, decision.forcedBy),
+    autolearnScore: opts.autolearnScore ?? decision.points,
+    bayes: opts.bayes ?? probability,
+    extraTags: { ...awlTags(awl), ...opts.extraTags },
+  });
+  return { ...outcome, feedback };
+}
