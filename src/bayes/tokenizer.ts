@@ -91,25 +91,43 @@ function mailAddrTokens(addr: string, out: string[]): void {
   }
 }
 
-/** Where one source's tokens go: the message's token set, the words already done, and SpamAssassin's token count. */
+/** Where one source's tokens go, and SpamAssassin's token count for that source's caps. */
 interface TokenSink {
   /** Raw tokens (when collecting strings) ... */
   readonly tokens: Set<string> | undefined;
-  /** ... or their 40-bit hashes (when learning or classifying). */
-  readonly hashes: Set<number> | undefined;
-  /** Words already done in this message, per region/prefix, with their token count. */
-  readonly words: Map<string, Map<string, number>>;
+  /** ... or their 40-bit hashes (when learning or classifying), each once per message. */
+  readonly hashes: number[] | undefined;
   count: number;
 }
 
-/** What one word gives: its tokens and their hashes. */
-interface WordTokens {
-  readonly toks: readonly string[];
-  readonly hashes: readonly number[];
+/**
+ * One distinct token: its string and hash, and the last message it was emitted for
+ * (a message counter), so a message's tokens are deduplicated without a set.
+ */
+interface TokenEntry {
+  readonly tok: string;
+  readonly hash: number;
+  stamp: number;
 }
 
-/** Bound on the per-word caches below (entries); they are emptied when full. */
+/** What one word gives, and the last message it was seen in (a repeat adds only to the count). */
+interface WordEntry {
+  readonly toks: readonly TokenEntry[];
+  stamp: number;
+}
+
+/** Per configuration: word -> tokens per region/prefix, the interned tokens, and the message counter. */
+interface TokenizerCache {
+  readonly words: Map<string, Map<string, WordEntry>>;
+  readonly tokens: Map<string, TokenEntry>;
+  size: number;
+  stamp: number;
+}
+
+/** Bound on the caches (words plus tokens); they are emptied between messages when over it. */
 const CACHE_LIMIT = 400000;
+
+const caches = new WeakMap<TokenizerConfig, TokenizerCache>();
 
 /**
  * Tokenizes lines of one region into `out`. A word gives the same tokens wherever it
@@ -117,15 +135,30 @@ const CACHE_LIMIT = 400000;
  * word across messages: most words of a mail stream are repeats.
  */
 class LineTokenizer {
-  /** Per configuration, per region/prefix: word -> tokens. */
-  private static readonly caches = new WeakMap<TokenizerConfig, Map<string, Map<string, WordTokens>>>();
-  private readonly caches: Map<string, Map<string, WordTokens>>;
-  private cached = 0;
+  private readonly cache: TokenizerCache;
+  /** This message's number: entries stamped with it were already emitted. */
+  private readonly stamp: number;
 
   constructor(private readonly conf: TokenizerConfig) {
-    let c = LineTokenizer.caches.get(conf);
-    if (!c) LineTokenizer.caches.set(conf, (c = new Map()));
-    this.caches = c;
+    let c = caches.get(conf);
+    if (!c) caches.set(conf, (c = { words: new Map(), tokens: new Map(), size: 0, stamp: 0 }));
+    if (c.size >= CACHE_LIMIT) {
+      c.words.clear();
+      c.tokens.clear();
+      c.size = 0;
+    }
+    this.cache = c;
+    this.stamp = ++c.stamp;
+  }
+
+  private intern(tok: string): TokenEntry {
+    let e = this.cache.tokens.get(tok);
+    if (e === undefined) {
+      e = { tok, hash: tokenHash(tok), stamp: 0 };
+      this.cache.tokens.set(tok, e);
+      this.cache.size++;
+    }
+    return e;
   }
 
   run(line: string, prefix: string, region: Region, out: TokenSink): void {
@@ -138,32 +171,29 @@ class LineTokenizer {
       text = text.replace(TITLE_CASE, (_m, first: string, rest: string) => ' ' + first.toLowerCase() + rest + ' ');
     }
     const kind = region + prefix;
-    let cache = this.caches.get(kind);
-    if (!cache) this.caches.set(kind, (cache = new Map()));
-    let seen = out.words.get(kind);
-    if (!seen) out.words.set(kind, (seen = new Map()));
+    let cache = this.cache.words.get(kind);
+    if (!cache) this.cache.words.set(kind, (cache = new Map()));
+    const stamp = this.stamp;
+    const { hashes, tokens } = out;
     for (const word of text.split(' ')) {
       if (word.length < 3) continue;
-      // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
-      const again = seen.get(word);
-      if (again !== undefined) {
-        out.count += again;
-        continue;
-      }
-      let wt = cache.get(word);
-      if (wt === undefined) {
+      let we = cache.get(word);
+      if (we === undefined) {
         const toks = this.word(word, prefix, region).filter((t) => t !== '');
-        wt = { toks, hashes: toks.map(tokenHash) };
-        if (++this.cached >= CACHE_LIMIT) {
-          this.caches.clear();
-          this.cached = 0;
-        }
-        cache.set(word, wt);
+        we = { toks: toks.map((t) => this.intern(t)), stamp: 0 };
+        cache.set(word, we);
+        this.cache.size++;
       }
-      seen.set(word, wt.toks.length);
-      out.count += wt.toks.length;
-      if (out.hashes) for (const h of wt.hashes) out.hashes.add(h);
-      if (out.tokens) for (const t of wt.toks) out.tokens.add(t);
+      // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
+      out.count += we.toks.length;
+      if (we.stamp === stamp) continue;
+      we.stamp = stamp;
+      for (const te of we.toks) {
+        if (te.stamp === stamp) continue;
+        te.stamp = stamp;
+        if (hashes) hashes.push(te.hash);
+        if (tokens) tokens.add(te.tok);
+      }
     }
   }
 
@@ -231,15 +261,14 @@ export function tokenize(msg: Message, conf: TokenizerConfig): Set<string> {
 
 /** The distinct 40-bit hashes of a message's tokens: what is learned and looked up. */
 export function tokenHashes(msg: Message, conf: TokenizerConfig): number[] {
-  const hashes = new Set<number>();
+  const hashes: number[] = [];
   collect(msg, conf, undefined, hashes);
-  return [...hashes];
+  return hashes;
 }
 
-function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | undefined, hashes: Set<number> | undefined): void {
+function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | undefined, hashes: number[] | undefined): void {
   const lt = new LineTokenizer(conf);
-  const words = new Map<string, Map<string, number>>();
-  const sink = (): TokenSink => ({ tokens, hashes, words, count: 0 });
+  const sink = (): TokenSink => ({ tokens, hashes, count: 0 });
   const { visible, invisible } = bodySources(msg);
   const body = sink();
   for (const line of visible) {
@@ -390,7 +419,8 @@ function chewAddresses(value: string): string {
     // The shared parser drops a display name that repeats the address (right for `:name`);
     // SpamAssassin's Bayes keeps it as a name token.
     let phrase = a.phrase;
-    if (phrase === undefined && a.address !== undefined) {
+    // (`<addr>` in the field is necessary for that form: test it first, compiling a pattern is costly.)
+    if (phrase === undefined && a.address !== undefined && value.includes(`<${a.address}>`)) {
       const addr = escapeRegex(a.address);
       if (new RegExp(`(?:^|[,\\s])"?${addr}"?\\s*<${addr}>`).test(value)) phrase = a.address;
     }

@@ -5,9 +5,8 @@
 import { Command } from 'commander';
 import { writeSync } from 'node:fs';
 import { readStdin } from '../io/stdin';
-import { readConfig, type LoadOptions } from '../config/load';
+import { readConfig, type LoadOptions } from '../config/read';
 import { readMessages, splitMbox, type SourcedMessage } from '../io/mailbox';
-import { parseMessage } from '../message/parse';
 import { defaultThreads, prepareInWorkers } from '../bayes/learn-pool';
 import {
   applyBatch,
@@ -138,7 +137,9 @@ async function learnFrom(
       yield m.raw;
     }
   }
-  function* inline(): Generator<PreparedMessage> {
+  async function* inline(): AsyncGenerator<PreparedMessage> {
+    // Loaded here: with worker threads, only the workers need the message parser.
+    const { parseMessage } = await import('../message/parse.js');
     for (const raw of raws()) yield prepareMessage(parseMessage(raw), settings.tokenizer, now);
   }
   const prepared = threads > 0 ? prepareInWorkers(raws(), settings.tokenizer, now, threads) : inline();
