@@ -65,7 +65,7 @@ export function bayesSettings(o: OptionSource): BayesSettings {
       if (re) stopwords.push(re);
     }
   }
-  const path = (str(o, 'bayes_path') ?? '~/.spamassassin/bayes').trim().replace(/^~(?=\/|$)/, homedir());
+  const path = (str(o, 'bayes_path') ?? '~/.hamlet/bayes').trim().replace(/^~(?=\/|$)/, homedir());
   return {
     useBayes: bool(o, 'use_bayes', true) && bool(o, 'use_learner', true),
     useBayesRules: bool(o, 'use_bayes_rules', true),
