@@ -32,7 +32,7 @@ export async function haveSpamd(): Promise<boolean> {
   return existsSync('/usr/sbin/spamd') && existsSync('/usr/bin/spamc');
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.on('error', reject);
@@ -43,7 +43,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function portOpen(port: number): Promise<boolean> {
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const c = createConnection({ host: '127.0.0.1', port });
     c.on('connect', () => {

@@ -7,10 +7,11 @@
  * signedby, last_hit), which keeps per-user lists in one file possible.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AwlError } from './errors';
 import type { AddrEntry, AddrKey, AddrListStore } from './store';
+import { looksLikeSqlite } from '../util/sqlite-file';
 
 export interface AwlSqliteOptions {
   /** Open without write access. Fails when the file does not exist. */
@@ -39,18 +40,6 @@ CREATE TABLE IF NOT EXISTS awl (
 ) WITHOUT ROWID;
 `;
 
-const SQLITE_MAGIC = 'SQLite format 3\0';
-
-function looksLikeSqlite(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(16);
-    const n = readSync(fd, buf, 0, 16, 0);
-    return n === 0 || buf.toString('latin1', 0, n) === SQLITE_MAGIC;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 interface Row {
   email: string;

@@ -4,10 +4,11 @@
  * learned batch in one transaction (a crash leaves the last committed state).
  */
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BayesError } from './errors';
 import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts, type TokenDelta } from './store';
+import { looksLikeSqlite } from '../util/sqlite-file';
 
 export interface SqliteStoreOptions {
   /** Open without write access (scanning). Fails when the file does not exist. */
@@ -26,18 +27,6 @@ CREATE TABLE IF NOT EXISTS bayes_seen (msgid TEXT PRIMARY KEY, flag TEXT NOT NUL
 `;
 
 
-const SQLITE_MAGIC = 'SQLite format 3\0';
-
-function looksLikeSqlite(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(16);
-    const n = readSync(fd, buf, 0, 16, 0);
-    return n === 0 || buf.toString('latin1', 0, n) === SQLITE_MAGIC;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Open (creating when writable and absent) a hamlet Bayes database. */
 export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): BayesStore {
