@@ -10,9 +10,9 @@
  *
  * Usage: npm run bench:feedback [-- --no-sa --limit N --rules DIR --site DIR]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { freePort, portOpen } from './lib/spamd-run';
+import { freePort, portOpen, stop } from './lib/spamd-run';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load';
@@ -101,15 +101,6 @@ function hamletReplay(samples: readonly Sample[], rulesDir: string, site: string
   return t;
 }
 
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await done;
-  clearTimeout(timer);
-}
 
 /** The "on" replay through a private spamd (one child, so messages are learned in order). */
 async function saReplay(samples: readonly Sample[], rulesDir: string, site: string): Promise<Tally> {

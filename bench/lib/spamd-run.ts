@@ -81,7 +81,8 @@ function rssMb(pid: number): number {
   return total;
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+/** Ends a child this bench started: SIGTERM, then SIGKILL after 10 s. */
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
