@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, loadConfig, readConfig, type LoadOptions } from '../config/load';
 import { optList } from '../config/options';
+import { findUserPrefs, USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
 import { addrListMessage, addressesInMail, modifyAddress, type AddrListAction } from '../awl/index';
 import { checkWithFeedback, openFeedbackStores, type FeedbackStores } from '../learn/feedback';
@@ -27,7 +28,7 @@ import { lintReport, summarize } from './lint';
 /** Where hamlet looks for the site configuration (`*.pre`, `local.cf`) unless told. */
 export const DEFAULT_SITE_DIR = '/etc/hamlet';
 /** The per-user preferences file, relative to the home directory. */
-export const USER_PREFS = join('.hamlet', 'user_prefs');
+export const USER_PREFS = USER_PREFS_CANDIDATES[0]!;
 
 interface CliOptions {
   testMode?: boolean;
@@ -80,7 +81,7 @@ function program(io: CliIo): Command {
     .option('--lint', 'check the configuration: report errors and what runs')
     .option('-C, --configpath <dir>', `rules directory (default: ${DEFAULT_RULES_DIR})`)
     .option('--siteconfigpath <dir>', `site configuration directory (default: ${DEFAULT_SITE_DIR})`)
-    .option('-p, --prefspath <file>', `user preferences file (default: ~/${USER_PREFS})`)
+    .option('-p, --prefspath <file>', `user preferences file (default: ~/${USER_PREFS}, else ~/${USER_PREFS_CANDIDATES[1]!})`)
     .option('--cf <line>', 'additional configuration line (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('-D, --debug [areas]', 'print debugging messages (areas: config,message,rules,check,markup)')
     .option('--mbox', 'read mbox files; print one verdict line per message')
@@ -133,11 +134,11 @@ const exists = (path: string): boolean => succeeds(() => statSync(path));
 /** Where configuration comes from, after SpamAssassin's search rules. */
 export function loadOptionsFor(o: CliOptions, home = homedir()): LoadOptions {
   const site = o.siteconfigpath ?? (exists(DEFAULT_SITE_DIR) ? DEFAULT_SITE_DIR : undefined);
-  const prefs = o.prefspath ?? join(home, USER_PREFS);
+  const prefs = o.prefspath !== undefined ? (exists(o.prefspath) ? o.prefspath : undefined) : findUserPrefs(home, exists);
   return {
     configPath: o.configpath ?? DEFAULT_RULES_DIR,
     siteConfigPath: site,
-    userPrefs: exists(prefs) ? prefs : undefined,
+    userPrefs: prefs,
     extraText: o.cf.length > 0 ? o.cf.join('\n') : undefined,
   };
 }

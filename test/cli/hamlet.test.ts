@@ -186,6 +186,18 @@ test('configuration search: /etc/hamlet when present, ~/.hamlet/user_prefs when 
   assert.equal(loadOptionsFor({ cf: [], siteconfigpath: '/s' }, home).siteConfigPath, '/s');
 });
 
+test("~/.spamassassin/user_prefs is read when ~/.hamlet/user_prefs is absent, and loses to it when both exist", () => {
+  const home = mkdtempSync(join(tmpdir(), 'hamlet-home-'));
+  mkdirSync(join(home, '.spamassassin'));
+  writeFileSync(join(home, '.spamassassin', 'user_prefs'), 'required_score 3\n');
+  assert.equal(loadOptionsFor({ cf: [] }, home).userPrefs, join(home, '.spamassassin', 'user_prefs'));
+  mkdirSync(join(home, '.hamlet'));
+  writeFileSync(join(home, '.hamlet', 'user_prefs'), 'required_score 4\n');
+  assert.equal(loadOptionsFor({ cf: [] }, home).userPrefs, join(home, '.hamlet', 'user_prefs'));
+  // An explicit -p that does not exist is not replaced by a default.
+  assert.equal(loadOptionsFor({ cf: [], prefspath: join(home, 'nope') }, home).userPrefs, undefined);
+});
+
 test('-D prints debug lines on stderr for the areas asked', () => {
   const r = run([...base, '-D', 'rules,check', '--mbox', SPAM]);
   assert.match(r.err, /^dbg: check: .*sample-spam\.eml#1: score=5\.600 required=5 spam/m);
