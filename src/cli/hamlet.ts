@@ -9,7 +9,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, loadConfig, readConfig, type LoadOptions } from '../config/load';
 import { optList } from '../config/options';
