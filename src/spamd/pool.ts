@@ -217,7 +217,8 @@ export class WorkerPool {
       slot.current = next;
       slot.jobs++;
       if (this.opts.jobTimeoutMs > 0) slot.timer = setTimeout(() => this.expire(slot, next), this.opts.jobTimeoutMs);
-      slot.worker.postMessage(next.job);
+      // The message moves to the worker instead of being copied (the server made it a buffer of its own).
+      slot.worker.postMessage(next.job, [next.job.raw.buffer as ArrayBuffer]);
     }
   }
 

@@ -66,7 +66,7 @@ describe('worker pool', () => {
 test('a configuration that cannot load fails start()', async () => {
   const bad = new WorkerPool({
     size: 1,
-    config: () => ({ load: { configPath: '/nonexistent' }, allowUserRules: false, warm: false, provider: '/nonexistent/provider.js' }),
+    config: () => ({ load: { configPath: '/nonexistent' }, allowUserRules: false, warm: false }),
     maxQueue: 1,
     jobTimeoutMs: 0,
     maxJobsPerWorker: 0,
