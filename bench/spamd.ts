@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const tick = setInterval(sampleRss, 500);
   const passes = { hamletd: [] as Pass[], spamd: [] as Pass[] };
   const portOf = (who: 'hamletd' | 'spamd'): number => (who === 'hamletd' ? hd.port : sd.port);
-  let driver = '';
+  let driver: string | undefined;
   let bayesAgree = 0;
   let bayesBoth = 0;
   let bayesHits = 0;
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   }
   const row = (name: string, r: typeof h, rss: number): string =>
     `${name.padEnd(8)} ${r.rate.toFixed(1).padStart(8)} msgs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p99 ${r.p99.toFixed(0).padStart(5)} ms   RSS ${rss.toFixed(0).padStart(5)} MiB   CPU/msg: server ${r.serverCpuMs.toFixed(1)} ms, spamc ${r.clientCpuMs.toFixed(1)} ms   errors ${r.errors}`;
-  console.log(`clients: ${driver}`);
+  console.log(`clients: ${driver ?? '-'}`);
   console.log(row('hamletd', h, peak.hamletd));
   console.log(row('spamd', s, peak.spamd));
   console.log(`verdicts agree on ${agree}/${both} messages (spam at >= 5)`);
