@@ -74,12 +74,15 @@ function procFile(pid: number, name: string): string {
 /** VmRSS of a process and all its descendants, MiB. */
 const treeRssMb = (pid: number): number => tree(pid).reduce((a, p) => a + Number(/VmRSS:\s+(\d+)/.exec(procFile(p, 'status'))?.[1] ?? 0) / 1024, 0);
 
-/** CPU seconds (user + system) a process and its live descendants have used. */
+/**
+ * CPU seconds (user + system) a process and its descendants have used: the live
+ * ones, plus the children they reaped (spamd replaces a child every 200 connections).
+ */
 function treeCpuS(pid: number): number {
   const hz = 100; // USER_HZ on Linux
   return tree(pid).reduce((a, p) => {
     const f = procFile(p, 'stat').replace(/^.*\) /, '').split(' '); // fields from 3 (state) on
-    return a + (Number(f[11] ?? 0) + Number(f[12] ?? 0)) / hz;
+    return a + (Number(f[11] ?? 0) + Number(f[12] ?? 0) + Number(f[13] ?? 0) + Number(f[14] ?? 0)) / hz;
   }, 0);
 }
 
