@@ -303,6 +303,29 @@ describe('hamletd with Bayes, and IPv6', () => {
     }
   });
 
+  test('per-user databases: a virtual user learns into <dir>/.hamlet/bayes.sqlite, another user is untouched', async () => {
+    const { existsSync, mkdirSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const users = mkdtempSync(join(tmpdir(), 'hamletd-vusers-'));
+    mkdirSync(join(users, 'bob'));
+    mkdirSync(join(users, 'ann'));
+    const rules = smallRules(["body BAYES_ANY eval:check_bayes('0.00', '1.00')", 'bayes_min_spam_num 1', 'bayes_min_ham_num 1'].join('\n'));
+    const d = await startHamletd(['-C', rules, '-m', '1', '-l', '--virtual-config-dir', join(users, '%u')]);
+    try {
+      const r = s(await raw(d.port, request('TELL', SPAM, { 'Message-class': 'spam', Set: 'local', User: 'bob' })));
+      assert.equal(r, 'SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n\r\n\r\n');
+      assert.ok(existsSync(join(users, 'bob', '.hamlet', 'bayes.sqlite')), "bob's own database");
+      assert.ok(!existsSync(join(users, 'ann', '.hamlet')), "ann's directory untouched");
+      // ann has learned nothing: the same message is new to her store.
+      const a = s(await raw(d.port, request('TELL', SPAM, { 'Message-class': 'spam', Set: 'local', User: 'ann' })));
+      assert.equal(a, 'SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n\r\n\r\n');
+      assert.ok(existsSync(join(users, 'ann', '.hamlet', 'bayes.sqlite')));
+    } finally {
+      await d.stop();
+    }
+  });
+
   test('TELL without --allow-tell is refused with spamd\'s line', async () => {
     const d = await startHamletd(['-C', smallRules(), '-m', '1']);
     try {
