@@ -228,18 +228,22 @@ async function main(): Promise<void> {
     both++;
     if (score >= 5 === other >= 5) agree++;
   }
+  const f = (x: number, d = 1): string => x.toFixed(d);
   const row = (name: string, r: typeof h, rss: number): string =>
     `${name.padEnd(8)} ${r.rate.toFixed(1).padStart(8)} msgs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p99 ${r.p99.toFixed(0).padStart(5)} ms   RSS ${rss.toFixed(0).padStart(5)} MiB   CPU/msg: server ${r.serverCpuMs.toFixed(1)} ms, spamc ${r.clientCpuMs.toFixed(1)} ms   errors ${r.errors}`;
   console.log(`clients: ${driver ?? '-'}`);
   console.log(row('hamletd', h, peak.hamletd));
   console.log(row('spamd', s, peak.spamd));
+  // Load-independent view: what each message costs in CPU (the rate ratio moves with other tenants' load).
+  console.log(
+    `CPU per message, spamd / hamletd: servers ${f(s.serverCpuMs / h.serverCpuMs, 2)}x; servers + spamc ${f((s.serverCpuMs + s.clientCpuMs) / (h.serverCpuMs + h.clientCpuMs), 2)}x`,
+  );
   console.log(`verdicts agree on ${agree}/${both} messages (spam at >= 5)`);
   console.log(`same BAYES_ hit (or none) on ${bayesAgree}/${bayesBoth} messages (${((100 * bayesAgree) / Math.max(1, bayesBoth)).toFixed(1)}%; ${bayesHits} with a BAYES_ hit on hamletd)`);
   if (raw) {
     const n = raw.latencies.length;
     console.log(`context: hamletd driven by ${clients} raw Node sockets (no spamc): ${(n / raw.seconds).toFixed(1)} msgs/s, p50 ${quantile(raw.latencies, 0.5).toFixed(0)} ms, p99 ${quantile(raw.latencies, 0.99).toFixed(0)} ms, ${raw.errors} errors`);
   }
-  const f = (x: number, d = 1): string => x.toFixed(d);
   console.log(`load average at the end: ${load()}`);
   console.log(
     `RESULT spamd msgs_per_s=${f(h.rate)} spamd_msgs_per_s=${f(s.rate)} ratio_vs_spamd=${f(h.rate / s.rate, 2)} p99_ms=${f(h.p99, 0)} spamd_p99_ms=${f(s.p99, 0)} p99_ratio=${f(h.p99 / s.p99, 2)} rss_mb=${f(peak.hamletd, 0)} spamd_rss_mb=${f(peak.spamd, 0)}`,
