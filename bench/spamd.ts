@@ -1,25 +1,38 @@
 /**
- * bench:spamd — hamletd against real spamd 4.0.1 as mail servers use them: the
- * same corpus messages sent by concurrent real `spamc -c` processes, both servers
- * with the same stock rules (-C /usr/share/spamassassin, site /etc/spamassassin),
- * local tests only, 2 workers each, Bayes and AWL off on both (until hamlet's
- * Bayes lands), in the same run. The two take turns (hamletd, spamd, spamd,
- * hamletd over two halves of the sample) so host speed drift hits both alike.
+ * bench:spamd — hamletd against real spamd 4.0.1 as mail servers use them, in
+ * the same run: both with the same stock rules (-C /usr/share/spamassassin, site
+ * /etc/spamassassin), local tests only, 2 workers each, Bayes on (use_bayes 1,
+ * bayes_auto_learn 0) over the same trained database (sa-learn on TRAIN =
+ * easy-ham-1 + spam-1, copied into hamlet with sa-learn --backup / hamlet-learn
+ * --restore), AWL off, fed the TEST messages (easy-ham-2, hard-ham-1, spam-2).
+ *
+ * How the clients are driven: every message is one run of the real
+ * /usr/bin/spamc -c (a new process and a new connection per message, as an MTA
+ * does it), `--clients` of them at once, launched by one small Python driver with
+ * posix_spawn (see lib/spamc-lanes.ts; bash loops without python3). spamc runs
+ * on the same two cores as the servers and costs about 5 ms of CPU per message
+ * itself (dynamic loading), so both servers are measured with that load beside
+ * them. The two take turns (hamletd, spamd, spamd, hamletd over two halves) so
+ * host speed drift hits both alike. A first pass with spamc -y compares the
+ * BAYES_ hits. For context, hamletd alone is also driven by raw sockets from
+ * this Node process (no spamc): what it does when clients cost nothing.
  *
  * Prints msgs/s, p50/p99 latency (spamc start to exit), peak RSS summed over
- * each server's processes, score agreement; ends with the RESULT line.
+ * each server's processes, verdict and BAYES_ agreement; ends with the RESULT line.
  *
- * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR]
+ * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CORPUS_GROUPS, corpusFiles } from '../test/helpers/corpus';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { corpusFiles } from '../test/helpers/corpus';
+import { TEST_GROUPS } from './lib/bayes-train';
 import { LOCAL_ONLY_CF } from './lib/local-only';
+import { rawCheck } from './lib/raw-spamc';
+import { sharedBayes } from './lib/shared-bayes';
+import { runSpamcLanes, type SpamcRun } from './lib/spamc-lanes';
 import { haveSpamd, startSpamd } from './lib/spamd-run';
-
-const SPAMC = '/usr/bin/spamc';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
@@ -31,19 +44,14 @@ function quantile(xs: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 }
 
-/** VmRSS of a process and all its descendants, MiB. */
-function treeRssMb(pid: number): number {
-  let total = 0;
+/** A process and its descendants (from /proc: no pgrep, whose blocking spawn would stall the event loop). */
+function tree(pid: number): number[] {
+  const out: number[] = [];
   const stack = [pid];
   while (stack.length > 0) {
     const p = stack.pop()!;
-    try {
-      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      if (m) total += Number(m[1]) / 1024;
-    } catch {
-      continue;
-    }
-    // Children from /proc (no pgrep: a blocking spawn here would stall this process's event loop).
+    if (!existsSync(`/proc/${p}`)) continue;
+    out.push(p);
     for (const t of readdirSync(`/proc/${p}/task`)) {
       try {
         stack.push(...readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
@@ -52,61 +60,38 @@ function treeRssMb(pid: number): number {
       }
     }
   }
-  return total;
+  return out;
 }
 
-interface Pass {
-  readonly seconds: number;
-  readonly latencies: number[];
-  readonly scores: Map<string, number>;
-  readonly errors: number;
+function procFile(pid: number, name: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, 'utf8');
+  } catch {
+    return '';
+  }
 }
+
+/** VmRSS of a process and all its descendants, MiB. */
+const treeRssMb = (pid: number): number => tree(pid).reduce((a, p) => a + Number(/VmRSS:\s+(\d+)/.exec(procFile(p, 'status'))?.[1] ?? 0) / 1024, 0);
 
 /**
- * One client lane: a shell loop running `spamc -c` per file and printing
- * `start end status output` per message. A shell forks spamc far more cheaply than
- * Node's child_process (and without a subshell per message), so the clients take as
- * little as they can of the CPU the servers need.
+ * CPU seconds (user + system) a process and its descendants have used: the live
+ * ones, plus the children they reaped (spamd replaces a child every 200 connections).
  */
-const LANE = `o=$(mktemp); while IFS= read -r f; do t0=$EPOCHREALTIME; ${SPAMC} -d 127.0.0.1 -p "$1" -c -t 60 < "$f" > "$o"; rc=$?; t1=$EPOCHREALTIME; read -r out < "$o"; echo "$t0 $t1 $rc $out $f"; done; rm -f "$o"`;
-
-/** Feed `files` through `clients` concurrent lanes of `spamc -c`. */
-async function feed(port: number, files: readonly string[], clients: number, onTick: () => void): Promise<Pass> {
-  const latencies: number[] = [];
-  const scores = new Map<string, number>();
-  let errors = 0;
-  const tick = setInterval(onTick, 500);
-  const t0 = performance.now();
-  const lane = (mine: readonly string[]): Promise<void> =>
-    new Promise((resolve) => {
-      const c = spawn('bash', ['-c', LANE, 'lane', String(port)], { stdio: ['pipe', 'pipe', 'ignore'] });
-      let out = '';
-      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      c.stdin.end(mine.join('\n') + '\n');
-      c.on('close', () => {
-        for (const line of out.split('\n').filter(Boolean)) {
-          const m = /^([\d.]+) ([\d.]+) (\d+) (\S*) (.*)$/.exec(line);
-          if (!m) {
-            errors++;
-            continue;
-          }
-          latencies.push((Number(m[2]) - Number(m[1])) * 1000);
-          const v = /^(-?[\d.]+)\/(-?[\d.]+)$/.exec(m[4]!);
-          if (v && v[2] !== '0' && (m[3] === '0' || m[3] === '1')) scores.set(m[5]!, Number(v[1]));
-          else errors++;
-        }
-        resolve();
-      });
-    });
-  // Files are dealt round-robin, so each lane gets a like mix.
-  await Promise.all(Array.from({ length: clients }, (_, k) => lane(files.filter((_f, i) => i % clients === k))));
-  clearInterval(tick);
-  return { seconds: (performance.now() - t0) / 1000, latencies, scores, errors };
+function treeCpuS(pid: number): number {
+  const hz = 100; // USER_HZ on Linux
+  return tree(pid).reduce((a, p) => {
+    const f = procFile(p, 'stat').replace(/^.*\) /, '').split(' '); // fields from 3 (state) on
+    return a + (Number(f[11] ?? 0) + Number(f[12] ?? 0) + Number(f[13] ?? 0) + Number(f[14] ?? 0)) / hz;
+  }, 0);
 }
 
-async function startHamletd(rules: string, site: string): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<void> }> {
+/** The Bayes settings both servers get on top of the local-only ones. */
+const bayesCf = (path: string): string => ['use_bayes 1', 'bayes_auto_learn 0', `bayes_path ${path}`].join('\n');
+
+async function startHamletd(rules: string, site: string, bayesPath: string): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<void> }> {
   const bin = join(__dirname, '..', '..', 'bin', 'hamletd.js');
-  const cf = LOCAL_ONLY_CF.split('\n').flatMap((l) => ['--cf', l]);
+  const cf = `${LOCAL_ONLY_CF}\n${bayesCf(bayesPath)}`.split('\n').flatMap((l) => ['--cf', l]);
   // hamletd logs to a file, as spamd does here: a pipe this process drains late would block its writes.
   const dir = mkdtempSync(join(tmpdir(), 'hamletd-bench-'));
   const logPath = join(dir, 'hamletd.log');
@@ -136,48 +121,101 @@ async function startHamletd(rules: string, site: string): Promise<{ port: number
   };
 }
 
+interface Pass {
+  readonly seconds: number;
+  readonly runs: SpamcRun[];
+  /** CPU seconds of the server's processes, and of the spamc processes, during the pass. */
+  readonly serverCpu: number;
+  readonly clientCpu?: number;
+}
+
+/** spamc -c printed `score/threshold` and exited 0 or 1. */
+const scoreOf = (r: SpamcRun): number | undefined => {
+  const v = /^(-?[\d.]+)\/(-?[\d.]+)$/.exec(r.out);
+  return v && v[2] !== '0' && (r.code === 0 || r.code === 1) ? Number(v[1]) : undefined;
+};
+
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
 async function main(): Promise<void> {
   if (!(await haveSpamd())) throw new Error('bench:spamd needs spamd and spamc (apt-get install spamd spamc)');
   const rules = arg('--rules', '/usr/share/spamassassin');
   const site = arg('--site', '/etc/spamassassin');
   const clients = Number(arg('--clients', '8'));
-  const all = CORPUS_GROUPS.flatMap((g) => corpusFiles(g));
-  const sample = process.argv.includes('--all') ? all.length : Number(arg('--sample', '600'));
+  const forceBash = process.argv.includes('--bash-lanes');
+  const all = TEST_GROUPS.flatMap((g) => corpusFiles(g));
+  const sample = process.argv.includes('--all') ? all.length : Number(arg('--sample', '1000'));
   const step = Math.max(1, Math.floor(all.length / sample));
   const files = all.filter((_f, i) => i % step === 0).slice(0, sample);
-  const warm = all.filter((_f, i) => i % step === Math.floor(step / 2)).slice(0, 40);
+  const warm = all.filter((_f, i) => i % step === Math.floor(step / 2)).slice(0, 200);
   const halves = [files.slice(0, Math.ceil(files.length / 2)), files.slice(Math.ceil(files.length / 2))];
-  console.log(`bench:spamd: ${files.length} corpus messages, ${clients} concurrent spamc -c clients, 2 workers each, -L, Bayes off on both (hamlet's Bayes has not landed yet), AWL off`);
 
-  const hd = await startHamletd(rules, site);
-  const sd = await startSpamd({ rules, site, children: 2 });
+  const bayes = sharedBayes();
+  console.log(`bench:spamd: ${files.length} TEST messages, ${clients} concurrent real spamc -c, 2 workers each, -L, Bayes on both (nspam ${bayes.nspam}, nham ${bayes.nham}; ${bayes.how}), auto-learn and AWL off; load ${load()}`);
+
+  const hd = await startHamletd(rules, site, bayes.hamletPath);
+  const sd = await startSpamd({ rules, site, children: 2, extraCf: bayesCf(bayes.saPath) });
   const peak = { hamletd: 0, spamd: 0 };
   const sampleRss = (): void => {
     peak.hamletd = Math.max(peak.hamletd, treeRssMb(hd.proc.pid!));
     if (sd.pid) peak.spamd = Math.max(peak.spamd, treeRssMb(sd.pid));
   };
+  const tick = setInterval(sampleRss, 500);
   const passes = { hamletd: [] as Pass[], spamd: [] as Pass[] };
+  const portOf = (who: 'hamletd' | 'spamd'): number => (who === 'hamletd' ? hd.port : sd.port);
+  let driver: string | undefined;
+  let bayesAgree = 0;
+  let bayesBoth = 0;
+  let bayesHits = 0;
+  let raw: Awaited<ReturnType<typeof rawCheck>> | undefined;
   try {
-    await feed(hd.port, warm, clients, sampleRss);
-    await feed(sd.port, warm, clients, sampleRss);
-    for (const [who, half] of [['hamletd', 0], ['spamd', 0], ['spamd', 1], ['hamletd', 1]] as const) {
-      const p = await feed(who === 'hamletd' ? hd.port : sd.port, halves[half]!, clients, sampleRss);
-      passes[who].push(p);
-      const mean = p.latencies.reduce((a, x) => a + x, 0) / Math.max(1, p.latencies.length);
-      console.log(`  ${who.padEnd(7)} half ${half + 1}: ${halves[half]!.length} msgs in ${p.seconds.toFixed(1)} s (${(halves[half]!.length / p.seconds).toFixed(1)} msgs/s), mean latency ${mean.toFixed(0)} ms, ${p.errors} errors`);
+    // Warm-up, and the BAYES_ comparison: the same messages through spamc -y on both.
+    const bayesHit = (r: SpamcRun): string => /(?:^|,)(BAYES_\d+)(?:,|$)/.exec(r.out)?.[1] ?? '-';
+    const hy = await runSpamcLanes(warm, clients, ['-d', '127.0.0.1', '-p', String(hd.port), '-y', '-t', '60'], { forceBash });
+    const sy = await runSpamcLanes(warm, clients, ['-d', '127.0.0.1', '-p', String(sd.port), '-y', '-t', '60'], { forceBash });
+    driver = hy.driver;
+    const saHits = new Map(sy.runs.map((r) => [r.file, bayesHit(r)]));
+    for (const r of hy.runs) {
+      const other = saHits.get(r.file);
+      if (other === undefined) continue;
+      bayesBoth++;
+      if (other === bayesHit(r)) bayesAgree++;
+      if (bayesHit(r) !== '-') bayesHits++;
     }
+    for (const [who, half] of [['hamletd', 0], ['spamd', 0], ['spamd', 1], ['hamletd', 1]] as const) {
+      const pid = who === 'hamletd' ? hd.proc.pid! : sd.pid!;
+      const cpu0 = treeCpuS(pid);
+      const lanes = await runSpamcLanes(halves[half]!, clients, ['-d', '127.0.0.1', '-p', String(portOf(who)), '-c', '-t', '60'], { forceBash });
+      const p: Pass = { ...lanes, serverCpu: treeCpuS(pid) - cpu0 };
+      passes[who].push(p);
+      const mean = p.runs.reduce((a, r) => a + r.ms, 0) / Math.max(1, p.runs.length);
+      const errors = p.runs.filter((r) => scoreOf(r) === undefined).length + halves[half]!.length - p.runs.length;
+      console.log(`  ${who.padEnd(7)} half ${half + 1}: ${halves[half]!.length} msgs in ${p.seconds.toFixed(1)} s (${(halves[half]!.length / p.seconds).toFixed(1)} msgs/s), mean latency ${mean.toFixed(0)} ms, ${errors} errors, load ${load()}`);
+    }
+    raw = await rawCheck(hd.port, halves[0]!, clients);
   } finally {
+    clearInterval(tick);
     await hd.stop();
     await sd.stop();
+    rmSync(dirname(bayes.saPath), { recursive: true, force: true });
   }
-  const sum = (ps: Pass[]): { rate: number; p50: number; p99: number; errors: number; scores: Map<string, number> } => {
-    const lat = ps.flatMap((p) => p.latencies);
+  const sum = (ps: Pass[]): { rate: number; p50: number; p99: number; errors: number; scores: Map<string, number>; serverCpuMs: number; clientCpuMs: number } => {
+    const runs = ps.flatMap((p) => p.runs);
+    const lat = runs.map((r) => r.ms);
+    const scores = new Map<string, number>();
+    for (const r of runs) {
+      const v = scoreOf(r);
+      if (v !== undefined) scores.set(r.file, v);
+    }
+    const perMsg = (x: number): number => (1000 * x) / Math.max(1, runs.length);
     return {
       rate: lat.length / ps.reduce((a, p) => a + p.seconds, 0),
       p50: quantile(lat, 0.5),
       p99: quantile(lat, 0.99),
-      errors: ps.reduce((a, p) => a + p.errors, 0),
-      scores: new Map(ps.flatMap((p) => [...p.scores])),
+      errors: runs.length - scores.size,
+      scores,
+      serverCpuMs: perMsg(ps.reduce((a, p) => a + p.serverCpu, 0)),
+      clientCpuMs: perMsg(ps.reduce((a, p) => a + (p.clientCpu ?? NaN), 0)),
     };
   };
   const h = sum(passes.hamletd);
@@ -190,12 +228,23 @@ async function main(): Promise<void> {
     both++;
     if (score >= 5 === other >= 5) agree++;
   }
+  const f = (x: number, d = 1): string => x.toFixed(d);
   const row = (name: string, r: typeof h, rss: number): string =>
-    `${name.padEnd(8)} ${r.rate.toFixed(1).padStart(8)} msgs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p99 ${r.p99.toFixed(0).padStart(5)} ms   RSS ${rss.toFixed(0).padStart(5)} MiB   errors ${r.errors}`;
+    `${name.padEnd(8)} ${r.rate.toFixed(1).padStart(8)} msgs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p99 ${r.p99.toFixed(0).padStart(5)} ms   RSS ${rss.toFixed(0).padStart(5)} MiB   CPU/msg: server ${r.serverCpuMs.toFixed(1)} ms, spamc ${r.clientCpuMs.toFixed(1)} ms   errors ${r.errors}`;
+  console.log(`clients: ${driver ?? '-'}`);
   console.log(row('hamletd', h, peak.hamletd));
   console.log(row('spamd', s, peak.spamd));
+  // Load-independent view: what each message costs in CPU (the rate ratio moves with other tenants' load).
+  console.log(
+    `CPU per message, spamd / hamletd: servers ${f(s.serverCpuMs / h.serverCpuMs, 2)}x; servers + spamc ${f((s.serverCpuMs + s.clientCpuMs) / (h.serverCpuMs + h.clientCpuMs), 2)}x`,
+  );
   console.log(`verdicts agree on ${agree}/${both} messages (spam at >= 5)`);
-  const f = (x: number, d = 1): string => x.toFixed(d);
+  console.log(`same BAYES_ hit (or none) on ${bayesAgree}/${bayesBoth} messages (${((100 * bayesAgree) / Math.max(1, bayesBoth)).toFixed(1)}%; ${bayesHits} with a BAYES_ hit on hamletd)`);
+  if (raw) {
+    const n = raw.latencies.length;
+    console.log(`context: hamletd driven by ${clients} raw Node sockets (no spamc): ${(n / raw.seconds).toFixed(1)} msgs/s, p50 ${quantile(raw.latencies, 0.5).toFixed(0)} ms, p99 ${quantile(raw.latencies, 0.99).toFixed(0)} ms, ${raw.errors} errors`);
+  }
+  console.log(`load average at the end: ${load()}`);
   console.log(
     `RESULT spamd msgs_per_s=${f(h.rate)} spamd_msgs_per_s=${f(s.rate)} ratio_vs_spamd=${f(h.rate / s.rate, 2)} p99_ms=${f(h.p99, 0)} spamd_p99_ms=${f(s.p99, 0)} p99_ratio=${f(h.p99 / s.p99, 2)} rss_mb=${f(peak.hamletd, 0)} spamd_rss_mb=${f(peak.spamd, 0)}`,
   );

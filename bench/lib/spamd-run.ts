@@ -15,6 +15,8 @@ export interface SpamdRunOptions {
   readonly site?: string;
   /** spamd children (default 1: one core). */
   readonly children?: number;
+  /** Configuration lines read after the local-only settings (bench:spamd turns Bayes on with them). */
+  readonly extraCf?: string;
 }
 
 export interface SpamdRunResult {
@@ -55,12 +57,12 @@ export function portOpen(port: number): Promise<boolean> {
 }
 
 /** A site dir: the given site's files plus a local.cf that turns off Bayes, AWL, DNS and external tools. */
-function siteDir(site: string): string {
+function siteDir(site: string, extraCf = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'hamlet-spamd-'));
   for (const f of existsSync(site) ? readdirSync(site) : []) {
     if (f.endsWith('.pre') || f.endsWith('.cf')) copyFileSync(join(site, f), join(dir, f));
   }
-  writeFileSync(join(dir, 'zz_bench.cf'), `${LOCAL_ONLY_CF}\nifplugin Mail::SpamAssassin::Plugin::AWL\nuse_auto_whitelist 0\nendif\n`);
+  writeFileSync(join(dir, 'zz_bench.cf'), `${LOCAL_ONLY_CF}\nifplugin Mail::SpamAssassin::Plugin::AWL\nuse_auto_whitelist 0\nendif\n${extraCf}\n`);
   // spamd drops to nobody when started as root: everything here must be readable.
   chmodSync(dir, 0o755);
   for (const f of readdirSync(dir)) chmodSync(join(dir, f), 0o644);
@@ -106,7 +108,7 @@ export interface SpamdServer {
 /** Start spamd on a free loopback port and wait until it accepts connections. */
 export async function startSpamd(opts: SpamdRunOptions = {}): Promise<SpamdServer> {
   const port = await freePort();
-  const site = siteDir(opts.site ?? '/etc/spamassassin');
+  const site = siteDir(opts.site ?? '/etc/spamassassin', opts.extraCf);
   const children = String(opts.children ?? 1);
   const args = ['-L', '-x', '-i', '127.0.0.1', '-p', String(port), '-A', '127.0.0.1', '--max-children', children, '--min-children', children, '--min-spare', '0', '--max-spare', children, '-s', 'stderr', '--siteconfigpath', site];
   if (opts.rules) args.push('-C', opts.rules);

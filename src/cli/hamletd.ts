@@ -49,7 +49,6 @@ interface Opts {
   maxSize: string;
   maxQueue: string;
   maxConn: string;
-  provider?: string;
   debug?: string | boolean;
   daemonize?: boolean;
 }
@@ -83,14 +82,13 @@ function program(out: (s: string) => void): Command {
     .option('--server-cert <file>', 'TLS certificate (PEM)')
     .option('--socketpath <path>', 'listen on a unix socket')
     .option('--socketmode <mode>', 'octal mode of the unix socket')
-    .option('-x, --nouser-config', 'do not read ~user/.spamassassin/user_prefs')
-    .option('--user-config', 'read ~user/.spamassassin/user_prefs (default)')
+    .option('-x, --nouser-config', 'no per-user preferences or databases')
+    .option('--user-config', 'read ~user/.hamlet/user_prefs, else ~user/.spamassassin/user_prefs (default)')
     .option('--virtual-config-dir <pattern>', 'per-user directory pattern (%u, %l, %d, %x, %%) holding user_prefs')
     .option('--allow-user-rules', 'honour rule definitions in user_prefs')
     .option('--max-size <bytes>', 'largest message accepted', String(4 * 1024 * 1024))
     .option('--max-queue <n>', 'scans waiting for a worker at most; more are refused', '500')
     .option('--max-conn <n>', 'open connections at most', '512')
-    .option('--provider <module>', 'module adding Bayes/AWL to scans and learning to TELL (createProvider)')
     .option('-D, --debug [areas]', 'log debug lines')
     .option('-d, --daemonize', 'not supported: run hamletd under a service manager')
     // spamd options hamletd accepts and ignores, so spamd command lines work unchanged.
@@ -182,7 +180,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
       if (bad) throw new UsageError(`--allowed-ips: ${bad}`);
     }
     const size = o.maxChildren !== undefined ? int(o.maxChildren, '--max-children', 1) : Math.min(5, availableParallelism());
-    const workerConfig = (): WorkerConfig => ({ load: lo, allowUserRules: o.allowUserRules === true, warm: true, provider: o.provider });
+    const workerConfig = (): WorkerConfig => ({ load: lo, allowUserRules: o.allowUserRules === true, warm: true });
     pool = new WorkerPool({
       size,
       config: workerConfig,

@@ -49,6 +49,15 @@ interface Slot {
 
 let nextId = 1;
 
+/**
+ * True when the bytes are the whole of their ArrayBuffer (the server copies each
+ * message into one), so the message can move to the worker instead of being
+ * copied; a slice of a shared buffer (Node's Buffer pool) must be copied.
+ */
+function ownsBuffer(b: Uint8Array): boolean {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+}
+
 export class WorkerPool {
   private slots: Slot[] = [];
   private readonly queue: Pending[] = [];
@@ -217,7 +226,7 @@ export class WorkerPool {
       slot.current = next;
       slot.jobs++;
       if (this.opts.jobTimeoutMs > 0) slot.timer = setTimeout(() => this.expire(slot, next), this.opts.jobTimeoutMs);
-      slot.worker.postMessage(next.job);
+      slot.worker.postMessage(next.job, ownsBuffer(next.job.raw) ? [next.job.raw.buffer as ArrayBuffer] : []);
     }
   }
 

@@ -210,6 +210,7 @@ export class SpamdServer {
     if (req.verb === 'SKIP') return undefined;
     const where = locatePrefs(req.user, this.opts.prefs);
     if (where.refused) this.opts.log(where.suspicious ? 'warn' : 'debug', `${peer}: no user preferences: ${where.refused}`);
+    // A copy that owns its ArrayBuffer, so the pool can transfer it to the worker.
     const common = { raw: new Uint8Array(req.body), user: req.user, prefsFile: where.file, userDir: where.dir };
     if (req.verb === 'TELL') {
       const run = this.pool.run({ type: 'tell', tell: req.tell!, ...common });
@@ -217,7 +218,8 @@ export class SpamdServer {
       const a = await run.promise;
       const didSet = a.didSet ?? [];
       const didRemove = a.didRemove ?? [];
-      this.opts.log('info', `${peer}: tell: ${didSet.length + didRemove.length > 0 ? `set=${didSet.join(',')} remove=${didRemove.join(',')}` : 'nothing learned (no learner)'} user=${req.user ?? '-'}`);
+      const what = didSet.length > 0 ? 'Setting local' : didRemove.length > 0 ? 'Removing local' : 'Did nothing';
+      this.opts.log('info', `${peer}: tell: ${what} for ${req.user ?? '-'}, ${req.body.length} bytes${a.problems ? ` (${a.problems.join('; ')})` : ''}`);
       return tellReply(didSet, didRemove);
     }
     const need = needOf(req.verb)!;
@@ -225,9 +227,10 @@ export class SpamdServer {
     onCancel(run.cancel);
     const a = await run.promise;
     const secs = ((performance.now() - started) / 1000).toFixed(1);
+    if (a.problems) this.opts.log('warn', `${peer}: ${a.problems.join('; ')}`);
     this.opts.log(
       'info',
-      `result: ${a.isSpam ? 'Y' : '.'} ${Math.trunc(a.score)} - ${a.tests.join(',')} scantime=${secs},size=${req.body.length},user=${req.user ?? '-'},required_score=${a.required.toFixed(1)},${peer},mid=${a.messageId ?? '(unknown)'}${a.timedOut ? ',time_limit_exceeded' : ''}`,
+      `result: ${a.isSpam ? 'Y' : '.'} ${Math.trunc(a.score)} - ${a.tests.join(',')} scantime=${secs},size=${req.body.length},user=${req.user ?? '-'},required_score=${a.required.toFixed(1)},autolearn=${a.autolearn ?? 'no'},${peer},mid=${a.messageId ?? '(unknown)'}${a.timedOut ? ',time_limit_exceeded' : ''}`,
     );
     switch (need) {
       case 'verdict':

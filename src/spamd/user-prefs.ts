@@ -7,7 +7,10 @@
  *   domain, `%%` a percent sign; `user_prefs` inside the directory. As in spamd,
  *   characters outside `A-Z a-z 0-9 - + _ . , @ =` become `_`.
  * - otherwise, unless `-x`: the user's home directory from the passwd file,
+ *   `~/.hamlet/user_prefs` (where the `hamlet` command reads it), else spamd's
  *   `~/.spamassassin/user_prefs`.
+ * The same directory is where that user's Bayes and AWL databases live
+ * (`<dir>/.hamlet/`, unless the site's configuration names a path).
  * On top of spamd's character rule, a path segment of `.` or `..` is refused
  * and the result must stay under the pattern's fixed leading directory.
  */
@@ -16,7 +19,7 @@ import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 
 export interface PrefsPolicy {
   readonly virtualConfigDir?: string;
-  /** Read `~user/.spamassassin/user_prefs` (spamd's default; off with -x). */
+  /** Read `~user/.hamlet/user_prefs` or `~user/.spamassassin/user_prefs` (spamd's default; off with -x). */
   readonly userConfig: boolean;
   /** Home directory by user name (tests pass their own). */
   readonly homeOf?: (user: string) => string | undefined;
@@ -25,13 +28,20 @@ export interface PrefsPolicy {
 export interface PrefsLocation {
   /** The user_prefs file, when one exists. */
   readonly file: string | undefined;
-  /** The user's directory (Bayes and AWL stores go there). */
+  /**
+   * The directory `~` stands for in this user's store paths: the home directory,
+   * or the virtual config directory. Only ever a passwd home or a path inside
+   * the configured tree, never text from the request.
+   */
   readonly dir: string | undefined;
   /** Why none was used, for the log. */
   readonly refused?: string;
   /** The User value looked like an attempt to leave the prefs tree (logged as a warning). */
   readonly suspicious?: boolean;
 }
+
+/** Where a user's prefs are looked for under their home, in order: hamlet's place, then spamd's. */
+export const PREFS_PLACES = ['.hamlet', '.spamassassin'] as const;
 
 const NONE: PrefsLocation = { file: undefined, dir: undefined };
 
@@ -83,8 +93,7 @@ export function locatePrefs(user: string | undefined, policy: PrefsPolicy): Pref
   if (/[/\0]/.test(user) || user === '.' || user === '..') return { ...NONE, refused: `user "${user}" is not a valid user name`, suspicious: true };
   const home = (policy.homeOf ?? passwdHome)(user);
   if (home === undefined) return { ...NONE, refused: `user "${user}" not found` };
-  const file = join(home, '.spamassassin', 'user_prefs');
-  return { file: isFile(file) ? file : undefined, dir: join(home, '.spamassassin') };
+  return { file: PREFS_PLACES.map((d) => join(home, d, 'user_prefs')).find(isFile), dir: home };
 }
 
 function isFile(p: string): boolean {

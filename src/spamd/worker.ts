@@ -2,20 +2,23 @@
  * A scan worker (worker_threads): loads and compiles the rule set once, then
  * answers scan and learn jobs from the pool. Per-user rule sets (user_prefs)
  * are compiled on first use and kept in a small cache, checked against the
- * file's mtime. Runs only inside a Worker.
+ * file's mtime. Scans go through the shared check path with Bayes, the AWL and
+ * auto-learn as configured (src/learn/feedback.ts), TELL through tell.ts; the
+ * databases are opened once per worker (user-stores.ts). Runs only inside a Worker.
  */
 import { statSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileDraft, type RuleSet } from '../config/compile';
 import { readConfig, type LoadOptions } from '../config/load';
 import { parseConfigText } from '../config/parser';
-import { checkMessage, markupOptionsFrom, type ReportSettings } from '../report/check';
+import { markupOptionsFrom, type ReportSettings } from '../report/check';
+import { checkWithFeedback } from '../learn/feedback';
 import { warmUp } from '../index';
-import type { ProviderModule, ScanProvider } from './hooks';
 import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
+import { tell } from './tell';
+import { StoreCache } from './user-stores';
 
 /** What the pool gives each worker. */
 export interface WorkerConfig {
@@ -24,8 +27,6 @@ export interface WorkerConfig {
   readonly allowUserRules: boolean;
   /** Compile all regexes before reporting ready (servers do; tests may not). */
   readonly warm: boolean;
-  /** A module exporting `createProvider` (Bayes/AWL), resolved from the cwd. */
-  readonly provider?: string;
 }
 
 export interface ScanJob {
@@ -62,6 +63,10 @@ export interface ScanAnswer {
   readonly messageId?: string;
   readonly report?: string;
   readonly out?: Uint8Array;
+  /** The `autolearn=` word, for the log. */
+  readonly autolearn?: string;
+  /** Store problems the scan went on without, for the log. */
+  readonly problems?: readonly string[];
   readonly didSet?: readonly string[];
   readonly didRemove?: readonly string[];
 }
@@ -77,20 +82,9 @@ export type Answer = ScanAnswer | FailedAnswer;
 interface Loaded {
   readonly rules: RuleSet;
   readonly settings: ReportSettings;
-  readonly provider: ScanProvider;
 }
 
-const NO_PROVIDER: ScanProvider = {};
-
-function withProvider(rules: RuleSet, cfg: WorkerConfig): Loaded {
-  let provider = NO_PROVIDER;
-  if (cfg.provider) {
-    const load = createRequire(__filename);
-    const mod = load(isAbsolute(cfg.provider) ? cfg.provider : join(process.cwd(), cfg.provider)) as ProviderModule;
-    provider = mod.createProvider(rules);
-  }
-  return { rules, settings: markupOptionsFrom(rules), provider };
-}
+const loadedFrom = (rules: RuleSet): Loaded => ({ rules, settings: markupOptionsFrom(rules) });
 
 /** The base rule set plus one user's preferences, read as a server reads them. */
 export function loadUserRules(cfg: WorkerConfig, prefsFile: string, text = readFileSync(prefsFile, 'latin1')): RuleSet {
@@ -120,14 +114,14 @@ class UserCache {
       return hit.loaded;
     }
     const text = readFileSync(file, 'latin1');
-    const loaded = /^[ \t]*[^#\s]/m.test(text) ? withProvider(loadUserRules(this.cfg, file, text), this.cfg) : undefined;
+    const loaded = /^[ \t]*[^#\s]/m.test(text) ? loadedFrom(loadUserRules(this.cfg, file, text)) : undefined;
     this.map.set(file, { mtime, loaded });
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
     return loaded;
   }
 }
 
-function answer(job: Job, base: Loaded, users: UserCache): Answer {
+function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache): Answer {
   const t0 = performance.now();
   let loaded = base;
   if (job.prefsFile) {
@@ -138,16 +132,17 @@ function answer(job: Job, base: Loaded, users: UserCache): Answer {
     }
   }
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
-  const info = { user: job.user, userDir: job.userDir, raw, rules: loaded.rules };
+  const db = stores.get(loaded.rules, job.userDir, loaded === base ? '' : job.prefsFile);
   if (job.type === 'tell') {
-    const done = loaded.provider.tell?.(info, job.tell) ?? { didSet: [], didRemove: [] };
-    return { id: job.id, ok: true, score: 0, required: 0, isSpam: false, tests: [], ms: performance.now() - t0, timedOut: false, didSet: done.didSet, didRemove: done.didRemove };
+    const done = tell(raw, loaded.rules, db, job.tell);
+    const problems = done.note ? [done.note] : undefined;
+    return { id: job.id, ok: true, score: 0, required: 0, isSpam: false, tests: [], ms: performance.now() - t0, timedOut: false, didSet: done.didSet, didRemove: done.didRemove, problems };
   }
-  const extra = loaded.provider.optionsFor?.(info) ?? {};
-  const c = checkMessage(raw, loaded.rules, { ...extra, settings: loaded.settings });
+  const c = checkWithFeedback(raw, loaded.rules, db, { settings: loaded.settings });
   const r = c.result;
   const out = job.need === 'marked' ? c.marked : job.need === 'headers' ? Buffer.from(c.headers, 'latin1') : undefined;
   const mid = c.msg.headers.find((h) => h.key === 'message-id')?.value;
+  const problems = c.feedback.problems?.length ? c.feedback.problems.map((e) => e.message) : undefined;
   return {
     id: job.id,
     ok: true,
@@ -160,6 +155,8 @@ function answer(job: Job, base: Loaded, users: UserCache): Answer {
     messageId: mid,
     report: job.need === 'report' ? c.report : undefined,
     out,
+    autolearn: c.feedback.autolearn,
+    problems,
   };
 }
 
@@ -171,16 +168,18 @@ function main(): void {
   try {
     const rules = compileDraft(readConfig(cfg.load));
     if (cfg.warm) warmUp(rules);
-    base = withProvider(rules, cfg);
+    base = loadedFrom(rules);
   } catch (e) {
     port.postMessage({ type: 'failed', error: (e as Error).message });
     return;
   }
   const users = new UserCache(cfg);
+  const stores = new StoreCache();
+  port.on('close', () => stores.close());
   port.on('message', (job: Job) => {
     let a: Answer;
     try {
-      a = answer(job, base, users);
+      a = answer(job, base, users, stores);
     } catch (e) {
       a = { id: job.id, ok: false, error: (e as Error).message };
     }

@@ -1,6 +1,8 @@
 /** The worker pool on its own: bounded queue, recycling, reload, a stuck job. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpamdError } from '../../src/spamd/codes';
 import { WorkerPool } from '../../src/spamd/pool';
@@ -63,16 +65,36 @@ describe('worker pool', () => {
   });
 });
 
-test('a configuration that cannot load fails start()', async () => {
+test('a worker that cannot load its configuration fails start()', async () => {
+  // A stand-in worker that reports what worker.ts reports when loading throws.
+  const failing = join(mkdtempSync(join(tmpdir(), 'hamletd-pool-')), 'failing-worker.js');
+  writeFileSync(failing, "require('node:worker_threads').parentPort.postMessage({ type: 'failed', error: 'rules.cf: broken' });\n");
   const bad = new WorkerPool({
     size: 1,
-    config: () => ({ load: { configPath: '/nonexistent' }, allowUserRules: false, warm: false, provider: '/nonexistent/provider.js' }),
+    config: () => ({ load: { configPath: '/nonexistent' }, allowUserRules: false, warm: false }),
     maxQueue: 1,
     jobTimeoutMs: 0,
     maxJobsPerWorker: 0,
     log: () => {},
-    script,
+    script: failing,
   });
-  await assert.rejects(bad.start(), /could not load the configuration/);
+  await assert.rejects(bad.start(), /could not load the configuration: rules\.cf: broken/);
   await bad.close();
+});
+
+test('a message that owns its buffer moves to the worker; a slice of a shared buffer is copied and left intact', async () => {
+  const p = pool(1);
+  await p.start();
+  try {
+    const owned = new Uint8Array(SPAM);
+    const a = p.run({ type: 'scan', need: 'verdict', raw: owned }).promise;
+    assert.equal(owned.byteLength, 0, 'transferred (detached here), not copied');
+    assert.equal((await a).score, 1000);
+    const shared = Buffer.from(`${SPAM.toString('latin1')}`, 'latin1'); // small: a slice of Node's Buffer pool
+    assert.ok(shared.byteOffset > 0 || shared.byteLength < shared.buffer.byteLength);
+    assert.equal((await p.run({ type: 'scan', need: 'verdict', raw: shared }).promise).score, 1000);
+    assert.equal(shared.toString('latin1'), SPAM.toString('latin1'), 'the shared buffer still holds its bytes');
+  } finally {
+    await p.close();
+  }
 });

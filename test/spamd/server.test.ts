@@ -259,25 +259,77 @@ describe('hamletd TLS and privileges', () => {
   });
 });
 
-describe('hamletd provider hook and IPv6', () => {
-  test('--provider: its tell() answers TELL (DidSet/DidRemove), its optionsFor() reaches the check', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+describe('hamletd with Bayes, and IPv6', () => {
+  test('TELL learns into and forgets from the Bayes database, answered as spamd answers; scans then use it', async () => {
+    const { mkdtempSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'hamletd-provider-'));
-    const mod = join(dir, 'provider.js');
-    writeFileSync(
-      mod,
-      `exports.createProvider = () => ({
-  optionsFor: (req) => ({ autolearn: req.user === 'carol' ? 'spam' : 'no' }),
-  tell: (req, t) => ({ didSet: t.setLocal ? ['local'] : [], didRemove: t.removeLocal ? ['local'] : [] }),
-});\n`,
-    );
-    const d = await startHamletd(['-C', smallRules('add_header all Autolearn _AUTOLEARN_'), '-m', '1', '-l', '--provider', mod]);
+    const dir = mkdtempSync(join(tmpdir(), 'hamletd-bayes-'));
+    const bayes = [
+      "body BAYES_LOW eval:check_bayes('0.00', '0.50')",
+      "body BAYES_HIGH eval:check_bayes('0.50', '1.00')",
+      'add_header all Bayes _BAYES_',
+      `bayes_path ${join(dir, 'bayes')}`,
+      'bayes_min_spam_num 1',
+      'bayes_min_ham_num 1',
+      'bayes_auto_learn 0',
+    ].join('\n');
+    const d = await startHamletd(['-C', smallRules(bayes), '-m', '2', '-l', '-x']);
+    const tellOf = async (h: Record<string, string>, msg = SPAM): Promise<string> => s(await raw(d.port, request('TELL', msg, h)));
+    const OK = 'SPAMD/1.1 0 EX_OK\r\n';
     try {
-      assert.equal(s(await raw(d.port, request('TELL', SPAM, { 'Message-class': 'spam', Set: 'local' }))), 'SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n\r\n\r\n');
-      assert.equal(s(await raw(d.port, request('TELL', SPAM, { Remove: 'local' }))), 'SPAMD/1.1 0 EX_OK\r\nDidRemove: local\r\n\r\n\r\n');
-      assert.match(s(await raw(d.port, request('HEADERS', HAM, { User: 'carol' }))), /X-Spam-Autolearn: spam\r\n/);
+      // No database yet: no Bayes tag value, no Bayes rule.
+      assert.doesNotMatch(s(await raw(d.port, request('SYMBOLS', SPAM))), /BAYES_/);
+      assert.equal(await tellOf({ 'Message-class': 'spam', Set: 'local' }), `${OK}DidSet: local\r\n\r\n\r\n`);
+      assert.equal(await tellOf({ 'Message-class': 'spam', Set: 'local' }), `${OK}\r\n\r\n`, 'already learned: no DidSet');
+      assert.equal(await tellOf({ 'Message-class': 'ham', Set: 'local' }, HAM), `${OK}DidSet: local\r\n\r\n\r\n`);
+      // Both workers see what either learned: the spam scores high on Bayes, the ham low.
+      for (let i = 0; i < 2; i++) {
+        assert.match(s(await raw(d.port, request('SYMBOLS', SPAM))), /BAYES_HIGH/);
+        assert.match(s(await raw(d.port, request('SYMBOLS', HAM))), /BAYES_LOW/);
+      }
+      assert.match(s(await raw(d.port, request('HEADERS', SPAM))), /X-Spam-Bayes: (?:0\.9\d+|1\.0000)\r\n/);
+      // spamc -C report: local is learned, remote is never done (no reporting methods), as spamd under -L.
+      assert.equal(await tellOf({ 'Message-class': 'spam', Set: 'local, remote' }), `${OK}\r\n\r\n`);
+      assert.equal(await tellOf({ Remove: 'local' }), `${OK}DidRemove: local\r\n\r\n\r\n`);
+      assert.equal(await tellOf({ Remove: 'local' }), `${OK}\r\n\r\n`, 'already forgotten: no DidRemove');
+      // No spam left in the database: Bayes stays quiet again (bayes_min_spam_num 1).
+      assert.doesNotMatch(s(await raw(d.port, request('SYMBOLS', SPAM))), /BAYES_/);
+      // Any class but "spam" learns ham, as in spamd.
+      assert.equal(await tellOf({ Set: 'local' }), `${OK}DidSet: local\r\n\r\n\r\n`);
+      assert.equal(await tellOf({ 'Message-class': 'ham', Set: 'local' }), `${OK}\r\n\r\n`);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  test('per-user databases: a virtual user learns into <dir>/.hamlet/bayes.sqlite, another user is untouched', async () => {
+    const { existsSync, mkdirSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const users = mkdtempSync(join(tmpdir(), 'hamletd-vusers-'));
+    mkdirSync(join(users, 'bob'));
+    mkdirSync(join(users, 'ann'));
+    const rules = smallRules(["body BAYES_ANY eval:check_bayes('0.00', '1.00')", 'bayes_min_spam_num 1', 'bayes_min_ham_num 1'].join('\n'));
+    const d = await startHamletd(['-C', rules, '-m', '1', '-l', '--virtual-config-dir', join(users, '%u')]);
+    try {
+      const r = s(await raw(d.port, request('TELL', SPAM, { 'Message-class': 'spam', Set: 'local', User: 'bob' })));
+      assert.equal(r, 'SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n\r\n\r\n');
+      assert.ok(existsSync(join(users, 'bob', '.hamlet', 'bayes.sqlite')), "bob's own database");
+      assert.ok(!existsSync(join(users, 'ann', '.hamlet')), "ann's directory untouched");
+      // ann has learned nothing: the same message is new to her store.
+      const a = s(await raw(d.port, request('TELL', SPAM, { 'Message-class': 'spam', Set: 'local', User: 'ann' })));
+      assert.equal(a, 'SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n\r\n\r\n');
+      assert.ok(existsSync(join(users, 'ann', '.hamlet', 'bayes.sqlite')));
+    } finally {
+      await d.stop();
+    }
+  });
+
+  test('TELL without --allow-tell is refused with spamd\'s line', async () => {
+    const d = await startHamletd(['-C', smallRules(), '-m', '1']);
+    try {
+      assert.equal(s(await raw(d.port, request('TELL', SPAM, { 'Message-class': 'spam', Set: 'local' }))), 'SPAMD/1.0 69 Service Unavailable: TELL commands are not enabled, set the --allow-tell switch.\r\n');
     } finally {
       await d.stop();
     }

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLE_HAM, SAMPLE_SPAM, STOCK_RULES, startHamletd, type Running } from './helpers';
+import { BIN, SAMPLE_HAM, SAMPLE_SPAM, STOCK_RULES, smallRules, startHamletd, type Running } from './helpers';
 
 const SPAMC = '/usr/bin/spamc';
 const missing = !existsSync(SPAMC) ? 'skipped: spamc not installed (apt-get install spamc)' : !existsSync(SAMPLE_SPAM) ? 'skipped: SpamAssassin sample messages not installed' : undefined;
@@ -68,11 +68,6 @@ describe('real spamc against hamletd', { skip: missing }, () => {
     assert.deepEqual(run(['-K'], Buffer.alloc(0)), { out: 'SPAMD/1.5 0\n', code: 0 });
   });
 
-  test('-L spam|ham|forget and -C report|revoke: TELL answered (no learner yet: nothing learned)', () => {
-    for (const mode of ['spam', 'ham', 'forget']) assert.deepEqual(run(['-L', mode], spam), { out: 'Message was already un/learned\n', code: 0 }, mode);
-    for (const mode of ['report', 'revoke']) assert.deepEqual(run(['-C', mode], spam), { out: 'Unable to report/revoke message\n', code: 0 }, mode);
-  });
-
   test('-U: over the unix socket', () => {
     const r = spawnSync(SPAMC, ['-U', sock, '-c'], { input: spam });
     assert.deepEqual([r.stdout.toString(), r.status], ['1000.0/5.0\n', 1]);
@@ -92,5 +87,66 @@ describe('real spamc against hamletd', { skip: missing }, () => {
     const down = spawnSync(SPAMC, ['-d', '127.0.0.1', '-p', '1', '--connect-retries=1', '-f', '-e', '/bin/sh', '-c', 'cat'], { input: spam });
     assert.equal(down.status, 0);
     assert.equal(down.stdout.toString('latin1'), spam.toString('latin1'));
+  });
+});
+
+describe('real spamc -L / -C: TELL learns into hamletd\'s Bayes database', { skip: missing }, () => {
+  let d: Running;
+  let db: string;
+  const spam = missing ? Buffer.alloc(0) : readFileSync(SAMPLE_SPAM);
+  const ham = missing ? Buffer.alloc(0) : readFileSync(SAMPLE_HAM);
+  const run = (args: string[], input: Buffer, port = d.port): { out: string; code: number | null } => {
+    const r = spawnSync(SPAMC, ['-d', '127.0.0.1', '-p', String(port), ...args], { input, timeout: 60_000 });
+    return { out: r.stdout.toString('latin1'), code: r.status };
+  };
+  /** nspam / nham as `hamlet-learn --dump magic` prints them. */
+  const counts = (): { nspam: number; nham: number } => {
+    const out = spawnSync(process.execPath, [join(BIN, '..', 'hamlet-learn.js'), '--dbpath', db, '--dump', 'magic'], { encoding: 'latin1' }).stdout;
+    const n = (what: string): number => Number(new RegExp(`^\\S+\\s+\\d+\\s+(\\d+)\\s+\\d+\\s+non-token data: ${what}$`, 'm').exec(out)?.[1]);
+    return { nspam: n('nspam'), nham: n('nham') };
+  };
+
+  before(async () => {
+    db = join(mkdtempSync(join(tmpdir(), 'hamletd-spamc-bayes-')), 'bayes');
+    const site = existsSync('/etc/spamassassin') ? ['--siteconfigpath', '/etc/spamassassin'] : [];
+    const cf = [`bayes_path ${db}`, 'use_bayes 1', 'bayes_auto_learn 0', 'bayes_min_spam_num 1', 'bayes_min_ham_num 1'].flatMap((l) => ['--cf', l]);
+    d = await startHamletd(['-C', STOCK_RULES, ...site, ...cf, '-L', '-l', '-m', '2'], { timeoutMs: 120_000 });
+  });
+  after(async () => {
+    await d.stop();
+  });
+
+  test('-L spam, -L ham, again, -L forget: spamc\'s lines, the counts and the BAYES_ hit follow', () => {
+    assert.doesNotMatch(run(['-y'], spam).out, /BAYES_/, 'no database yet');
+    assert.deepEqual(run(['-L', 'spam'], spam), { out: 'Message successfully un/learned\n', code: 0 });
+    assert.deepEqual(run(['-L', 'spam'], spam), { out: 'Message was already un/learned\n', code: 0 });
+    assert.deepEqual(run(['-L', 'ham'], ham), { out: 'Message successfully un/learned\n', code: 0 });
+    assert.deepEqual(counts(), { nspam: 1, nham: 1 });
+    assert.match(run(['-y'], spam).out, /(?:^|,)BAYES_99(?:,|$)/);
+    assert.match(run(['-y'], ham).out, /(?:^|,)BAYES_00(?:,|$)/);
+    assert.deepEqual(run(['-L', 'forget'], spam), { out: 'Message successfully un/learned\n', code: 0 });
+    assert.deepEqual(run(['-L', 'forget'], spam), { out: 'Message was already un/learned\n', code: 0 });
+    assert.deepEqual(counts(), { nspam: 0, nham: 1 });
+    assert.doesNotMatch(run(['-y'], spam).out, /BAYES_/, 'too few spam learned again');
+  });
+
+  test('-C report learns locally but reports nowhere (spamd under -L says the same); -C revoke', () => {
+    assert.deepEqual(run(['-C', 'report'], spam), { out: 'Unable to report/revoke message\n', code: 0 });
+    assert.equal(counts().nspam, 1);
+    assert.deepEqual(run(['-C', 'revoke'], spam), { out: 'Unable to report/revoke message\n', code: 0 });
+    assert.deepEqual(counts(), { nspam: 0, nham: 2 });
+  });
+
+  test('without --allow-tell, spamc -L gets spamd\'s refusal (exit 74) and nothing is learned', async () => {
+    const closed = await startHamletd(['-C', smallRules(`bayes_path ${db}`), '-m', '1']);
+    try {
+      const r = spawnSync(SPAMC, ['-d', '127.0.0.1', '-p', String(closed.port), '-L', 'spam'], { input: ham, encoding: 'latin1' });
+      assert.equal(r.status, 74);
+      assert.deepEqual(counts(), { nspam: 0, nham: 2 });
+      await new Promise((r) => setTimeout(r, 300)); // spawnSync held the event loop: let the log pipe drain
+      assert.match(closed.log(), /TELL commands are not enabled/);
+    } finally {
+      await closed.stop();
+    }
   });
 });

@@ -49,6 +49,19 @@ describe('no User value names a file outside the prefs tree', () => {
     assert.equal(locatePrefs('bob', policy).file, join(users, 'bob', 'user_prefs'));
   });
 
+  test("home-directory mode: ~/.hamlet/user_prefs first, else spamd's ~/.spamassassin/user_prefs; the home is the stores' ~", () => {
+    const home = mkdtempSync(join(tmpdir(), 'hamletd-home-'));
+    const homeOf = (u: string): string | undefined => (u === 'carol' ? home : undefined);
+    assert.deepEqual(locatePrefs('carol', { userConfig: true, homeOf }), { file: undefined, dir: home });
+    mkdirSync(join(home, '.spamassassin'));
+    writeFileSync(join(home, '.spamassassin', 'user_prefs'), 'required_score 4\n');
+    assert.equal(locatePrefs('carol', { userConfig: true, homeOf }).file, join(home, '.spamassassin', 'user_prefs'));
+    mkdirSync(join(home, '.hamlet'));
+    writeFileSync(join(home, '.hamlet', 'user_prefs'), 'required_score 3\n');
+    assert.equal(locatePrefs('carol', { userConfig: true, homeOf }).file, join(home, '.hamlet', 'user_prefs'));
+    assert.equal(locatePrefs('carol', { userConfig: false, homeOf }).file, undefined, '-x');
+  });
+
   let d: Running;
   const HAM = 'Subject: hello there\r\n\r\nJust a note.\r\n';
   before(async () => {

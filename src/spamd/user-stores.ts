@@ -1,0 +1,52 @@
+/**
+ * The Bayes and AWL databases a scan worker uses, opened once and kept: one
+ * `FeedbackStores` per (rule set, user directory), so each SQLite file is opened
+ * once per worker (WAL, busy timeout; see src/bayes/sqlite-store.ts), not per
+ * request. A user's preferences can change `use_bayes` and friends, so the key
+ * includes the rule set the request runs with; a few recent entries are kept and
+ * the least recently used one is closed when more are needed.
+ */
+import type { RuleSet } from '../config/compile';
+import { openFeedbackStores, type FeedbackStores } from '../learn/feedback';
+
+interface Entry {
+  readonly rules: RuleSet;
+  readonly stores: FeedbackStores;
+}
+
+export class StoreCache {
+  private readonly map = new Map<string, Entry>();
+
+  constructor(private readonly max = 16) {}
+
+  /**
+   * The stores for a request: `home` is the directory `~` stands for (the user's,
+   * from user-prefs.ts), or undefined for the daemon's own.
+   */
+  get(rules: RuleSet, home: string | undefined, key = ''): FeedbackStores {
+    const k = `${key}\0${home ?? ''}`;
+    const hit = this.map.get(k);
+    if (hit) {
+      this.map.delete(k);
+      if (hit.rules === rules) {
+        this.map.set(k, hit);
+        return hit.stores;
+      }
+      hit.stores.close(); // that user's preferences were read again
+    }
+    const stores = openFeedbackStores(rules, home === undefined ? {} : { home });
+    this.map.set(k, { rules, stores });
+    if (this.map.size > this.max) {
+      const [oldest, e] = this.map.entries().next().value!;
+      this.map.delete(oldest);
+      e.stores.close();
+    }
+    return stores;
+  }
+
+  /** Close every database (worker shutdown). */
+  close(): void {
+    for (const e of this.map.values()) e.stores.close();
+    this.map.clear();
+  }
+}
