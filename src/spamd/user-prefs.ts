@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { findUserPrefs } from '../config/user-prefs-file';
 
 export interface PrefsPolicy {
   readonly virtualConfigDir?: string;
@@ -40,8 +41,6 @@ export interface PrefsLocation {
   readonly suspicious?: boolean;
 }
 
-/** Where a user's prefs are looked for under their home, in order: hamlet's place, then spamd's. */
-export const PREFS_PLACES = ['.hamlet', '.spamassassin'] as const;
 
 const NONE: PrefsLocation = { file: undefined, dir: undefined };
 
@@ -93,7 +92,7 @@ export function locatePrefs(user: string | undefined, policy: PrefsPolicy): Pref
   if (/[/\0]/.test(user) || user === '.' || user === '..') return { ...NONE, refused: `user "${user}" is not a valid user name`, suspicious: true };
   const home = (policy.homeOf ?? passwdHome)(user);
   if (home === undefined) return { ...NONE, refused: `user "${user}" not found` };
-  return { file: PREFS_PLACES.map((d) => join(home, d, 'user_prefs')).find(isFile), dir: home };
+  return { file: findUserPrefs(home, isFile), dir: home };
 }
 
 function isFile(p: string): boolean {
