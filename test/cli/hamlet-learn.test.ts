@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { corpusFiles } from '../helpers/corpus';
+import { BATCH_MESSAGES } from '../../src/cli/hamlet-learn';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'bin', 'hamlet-learn.js');
@@ -241,7 +242,8 @@ test('kill -9 in the middle of a large learn leaves a consistent database that l
   const dir = tempDir(t);
   const db = join(dir, 'bayes');
   const box = join(dir, 'big.mbox');
-  writeFileSync(box, mbox('ham', 6000));
+  const total = BATCH_MESSAGES + 1000;
+  writeFileSync(box, mbox('ham', total));
   const child = spawn('node', [CLI, '--dbpath', db, '--threads', '0', '--mbox', '--ham', box], { stdio: 'ignore' });
   const exited = new Promise((res) => child.on('exit', res));
   // Kill once the first batch is committed.
@@ -252,7 +254,7 @@ test('kill -9 in the middle of a large learn leaves a consistent database that l
       const sql = new Database(db + '.sqlite', { readonly: true, fileMustExist: true });
       const row = sql.prepare("SELECT value FROM bayes_vars WHERE name = 'nham'").get() as { value: number } | undefined;
       sql.close();
-      if ((row?.value ?? 0) >= 500) {
+      if ((row?.value ?? 0) >= BATCH_MESSAGES) {
         child.kill('SIGKILL');
         break;
       }
@@ -270,8 +272,8 @@ test('kill -9 in the middle of a large learn leaves a consistent database that l
   sql.close();
   assert.equal(seen, nham, 'seen-ids and message count agree');
   assert.equal(maxHam, nham, 'the token in every message has exactly nham');
-  assert.ok(nham % 500 === 0 || nham === 6000, `whole batches only: ${nham}`);
+  assert.ok(nham % BATCH_MESSAGES === 0 || nham === total, `whole batches only: ${nham}`);
   const r = run(['--dbpath', db, '--threads', '0', '--mbox', '--ham', box]);
-  assert.equal(r.stdout, `Learned tokens from ${6000 - nham} message(s) (6000 message(s) examined)\n`);
-  assert.equal(magic(db).get('nham'), 6000);
+  assert.equal(r.stdout, `Learned tokens from ${total - nham} message(s) (${total} message(s) examined)\n`);
+  assert.equal(magic(db).get('nham'), total);
 });
