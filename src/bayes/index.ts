@@ -9,6 +9,7 @@
 import type { Message } from '../message/types';
 import { classifyCounts, type BayesVerdict } from './classifier';
 import { forget as forgetTokens, learn as learnTokens, messageHashes, type LearnOptions } from './learner';
+import { bayesIgnores } from './ignore';
 import { receiveTime } from './message-info';
 import type { BayesSettings } from './settings';
 import type { BayesStore } from './store';
@@ -26,7 +27,7 @@ export { tokenHash, hashToHex } from './hash';
 
 /** Learn one message (its own transaction). True when the database changed. */
 export function learn(store: BayesStore, msg: Message, isSpam: boolean, settings: BayesSettings, opts: LearnOptions = {}): boolean {
-  return learnTokens(store, msg, isSpam, settings.tokenizer, opts);
+  return learnTokens(store, msg, isSpam, settings.tokenizer, opts, settings.ignore);
 }
 
 /** Forget one learned message. True when it had been learned. */
@@ -53,6 +54,7 @@ export interface ClassifyOptions {
 export function classify(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): BayesVerdict | undefined {
   const v = store.messageCounts();
   if (!settings.useBayes || v.nspam < settings.minSpam || v.nham < settings.minHam) return undefined;
+  if (bayesIgnores(msg, settings.ignore)) return undefined;
   const hashes = messageHashes(msg, settings.tokenizer);
   const verdict = classifyCounts(v.nspam, v.nham, hashes.length, store.getTokens(hashes));
   if (verdict && (opts.touch ?? !store.readonly) && !store.readonly) {

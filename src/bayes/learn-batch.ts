@@ -17,6 +17,8 @@ export interface PreparedMessage {
   readonly ids: readonly string[];
   readonly hashes: readonly number[];
   readonly atime: number;
+  /** On bayes_ignore_from / bayes_ignore_to: not learned (forgetting still applies). */
+  readonly ignored?: boolean;
 }
 
 export interface LearnOptions {
@@ -24,6 +26,8 @@ export interface LearnOptions {
   now?: number;
   /** Do not move a message learned as the other class (SpamAssassin's `learn_no_relearn`). */
   noRelearn?: boolean;
+  /** Honour bayes_ignore_from / bayes_ignore_to (default: yes, as SpamAssassin's library; sa-learn only with --use-ignores). */
+  useIgnores?: boolean;
 }
 
 function addDeltas(deltas: Map<number, TokenDelta>, hashes: readonly number[], ds: number, dh: number, atime: number): void {
@@ -70,6 +74,10 @@ export function applyBatch(store: BayesStore, batch: readonly PreparedMessage[],
       if (mode === 'forget') {
         if (seen) unlearn(seen);
         results.push(seen ? 'learned' : 'not-learned');
+        continue;
+      }
+      if (m.ignored) {
+        results.push('skipped');
         continue;
       }
       const flag: SeenFlag = mode === 'spam' ? 's' : 'h';

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { PreparedMessage } from './learner';
+import type { BayesIgnoreLists } from './ignore';
 import type { TokenizerConfig } from './tokenizer';
 
 /** The tokenizer configuration in a form that crosses a thread boundary. */
@@ -42,6 +43,7 @@ export interface WorkerReply {
   seq: number;
   ids: string[][];
   atimes: number[];
+  ignored: boolean[];
   ends: number[];
   hashes: Float64Array;
 }
@@ -62,10 +64,16 @@ export function defaultThreads(): number {
  * out in chunks; the queues are bounded in messages and bytes, and filled deep enough
  * that the workers keep parsing while the caller writes a batch to the store.
  */
-export async function* prepareInWorkers(raws: Iterable<Buffer>, conf: TokenizerConfig, now: number, threads: number): AsyncGenerator<PreparedMessage> {
+export async function* prepareInWorkers(
+  raws: Iterable<Buffer>,
+  conf: TokenizerConfig,
+  now: number,
+  threads: number,
+  ignore?: BayesIgnoreLists,
+): AsyncGenerator<PreparedMessage> {
   const workers = Array.from(
     { length: threads },
-    () => new Worker(join(__dirname, 'learn-worker.js'), { workerData: { conf: portableConfig(conf), now } }),
+    () => new Worker(join(__dirname, 'learn-worker.js'), { workerData: { conf: portableConfig(conf), now, ignore } }),
   );
   const done = new Map<number, WorkerReply>();
   const chunkBytes = new Map<number, number>();
@@ -130,7 +138,8 @@ export async function* prepareInWorkers(raws: Iterable<Buffer>, conf: TokenizerC
       let start = 0;
       for (let i = 0; i < ready.ids.length; i++) {
         const end = ready.ends[i]!;
-        yield { ids: ready.ids[i]!, hashes: Array.from(ready.hashes.subarray(start, end)), atime: ready.atimes[i]! };
+        const p: PreparedMessage = { ids: ready.ids[i]!, hashes: Array.from(ready.hashes.subarray(start, end)), atime: ready.atimes[i]! };
+        yield ready.ignored[i] ? { ...p, ignored: true } : p;
         start = end;
       }
     }

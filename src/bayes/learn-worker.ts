@@ -1,14 +1,15 @@
 /** Worker thread for learn-pool.ts: parse, tokenize and hash a chunk of messages per request. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseMessage } from '../message/parse';
+import type { BayesIgnoreLists } from './ignore';
 import { prepareMessage, type PreparedMessage } from './learner';
 import { tokenizerConfigFrom, type PortableTokenizerConfig, type WorkerReply, type WorkerRequest } from './learn-pool';
 
-const { conf, now } = workerData as { conf: PortableTokenizerConfig; now: number };
+const { conf, now, ignore } = workerData as { conf: PortableTokenizerConfig; now: number; ignore?: BayesIgnoreLists };
 const tconf = tokenizerConfigFrom(conf);
 
 parentPort!.on('message', (req: WorkerRequest) => {
-  const prepared: PreparedMessage[] = req.raws.map((r) => prepareMessage(parseMessage(Buffer.from(r.buffer, r.byteOffset, r.byteLength)), tconf, now));
+  const prepared: PreparedMessage[] = req.raws.map((r) => prepareMessage(parseMessage(Buffer.from(r.buffer, r.byteOffset, r.byteLength)), tconf, now, ignore));
   const ends: number[] = [];
   let total = 0;
   for (const p of prepared) ends.push((total += p.hashes.length));
@@ -18,6 +19,6 @@ parentPort!.on('message', (req: WorkerRequest) => {
     hashes.set(p.hashes, off);
     off += p.hashes.length;
   }
-  const reply: WorkerReply = { seq: req.seq, ids: prepared.map((p) => [...p.ids]), atimes: prepared.map((p) => p.atime), ends, hashes };
+  const reply: WorkerReply = { seq: req.seq, ids: prepared.map((p) => [...p.ids]), atimes: prepared.map((p) => p.atime), ignored: prepared.map((p) => p.ignored === true), ends, hashes };
   parentPort!.postMessage(reply, [hashes.buffer]);
 });

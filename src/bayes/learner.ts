@@ -4,6 +4,7 @@
  */
 import type { Message } from '../message/types';
 import { applyBatch, type LearnOptions, type PreparedMessage } from './learn-batch';
+import { bayesIgnores, type BayesIgnoreLists } from './ignore';
 import { messageIds, receiveTime } from './message-info';
 import type { BayesStore } from './store';
 import { tokenHashes, type TokenizerConfig } from './tokenizer';
@@ -15,14 +16,23 @@ export function messageHashes(msg: Message, conf: TokenizerConfig): number[] {
   return tokenHashes(msg, conf);
 }
 
-export function prepareMessage(msg: Message, conf: TokenizerConfig, now: number): PreparedMessage {
-  return { ids: messageIds(msg), hashes: messageHashes(msg, conf), atime: receiveTime(msg, now) };
+/** A message's ids, token hashes and time; with `ignore`, whether those lists exclude it from learning. */
+export function prepareMessage(msg: Message, conf: TokenizerConfig, now: number, ignore?: BayesIgnoreLists): PreparedMessage {
+  const p = { ids: messageIds(msg), hashes: messageHashes(msg, conf), atime: receiveTime(msg, now) };
+  return ignore && bayesIgnores(msg, ignore) ? { ...p, ignored: true } : p;
 }
 
 /** Learn one message as spam or ham (its own transaction). True when it changed the database. */
-export function learn(store: BayesStore, msg: Message, isSpam: boolean, conf: TokenizerConfig, opts: LearnOptions = {}): boolean {
+export function learn(
+  store: BayesStore,
+  msg: Message,
+  isSpam: boolean,
+  conf: TokenizerConfig,
+  opts: LearnOptions = {},
+  ignore?: BayesIgnoreLists,
+): boolean {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  return applyBatch(store, [prepareMessage(msg, conf, now)], isSpam ? 'spam' : 'ham', opts)[0] === 'learned';
+  return applyBatch(store, [prepareMessage(msg, conf, now, opts.useIgnores === false ? undefined : ignore)], isSpam ? 'spam' : 'ham', opts)[0] === 'learned';
 }
 
 /** Forget a learned message. True when it had been learned. */

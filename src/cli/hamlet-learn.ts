@@ -56,6 +56,7 @@ interface CliOptions {
   quiet?: boolean;
   norelearn?: boolean;
   threads?: string;
+  useIgnores?: boolean;
 }
 
 /** Write all of `s`, waiting out EAGAIN on a non-blocking pipe (dumps and backups are large). */
@@ -119,6 +120,8 @@ async function learnFrom(
   const tick = progressWriter(o);
   const fromStdin = o.single || targets.length === 0 || (targets.length === 1 && targets[0] === '-');
   const threads = o.threads !== undefined ? Math.max(0, Math.floor(Number(o.threads)) || 0) : fromStdin ? 0 : defaultThreads();
+  // As sa-learn: bayes_ignore_from / _to apply only with --use-ignores, and never to --forget.
+  const ignore = o.useIgnores && mode !== 'forget' ? settings.ignore : undefined;
   let examined = 0;
   let learned = 0;
   let batch: PreparedMessage[] = [];
@@ -144,9 +147,9 @@ async function learnFrom(
     // Loaded here: with worker threads, only the workers need the message parser.
     const { parseMessage } = await import('../message/parse.js');
     const { prepareMessage } = await import('../bayes/learner.js');
-    for (const raw of raws()) yield prepareMessage(parseMessage(raw), settings.tokenizer, now);
+    for (const raw of raws()) yield prepareMessage(parseMessage(raw), settings.tokenizer, now, ignore);
   }
-  const prepared = threads > 0 ? prepareInWorkers(raws(), settings.tokenizer, now, threads) : inline();
+  const prepared = threads > 0 ? prepareInWorkers(raws(), settings.tokenizer, now, threads, ignore) : inline();
   for await (const p of prepared) {
     batch.push(p);
     batchHashes += p.hashes.length;
@@ -183,6 +186,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--sync', 'sync the journal (accepted; hamlet has none)')
     .option('--no-sync', 'do not sync (accepted)')
     .option('--threads <n>', 'worker threads that parse and tokenize (default: cores - 1, 1 to 3; 0 for stdin: parse inline)')
+    .option('--use-ignores', 'skip messages from/to bayes_ignore_from / bayes_ignore_to addresses')
     .option('--norelearn', 'do not move messages learned as the other class')
     .option('--dbpath <path>', 'database path, in bayes_path form (<path>.sqlite)')
     .option('-C, --configpath <dir>', 'rules directory (default /usr/share/spamassassin)')

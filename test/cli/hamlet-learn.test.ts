@@ -277,3 +277,17 @@ test('kill -9 in the middle of a large learn leaves a consistent database that l
   assert.equal(r.stdout, `Learned tokens from ${total - nham} message(s) (${total} message(s) examined)\n`);
   assert.equal(magic(db).get('nham'), total);
 });
+
+test('--use-ignores skips bayes_ignore_from senders, as sa-learn --use-ignores; without it they are learned', (t) => {
+  const dir = tempDir(t);
+  const box = join(dir, 'in.mbox');
+  writeFileSync(box, mbox('spam', 4));
+  const cf = ['--cf', 'bayes_ignore_from spam1@example.com spam2@*'];
+  for (const threads of ['0', '1']) {
+    const db = join(dir, `bayes${threads}`);
+    const r = run(['--dbpath', db, '--threads', threads, '--use-ignores', ...cf, '--mbox', '--spam', box]);
+    assert.equal(r.stdout, 'Learned tokens from 2 message(s) (4 message(s) examined)\n', r.stderr);
+  }
+  const plain = run(['--dbpath', join(dir, 'plain'), ...cf, '--mbox', '--spam', box]);
+  assert.equal(plain.stdout, 'Learned tokens from 4 message(s) (4 message(s) examined)\n', plain.stderr);
+});
