@@ -1,6 +1,6 @@
 /** Worker thread for learn-pool.ts: parse, tokenize and hash a chunk of messages per request. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseMessage } from '../message/parse';
+import { learnableMessage } from './learnable-message';
 import type { BayesIgnoreLists } from './ignore';
 import { prepareMessage, type PreparedMessage } from './learner';
 import { tokenizerConfigFrom, type PortableTokenizerConfig, type WorkerReply, type WorkerRequest } from './learn-pool';
@@ -9,7 +9,7 @@ const { conf, now, ignore } = workerData as { conf: PortableTokenizerConfig; now
 const tconf = tokenizerConfigFrom(conf);
 
 parentPort!.on('message', (req: WorkerRequest) => {
-  const prepared: PreparedMessage[] = req.raws.map((r) => prepareMessage(parseMessage(Buffer.from(r.buffer, r.byteOffset, r.byteLength)), tconf, now, ignore));
+  const prepared: PreparedMessage[] = req.raws.map((r) => prepareMessage(learnableMessage(Buffer.from(r.buffer, r.byteOffset, r.byteLength)), tconf, now, ignore));
   const ends: number[] = [];
   let total = 0;
   for (const p of prepared) ends.push((total += p.hashes.length));

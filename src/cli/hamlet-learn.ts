@@ -145,9 +145,9 @@ async function learnFrom(
   }
   async function* inline(): AsyncGenerator<PreparedMessage> {
     // Loaded here: with worker threads, only the workers need the message parser.
-    const { parseMessage } = await import('../message/parse.js');
+    const { learnableMessage } = await import('../bayes/learnable-message.js');
     const { prepareMessage } = await import('../bayes/learner.js');
-    for (const raw of raws()) yield prepareMessage(parseMessage(raw), settings.tokenizer, now, ignore);
+    for (const raw of raws()) yield prepareMessage(learnableMessage(raw), settings.tokenizer, now, ignore);
   }
   const prepared = threads > 0 ? prepareInWorkers(raws(), settings.tokenizer, now, threads, ignore) : inline();
   for await (const p of prepared) {

@@ -291,3 +291,18 @@ test('--use-ignores skips bayes_ignore_from senders, as sa-learn --use-ignores; 
   const plain = run(['--dbpath', join(dir, 'plain'), ...cf, '--mbox', '--spam', box]);
   assert.equal(plain.stdout, 'Learned tokens from 4 message(s) (4 message(s) examined)\n', plain.stderr);
 });
+
+test('a message marked by a checker is learned without its markup, as sa-learn learns it', (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'bayes');
+  const sample = join(ROOT, 'data', 'sample-spam.eml');
+  const marked = spawnSync('node', [join(ROOT, 'bin', 'hamlet.js'), sample], { encoding: 'latin1' }).stdout;
+  assert.match(marked, /^X-Spam-Checker-Version:/m);
+  assert.match(marked, /x-spam-type=original/); // wrapped (report_safe 1)
+  const first = run(['--dbpath', db, '--spam'], Buffer.from(marked, 'latin1'));
+  assert.equal(first.stdout, 'Learned tokens from 1 message(s) (1 message(s) examined)\n', first.stderr);
+  // The original has the same seen-id as the unwrapped message: nothing new to learn.
+  const again = run(['--dbpath', db, '--spam'], readFileSync(sample));
+  assert.equal(again.stdout, 'Learned tokens from 0 message(s) (1 message(s) examined)\n', again.stderr);
+  assert.equal(magic(db).get('nspam'), 1);
+});
