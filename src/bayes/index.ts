@@ -6,16 +6,15 @@
  *   learn(store, msg, true, settings);                  // learn as spam
  *   const v = classify(store, msg, settings);           // { probability, ... } or undefined
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Message } from '../message/types';
 import { classifyCounts, type BayesVerdict } from './classifier';
 import { forget as forgetTokens, learn as learnTokens, messageHashes, type LearnOptions } from './learner';
+import { bayesIgnores } from './ignore';
 import { receiveTime } from './message-info';
 import type { BayesSettings } from './settings';
-import { openSqliteStore } from './sqlite-store';
 import type { BayesStore } from './store';
 
+export { bayesDbFile, openBayesStore } from './open-store';
 export { bayesSettings, type BayesSettings, type OptionSource } from './settings';
 export type { BayesStore, StoreVars, TokenCounts } from './store';
 export type { BayesVerdict, UsedToken } from './classifier';
@@ -26,25 +25,9 @@ export { backup, restore, dumpMagic, dumpData } from './backup';
 export { tokenize } from './tokenizer';
 export { tokenHash, hashToHex } from './hash';
 
-/**
- * The database file for a `bayes_path` (or `--dbpath`): `<path>.sqlite`, or
- * `<dir>/bayes.sqlite` when the path is a directory; a path already ending in
- * `.sqlite` / `.db` is used as is.
- */
-export function bayesDbFile(path: string): string {
-  if (/\.(?:sqlite|db)$/.test(path)) return path;
-  if (existsSync(path) && statSync(path).isDirectory()) return join(path, 'bayes.sqlite');
-  return path + '.sqlite';
-}
-
-/** Open the Bayes store `settings` name (read-only for scanning). */
-export function openBayesStore(settings: BayesSettings, opts: { readonly?: boolean; path?: string } = {}): BayesStore {
-  return openSqliteStore(bayesDbFile(opts.path ?? settings.path), { readonly: opts.readonly, fileMode: settings.fileMode });
-}
-
 /** Learn one message (its own transaction). True when the database changed. */
 export function learn(store: BayesStore, msg: Message, isSpam: boolean, settings: BayesSettings, opts: LearnOptions = {}): boolean {
-  return learnTokens(store, msg, isSpam, settings.tokenizer, opts);
+  return learnTokens(store, msg, isSpam, settings.tokenizer, opts, settings.ignore);
 }
 
 /** Forget one learned message. True when it had been learned. */
@@ -71,6 +54,7 @@ export interface ClassifyOptions {
 export function classify(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): BayesVerdict | undefined {
   const v = store.messageCounts();
   if (!settings.useBayes || v.nspam < settings.minSpam || v.nham < settings.minHam) return undefined;
+  if (bayesIgnores(msg, settings.ignore)) return undefined;
   const hashes = messageHashes(msg, settings.tokenizer);
   const verdict = classifyCounts(v.nspam, v.nham, hashes.length, store.getTokens(hashes));
   if (verdict && (opts.touch ?? !store.readonly) && !store.readonly) {

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { PreparedMessage } from './learner';
+import type { BayesIgnoreLists } from './ignore';
 import type { TokenizerConfig } from './tokenizer';
 
 /** The tokenizer configuration in a form that crosses a thread boundary. */
@@ -32,16 +33,26 @@ export function tokenizerConfigFrom(p: PortableTokenizerConfig): TokenizerConfig
   };
 }
 
+/** A chunk of messages for one worker: fewer, larger messages between threads cost less than one per message. */
 export interface WorkerRequest {
   seq: number;
-  raw: Uint8Array;
+  raws: Uint8Array[];
 }
+/** The chunk prepared: the messages' hashes end to end, `ends[i]` closing message i's. */
 export interface WorkerReply {
   seq: number;
-  ids: string[];
+  ids: string[][];
+  atimes: number[];
+  ignored: boolean[];
+  ends: number[];
   hashes: Float64Array;
-  atime: number;
 }
+
+/** Messages per request. */
+const CHUNK = 16;
+/** Bounds on what waits in the workers' queues: enough to keep them busy while a batch is written. */
+const MAX_IN_FLIGHT_MESSAGES = 1024;
+const MAX_IN_FLIGHT_BYTES = 64 << 20;
 
 /** Workers worth starting: one core stays with the thread that reads input and writes SQLite. */
 export function defaultThreads(): number {
@@ -49,26 +60,28 @@ export function defaultThreads(): number {
 }
 
 /**
- * Prepare `raws` on `threads` workers, yielding results in input order.
- * At most `window` messages are in flight per worker.
+ * Prepare `raws` on `threads` workers, yielding results in input order. Requests go
+ * out in chunks; the queues are bounded in messages and bytes, and filled deep enough
+ * that the workers keep parsing while the caller writes a batch to the store.
  */
 export async function* prepareInWorkers(
   raws: Iterable<Buffer>,
   conf: TokenizerConfig,
   now: number,
   threads: number,
-  window = 32,
+  ignore?: BayesIgnoreLists,
 ): AsyncGenerator<PreparedMessage> {
   const workers = Array.from(
     { length: threads },
-    () => new Worker(join(__dirname, 'learn-worker.js'), { workerData: { conf: portableConfig(conf), now } }),
+    () => new Worker(join(__dirname, 'learn-worker.js'), { workerData: { conf: portableConfig(conf), now, ignore } }),
   );
-  const done = new Map<number, PreparedMessage>();
+  const done = new Map<number, WorkerReply>();
+  const chunkBytes = new Map<number, number>();
   let failure: unknown;
   let wake: (() => void) | undefined;
   for (const w of workers) {
     w.on('message', (r: WorkerReply) => {
-      done.set(r.seq, { ids: r.ids, hashes: Array.from(r.hashes), atime: r.atime });
+      done.set(r.seq, r);
       wake?.();
     });
     w.on('error', (e) => {
@@ -77,35 +90,58 @@ export async function* prepareInWorkers(
     });
   }
   const it = raws[Symbol.iterator]();
-  let sent = 0;
+  let sent = 0; // chunks
   let next = 0;
+  let messagesOut = 0;
+  let bytesOut = 0;
   let exhausted = false;
-  try {
-    for (;;) {
-      while (!exhausted && sent - next < window * threads) {
+  const send = (): void => {
+    while (!exhausted && messagesOut < MAX_IN_FLIGHT_MESSAGES && bytesOut < MAX_IN_FLIGHT_BYTES) {
+      const chunk: Array<Uint8Array<ArrayBuffer>> = [];
+      let bytes = 0;
+      while (chunk.length < CHUNK) {
         const r = it.next();
         if (r.done) {
           exhausted = true;
           break;
         }
-        const raw = r.value;
         // Copy into a buffer the worker can own (mbox slices share one big buffer).
-        const copy = new Uint8Array(raw.length);
-        copy.set(raw);
-        workers[sent % threads]!.postMessage({ seq: sent, raw: copy } satisfies WorkerRequest, [copy.buffer]);
-        sent++;
+        const copy = new Uint8Array(r.value.length);
+        copy.set(r.value);
+        chunk.push(copy);
+        bytes += copy.length;
       }
+      if (chunk.length === 0) break;
+      workers[sent % threads]!.postMessage({ seq: sent, raws: chunk } satisfies WorkerRequest, chunk.map((c) => c.buffer));
+      chunkBytes.set(sent, bytes);
+      messagesOut += chunk.length;
+      bytesOut += bytes;
+      sent++;
+    }
+  };
+  try {
+    for (;;) {
+      send();
       if (failure) throw failure;
       if (exhausted && next === sent) return;
       const ready = done.get(next);
-      if (ready) {
-        done.delete(next);
-        next++;
-        yield ready;
+      if (!ready) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
         continue;
       }
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
+      done.delete(next);
+      messagesOut -= ready.ids.length;
+      bytesOut -= chunkBytes.get(next)!;
+      chunkBytes.delete(next);
+      next++;
+      let start = 0;
+      for (let i = 0; i < ready.ids.length; i++) {
+        const end = ready.ends[i]!;
+        const p: PreparedMessage = { ids: ready.ids[i]!, hashes: Array.from(ready.hashes.subarray(start, end)), atime: ready.atimes[i]! };
+        yield ready.ignored[i] ? { ...p, ignored: true } : p;
+        start = end;
+      }
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -1,16 +1,24 @@
-/** Worker thread for learn-pool.ts: parse, tokenize and hash one message per request. */
+/** Worker thread for learn-pool.ts: parse, tokenize and hash a chunk of messages per request. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseMessage } from '../message/parse';
-import { prepareMessage } from './learner';
+import { learnableMessage } from './learnable-message';
+import type { BayesIgnoreLists } from './ignore';
+import { prepareMessage, type PreparedMessage } from './learner';
 import { tokenizerConfigFrom, type PortableTokenizerConfig, type WorkerReply, type WorkerRequest } from './learn-pool';
 
-const { conf, now } = workerData as { conf: PortableTokenizerConfig; now: number };
+const { conf, now, ignore } = workerData as { conf: PortableTokenizerConfig; now: number; ignore?: BayesIgnoreLists };
 const tconf = tokenizerConfigFrom(conf);
 
 parentPort!.on('message', (req: WorkerRequest) => {
-  const raw = Buffer.from(req.raw.buffer, req.raw.byteOffset, req.raw.byteLength);
-  const p = prepareMessage(parseMessage(raw), tconf, now);
-  const hashes = Float64Array.from(p.hashes);
-  const reply: WorkerReply = { seq: req.seq, ids: [...p.ids], hashes, atime: p.atime };
+  const prepared: PreparedMessage[] = req.raws.map((r) => prepareMessage(learnableMessage(Buffer.from(r.buffer, r.byteOffset, r.byteLength)), tconf, now, ignore));
+  const ends: number[] = [];
+  let total = 0;
+  for (const p of prepared) ends.push((total += p.hashes.length));
+  const hashes = new Float64Array(total);
+  let off = 0;
+  for (const p of prepared) {
+    hashes.set(p.hashes, off);
+    off += p.hashes.length;
+  }
+  const reply: WorkerReply = { seq: req.seq, ids: prepared.map((p) => [...p.ids]), atimes: prepared.map((p) => p.atime), ignored: prepared.map((p) => p.ignored === true), ends, hashes };
   parentPort!.postMessage(reply, [hashes.buffer]);
 });

@@ -4,6 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { translatePerlRegex } from '../config/perl-regex';
+import type { BayesIgnoreLists } from './ignore';
 import type { TokenizerConfig } from './tokenizer';
 
 /** Options as the config parser stores them (a RuleSet's `options`, or a draft's map). */
@@ -20,6 +21,8 @@ export interface BayesSettings {
   readonly autoExpire: boolean;
   readonly expiryMaxDbSize: number;
   readonly tokenizer: TokenizerConfig;
+  /** `bayes_ignore_from` / `bayes_ignore_to` entries. */
+  readonly ignore: BayesIgnoreLists;
 }
 
 /** SpamAssassin's built-in English stop words, used when no `bayes_stopword_en` is configured. */
@@ -37,6 +40,10 @@ function str(o: OptionSource, name: string): string | undefined {
 function list(o: OptionSource, name: string): readonly string[] {
   const v = get(o, name);
   return v === undefined ? [] : typeof v === 'string' ? [v] : v;
+}
+/** Address-list entries: every option line, split on whitespace. */
+function entries(o: OptionSource, name: string): string[] {
+  return list(o, name).flatMap((l) => l.split(/\s+/)).filter((e) => e !== '');
 }
 function num(o: OptionSource, name: string, dflt: number): number {
   const s = str(o, name);
@@ -75,6 +82,7 @@ export function bayesSettings(o: OptionSource): BayesSettings {
     minHam: num(o, 'bayes_min_ham_num', 200),
     autoExpire: bool(o, 'bayes_auto_expire', true),
     expiryMaxDbSize: num(o, 'bayes_expiry_max_db_size', 150000),
+    ignore: { from: entries(o, 'bayes_ignore_from'), to: entries(o, 'bayes_ignore_to') },
     tokenizer: {
       maxTokenLength: num(o, 'bayes_max_token_length', 15),
       ignoreHeaders: new Set(list(o, 'bayes_ignore_header').map((h) => h.toLowerCase())),

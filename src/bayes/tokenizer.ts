@@ -12,7 +12,8 @@
  * compressed to `*x` forms, some values pre-digested: addresses, Message-IDs,
  * Received, Content-Type).
  */
-import type { Message } from '../message/types';
+import type { Message, MimePart } from '../message/types';
+import { isUnsplitMultipart, unsplitMultipartText } from './unsplit-multipart';
 import { parseAddressList } from '../message/address';
 import { escapeRegex } from '../util/escape-regex';
 import { headerNames } from './header-names';
@@ -294,19 +295,26 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
 
 /**
  * The visible body (Subject first) and the invisibly drawn HTML text, as lines of
- * UTF-8 bytes. SpamAssassin 4.0.1 decodes parts to Unicode (`normalize_charset` is on
- * by default) as hamlet's message model does. Without invisible HTML text the
- * visible body is the `body` view rules read.
+ * bytes the way SpamAssassin 4.0.1 hands them to its tokenizer. It decodes parts to
+ * Unicode (`normalize_charset` is on by default) as hamlet's message model does; an
+ * unsplit multipart body is read as text (unsplit-multipart.ts).
  */
 export function bodySources(msg: Message): { visible: readonly string[]; invisible: readonly string[] } {
   const html = msg.htmlParts;
-  if (!html.some((h) => h.invisibleText !== '')) return { visible: msg.bodyText.map(utf8Bytes), invisible: [] };
+  const unsplit = msg.leaves.some(isUnsplitMultipart);
+  if (!unsplit && !html.some((h) => h.invisibleText !== '')) return { visible: asPerlBytes(msg.bodyText, msg, false), invisible: [] };
   const vis: Array<string | undefined> = [];
   const inv: Array<string | undefined> = [];
   let h = 0;
   const cut = (t: string): string => truncateNear(t, DEFAULT_BODY_PART_SCAN_SIZE, ['\n', ' ']);
   for (const p of msg.leaves) {
     const type = effectiveType(p);
+    if (isUnsplitMultipart(p)) {
+      const text = unsplitMultipartText(p);
+      vis.push(text === undefined ? undefined : cut(text));
+      inv.push(text === undefined ? undefined : '');
+      continue;
+    }
     if (type !== 'text/plain' && type !== 'text/html') {
       vis.push(undefined);
       inv.push(undefined);
@@ -324,7 +332,42 @@ export function bodySources(msg: Message): { visible: readonly string[]; invisib
   }
   const invisible = assembleBodyText(undefined, inv);
   if (invisible[0] === '\n') invisible.shift();
-  return { visible: assembleBodyText(lastHeader(msg.headers, 'subject'), vis).map(utf8Bytes), invisible: invisible.map(utf8Bytes) };
+  return {
+    visible: asPerlBytes(assembleBodyText(lastHeader(msg.headers, 'subject'), vis), msg, false),
+    invisible: asPerlBytes(invisible, msg, true),
+  };
+}
+
+/**
+ * Text as the bytes SpamAssassin's tokenizer sees. Perl keeps a string of only
+ * characters up to U+00FF that came from pure-ASCII parts (HTML entities such as
+ * `&copy;` or `&nbsp;` decoded into it) as one byte per character; once any part of
+ * the joined text was decoded from 8-bit bytes, or holds a character above U+00FF,
+ * the whole text is UTF-8. (A lone byte 0x80-0xA0 is then a separator, as in SpamAssassin.)
+ */
+function asPerlBytes(lines: readonly string[], msg: Message, htmlOnly: boolean): string[] {
+  let latin1 = false;
+  let wide = false;
+  for (const l of lines) {
+    if (WIDE.test(l)) wide = true;
+    else if (!latin1 && HAS_HIGH.test(l)) latin1 = true;
+  }
+  if (wide || !latin1) return lines.map(utf8Bytes);
+  const subject = htmlOnly ? '' : (lastHeader(msg.headers, 'subject') ?? '');
+  const decoded = HAS_HIGH.test(subject) || msg.leaves.some((p) => isTextLeaf(p, htmlOnly) && hasHighByte(p.decoded()));
+  return decoded ? lines.map(utf8Bytes) : [...lines];
+}
+
+const WIDE = /[^\x00-\xff]/;
+
+function isTextLeaf(p: MimePart, htmlOnly: boolean): boolean {
+  const type = effectiveType(p);
+  return type === 'text/html' || (!htmlOnly && (type === 'text/plain' || isUnsplitMultipart(p)));
+}
+
+function hasHighByte(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------

@@ -8,26 +8,26 @@ import { readStdin } from '../io/stdin';
 import { readConfig, type LoadOptions } from '../config/read';
 import { readMessages, splitMbox, type SourcedMessage } from '../io/mailbox';
 import { defaultThreads, prepareInWorkers } from '../bayes/learn-pool';
-import {
-  applyBatch,
-  backup,
-  bayesSettings,
-  BayesError,
-  dumpData,
-  dumpMagic,
-  expireOldTokens,
-  expiryDue,
-  openBayesStore,
-  prepareMessage,
-  restore,
-  type BayesSettings,
-  type BayesStore,
-  type PreparedMessage,
-} from '../bayes/index';
+// The store-side modules only: the message parser and tokenizer load in the workers
+// (or on demand, for inline learning), which keeps start-up short.
+import { applyBatch, type PreparedMessage } from '../bayes/learn-batch';
+import { backup, dumpData, dumpMagic, restore } from '../bayes/backup';
+import { bayesSettings, type BayesSettings } from '../bayes/settings';
+import { BayesError } from '../bayes/errors';
+import { expireOldTokens, expiryDue } from '../bayes/expiry';
+import { openBayesStore } from '../bayes/open-store';
+import type { BayesStore } from '../bayes/store';
 
 const VERSION = '0.1.0';
-/** Messages per write transaction. */
-const BATCH = 500;
+/**
+ * A write transaction covers at most this many messages, or this many token hashes
+ * (which bounds the batch's memory): fewer, larger transactions write each common
+ * token once instead of once per small batch. A kill loses at most the batch in flight.
+ */
+export const BATCH_MESSAGES = 5000;
+export const BATCH_HASHES = 1_000_000;
+/** The settings hamlet-learn reads; every other configuration line is skipped unparsed. */
+const BAYES_DIRECTIVES = /^(?:if|ifplugin|else|endif|include|loadplugin|tryplugin|require_version|use_bayes|use_bayes_rules|use_learner|bayes_\w+)$/i;
 
 interface CliOptions {
   spam?: boolean;
@@ -56,6 +56,7 @@ interface CliOptions {
   quiet?: boolean;
   norelearn?: boolean;
   threads?: string;
+  useIgnores?: boolean;
 }
 
 /** Write all of `s`, waiting out EAGAIN on a non-blocking pipe (dumps and backups are large). */
@@ -79,6 +80,7 @@ function loadOptions(o: CliOptions): LoadOptions {
     siteConfigPath: o.siteconfigpath ?? '/etc/spamassassin',
     userPrefs: o.prefspath,
     extraText: o.cf?.join('\n'),
+    onlyDirectives: BAYES_DIRECTIVES,
   };
 }
 
@@ -118,13 +120,17 @@ async function learnFrom(
   const tick = progressWriter(o);
   const fromStdin = o.single || targets.length === 0 || (targets.length === 1 && targets[0] === '-');
   const threads = o.threads !== undefined ? Math.max(0, Math.floor(Number(o.threads)) || 0) : fromStdin ? 0 : defaultThreads();
+  // As sa-learn: bayes_ignore_from / _to apply only with --use-ignores, and never to --forget.
+  const ignore = o.useIgnores && mode !== 'forget' ? settings.ignore : undefined;
   let examined = 0;
   let learned = 0;
   let batch: PreparedMessage[] = [];
+  let batchHashes = 0;
   const flush = (): void => {
     if (batch.length === 0) return;
     for (const r of applyBatch(store, batch, mode, { now, noRelearn: o.norelearn })) if (r === 'learned') learned++;
     batch = [];
+    batchHashes = 0;
   };
   function* raws(): Generator<Buffer> {
     for (const m of sources(targets, o)) {
@@ -139,13 +145,15 @@ async function learnFrom(
   }
   async function* inline(): AsyncGenerator<PreparedMessage> {
     // Loaded here: with worker threads, only the workers need the message parser.
-    const { parseMessage } = await import('../message/parse.js');
-    for (const raw of raws()) yield prepareMessage(parseMessage(raw), settings.tokenizer, now);
+    const { learnableMessage } = await import('../bayes/learnable-message.js');
+    const { prepareMessage } = await import('../bayes/learner.js');
+    for (const raw of raws()) yield prepareMessage(learnableMessage(raw), settings.tokenizer, now, ignore);
   }
-  const prepared = threads > 0 ? prepareInWorkers(raws(), settings.tokenizer, now, threads) : inline();
+  const prepared = threads > 0 ? prepareInWorkers(raws(), settings.tokenizer, now, threads, ignore) : inline();
   for await (const p of prepared) {
     batch.push(p);
-    if (batch.length >= BATCH) flush();
+    batchHashes += p.hashes.length;
+    if (batch.length >= BATCH_MESSAGES || batchHashes >= BATCH_HASHES) flush();
   }
   flush();
   if (o.showdots || (o.progress !== false && process.stderr.isTTY)) err('\n');
@@ -178,6 +186,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--sync', 'sync the journal (accepted; hamlet has none)')
     .option('--no-sync', 'do not sync (accepted)')
     .option('--threads <n>', 'worker threads that parse and tokenize (default: cores - 1, 1 to 3; 0 for stdin: parse inline)')
+    .option('--use-ignores', 'skip messages from/to bayes_ignore_from / bayes_ignore_to addresses')
     .option('--norelearn', 'do not move messages learned as the other class')
     .option('--dbpath <path>', 'database path, in bayes_path form (<path>.sqlite)')
     .option('-C, --configpath <dir>', 'rules directory (default /usr/share/spamassassin)')

@@ -26,6 +26,17 @@ export interface LoadOptions {
   readonly restrictUserPrefs?: boolean;
   /** Config text applied last, as SpamAssassin's `post_config_text` / `--cf`. */
   readonly extraText?: string;
+  /**
+   * Parse only lines whose first word matches (others are blanked, line numbers kept):
+   * a tool that needs a few settings skips parsing thousands of rule lines.
+   */
+  readonly onlyDirectives?: RegExp;
+}
+
+/** Blank the lines whose first word `keep` does not match. */
+function keepDirectives(text: string, keep: RegExp | undefined): string {
+  if (!keep) return text;
+  return text.replace(/^[ \t]*([^\s#]*).*$/gm, (line, word: string) => (keep.test(word) ? line : ''));
 }
 
 /** hamlet's own default rule set, shipped in the package. */
@@ -51,29 +62,29 @@ function filesIn(dir: string, ext: string): string[] {
   }
 }
 
-function readText(path: string): string | undefined {
+function readText(path: string, keep?: RegExp): string | undefined {
   try {
-    return readFileSync(path, 'latin1');
+    return keepDirectives(readFileSync(path, 'latin1'), keep);
   } catch {
     return undefined;
   }
 }
 
-function envFor(user: boolean): ParseEnv {
+function envFor(user: boolean, keep?: RegExp): ParseEnv {
   return {
     user,
     resolve: (from, target) => (isAbsolute(target) ? target : join(dirname(from), target)),
-    readInclude: (path: string, _from: SourcePos) => readText(path),
+    readInclude: (path: string, _from: SourcePos) => readText(path, keep),
   };
 }
 
-function readInto(draft: ConfigDraft, path: string, user = false): void {
-  const text = readText(path);
+function readInto(draft: ConfigDraft, path: string, user = false, keep?: RegExp): void {
+  const text = readText(path, keep);
   if (text === undefined) {
     draft.lint.push({ level: 'error', at: undefined, text: `config: cannot read ${path}` });
     return;
   }
-  parseConfigText(draft, text, path, envFor(user));
+  parseConfigText(draft, text, path, envFor(user, keep));
 }
 
 /** Parse configuration without compiling (for tools that inspect it). */
@@ -94,11 +105,12 @@ export function readConfig(opts: LoadOptions | readonly string[] = {}): ConfigDr
   if (!isDir(rulesDir)) draft.lint.push({ level: 'error', at: undefined, text: `config: rules directory ${rulesDir} not found` });
   const site = o.siteConfigPath;
   if (site !== undefined && !isDir(site)) draft.lint.push({ level: 'warn', at: undefined, text: `config: site directory ${site} not found` });
-  if (site !== undefined) for (const f of filesIn(site, '.pre')) readInto(draft, f);
-  for (const f of filesIn(rulesDir, '.pre')) readInto(draft, f);
-  for (const f of filesIn(rulesDir, '.cf')) readInto(draft, f);
-  if (site !== undefined) for (const f of filesIn(site, '.cf')) readInto(draft, f);
-  if (o.userPrefs !== undefined && readText(o.userPrefs) !== undefined) readInto(draft, o.userPrefs, o.restrictUserPrefs === true);
-  if (o.extraText) parseConfigText(draft, o.extraText, '(extra config)', envFor(false));
+  const keep = o.onlyDirectives;
+  if (site !== undefined) for (const f of filesIn(site, '.pre')) readInto(draft, f, false, keep);
+  for (const f of filesIn(rulesDir, '.pre')) readInto(draft, f, false, keep);
+  for (const f of filesIn(rulesDir, '.cf')) readInto(draft, f, false, keep);
+  if (site !== undefined) for (const f of filesIn(site, '.cf')) readInto(draft, f, false, keep);
+  if (o.userPrefs !== undefined && readText(o.userPrefs) !== undefined) readInto(draft, o.userPrefs, o.restrictUserPrefs === true, keep);
+  if (o.extraText) parseConfigText(draft, keepDirectives(o.extraText, keep), '(extra config)', envFor(false, keep));
   return draft;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { corpusFiles } from '../helpers/corpus';
+import { BATCH_MESSAGES } from '../../src/cli/hamlet-learn';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'bin', 'hamlet-learn.js');
@@ -241,7 +242,8 @@ test('kill -9 in the middle of a large learn leaves a consistent database that l
   const dir = tempDir(t);
   const db = join(dir, 'bayes');
   const box = join(dir, 'big.mbox');
-  writeFileSync(box, mbox('ham', 6000));
+  const total = BATCH_MESSAGES + 1000;
+  writeFileSync(box, mbox('ham', total));
   const child = spawn('node', [CLI, '--dbpath', db, '--threads', '0', '--mbox', '--ham', box], { stdio: 'ignore' });
   const exited = new Promise((res) => child.on('exit', res));
   // Kill once the first batch is committed.
@@ -252,7 +254,7 @@ test('kill -9 in the middle of a large learn leaves a consistent database that l
       const sql = new Database(db + '.sqlite', { readonly: true, fileMustExist: true });
       const row = sql.prepare("SELECT value FROM bayes_vars WHERE name = 'nham'").get() as { value: number } | undefined;
       sql.close();
-      if ((row?.value ?? 0) >= 500) {
+      if ((row?.value ?? 0) >= BATCH_MESSAGES) {
         child.kill('SIGKILL');
         break;
       }
@@ -270,8 +272,37 @@ test('kill -9 in the middle of a large learn leaves a consistent database that l
   sql.close();
   assert.equal(seen, nham, 'seen-ids and message count agree');
   assert.equal(maxHam, nham, 'the token in every message has exactly nham');
-  assert.ok(nham % 500 === 0 || nham === 6000, `whole batches only: ${nham}`);
+  assert.ok(nham % BATCH_MESSAGES === 0 || nham === total, `whole batches only: ${nham}`);
   const r = run(['--dbpath', db, '--threads', '0', '--mbox', '--ham', box]);
-  assert.equal(r.stdout, `Learned tokens from ${6000 - nham} message(s) (6000 message(s) examined)\n`);
-  assert.equal(magic(db).get('nham'), 6000);
+  assert.equal(r.stdout, `Learned tokens from ${total - nham} message(s) (${total} message(s) examined)\n`);
+  assert.equal(magic(db).get('nham'), total);
+});
+
+test('--use-ignores skips bayes_ignore_from senders, as sa-learn --use-ignores; without it they are learned', (t) => {
+  const dir = tempDir(t);
+  const box = join(dir, 'in.mbox');
+  writeFileSync(box, mbox('spam', 4));
+  const cf = ['--cf', 'bayes_ignore_from spam1@example.com spam2@*'];
+  for (const threads of ['0', '1']) {
+    const db = join(dir, `bayes${threads}`);
+    const r = run(['--dbpath', db, '--threads', threads, '--use-ignores', ...cf, '--mbox', '--spam', box]);
+    assert.equal(r.stdout, 'Learned tokens from 2 message(s) (4 message(s) examined)\n', r.stderr);
+  }
+  const plain = run(['--dbpath', join(dir, 'plain'), ...cf, '--mbox', '--spam', box]);
+  assert.equal(plain.stdout, 'Learned tokens from 4 message(s) (4 message(s) examined)\n', plain.stderr);
+});
+
+test('a message marked by a checker is learned without its markup, as sa-learn learns it', (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'bayes');
+  const sample = join(ROOT, 'data', 'sample-spam.eml');
+  const marked = spawnSync('node', [join(ROOT, 'bin', 'hamlet.js'), sample], { encoding: 'latin1' }).stdout;
+  assert.match(marked, /^X-Spam-Checker-Version:/m);
+  assert.match(marked, /x-spam-type=original/); // wrapped (report_safe 1)
+  const first = run(['--dbpath', db, '--spam'], Buffer.from(marked, 'latin1'));
+  assert.equal(first.stdout, 'Learned tokens from 1 message(s) (1 message(s) examined)\n', first.stderr);
+  // The original has the same seen-id as the unwrapped message: nothing new to learn.
+  const again = run(['--dbpath', db, '--spam'], readFileSync(sample));
+  assert.equal(again.stdout, 'Learned tokens from 0 message(s) (1 message(s) examined)\n', again.stderr);
+  assert.equal(magic(db).get('nspam'), 1);
 });

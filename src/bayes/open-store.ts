@@ -1,0 +1,22 @@
+/** Where a `bayes_path` puts the database file, and opening it (no tokenizer or parser loaded). */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BayesSettings } from './settings';
+import { openSqliteStore } from './sqlite-store';
+import type { BayesStore } from './store';
+
+/**
+ * The database file for a `bayes_path` (or `--dbpath`): `<path>.sqlite`, or
+ * `<dir>/bayes.sqlite` when the path is a directory; a path already ending in
+ * `.sqlite` / `.db` is used as is.
+ */
+export function bayesDbFile(path: string): string {
+  if (/\.(?:sqlite|db)$/.test(path)) return path;
+  if (existsSync(path) && statSync(path).isDirectory()) return join(path, 'bayes.sqlite');
+  return path + '.sqlite';
+}
+
+/** Open the Bayes store `settings` name (read-only for scanning). */
+export function openBayesStore(settings: BayesSettings, opts: { readonly?: boolean; path?: string } = {}): BayesStore {
+  return openSqliteStore(bayesDbFile(opts.path ?? settings.path), { readonly: opts.readonly, fileMode: settings.fileMode });
+}
