@@ -87,6 +87,7 @@ export function bayesSettings(o: OptionSource): BayesSettings {
       maxTokenLength: num(o, 'bayes_max_token_length', 15),
       ignoreHeaders: new Set(list(o, 'bayes_ignore_header').map((h) => h.toLowerCase())),
       stopwords,
+      cjkWords: bool(o, 'bayes_cjk_words', true),
     },
   };
 }

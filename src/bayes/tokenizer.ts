@@ -18,6 +18,7 @@ import { parseAddressList } from '../message/address';
 import { escapeRegex } from '../util/escape-regex';
 import { headerNames } from './header-names';
 import { tokenHash } from './hash';
+import { cjkWordTokens } from './cjk-words';
 import { assembleBodyText, effectiveType, truncateNear } from '../message/body-text';
 import { lastHeader } from '../message/headers';
 import { DEFAULT_BODY_PART_SCAN_SIZE } from '../message/parse';
@@ -30,6 +31,8 @@ export interface TokenizerConfig {
   readonly ignoreHeaders: ReadonlySet<string>;
   /** Stop-word patterns (one per language in `bayes_stopword_languages`), matched against whole tokens. */
   readonly stopwords: readonly RegExp[];
+  /** hamlet's `bayes_cjk_words` (default on): add ICU word tokens for Chinese and Japanese runs. */
+  readonly cjkWords?: boolean;
 }
 
 /** Body line tokens, URI tokens, header tokens: SpamAssassin's caps per source. */
@@ -162,6 +165,19 @@ class LineTokenizer {
     return e;
   }
 
+  /** Whole tokens made elsewhere (CJK words), added as the words of a line are. */
+  add(toks: readonly string[], out: TokenSink): void {
+    const stamp = this.stamp;
+    out.count += toks.length;
+    for (const tok of toks) {
+      const te = this.intern(tok);
+      if (te.stamp === stamp) continue;
+      te.stamp = stamp;
+      if (out.hashes) out.hashes.push(te.hash);
+      if (out.tokens) out.tokens.add(te.tok);
+    }
+  }
+
   run(line: string, prefix: string, region: Region, out: TokenSink): void {
     let text = HAS_HIGH.test(line)
       ? line.replace(BYTE_WORDS, (_m, keep: string | undefined) => keep ?? ' ')
@@ -274,6 +290,7 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
   const body = sink();
   for (const line of visible) {
     lt.run(line, '', Region.Body, body);
+    if (conf.cjkWords !== false) lt.add(cjkWordTokens(line), body);
     if (body.count >= MAX_BODY_TOKENS) break;
   }
   const uris = sink();

@@ -14,7 +14,7 @@ export const KNOWN_DIRECTIVES: ReadonlySet<string> = new Set([
   'auto_whitelist_ipv4_mask_len', 'auto_whitelist_ipv6_mask_len', 'auto_whitelist_path', 'bayes_auto_expire',
   'bayes_auto_learn', 'bayes_auto_learn_on_error', 'bayes_auto_learn_threshold_nonspam',
   'bayes_auto_learn_threshold_spam', 'bayes_expiry_max_db_size', 'bayes_file_mode', 'bayes_ignore_from',
-  'bayes_ignore_header', 'bayes_ignore_to', 'bayes_journal_max_size', 'bayes_learn_during_report',
+  'bayes_cjk_words', 'bayes_ignore_header', 'bayes_ignore_to', 'bayes_journal_max_size', 'bayes_learn_during_report',
   'bayes_learn_to_journal', 'bayes_max_token_length', 'bayes_min_ham_num', 'bayes_min_spam_num',
   'bayes_path', 'bayes_seen_ttl', 'bayes_sql_dsn', 'bayes_sql_override_username', 'bayes_sql_password',
   'bayes_sql_username', 'bayes_sql_username_authorized', 'bayes_stopword_languages', 'bayes_store_module',

@@ -2,6 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CJK_WORD_PREFIX, cjkWords, cjkWordTokens } from '../../src/bayes/cjk-words';
+import { tokenize } from '../../src/bayes/tokenizer';
+import { parseMessage } from '../../src/message/parse';
+import { testSettings } from './helpers';
+
+const conf = testSettings().tokenizer;
 
 const bytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 
@@ -34,4 +39,14 @@ test('binary-string form: prefixed tokens as UTF-8 bytes; lines without CJK byte
 test('a huge line of kanji is bounded', () => {
   const toks = cjkWordTokens(bytes('無料配送'.repeat(50_000)));
   assert.ok(toks.length <= 500 && toks.length > 0);
+});
+
+test('the tokenizer adds the words beside the u8: pieces, unless bayes_cjk_words is 0', () => {
+  const msg = parseMessage(Buffer.from('Subject: hi\nContent-Type: text/plain; charset=utf-8\n\n今すぐ無料でお金を稼ぐ方法\n', 'utf8'));
+  const on = tokenize(msg, conf);
+  assert.ok(on.has(CJK_WORD_PREFIX + bytes('無料')));
+  assert.ok([...on].some((t) => t.startsWith('u8:')), 'SpamAssassin-compatible pieces are kept');
+  const off = tokenize(msg, { ...conf, cjkWords: false });
+  assert.ok(![...off].some((t) => t.startsWith(CJK_WORD_PREFIX)));
+  assert.equal(on.size - off.size, [...on].filter((t) => t.startsWith(CJK_WORD_PREFIX)).length);
 });
