@@ -343,47 +343,52 @@ export function htmlUris(render: HtmlRender): FoundUri[] {
   return out;
 }
 
-// The same URIs recur across messages (list footers, tracking hosts): canonical forms and hosts
-// are remembered per settings object, a bounded number of entries each.
+// The same URIs recur across messages (list footers, tracking hosts): what a found URI canonicalises
+// to, and the host it names, are remembered per settings object, a bounded number of entries each.
+// One entry per found URI holds both, so a hit costs one lookup.
 const CACHE_LIMIT = 20000;
 const NO_SETTINGS = {};
-const canonicalCache = new WeakMap<object, WeakMap<object, Map<string, string[]>>>();
-const hostCache = new WeakMap<object, Map<string, { host: string; domain: string } | undefined>>();
 
-function memo<V>(caches: WeakMap<object, Map<string, V>>, owner: object, key: string, compute: () => V): V {
-  let cache = caches.get(owner);
-  if (!cache) caches.set(owner, (cache = new Map()));
-  const hit = cache.get(key);
-  if (hit !== undefined || cache.has(key)) return hit as V;
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  const v = compute();
-  cache.set(key, v);
-  return v;
+/** A found URI's canonical variants and the first valid host among them. */
+interface Canonical {
+  readonly cleaned: readonly string[];
+  readonly where: { host: string; domain: string } | undefined;
 }
 
-function cachedCanonical(uri: string, opts: UriOptions): string[] {
+const canonicalCache = new WeakMap<object, WeakMap<object, Map<string, Canonical>>>();
+
+function canonical(uri: string, opts: UriOptions): Canonical {
+  const cleaned = canonicalizeUri(uri, opts);
+  let where: { host: string; domain: string } | undefined;
+  for (const c of cleaned) {
+    where = uriHost(c, opts.domains);
+    if (where) break;
+  }
+  return { cleaned, where };
+}
+
+function cachedCanonical(uri: string, opts: UriOptions): Canonical {
   // Both settings shape the result: one cache per (redirectors, domains) pair.
   const byRedirectors = opts.redirectors ?? NO_SETTINGS;
   let inner = canonicalCache.get(byRedirectors);
   if (!inner) canonicalCache.set(byRedirectors, (inner = new WeakMap()));
-  return memo(inner, opts.domains ?? NO_SETTINGS, uri, () => canonicalizeUri(uri, opts));
-}
-
-function cachedHost(uri: string, domains: DomainOptions | undefined): { host: string; domain: string } | undefined {
-  return memo(hostCache, domains ?? NO_SETTINGS, uri, () => uriHost(uri, domains));
+  const byDomains = opts.domains ?? NO_SETTINGS;
+  let cache = inner.get(byDomains);
+  if (!cache) inner.set(byDomains, (cache = new Map()));
+  let hit = cache.get(uri);
+  if (hit === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(uri, (hit = canonical(uri, opts)));
+  }
+  return hit;
 }
 
 /** Merge found URIs by raw form, canonicalise each and keep those that name something. */
 export function buildUriList(text: readonly FoundUri[], html: readonly FoundUri[], opts: UriOptions = {}): MessageUri[] {
   const byRaw = new Map<string, { raw: string; cleaned: Set<string>; sources: Set<string>; anchors: string[]; host: string; domain: string }>();
   const add = (f: FoundUri, needDomain: boolean) => {
-    const cleaned = cachedCanonical(f.uri, opts);
+    const { cleaned, where } = cachedCanonical(f.uri, opts);
     if (cleaned.length === 0) return;
-    let where: { host: string; domain: string } | undefined;
-    for (const c of cleaned) {
-      where = cachedHost(c, opts.domains);
-      if (where) break;
-    }
     if (needDomain && !where) return;
     let entry = byRaw.get(f.raw);
     if (!entry) {
