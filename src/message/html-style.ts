@@ -123,7 +123,7 @@ export class StyleStack {
   }
 
   /** A start (`delta` 1) or end (-1) tag of a style-bearing element. */
-  tag(name: string, attrs: Readonly<Record<string, string>>, delta: 1 | -1): void {
+  tag(name: string, attrs: ReadonlyMap<string, string>, delta: 1 | -1): void {
     const tag = name === 'th' ? 'td' : name;
     if (delta === 1) this.start(tag, attrs);
     // Browsers keep rendering text after </body> in the body's style.
@@ -162,9 +162,9 @@ export class StyleStack {
     }
   }
 
-  private start(tag: string, attrs: Readonly<Record<string, string>>): void {
+  private start(tag: string, attrs: ReadonlyMap<string, string>): void {
     if (tag === 'basefont') {
-      const m = /^\s*(\d+)/.exec(attrs.size ?? '');
+      const m = /^\s*(\d+)/.exec(attrs.get('size') ?? '');
       if (m) {
         this.basefont = Number(m[1]);
         return;
@@ -180,7 +180,7 @@ export class StyleStack {
     }
     // SpamAssassin visits attributes in hash order; a fixed order is as good.
     for (const name of STYLE_ATTRS[tag] ?? NO_ATTRS) {
-      const value = attrs[name];
+      const value = attrs.get(name);
       if (value === undefined) continue;
       if (name === 'text' || name === 'color') d.fg = colourToRgb(value);
       else if (name === 'size') {

@@ -122,6 +122,17 @@ const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
   return flags;
 })();
 const MAX_URI_LENGTH = 8192;
+/** A start tag's attributes by lower-cased name (the first of repeated ones). */
+export type TagAttrs = ReadonlyMap<string, string>;
+/** End tags and attribute-less start tags share this one. */
+const NO_ATTRS: TagAttrs = new Map();
+
+/** One side of `<img width height>` in pixels: a percentage counts `pct` each, a missing or bad value 200. */
+function imageSide(v: string, pct: number): number {
+  const m = /^(\d+)(%)?$/.exec(v);
+  const n = m ? Number(m[1]) * (m[2] ? pct : 1) : 0;
+  return n > 0 ? n : 200;
+}
 /** Badly formed attribute names that still carry a URI (`x/href=`). */
 const MANGLED_ATTR = { href: /\w{1,8}\/href$/, src: /\w{1,8}\/src$/ };
 /** Length of the run of word characters (see isWordChar) that `s` ends with, counting up to `max + 1`. */
@@ -213,7 +224,7 @@ class Renderer {
     else if (name === 'title') this.openTitle = open;
   }
 
-  tag(name: string, attrs: Record<string, string>, delta: 1 | -1): void {
+  tag(name: string, attrs: TagAttrs, delta: 1 | -1): void {
     this.flushText();
     const flags = TAG_FLAGS.get(name) ?? 0;
     const namespaced = name.includes(':') && NAMESPACED.test(name);
@@ -262,12 +273,13 @@ class Renderer {
     if (url !== '') this.links.push({ tag, url });
   }
 
-  private uris(tag: string, attrs: Record<string, string>): void {
+  private uris(tag: string, attrs: TagAttrs): void {
     // Badly formed attributes like `x/href=` still count.
     const attr = (want: 'href' | 'src') => {
-      if (attrs[want] !== undefined) return attrs[want];
+      const v = attrs.get(want);
+      if (v !== undefined) return v;
       const re = MANGLED_ATTR[want];
-      for (const k of Object.keys(attrs)) if (re.test(k)) return attrs[k];
+      for (const [k, value] of attrs) if (re.test(k)) return value;
       return undefined;
     };
     switch (tag) {
@@ -275,13 +287,13 @@ class Renderer {
       case 'table':
       case 'tr':
       case 'td':
-        this.push(tag, attrs.background);
+        this.push(tag, attrs.get('background'));
         break;
       case 'a':
       case 'area':
       case 'link':
         this.push(tag, attr('href')?.replace(/\ufeff/g, ''));
-        this.push(tag, attrs['data-saferedirecturl']);
+        this.push(tag, attrs.get('data-saferedirecturl'));
         break;
       case 'img':
       case 'frame':
@@ -292,10 +304,11 @@ class Renderer {
         this.push(tag, attr('src'));
         break;
       case 'form':
-        this.push(tag, attrs.action);
+        this.push(tag, attrs.get('action'));
         break;
       case 'base': {
-        const href = attrs.href ? this.canon(attrs.href) : '';
+        const raw = attrs.get('href');
+        const href = raw ? this.canon(raw) : '';
         if (!href) break;
         this.push(tag, href);
         if (/^(?:https?|ftp):\/{0,2}/i.test(href)) {
@@ -306,8 +319,8 @@ class Renderer {
         break;
       }
       case 'meta': {
-        const equiv = attrs['http-equiv'];
-        const content = attrs.content;
+        const equiv = attrs.get('http-equiv');
+        const content = attrs.get('content');
         if (equiv && content && /refresh/i.test(equiv) && /\burl\s*=/i.test(content)) {
           this.push(tag, content.replace(/^.*\burl\s*=\s*/i, '').replace(/\s*;.*/, ''));
         }
@@ -316,24 +329,32 @@ class Renderer {
     }
   }
 
-  private tests(tag: string, attrs: Record<string, string>): void {
-    if (tag === 'font' && attrs.face !== undefined && !FONT_FACE_OK.test(attrs.face)) this.stats.fontFaceBad = true;
+  private tests(tag: string, attrs: TagAttrs): void {
+    const face = tag === 'font' ? attrs.get('face') : undefined;
+    if (face !== undefined && !FONT_FACE_OK.test(face)) this.stats.fontFaceBad = true;
     if (tag === 'img' && this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1].text += '<img>\n';
-    if (tag === 'img' && attrs.width !== undefined && attrs.height !== undefined) {
-      const dim = (v: string, pct: number) => {
-        const m = /^(\d+)(%)?$/.exec(v);
-        const n = m ? Number(m[1]) * (m[2] ? pct : 1) : 0;
-        return n > 0 ? n : 200;
-      };
-      this.stats.imageArea += dim(attrs.width, 8) * dim(attrs.height, 6);
+    if (tag === 'img') {
+      const width = attrs.get('width');
+      const height = attrs.get('height');
+      if (width !== undefined && height !== undefined) this.stats.imageArea += imageSide(width, 8) * imageSide(height, 6);
     }
-    if (tag === 'form' && attrs.action !== undefined && /mailto:/i.test(attrs.action)) this.stats.formActionMailto = true;
+    if (tag === 'form') {
+      const action = attrs.get('action');
+      if (action !== undefined && /mailto:/i.test(action)) this.stats.formActionMailto = true;
+    }
     if (tag === 'object' || tag === 'embed') this.stats.embeds = true;
-    if (tag === 'a') this.anchors.push({ href: attrs.href !== undefined ? this.canon(attrs.href.replace(/\ufeff/g, '')) : '', text: '' });
+    if (tag === 'a') {
+      const href = attrs.get('href');
+      this.anchors.push({ href: href !== undefined ? this.canon(href.replace(/\ufeff/g, '')) : '', text: '' });
+    }
     if (tag === 'title') this.titles.push('');
-    if (tag === 'meta' && attrs['http-equiv'] && attrs.content && /Content-Type/i.test(attrs['http-equiv'])) {
-      const m = /\bcharset\s*=\s*["']?([^"']+)/i.exec(attrs.content);
-      if (m) this.stats.charsets.push(m[1]);
+    if (tag === 'meta') {
+      const equiv = attrs.get('http-equiv');
+      const content = attrs.get('content');
+      if (equiv && content && /Content-Type/i.test(equiv)) {
+        const m = /\bcharset\s*=\s*["']?([^"']+)/i.exec(content);
+        if (m) this.stats.charsets.push(m[1]);
+      }
     }
   }
 
@@ -579,25 +600,26 @@ export function renderHtml(html: string): HtmlRender {
   if (source.includes('/>')) source = source.replace(/<(\w+)\s*\/>/g, '<$1>');
   if (source.includes('\u201c') || source.includes('\u201d')) source = source.replace(/[\u201c\u201d]/g, '"');
   // A bare attribute (`<td background>`) has its own name as value, as in Perl's HTML::Parser.
-  // Null-prototype maps: attribute names like `constructor` are plain keys.
-  const noAttrs = (): Record<string, string> => Object.create(null) as Record<string, string>;
-  let attrs = noAttrs();
+  // Most tags have no attributes: they share NO_ATTRS, a map is made on the first attribute.
+  let attrs: Map<string, string> | typeof NO_ATTRS = NO_ATTRS;
   const parser: WrittenTagParser = new WrittenTagParser(
     {
       startTag: (name) => {
         r.tag(name, attrs, 1);
-        attrs = noAttrs();
+        attrs = NO_ATTRS;
       },
-      endTag: (name) => r.tag(name, {}, -1),
+      endTag: (name) => r.tag(name, NO_ATTRS, -1),
       // Attributes read since the last start tag (those of a second, ignored <form>) start afresh.
       impliedStartTag: () => {
-        attrs = noAttrs();
+        attrs = NO_ATTRS;
       },
     },
     {
       onattribute: (name, value, quote) => {
         // The first of repeated attributes wins, as in Perl's HTML::Parser.
-        if (!(name in attrs)) attrs[name] = value === '' && quote === null ? name : value;
+        if (attrs === NO_ATTRS) attrs = new Map();
+        else if (attrs.has(name)) return;
+        (attrs as Map<string, string>).set(name, value === '' && quote === null ? name : value);
       },
       onopentagname: (name) => parser.startTagName(name),
       ontext: (t) => r.text(t),
