@@ -6,6 +6,7 @@
  * "invisible" (which changes how whitespace around it is trimmed).
  */
 import { colourToRgb, cssBackgroundLayers, cssRgbToHex, INVALID_COLOUR, judgeColours, type ColourVerdict } from './html-colour';
+import type { TagAttrs } from './html-attrs';
 
 /** One level of the style stack. */
 export interface TextStyle {
@@ -123,7 +124,7 @@ export class StyleStack {
   }
 
   /** A start (`delta` 1) or end (-1) tag of a style-bearing element. */
-  tag(name: string, attrs: ReadonlyMap<string, string>, delta: 1 | -1): void {
+  tag(name: string, attrs: TagAttrs, delta: 1 | -1): void {
     const tag = name === 'th' ? 'td' : name;
     if (delta === 1) this.start(tag, attrs);
     // Browsers keep rendering text after </body> in the body's style.
@@ -162,7 +163,7 @@ export class StyleStack {
     }
   }
 
-  private start(tag: string, attrs: ReadonlyMap<string, string>): void {
+  private start(tag: string, attrs: TagAttrs): void {
     if (tag === 'basefont') {
       const m = /^\s*(\d+)/.exec(attrs.get('size') ?? '');
       if (m) {

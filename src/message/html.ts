@@ -6,6 +6,7 @@
  */
 import { Parser } from 'htmlparser2';
 import { countNonSpace, isWordChar } from './chars';
+import { AttrList, NO_ATTRS, type TagAttrs } from './html-attrs';
 import { STYLE_TAGS, StyleStack } from './html-style';
 
 /** A URI-bearing attribute found in the HTML. */
@@ -122,10 +123,6 @@ const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
   return flags;
 })();
 const MAX_URI_LENGTH = 8192;
-/** A start tag's attributes by lower-cased name (the first of repeated ones). */
-export type TagAttrs = ReadonlyMap<string, string>;
-/** End tags and attribute-less start tags share this one. */
-const NO_ATTRS: TagAttrs = new Map();
 
 /** One side of `<img width height>` in pixels: a percentage counts `pct` each, a missing or bad value 200. */
 function imageSide(v: string, pct: number): number {
@@ -134,7 +131,15 @@ function imageSide(v: string, pct: number): number {
   return n > 0 ? n : 200;
 }
 /** Badly formed attribute names that still carry a URI (`x/href=`). */
-const MANGLED_ATTR = { href: /\w{1,8}\/href$/, src: /\w{1,8}\/src$/ };
+const MANGLED_HREF_RE = /\w{1,8}\/href$/;
+const MANGLED_SRC_RE = /\w{1,8}\/src$/;
+const MANGLED_HREF = (name: string): boolean => MANGLED_HREF_RE.test(name);
+const MANGLED_SRC = (name: string): boolean => MANGLED_SRC_RE.test(name);
+
+/** A URI attribute, or failing that a badly formed one (`x/href=`) that still counts. */
+function uriAttr(attrs: TagAttrs, want: 'href' | 'src'): string | undefined {
+  return attrs.get(want) ?? attrs.find(want === 'href' ? MANGLED_HREF : MANGLED_SRC);
+}
 /** Length of the run of word characters (see isWordChar) that `s` ends with, counting up to `max + 1`. */
 function trailingWordRun(s: string, max: number): number {
   let n = 0;
@@ -154,15 +159,25 @@ function isRenderSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
 }
 
-/** Whether `t` has whitespace other than lone spaces (many text nodes have none: no regex pass then). */
-function needsSpaceCollapse(t: string): boolean {
+/**
+ * Each run of render whitespace as one space. Many text nodes have nothing to collapse:
+ * they come back as they are, without a copy.
+ */
+function collapseRenderSpace(t: string): string {
+  let out = '';
+  let copied = 0;
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
-    if (c === 0x20) {
-      if (i + 1 < t.length && isRenderSpace(t.charCodeAt(i + 1))) return true;
-    } else if (isRenderSpace(c)) return true;
+    if (!isRenderSpace(c)) continue;
+    let end = i + 1;
+    while (end < t.length && isRenderSpace(t.charCodeAt(end))) end++;
+    if (c !== 0x20 || end > i + 1) {
+      out += t.slice(copied, i) + ' ';
+      copied = end;
+    }
+    i = end - 1;
   }
-  return false;
+  return copied === 0 ? t : out + t.slice(copied);
 }
 
 /** Word fragments longer than this on either side of a tag are not counted as split words. */
@@ -274,14 +289,6 @@ class Renderer {
   }
 
   private uris(tag: string, attrs: TagAttrs): void {
-    // Badly formed attributes like `x/href=` still count.
-    const attr = (want: 'href' | 'src') => {
-      const v = attrs.get(want);
-      if (v !== undefined) return v;
-      const re = MANGLED_ATTR[want];
-      for (const [k, value] of attrs) if (re.test(k)) return value;
-      return undefined;
-    };
     switch (tag) {
       case 'body':
       case 'table':
@@ -292,7 +299,7 @@ class Renderer {
       case 'a':
       case 'area':
       case 'link':
-        this.push(tag, attr('href')?.replace(/\ufeff/g, ''));
+        this.push(tag, uriAttr(attrs, 'href')?.replace(/\ufeff/g, ''));
         this.push(tag, attrs.get('data-saferedirecturl'));
         break;
       case 'img':
@@ -301,7 +308,7 @@ class Renderer {
       case 'embed':
       case 'script':
       case 'bgsound':
-        this.push(tag, attr('src'));
+        this.push(tag, uriAttr(attrs, 'src'));
         break;
       case 'form':
         this.push(tag, attrs.get('action'));
@@ -403,7 +410,7 @@ class Renderer {
         this.chunks[last] = this.chunks[last].slice(0, -1);
       }
     } else {
-      if (needsSpaceCollapse(t)) t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
+      t = collapseRenderSpace(t);
       if (last >= 0 && this.chunkIsSpace[last] && !invisible && t.charCodeAt(0) === 0x20) t = t.slice(1);
     }
     this.chunks.push(t);
@@ -464,6 +471,9 @@ function removeDotSegments(path: string): string {
  * are removed even without a base, so `../x` and `/x` name the same thing.
  */
 export function resolveUri(base: string, ref: string): string {
+  // Without a base, a reference with no dot segments and no scheme-less authority resolves to itself.
+  // (A path starts the reference, follows `scheme:` or follows `//authority`.)
+  if (base === '' && !ref.includes('/.') && !ref.includes(':.') && ref.charCodeAt(0) !== 0x2e && !ref.startsWith('//')) return ref;
   const r = splitUri(ref);
   const b = splitUri(base);
   const t: UriParts = { path: '' };
@@ -600,8 +610,8 @@ export function renderHtml(html: string): HtmlRender {
   if (source.includes('/>')) source = source.replace(/<(\w+)\s*\/>/g, '<$1>');
   if (source.includes('\u201c') || source.includes('\u201d')) source = source.replace(/[\u201c\u201d]/g, '"');
   // A bare attribute (`<td background>`) has its own name as value, as in Perl's HTML::Parser.
-  // Most tags have no attributes: they share NO_ATTRS, a map is made on the first attribute.
-  let attrs: Map<string, string> | typeof NO_ATTRS = NO_ATTRS;
+  // Most tags have no attributes: they share NO_ATTRS, a list is made on the first attribute.
+  let attrs: AttrList | typeof NO_ATTRS = NO_ATTRS;
   const parser: WrittenTagParser = new WrittenTagParser(
     {
       startTag: (name) => {
@@ -616,10 +626,8 @@ export function renderHtml(html: string): HtmlRender {
     },
     {
       onattribute: (name, value, quote) => {
-        // The first of repeated attributes wins, as in Perl's HTML::Parser.
-        if (attrs === NO_ATTRS) attrs = new Map();
-        else if (attrs.has(name)) return;
-        (attrs as Map<string, string>).set(name, value === '' && quote === null ? name : value);
+        if (attrs === NO_ATTRS) attrs = new AttrList();
+        (attrs as AttrList).add(name, value === '' && quote === null ? name : value);
       },
       onopentagname: (name) => parser.startTagName(name),
       ontext: (t) => r.text(t),
