@@ -108,6 +108,14 @@ const SPACE = 16;
 const PARA = 32;
 /** Tags whose open count decides where text goes (scripts, styles, anchors, titles). */
 const TRACKED = 64;
+/** Office namespace tags (see NAMESPACED); set per name seen, not in TAG_FLAGS. */
+const OFFICE = 128;
+
+/** A tag name seen in a part: its flags and how many are open. */
+interface SeenTag {
+  readonly flags: number;
+  open: number;
+}
 const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
   const flags = new Map<string, number>();
   const mark = (names: Iterable<string>, bit: number) => {
@@ -196,7 +204,8 @@ class Renderer {
   readonly comments: string[] = [];
   readonly commentSources: string[] = [];
   readonly scripts: string[] = [];
-  readonly inside = new Map<string, number>();
+  /** Every tag name seen, in order, with what TAG_FLAGS says of it and its open count. */
+  readonly seen = new Map<string, SeenTag>();
   readonly chunkIsInvisible: boolean[] = [];
   private baseHref = '';
   readonly stats: HtmlStats = {
@@ -241,23 +250,28 @@ class Renderer {
 
   tag(name: string, attrs: TagAttrs, delta: 1 | -1): void {
     this.flushText();
-    const flags = TAG_FLAGS.get(name) ?? 0;
-    const namespaced = name.includes(':') && NAMESPACED.test(name);
-    const known = (flags & KNOWN) !== 0;
-    const before = this.inside.get(name);
-    const wasSeen = before !== undefined;
-    if (known || namespaced) {
+    // One lookup per tag: the name's flags are remembered with its open count.
+    let seen = this.seen.get(name);
+    const wasSeen = seen !== undefined;
+    if (seen === undefined) {
+      const namespaced = name.includes(':') && NAMESPACED.test(name);
+      seen = { flags: (TAG_FLAGS.get(name) ?? 0) | (namespaced ? OFFICE : 0), open: 0 };
+      this.seen.set(name, seen);
+    }
+    const flags = seen.flags;
+    const namespaced = (flags & OFFICE) !== 0;
+    if ((flags & KNOWN) !== 0 || namespaced) {
       this.stats.elements++;
       if (!wasSeen) this.stats.elementsSeen++;
     }
     this.stats.tags++;
     if (!wasSeen) this.stats.tagsSeen++;
-    let open = (before ?? 0) + delta;
+    let open = seen.open + delta;
     if (open < 0) {
       open = 0;
       this.stats.closedExtra++;
     }
-    this.inside.set(name, open);
+    seen.open = open;
     if ((flags & TRACKED) !== 0) this.track(name, open);
     if (namespaced || (flags & (KNOWN | TRICK)) === 0) return;
     if ((flags & STYLED) !== 0) this.styles.tag(name, attrs, delta);
@@ -429,7 +443,9 @@ class Renderer {
     if (/^<!doctype/i.test(raw)) {
       this.stats.tags++;
       this.stats.elements++;
-      this.inside.set('!doctype', 0);
+      const seen = this.seen.get('!doctype');
+      if (seen) seen.open = 0;
+      else this.seen.set('!doctype', { flags: 0, open: 0 });
     }
   }
 }
@@ -675,7 +691,7 @@ export function renderHtml(html: string): HtmlRender {
     comments: r.comments,
     commentSources: r.commentSources,
     scripts: r.scripts,
-    inside: r.inside,
+    inside: new Map(Array.from(r.seen, ([name, seen]) => [name, seen.open])),
     stats: r.stats,
   };
 }

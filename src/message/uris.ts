@@ -46,7 +46,7 @@ const TRAILING_PUNCT = "-~!@#^&*()_+=:;'?,.";
 const MAYBE_URI_G = /\.[a-z]|@|:\/\/|www|ftp/gi;
 
 /** A URI found before canonicalisation, with how it was found. */
-interface FoundUri {
+export interface FoundUri {
   readonly raw: string;
   /** With a scheme added where the text had none. */
   readonly uri: string;
@@ -54,32 +54,25 @@ interface FoundUri {
   readonly anchorText?: string;
 }
 
-/** URIs a mail client would linkify in one line of rendered text. */
-export function extractTextUris(line: string, domains: DomainOptions = {}): FoundUri[] {
-  const out: FoundUri[] = [];
-  const seen = new Set<string>();
+/** URIs a mail client would linkify in one line of rendered text, appended to `out`. */
+export function extractTextUris(line: string, domains: DomainOptions = {}, out: FoundUri[] = []): FoundUri[] {
   // No shape TEXT_URI matches can span whitespace, and each contains one of MAYBE_URI's
   // anchors: scan only the whitespace-delimited words around anchors. The leading space
-  // stands for the whitespace (a start delimiter) the word had before it.
-  for (const word of candidateWords(line)) scanWord(' ' + word, domains, seen, out);
-  return out;
-}
-
-function candidateWords(line: string): string[] {
-  const words: string[] = [];
+  // stands for the whitespace (a start delimiter) the word had before it. test() finds an
+  // anchor's end without a match array; anchors are at most 3 characters long.
   const re = MAYBE_URI_G;
   re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line)) !== null) {
-    let start = m.index;
+  let seen: Set<string> | undefined;
+  while (re.test(line)) {
+    let end = re.lastIndex;
+    let start = end - 1;
     while (start > 0 && !isSpace(line.charCodeAt(start - 1))) start--;
-    let end = m.index + m[0].length;
     while (end < line.length && !isSpace(line.charCodeAt(end))) end++;
-    words.push(line.slice(start, end));
+    scanWord(' ' + line.slice(start, end), domains, (seen ??= new Set()), out);
     // Anchors inside this word belong to it: go on after it (whitespace, which no anchor spans).
     re.lastIndex = end;
   }
-  return words;
+  return out;
 }
 
 function scanWord(line: string, domains: DomainOptions, seen: Set<string>, out: FoundUri[]): void {
@@ -334,10 +327,20 @@ function isFqdnValid(host: string): boolean {
 }
 
 /** URI-bearing attributes of rendered HTML parts. */
-export function htmlUris(render: HtmlRender): FoundUri[] {
-  const out: FoundUri[] = render.links.map((l) => ({ raw: l.url, uri: l.url, source: l.tag }));
+export function htmlUris(render: HtmlRender, out: FoundUri[] = []): FoundUri[] {
+  // Each anchor's text goes to the first `<a>` link with its href that has none yet.
+  const waiting = new Map<string, FoundUri[]>();
+  for (const l of render.links) {
+    const found: FoundUri = { raw: l.url, uri: l.url, source: l.tag };
+    out.push(found);
+    if (l.tag !== 'a') continue;
+    const same = waiting.get(l.url);
+    if (same) same.push(found);
+    else waiting.set(l.url, [found]);
+  }
   for (const a of render.anchors) {
-    const hit = out.find((u) => u.source === 'a' && u.raw === a.href && u.anchorText === undefined);
+    const same = waiting.get(a.href);
+    const hit = same?.shift();
     if (hit) Object.assign(hit, { anchorText: a.text });
   }
   return out;
