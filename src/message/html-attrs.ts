@@ -11,10 +11,19 @@ export interface TagAttrs {
   find(test: (name: string) => boolean): string | undefined;
 }
 
-/** Attributes as the tokenizer reports them; the first of repeated names wins, as in Perl's HTML::Parser. */
+/**
+ * Attributes as the tokenizer reports them; the first of repeated names wins, as in Perl's
+ * HTML::Parser. One list serves a whole part: it is cleared for each tag, so no reader may
+ * keep it past the tag it was given with.
+ */
 export class AttrList implements TagAttrs {
   private readonly names: string[] = [];
   private readonly values: string[] = [];
+
+  clear(): void {
+    this.names.length = 0;
+    this.values.length = 0;
+  }
 
   get size(): number {
     return this.names.length;
@@ -38,5 +47,5 @@ export class AttrList implements TagAttrs {
   }
 }
 
-/** End tags and attribute-less start tags share this one (nothing is ever added to it). */
+/** End tags pass this one (nothing is ever added to it). */
 export const NO_ATTRS: TagAttrs = new AttrList();

@@ -617,6 +617,19 @@ function closeOpenComments(src: string): string {
   return out + src.slice(from);
 }
 
+/** Start and end offsets, in the joined text, of each chunk drawn invisibly (none for most parts). */
+function invisibleRanges(chunks: readonly string[], invisible: readonly boolean[]): number[] {
+  const ranges: number[] = [];
+  if (!invisible.includes(true)) return ranges;
+  let at = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const end = at + chunks[i]!.length;
+    if (invisible[i]) ranges.push(at, end);
+    at = end;
+  }
+  return ranges;
+}
+
 /** Render one HTML part (already decoded to a string). Never throws. */
 export function renderHtml(html: string): HtmlRender {
   const r = new Renderer();
@@ -626,25 +639,20 @@ export function renderHtml(html: string): HtmlRender {
   if (source.includes('/>')) source = source.replace(/<(\w+)\s*\/>/g, '<$1>');
   if (source.includes('\u201c') || source.includes('\u201d')) source = source.replace(/[\u201c\u201d]/g, '"');
   // A bare attribute (`<td background>`) has its own name as value, as in Perl's HTML::Parser.
-  // Most tags have no attributes: they share NO_ATTRS, a list is made on the first attribute.
-  let attrs: AttrList | typeof NO_ATTRS = NO_ATTRS;
+  // One list for the part, cleared after each start tag (the renderer keeps no reference to it).
+  const attrs = new AttrList();
   const parser: WrittenTagParser = new WrittenTagParser(
     {
       startTag: (name) => {
         r.tag(name, attrs, 1);
-        attrs = NO_ATTRS;
+        attrs.clear();
       },
       endTag: (name) => r.tag(name, NO_ATTRS, -1),
       // Attributes read since the last start tag (those of a second, ignored <form>) start afresh.
-      impliedStartTag: () => {
-        attrs = NO_ATTRS;
-      },
+      impliedStartTag: () => attrs.clear(),
     },
     {
-      onattribute: (name, value, quote) => {
-        if (attrs === NO_ATTRS) attrs = new AttrList();
-        (attrs as AttrList).add(name, value === '' && quote === null ? name : value);
-      },
+      onattribute: (name, value, quote) => attrs.add(name, value === '' && quote === null ? name : value),
       onopentagname: (name) => parser.startTagName(name),
       ontext: (t) => r.text(t),
       oncomment: (t) => {
@@ -664,18 +672,21 @@ export function renderHtml(html: string): HtmlRender {
   const text = r.chunks.join('');
   r.stats.htmlLength = text.length;
   r.stats.nonSpaceLen = countNonSpace(text);
-  // Bayes alone reads the visible/invisible split, so it is built on first use.
-  const { chunks, chunkIsInvisible } = r;
+  // Bayes alone reads the visible/invisible split, so it is built on first use, from where the
+  // invisible chunks lie in the text (the chunks themselves are not kept: they would outlive the render).
+  const hidden = invisibleRanges(r.chunks, r.chunkIsInvisible);
   let split: [string, string] | undefined;
   const byVisibility = (): [string, string] => {
     if (split) return split;
     let visible = '';
     let invisible = '';
-    chunks.forEach((c, i) => {
-      if (chunkIsInvisible[i]) invisible += c;
-      else visible += c;
-    });
-    return (split = [visible, invisible]);
+    let at = 0;
+    for (let i = 0; i < hidden.length; i += 2) {
+      visible += text.slice(at, hidden[i]);
+      invisible += text.slice(hidden[i], hidden[i + 1]);
+      at = hidden[i + 1]!;
+    }
+    return (split = [visible + text.slice(at), invisible]);
   };
   return {
     text,
