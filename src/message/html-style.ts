@@ -29,18 +29,20 @@ export const STYLE_TAGS: ReadonlySet<string> = new Set([
 ]);
 
 /** Attributes a tag may use to change the style; others are ignored. */
-const STYLE_ATTRS: Readonly<Record<string, readonly string[]>> = {
-  basefont: ['color', 'face', 'size'],
-  body: ['text', 'bgcolor', 'link', 'alink', 'vlink', 'background'],
-  font: ['color', 'face', 'size'],
-  table: ['bgcolor', 'style'],
-  td: ['bgcolor', 'style'],
-  tr: ['bgcolor', 'style'],
-  span: ['style'],
-  p: ['style'],
-  div: ['style'],
-  a: ['style'],
-};
+const STYLE_ATTRS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    basefont: ['color', 'face', 'size'],
+    body: ['text', 'bgcolor', 'link', 'alink', 'vlink', 'background'],
+    font: ['color', 'face', 'size'],
+    table: ['bgcolor', 'style'],
+    td: ['bgcolor', 'style'],
+    tr: ['bgcolor', 'style'],
+    span: ['style'],
+    p: ['style'],
+    div: ['style'],
+    a: ['style'],
+  }),
+);
 
 const NO_ATTRS: readonly string[] = [];
 
@@ -180,7 +182,7 @@ export class StyleStack {
       return;
     }
     // SpamAssassin visits attributes in hash order; a fixed order is as good.
-    for (const name of STYLE_ATTRS[tag] ?? NO_ATTRS) {
+    for (const name of attrs.size === 0 ? NO_ATTRS : (STYLE_ATTRS.get(tag) ?? NO_ATTRS)) {
       const value = attrs.get(name);
       if (value === undefined) continue;
       if (name === 'text' || name === 'color') d.fg = colourToRgb(value);

@@ -672,6 +672,8 @@ export function renderHtml(html: string): HtmlRender {
   const text = r.chunks.join('');
   r.stats.htmlLength = text.length;
   r.stats.nonSpaceLen = countNonSpace(text);
+  const inside = new Map<string, number>();
+  r.seen.forEach((seen, name) => inside.set(name, seen.open));
   // Bayes alone reads the visible/invisible split, so it is built on first use, from where the
   // invisible chunks lie in the text (the chunks themselves are not kept: they would outlive the render).
   const hidden = invisibleRanges(r.chunks, r.chunkIsInvisible);
@@ -702,7 +704,7 @@ export function renderHtml(html: string): HtmlRender {
     comments: r.comments,
     commentSources: r.commentSources,
     scripts: r.scripts,
-    inside: new Map(Array.from(r.seen, ([name, seen]) => [name, seen.open])),
+    inside,
     stats: r.stats,
   };
 }
