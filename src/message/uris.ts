@@ -360,13 +360,23 @@ interface Canonical {
 
 const canonicalCache = new WeakMap<object, WeakMap<object, Map<string, Canonical>>>();
 
+/**
+ * A copy of `s` that shares no memory with the string it was cut from. URIs are cut from whole
+ * HTML parts and bodies; a cached slice would keep that whole text alive for as long as the entry.
+ * (Concatenating flattens into a new string, and the slice is then taken from that one.)
+ */
+function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 function canonical(uri: string, opts: UriOptions): Canonical {
-  const cleaned = canonicalizeUri(uri, opts);
+  const cleaned = canonicalizeUri(uri, opts).map(detach);
   let where: { host: string; domain: string } | undefined;
   for (const c of cleaned) {
     where = uriHost(c, opts.domains);
     if (where) break;
   }
+  if (where) where = { host: detach(where.host), domain: detach(where.domain) };
   return { cleaned, where };
 }
 
@@ -381,7 +391,7 @@ function cachedCanonical(uri: string, opts: UriOptions): Canonical {
   let hit = cache.get(uri);
   if (hit === undefined) {
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(uri, (hit = canonical(uri, opts)));
+    cache.set(detach(uri), (hit = canonical(uri, opts)));
   }
   return hit;
 }
