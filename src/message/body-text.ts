@@ -69,36 +69,41 @@ export function splitShortParagraphs(text: string): string[] {
 }
 
 /**
+ * A whitespace run that is not a single space, matched whole: it starts at a space followed by
+ * more whitespace or at any other whitespace character, and takes the rest of the run. (`\s` is
+ * what isSpace tests.) Used with test(), which allocates no match array.
+ */
+const RUN_TO_COLLAPSE = /[^\S ]\s*| \s+/g;
+
+/**
  * Collapse whitespace as SpamAssassin does for `body`: a whitespace run holding two or more
  * newlines is a paragraph break (`\n`, with a space on either side when the run had other
  * whitespace before its first or after its last newline), any other run one space.
  */
 function collapseWhitespace(text: string, out: string): string {
-  const n = text.length;
-  // Text is copied in stretches: a run that is a single space stays as it is and does not end one.
+  // Text is copied in stretches between the runs that change; a run that is a single space stays.
   let copied = 0;
-  let i = 0;
-  while (i < n) {
-    while (i < n && !isSpace(text.charCodeAt(i))) i++;
-    if (i >= n) break;
-    const runStart = i;
+  const find = RUN_TO_COLLAPSE;
+  find.lastIndex = 0;
+  while (find.test(text)) {
+    const end = find.lastIndex;
+    // The run is maximal, so it starts where the whitespace before its end starts.
+    let start = end - 1;
+    while (start > copied && isSpace(text.charCodeAt(start - 1))) start--;
+    out += text.slice(copied, start);
     let firstNl = -1;
     let lastNl = -1;
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0x0a) {
-        if (firstNl < 0) firstNl = i;
-        lastNl = i;
-      } else if (!isSpace(c)) break;
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) !== 0x0a) continue;
+      if (firstNl < 0) firstNl = i;
+      lastNl = i;
     }
-    if (i === runStart + 1 && text.charCodeAt(runStart) === 0x20) continue;
-    out += text.slice(copied, runStart);
-    if (firstNl >= 0 && lastNl > firstNl) {
-      if (firstNl > runStart) out += ' ';
+    if (lastNl > firstNl) {
+      if (firstNl > start) out += ' ';
       out += '\n';
-      if (i > lastNl + 1) out += ' ';
+      if (end > lastNl + 1) out += ' ';
     } else out += ' ';
-    copied = i;
+    copied = end;
   }
   return copied === 0 ? out + text : out + text.slice(copied);
 }

@@ -31,9 +31,11 @@ function makeField(text: string): HeaderField | undefined {
   let nameEnd = colon;
   while (nameEnd > 0 && (text.charCodeAt(nameEnd - 1) === 0x20 || text.charCodeAt(nameEnd - 1) === 0x09)) nameEnd--;
   const name = text.slice(0, Math.min(nameEnd, MAX_HEADER_KEY_LENGTH));
-  let raw = text.slice(colon + 1);
+  // The line ending goes first (most fields are one line: then no CRLF is left to replace).
+  let end = text.length;
+  if (text.charCodeAt(end - 1) === 0x0a) end -= end - 2 > colon && text.charCodeAt(end - 2) === 0x0d ? 2 : 1;
+  let raw = text.slice(colon + 1, end);
   if (raw.includes('\r')) raw = raw.replace(/\r\n/g, '\n');
-  if (raw.endsWith('\n')) raw = raw.slice(0, -1);
   if (raw.length > MAX_HEADER_VALUE_LENGTH) raw = raw.slice(0, MAX_HEADER_VALUE_LENGTH);
   const key = name.toLowerCase();
   return { name, key, raw, value: decodeHeaderValue(raw, key) };

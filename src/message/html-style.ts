@@ -6,6 +6,7 @@
  * "invisible" (which changes how whitespace around it is trimmed).
  */
 import { colourToRgb, cssBackgroundLayers, cssRgbToHex, INVALID_COLOUR, judgeColours, type ColourVerdict } from './html-colour';
+import type { TagAttrs } from './html-attrs';
 
 /** One level of the style stack. */
 export interface TextStyle {
@@ -28,18 +29,20 @@ export const STYLE_TAGS: ReadonlySet<string> = new Set([
 ]);
 
 /** Attributes a tag may use to change the style; others are ignored. */
-const STYLE_ATTRS: Readonly<Record<string, readonly string[]>> = {
-  basefont: ['color', 'face', 'size'],
-  body: ['text', 'bgcolor', 'link', 'alink', 'vlink', 'background'],
-  font: ['color', 'face', 'size'],
-  table: ['bgcolor', 'style'],
-  td: ['bgcolor', 'style'],
-  tr: ['bgcolor', 'style'],
-  span: ['style'],
-  p: ['style'],
-  div: ['style'],
-  a: ['style'],
-};
+const STYLE_ATTRS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    basefont: ['color', 'face', 'size'],
+    body: ['text', 'bgcolor', 'link', 'alink', 'vlink', 'background'],
+    font: ['color', 'face', 'size'],
+    table: ['bgcolor', 'style'],
+    td: ['bgcolor', 'style'],
+    tr: ['bgcolor', 'style'],
+    span: ['style'],
+    p: ['style'],
+    div: ['style'],
+    a: ['style'],
+  }),
+);
 
 const NO_ATTRS: readonly string[] = [];
 
@@ -123,7 +126,7 @@ export class StyleStack {
   }
 
   /** A start (`delta` 1) or end (-1) tag of a style-bearing element. */
-  tag(name: string, attrs: Readonly<Record<string, string>>, delta: 1 | -1): void {
+  tag(name: string, attrs: TagAttrs, delta: 1 | -1): void {
     const tag = name === 'th' ? 'td' : name;
     if (delta === 1) this.start(tag, attrs);
     // Browsers keep rendering text after </body> in the body's style.
@@ -162,9 +165,9 @@ export class StyleStack {
     }
   }
 
-  private start(tag: string, attrs: Readonly<Record<string, string>>): void {
+  private start(tag: string, attrs: TagAttrs): void {
     if (tag === 'basefont') {
-      const m = /^\s*(\d+)/.exec(attrs.size ?? '');
+      const m = /^\s*(\d+)/.exec(attrs.get('size') ?? '');
       if (m) {
         this.basefont = Number(m[1]);
         return;
@@ -179,8 +182,8 @@ export class StyleStack {
       return;
     }
     // SpamAssassin visits attributes in hash order; a fixed order is as good.
-    for (const name of STYLE_ATTRS[tag] ?? NO_ATTRS) {
-      const value = attrs[name];
+    for (const name of attrs.size === 0 ? NO_ATTRS : (STYLE_ATTRS.get(tag) ?? NO_ATTRS)) {
+      const value = attrs.get(name);
       if (value === undefined) continue;
       if (name === 'text' || name === 'color') d.fg = colourToRgb(value);
       else if (name === 'size') {

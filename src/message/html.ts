@@ -6,6 +6,7 @@
  */
 import { Parser } from 'htmlparser2';
 import { countNonSpace, isWordChar } from './chars';
+import { AttrList, NO_ATTRS, type TagAttrs } from './html-attrs';
 import { STYLE_TAGS, StyleStack } from './html-style';
 
 /** A URI-bearing attribute found in the HTML. */
@@ -107,6 +108,14 @@ const SPACE = 16;
 const PARA = 32;
 /** Tags whose open count decides where text goes (scripts, styles, anchors, titles). */
 const TRACKED = 64;
+/** Office namespace tags (see NAMESPACED); set per name seen, not in TAG_FLAGS. */
+const OFFICE = 128;
+
+/** A tag name seen in a part: its flags and how many are open. */
+interface SeenTag {
+  readonly flags: number;
+  open: number;
+}
 const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
   const flags = new Map<string, number>();
   const mark = (names: Iterable<string>, bit: number) => {
@@ -122,8 +131,23 @@ const TAG_FLAGS: ReadonlyMap<string, number> = (() => {
   return flags;
 })();
 const MAX_URI_LENGTH = 8192;
+
+/** One side of `<img width height>` in pixels: a percentage counts `pct` each, a missing or bad value 200. */
+function imageSide(v: string, pct: number): number {
+  const m = /^(\d+)(%)?$/.exec(v);
+  const n = m ? Number(m[1]) * (m[2] ? pct : 1) : 0;
+  return n > 0 ? n : 200;
+}
 /** Badly formed attribute names that still carry a URI (`x/href=`). */
-const MANGLED_ATTR = { href: /\w{1,8}\/href$/, src: /\w{1,8}\/src$/ };
+const MANGLED_HREF_RE = /\w{1,8}\/href$/;
+const MANGLED_SRC_RE = /\w{1,8}\/src$/;
+const MANGLED_HREF = (name: string): boolean => MANGLED_HREF_RE.test(name);
+const MANGLED_SRC = (name: string): boolean => MANGLED_SRC_RE.test(name);
+
+/** A URI attribute, or failing that a badly formed one (`x/href=`) that still counts. */
+function uriAttr(attrs: TagAttrs, want: 'href' | 'src'): string | undefined {
+  return attrs.get(want) ?? attrs.find(want === 'href' ? MANGLED_HREF : MANGLED_SRC);
+}
 /** Length of the run of word characters (see isWordChar) that `s` ends with, counting up to `max + 1`. */
 function trailingWordRun(s: string, max: number): number {
   let n = 0;
@@ -143,15 +167,25 @@ function isRenderSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
 }
 
-/** Whether `t` has whitespace other than lone spaces (many text nodes have none: no regex pass then). */
-function needsSpaceCollapse(t: string): boolean {
+/**
+ * Each run of render whitespace as one space. Many text nodes have nothing to collapse:
+ * they come back as they are, without a copy.
+ */
+function collapseRenderSpace(t: string): string {
+  let out = '';
+  let copied = 0;
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
-    if (c === 0x20) {
-      if (i + 1 < t.length && isRenderSpace(t.charCodeAt(i + 1))) return true;
-    } else if (isRenderSpace(c)) return true;
+    if (!isRenderSpace(c)) continue;
+    let end = i + 1;
+    while (end < t.length && isRenderSpace(t.charCodeAt(end))) end++;
+    if (c !== 0x20 || end > i + 1) {
+      out += t.slice(copied, i) + ' ';
+      copied = end;
+    }
+    i = end - 1;
   }
-  return false;
+  return copied === 0 ? t : out + t.slice(copied);
 }
 
 /** Word fragments longer than this on either side of a tag are not counted as split words. */
@@ -170,7 +204,8 @@ class Renderer {
   readonly comments: string[] = [];
   readonly commentSources: string[] = [];
   readonly scripts: string[] = [];
-  readonly inside = new Map<string, number>();
+  /** Every tag name seen, in order, with what TAG_FLAGS says of it and its open count. */
+  readonly seen = new Map<string, SeenTag>();
   readonly chunkIsInvisible: boolean[] = [];
   private baseHref = '';
   readonly stats: HtmlStats = {
@@ -213,25 +248,30 @@ class Renderer {
     else if (name === 'title') this.openTitle = open;
   }
 
-  tag(name: string, attrs: Record<string, string>, delta: 1 | -1): void {
+  tag(name: string, attrs: TagAttrs, delta: 1 | -1): void {
     this.flushText();
-    const flags = TAG_FLAGS.get(name) ?? 0;
-    const namespaced = name.includes(':') && NAMESPACED.test(name);
-    const known = (flags & KNOWN) !== 0;
-    const before = this.inside.get(name);
-    const wasSeen = before !== undefined;
-    if (known || namespaced) {
+    // One lookup per tag: the name's flags are remembered with its open count.
+    let seen = this.seen.get(name);
+    const wasSeen = seen !== undefined;
+    if (seen === undefined) {
+      const namespaced = name.includes(':') && NAMESPACED.test(name);
+      seen = { flags: (TAG_FLAGS.get(name) ?? 0) | (namespaced ? OFFICE : 0), open: 0 };
+      this.seen.set(name, seen);
+    }
+    const flags = seen.flags;
+    const namespaced = (flags & OFFICE) !== 0;
+    if ((flags & KNOWN) !== 0 || namespaced) {
       this.stats.elements++;
       if (!wasSeen) this.stats.elementsSeen++;
     }
     this.stats.tags++;
     if (!wasSeen) this.stats.tagsSeen++;
-    let open = (before ?? 0) + delta;
+    let open = seen.open + delta;
     if (open < 0) {
       open = 0;
       this.stats.closedExtra++;
     }
-    this.inside.set(name, open);
+    seen.open = open;
     if ((flags & TRACKED) !== 0) this.track(name, open);
     if (namespaced || (flags & (KNOWN | TRICK)) === 0) return;
     if ((flags & STYLED) !== 0) this.styles.tag(name, attrs, delta);
@@ -262,26 +302,19 @@ class Renderer {
     if (url !== '') this.links.push({ tag, url });
   }
 
-  private uris(tag: string, attrs: Record<string, string>): void {
-    // Badly formed attributes like `x/href=` still count.
-    const attr = (want: 'href' | 'src') => {
-      if (attrs[want] !== undefined) return attrs[want];
-      const re = MANGLED_ATTR[want];
-      for (const k of Object.keys(attrs)) if (re.test(k)) return attrs[k];
-      return undefined;
-    };
+  private uris(tag: string, attrs: TagAttrs): void {
     switch (tag) {
       case 'body':
       case 'table':
       case 'tr':
       case 'td':
-        this.push(tag, attrs.background);
+        this.push(tag, attrs.get('background'));
         break;
       case 'a':
       case 'area':
       case 'link':
-        this.push(tag, attr('href')?.replace(/\ufeff/g, ''));
-        this.push(tag, attrs['data-saferedirecturl']);
+        this.push(tag, uriAttr(attrs, 'href')?.replace(/\ufeff/g, ''));
+        this.push(tag, attrs.get('data-saferedirecturl'));
         break;
       case 'img':
       case 'frame':
@@ -289,13 +322,14 @@ class Renderer {
       case 'embed':
       case 'script':
       case 'bgsound':
-        this.push(tag, attr('src'));
+        this.push(tag, uriAttr(attrs, 'src'));
         break;
       case 'form':
-        this.push(tag, attrs.action);
+        this.push(tag, attrs.get('action'));
         break;
       case 'base': {
-        const href = attrs.href ? this.canon(attrs.href) : '';
+        const raw = attrs.get('href');
+        const href = raw ? this.canon(raw) : '';
         if (!href) break;
         this.push(tag, href);
         if (/^(?:https?|ftp):\/{0,2}/i.test(href)) {
@@ -306,8 +340,8 @@ class Renderer {
         break;
       }
       case 'meta': {
-        const equiv = attrs['http-equiv'];
-        const content = attrs.content;
+        const equiv = attrs.get('http-equiv');
+        const content = attrs.get('content');
         if (equiv && content && /refresh/i.test(equiv) && /\burl\s*=/i.test(content)) {
           this.push(tag, content.replace(/^.*\burl\s*=\s*/i, '').replace(/\s*;.*/, ''));
         }
@@ -316,24 +350,32 @@ class Renderer {
     }
   }
 
-  private tests(tag: string, attrs: Record<string, string>): void {
-    if (tag === 'font' && attrs.face !== undefined && !FONT_FACE_OK.test(attrs.face)) this.stats.fontFaceBad = true;
+  private tests(tag: string, attrs: TagAttrs): void {
+    const face = tag === 'font' ? attrs.get('face') : undefined;
+    if (face !== undefined && !FONT_FACE_OK.test(face)) this.stats.fontFaceBad = true;
     if (tag === 'img' && this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1].text += '<img>\n';
-    if (tag === 'img' && attrs.width !== undefined && attrs.height !== undefined) {
-      const dim = (v: string, pct: number) => {
-        const m = /^(\d+)(%)?$/.exec(v);
-        const n = m ? Number(m[1]) * (m[2] ? pct : 1) : 0;
-        return n > 0 ? n : 200;
-      };
-      this.stats.imageArea += dim(attrs.width, 8) * dim(attrs.height, 6);
+    if (tag === 'img') {
+      const width = attrs.get('width');
+      const height = attrs.get('height');
+      if (width !== undefined && height !== undefined) this.stats.imageArea += imageSide(width, 8) * imageSide(height, 6);
     }
-    if (tag === 'form' && attrs.action !== undefined && /mailto:/i.test(attrs.action)) this.stats.formActionMailto = true;
+    if (tag === 'form') {
+      const action = attrs.get('action');
+      if (action !== undefined && /mailto:/i.test(action)) this.stats.formActionMailto = true;
+    }
     if (tag === 'object' || tag === 'embed') this.stats.embeds = true;
-    if (tag === 'a') this.anchors.push({ href: attrs.href !== undefined ? this.canon(attrs.href.replace(/\ufeff/g, '')) : '', text: '' });
+    if (tag === 'a') {
+      const href = attrs.get('href');
+      this.anchors.push({ href: href !== undefined ? this.canon(href.replace(/\ufeff/g, '')) : '', text: '' });
+    }
     if (tag === 'title') this.titles.push('');
-    if (tag === 'meta' && attrs['http-equiv'] && attrs.content && /Content-Type/i.test(attrs['http-equiv'])) {
-      const m = /\bcharset\s*=\s*["']?([^"']+)/i.exec(attrs.content);
-      if (m) this.stats.charsets.push(m[1]);
+    if (tag === 'meta') {
+      const equiv = attrs.get('http-equiv');
+      const content = attrs.get('content');
+      if (equiv && content && /Content-Type/i.test(equiv)) {
+        const m = /\bcharset\s*=\s*["']?([^"']+)/i.exec(content);
+        if (m) this.stats.charsets.push(m[1]);
+      }
     }
   }
 
@@ -382,7 +424,7 @@ class Renderer {
         this.chunks[last] = this.chunks[last].slice(0, -1);
       }
     } else {
-      if (needsSpaceCollapse(t)) t = t.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ');
+      t = collapseRenderSpace(t);
       if (last >= 0 && this.chunkIsSpace[last] && !invisible && t.charCodeAt(0) === 0x20) t = t.slice(1);
     }
     this.chunks.push(t);
@@ -401,7 +443,9 @@ class Renderer {
     if (/^<!doctype/i.test(raw)) {
       this.stats.tags++;
       this.stats.elements++;
-      this.inside.set('!doctype', 0);
+      const seen = this.seen.get('!doctype');
+      if (seen) seen.open = 0;
+      else this.seen.set('!doctype', { flags: 0, open: 0 });
     }
   }
 }
@@ -443,6 +487,9 @@ function removeDotSegments(path: string): string {
  * are removed even without a base, so `../x` and `/x` name the same thing.
  */
 export function resolveUri(base: string, ref: string): string {
+  // Without a base, a reference with no dot segments and no scheme-less authority resolves to itself.
+  // (A path starts the reference, follows `scheme:` or follows `//authority`.)
+  if (base === '' && !ref.includes('/.') && !ref.includes(':.') && ref.charCodeAt(0) !== 0x2e && !ref.startsWith('//')) return ref;
   const r = splitUri(ref);
   const b = splitUri(base);
   const t: UriParts = { path: '' };
@@ -570,6 +617,19 @@ function closeOpenComments(src: string): string {
   return out + src.slice(from);
 }
 
+/** Start and end offsets, in the joined text, of each chunk drawn invisibly (none for most parts). */
+function invisibleRanges(chunks: readonly string[], invisible: readonly boolean[]): number[] {
+  const ranges: number[] = [];
+  if (!invisible.includes(true)) return ranges;
+  let at = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const end = at + chunks[i]!.length;
+    if (invisible[i]) ranges.push(at, end);
+    at = end;
+  }
+  return ranges;
+}
+
 /** Render one HTML part (already decoded to a string). Never throws. */
 export function renderHtml(html: string): HtmlRender {
   const r = new Renderer();
@@ -579,26 +639,20 @@ export function renderHtml(html: string): HtmlRender {
   if (source.includes('/>')) source = source.replace(/<(\w+)\s*\/>/g, '<$1>');
   if (source.includes('\u201c') || source.includes('\u201d')) source = source.replace(/[\u201c\u201d]/g, '"');
   // A bare attribute (`<td background>`) has its own name as value, as in Perl's HTML::Parser.
-  // Null-prototype maps: attribute names like `constructor` are plain keys.
-  const noAttrs = (): Record<string, string> => Object.create(null) as Record<string, string>;
-  let attrs = noAttrs();
+  // One list for the part, cleared after each start tag (the renderer keeps no reference to it).
+  const attrs = new AttrList();
   const parser: WrittenTagParser = new WrittenTagParser(
     {
       startTag: (name) => {
         r.tag(name, attrs, 1);
-        attrs = noAttrs();
+        attrs.clear();
       },
-      endTag: (name) => r.tag(name, {}, -1),
+      endTag: (name) => r.tag(name, NO_ATTRS, -1),
       // Attributes read since the last start tag (those of a second, ignored <form>) start afresh.
-      impliedStartTag: () => {
-        attrs = noAttrs();
-      },
+      impliedStartTag: () => attrs.clear(),
     },
     {
-      onattribute: (name, value, quote) => {
-        // The first of repeated attributes wins, as in Perl's HTML::Parser.
-        if (!(name in attrs)) attrs[name] = value === '' && quote === null ? name : value;
-      },
+      onattribute: (name, value, quote) => attrs.add(name, value === '' && quote === null ? name : value),
       onopentagname: (name) => parser.startTagName(name),
       ontext: (t) => r.text(t),
       oncomment: (t) => {
@@ -618,18 +672,23 @@ export function renderHtml(html: string): HtmlRender {
   const text = r.chunks.join('');
   r.stats.htmlLength = text.length;
   r.stats.nonSpaceLen = countNonSpace(text);
-  // Bayes alone reads the visible/invisible split, so it is built on first use.
-  const { chunks, chunkIsInvisible } = r;
+  const inside = new Map<string, number>();
+  r.seen.forEach((seen, name) => inside.set(name, seen.open));
+  // Bayes alone reads the visible/invisible split, so it is built on first use, from where the
+  // invisible chunks lie in the text (the chunks themselves are not kept: they would outlive the render).
+  const hidden = invisibleRanges(r.chunks, r.chunkIsInvisible);
   let split: [string, string] | undefined;
   const byVisibility = (): [string, string] => {
     if (split) return split;
     let visible = '';
     let invisible = '';
-    chunks.forEach((c, i) => {
-      if (chunkIsInvisible[i]) invisible += c;
-      else visible += c;
-    });
-    return (split = [visible, invisible]);
+    let at = 0;
+    for (let i = 0; i < hidden.length; i += 2) {
+      visible += text.slice(at, hidden[i]);
+      invisible += text.slice(hidden[i], hidden[i + 1]);
+      at = hidden[i + 1]!;
+    }
+    return (split = [visible + text.slice(at), invisible]);
   };
   return {
     text,
@@ -645,7 +704,7 @@ export function renderHtml(html: string): HtmlRender {
     comments: r.comments,
     commentSources: r.commentSources,
     scripts: r.scripts,
-    inside: r.inside,
+    inside,
     stats: r.stats,
   };
 }

@@ -6,7 +6,7 @@ import { renderHtml, type HtmlRender } from './html';
 import { collectLeaves, DEFAULT_MIME_LIMITS, walkMime } from './mime';
 import { buildRelayChain, type RelayOptions } from './relays';
 import type { Message, MessageUri, MimePart, ParseFlags, RelayChain, HeaderField } from './types';
-import { buildUriList, extractTextUris, htmlUris } from './uris';
+import { buildUriList, extractTextUris, htmlUris, type FoundUri } from './uris';
 
 /** Parsing settings; defaults are SpamAssassin's. */
 export interface ParseOptions {
@@ -151,13 +151,18 @@ class ParsedMessage implements Message {
   get uris(): readonly MessageUri[] {
     if (this.cache.uris) return this.cache.uris;
     const domains = this.opts.domains ?? NO_DOMAIN_OPTIONS;
-    const text = this.bodyText.flatMap((line) => extractTextUris(line, domains));
-    const html = this.htmlParts.flatMap((h) => htmlUris(h));
+    const text: FoundUri[] = [];
+    for (const line of this.bodyText) extractTextUris(line, domains, text);
+    const html: FoundUri[] = [];
+    for (const h of this.htmlParts) htmlUris(h, html);
     return (this.cache.uris = buildUriList(text, html, { domains, redirectors: this.opts.redirectors }));
   }
 
   get uriList(): readonly string[] {
-    return (this.cache.uriList ??= [...new Set(this.uris.flatMap((u) => u.cleaned))]);
+    if (this.cache.uriList) return this.cache.uriList;
+    const all = new Set<string>();
+    for (const u of this.uris) for (const c of u.cleaned) all.add(c);
+    return (this.cache.uriList = Array.from(all));
   }
 
   get relays(): RelayChain {

@@ -46,7 +46,7 @@ const TRAILING_PUNCT = "-~!@#^&*()_+=:;'?,.";
 const MAYBE_URI_G = /\.[a-z]|@|:\/\/|www|ftp/gi;
 
 /** A URI found before canonicalisation, with how it was found. */
-interface FoundUri {
+export interface FoundUri {
   readonly raw: string;
   /** With a scheme added where the text had none. */
   readonly uri: string;
@@ -54,32 +54,25 @@ interface FoundUri {
   readonly anchorText?: string;
 }
 
-/** URIs a mail client would linkify in one line of rendered text. */
-export function extractTextUris(line: string, domains: DomainOptions = {}): FoundUri[] {
-  const out: FoundUri[] = [];
-  const seen = new Set<string>();
+/** URIs a mail client would linkify in one line of rendered text, appended to `out`. */
+export function extractTextUris(line: string, domains: DomainOptions = {}, out: FoundUri[] = []): FoundUri[] {
   // No shape TEXT_URI matches can span whitespace, and each contains one of MAYBE_URI's
   // anchors: scan only the whitespace-delimited words around anchors. The leading space
-  // stands for the whitespace (a start delimiter) the word had before it.
-  for (const word of candidateWords(line)) scanWord(' ' + word, domains, seen, out);
-  return out;
-}
-
-function candidateWords(line: string): string[] {
-  const words: string[] = [];
+  // stands for the whitespace (a start delimiter) the word had before it. test() finds an
+  // anchor's end without a match array; anchors are at most 3 characters long.
   const re = MAYBE_URI_G;
   re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line)) !== null) {
-    let start = m.index;
+  let seen: Set<string> | undefined;
+  while (re.test(line)) {
+    let end = re.lastIndex;
+    let start = end - 1;
     while (start > 0 && !isSpace(line.charCodeAt(start - 1))) start--;
-    let end = m.index + m[0].length;
     while (end < line.length && !isSpace(line.charCodeAt(end))) end++;
-    words.push(line.slice(start, end));
+    scanWord(' ' + line.slice(start, end), domains, (seen ??= new Set()), out);
     // Anchors inside this word belong to it: go on after it (whitespace, which no anchor spans).
     re.lastIndex = end;
   }
-  return words;
+  return out;
 }
 
 function scanWord(line: string, domains: DomainOptions, seen: Set<string>, out: FoundUri[]): void {
@@ -334,56 +327,81 @@ function isFqdnValid(host: string): boolean {
 }
 
 /** URI-bearing attributes of rendered HTML parts. */
-export function htmlUris(render: HtmlRender): FoundUri[] {
-  const out: FoundUri[] = render.links.map((l) => ({ raw: l.url, uri: l.url, source: l.tag }));
+export function htmlUris(render: HtmlRender, out: FoundUri[] = []): FoundUri[] {
+  // Each anchor's text goes to the first `<a>` link with its href that has none yet.
+  const waiting = new Map<string, FoundUri[]>();
+  for (const l of render.links) {
+    const found: FoundUri = { raw: l.url, uri: l.url, source: l.tag };
+    out.push(found);
+    if (l.tag !== 'a') continue;
+    const same = waiting.get(l.url);
+    if (same) same.push(found);
+    else waiting.set(l.url, [found]);
+  }
   for (const a of render.anchors) {
-    const hit = out.find((u) => u.source === 'a' && u.raw === a.href && u.anchorText === undefined);
+    const same = waiting.get(a.href);
+    const hit = same?.shift();
     if (hit) Object.assign(hit, { anchorText: a.text });
   }
   return out;
 }
 
-// The same URIs recur across messages (list footers, tracking hosts): canonical forms and hosts
-// are remembered per settings object, a bounded number of entries each.
+// The same URIs recur across messages (list footers, tracking hosts): what a found URI canonicalises
+// to, and the host it names, are remembered per settings object, a bounded number of entries each.
+// One entry per found URI holds both, so a hit costs one lookup.
 const CACHE_LIMIT = 20000;
 const NO_SETTINGS = {};
-const canonicalCache = new WeakMap<object, WeakMap<object, Map<string, string[]>>>();
-const hostCache = new WeakMap<object, Map<string, { host: string; domain: string } | undefined>>();
 
-function memo<V>(caches: WeakMap<object, Map<string, V>>, owner: object, key: string, compute: () => V): V {
-  let cache = caches.get(owner);
-  if (!cache) caches.set(owner, (cache = new Map()));
-  const hit = cache.get(key);
-  if (hit !== undefined || cache.has(key)) return hit as V;
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  const v = compute();
-  cache.set(key, v);
-  return v;
+/** A found URI's canonical variants and the first valid host among them. */
+interface Canonical {
+  readonly cleaned: readonly string[];
+  readonly where: { host: string; domain: string } | undefined;
 }
 
-function cachedCanonical(uri: string, opts: UriOptions): string[] {
+const canonicalCache = new WeakMap<object, WeakMap<object, Map<string, Canonical>>>();
+
+/**
+ * A copy of `s` that shares no memory with the string it was cut from. URIs are cut from whole
+ * HTML parts and bodies; a cached slice would keep that whole text alive for as long as the entry.
+ * (Concatenating flattens into a new string, and the slice is then taken from that one.)
+ */
+function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+function canonical(uri: string, opts: UriOptions): Canonical {
+  const cleaned = canonicalizeUri(uri, opts).map(detach);
+  let where: { host: string; domain: string } | undefined;
+  for (const c of cleaned) {
+    where = uriHost(c, opts.domains);
+    if (where) break;
+  }
+  if (where) where = { host: detach(where.host), domain: detach(where.domain) };
+  return { cleaned, where };
+}
+
+function cachedCanonical(uri: string, opts: UriOptions): Canonical {
   // Both settings shape the result: one cache per (redirectors, domains) pair.
   const byRedirectors = opts.redirectors ?? NO_SETTINGS;
   let inner = canonicalCache.get(byRedirectors);
   if (!inner) canonicalCache.set(byRedirectors, (inner = new WeakMap()));
-  return memo(inner, opts.domains ?? NO_SETTINGS, uri, () => canonicalizeUri(uri, opts));
-}
-
-function cachedHost(uri: string, domains: DomainOptions | undefined): { host: string; domain: string } | undefined {
-  return memo(hostCache, domains ?? NO_SETTINGS, uri, () => uriHost(uri, domains));
+  const byDomains = opts.domains ?? NO_SETTINGS;
+  let cache = inner.get(byDomains);
+  if (!cache) inner.set(byDomains, (cache = new Map()));
+  let hit = cache.get(uri);
+  if (hit === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(detach(uri), (hit = canonical(uri, opts)));
+  }
+  return hit;
 }
 
 /** Merge found URIs by raw form, canonicalise each and keep those that name something. */
 export function buildUriList(text: readonly FoundUri[], html: readonly FoundUri[], opts: UriOptions = {}): MessageUri[] {
   const byRaw = new Map<string, { raw: string; cleaned: Set<string>; sources: Set<string>; anchors: string[]; host: string; domain: string }>();
   const add = (f: FoundUri, needDomain: boolean) => {
-    const cleaned = cachedCanonical(f.uri, opts);
+    const { cleaned, where } = cachedCanonical(f.uri, opts);
     if (cleaned.length === 0) return;
-    let where: { host: string; domain: string } | undefined;
-    for (const c of cleaned) {
-      where = cachedHost(c, opts.domains);
-      if (where) break;
-    }
     if (needDomain && !where) return;
     let entry = byRaw.get(f.raw);
     if (!entry) {
