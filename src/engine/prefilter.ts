@@ -91,3 +91,13 @@ export function candidateLines(need: Need, hits: LiteralHits): readonly number[]
   for (const l of first) if (out[out.length - 1] !== l) out.push(l);
   return out;
 }
+
+/** For a single text (line 0): whether it holds `minCount` occurrences of the rule's literals (candidateLines without building the list). */
+export function mayMatch(need: Need, hits: LiteralHits): boolean {
+  let n = 0;
+  for (let i = 0; i < need.ids.length; i++) {
+    n += hits.get(need.ids[i]!)?.length ?? 0;
+    if (n >= need.minCount) return true;
+  }
+  return false;
+}

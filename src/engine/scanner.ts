@@ -9,7 +9,7 @@ import { ScanContext } from './context';
 import { asciiForm } from './ascii-form';
 import { evalMeta, runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
-import { candidateLines, literalHits, type LiteralHits, type PrefilterArea } from './prefilter';
+import { candidateLines, literalHits, mayMatch, type LiteralHits, type PrefilterArea } from './prefilter';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
 export type { CompiledRuleSet } from './scan-plan';
@@ -89,12 +89,17 @@ function matchLines(re: RegExp, lines: readonly string[], cap: number, from: num
  * What a `mimeheader` rule matches in each MIME part, root first, depth first:
  * the last instance of the header, decoded with a newline, or as written with `:raw`.
  */
-function* mimeHeaderValues(part: MimePart, req: HeaderRequest): Generator<string> {
-  const key = req.name.toLowerCase();
+function mimeHeaderValues(part: MimePart, req: HeaderRequest, key: string, out: string[]): string[] {
   let last: HeaderField | undefined;
   for (const f of part.headers) if (f.key === key) last = f;
-  if (last) yield req.raw ? last.raw.replace(/^[ \t]+/, '') : toByteString(last.value) + '\n';
-  for (const c of part.children) yield* mimeHeaderValues(c, req);
+  if (last) out.push(req.raw ? last.raw.replace(/^[ \t]+/, '') : toByteString(last.value) + '\n');
+  for (const c of part.children) mimeHeaderValues(c, req, key, out);
+  return out;
+}
+
+/** A `mimeheader` spec's values, collected once per message (several rules read each spec). */
+function mimeHeaderList(ctx: ScanContext, spec: string, req: HeaderRequest): readonly string[] {
+  return ctx.memo(`mimeheader:${spec}`, () => mimeHeaderValues(ctx.msg.root, req, req.name.toLowerCase(), []));
 }
 
 /** Run one non-meta rule (a line-based one only on the `only` lines when given); returns its hit count. */
@@ -109,7 +114,7 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
     }
     case 'mimeheader': {
       let n = 0;
-      for (const v of mimeHeaderValues(ctx.msg.root, t.request)) {
+      for (const v of mimeHeaderList(ctx, t.spec, t.request)) {
         n += countMatches(t.re, v, t.negate ? 1 : cap - n);
         if (n >= cap || (t.negate && n > 0)) break;
       }
@@ -117,7 +122,7 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
     }
     case 'exists':
       // Pseudo-headers (ToCc, MESSAGEID, EnvelopeFrom, X-Spam-Relays-*) exist when they yield a value.
-      return ctx.header(t.request, `exists:${t.header}`) !== undefined ? 1 : 0;
+      return ctx.header(t.request, t.cacheKey) !== undefined ? 1 : 0;
     case 'regex':
       switch (rule.area) {
         case 'body':
@@ -223,7 +228,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
       const t = rule.test as Extract<CompiledRule['test'], { type: 'header' }>;
       let hits = headerHits[group];
       if (!hits) headerHits[group] = hits = literalHits(plan.prefilter, 'header', [ctx.header(t.request, t.spec) ?? t.ifUnset ?? '']);
-      if (candidateLines(needs!, hits).length === 0) {
+      if (!mayMatch(needs!, hits)) {
         if (t.negate) record(rule, slots[i]!, 1); // `!~` with nothing that could match: a hit
         continue;
       }
