@@ -91,7 +91,7 @@ function compileTest(rule: RuleDraft, text: string, ctx: Ctx): Compiled {
       const header = text.slice('exists:'.length).trim();
       const request = /^[^\s:]+$/.test(header) ? parseHeaderRequest(header) : undefined;
       if (!request || 'error' in request) return { reason: `bad exists: header name '${header}'` };
-      return { test: { type: 'exists', header, request } };
+      return { test: { type: 'exists', header, request, cacheKey: `exists:${header}` } };
     }
     const m = HEADER_RULE.exec(text);
     if (!m) return { reason: `cannot parse ${area} rule '${text}'` };

@@ -2,52 +2,73 @@
  * Find which of many literals occur in a text in one pass (Aho-Corasick over
  * ASCII-folded char codes). The scanner asks it once per message and area, then
  * skips every rule none of whose required literals occurred.
+ *
+ * The automaton is compiled to a dense table (state x character class, with
+ * failure links resolved), so each character of a text costs one array read.
+ * Only characters that occur in some literal get a class of their own; all
+ * others share class 0, which leads back to the start state.
  */
 import { foldCode } from './required-literals';
 
 export class LiteralMatcher {
-  /** Transitions per state: char code -> state. */
-  private readonly next: Map<number, number>[] = [new Map()];
-  private readonly fail: number[] = [0];
-  /** Literal ids ending at each state (own and via failure links). */
-  private readonly out: number[][] = [[]];
   readonly size: number;
-  /** The root's transitions as a table: most characters of a text are read at the root. */
-  private readonly rootNext = new Int32Array(256);
+  /** Character class of each (folded) char code below 256; 0 = in no literal. */
+  private readonly classOf = new Uint16Array(256);
+  private readonly classes: number;
+  /** `delta[state * classes + class]`: the next state. */
+  private readonly delta: Int32Array;
+  /** Literal ids ending at each state (own and via failure links); empty for most. */
+  private readonly out: Int32Array[];
+  /** 1 where `out` is not empty. */
+  private readonly accepting: Uint8Array;
 
   constructor(literals: readonly string[]) {
     this.size = literals.length;
+    // Build the trie with sparse transitions first.
+    const next: Map<number, number>[] = [new Map()];
+    const outLists: number[][] = [[]];
+    let classes = 1;
     literals.forEach((lit, id) => {
       let s = 0;
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);
-        let t = this.next[s]!.get(c);
+        if (c < 256 && this.classOf[c] === 0) this.classOf[c] = classes++;
+        let t = next[s]!.get(c);
         if (t === undefined) {
-          t = this.next.length;
-          this.next.push(new Map());
-          this.fail.push(0);
-          this.out.push([]);
-          this.next[s]!.set(c, t);
+          t = next.length;
+          next.push(new Map());
+          outLists.push([]);
+          next[s]!.set(c, t);
         }
         s = t;
       }
-      this.out[s]!.push(id);
+      outLists[s]!.push(id);
     });
-    // Breadth-first failure links.
+    this.classes = classes;
+    // Breadth-first: each state's row is its failure state's row with its own transitions on top.
+    const delta = new Int32Array(next.length * classes);
+    const fail = new Int32Array(next.length);
     const queue: number[] = [];
-    for (const t of this.next[0]!.values()) queue.push(t);
+    for (const [c, t] of next[0]!) {
+      if (c < 256) delta[this.classOf[c]!] = t;
+      queue.push(t);
+    }
     for (let q = 0; q < queue.length; q++) {
       const s = queue[q]!;
-      for (const [c, t] of this.next[s]!) {
-        let f = this.fail[s]!;
-        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
-        const ft = this.next[f]!.get(c);
-        this.fail[t] = ft !== undefined && ft !== t ? ft : 0;
-        this.out[t]!.push(...this.out[this.fail[t]!]!);
+      const f = fail[s]!;
+      delta.copyWithin(s * classes, f * classes, f * classes + classes);
+      if (outLists[f]!.length > 0) outLists[s]!.push(...outLists[f]!);
+      for (const [c, t] of next[s]!) {
+        if (c >= 256) continue; // texts are byte strings: such a literal cannot occur
+        const k = this.classOf[c]!;
+        fail[t] = delta[f * classes + k]!; // the failure state's move (its row is final: it is shallower)
+        delta[s * classes + k] = t;
         queue.push(t);
       }
     }
-    for (const [c, t] of this.next[0]!) if (c < 256) this.rootNext[c] = t;
+    this.delta = delta;
+    this.out = outLists.map((o) => Int32Array.from(o));
+    this.accepting = Uint8Array.from(outLists, (o) => (o.length > 0 ? 1 : 0));
   }
 
   /**
@@ -55,25 +76,16 @@ export class LiteralMatcher {
    * occurring in `text`, which is line `line` of its area (folded as it is read).
    */
   scan(text: string, line: number, hits: Map<number, number[]>): void {
+    const delta = this.delta;
+    const classOf = this.classOf;
+    const classes = this.classes;
+    const accepting = this.accepting;
     let s = 0;
-    const next = this.next;
-    const fail = this.fail;
-    const out = this.out;
-    const root = this.rootNext;
     for (let i = 0; i < text.length; i++) {
       const c = foldCode(text.charCodeAt(i));
-      if (s === 0) {
-        s = c < 256 ? root[c]! : 0;
-        if (s === 0) continue;
-      } else {
-        let t = next[s]!.get(c);
-        while (t === undefined && s !== 0) {
-          s = fail[s]!;
-          t = s === 0 ? (c < 256 ? root[c]! : 0) : next[s]!.get(c);
-        }
-        s = t ?? 0;
-      }
-      const o = out[s]!;
+      s = delta[s * classes + (c < 256 ? classOf[c]! : 0)]!;
+      if (accepting[s] === 0) continue;
+      const o = this.out[s]!;
       for (let k = 0; k < o.length; k++) {
         const id = o[k]!;
         const list = hits.get(id);

@@ -66,28 +66,32 @@ const NONE: readonly number[] = [];
 export function candidateLines(need: Need, hits: LiteralHits): readonly number[] {
   const { ids, minCount } = need;
   let first: readonly number[] | undefined;
-  let counts: Map<number, number> | undefined;
+  let merged: number[] | undefined;
   for (let i = 0; i < ids.length; i++) {
     const lines = hits.get(ids[i]!);
     if (lines === undefined) continue;
-    if (first === undefined && minCount <= 1) {
-      first = lines;
-      continue;
-    }
-    if (!counts) {
-      counts = new Map();
-      if (first) for (const l of first) counts.set(l, (counts.get(l) ?? 0) + 1);
-    }
-    for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
+    if (first === undefined) first = lines;
+    else (merged ??= first.slice()).push(...lines);
   }
-  if (counts) {
-    const out: number[] = [];
-    for (const [l, n] of counts) if (n >= minCount) out.push(l);
-    return out.sort((a, b) => a - b);
-  }
-  if (!first) return NONE;
-  // One literal: its occurrence list, one entry per line.
+  if (first === undefined) return NONE;
+  // Occurrence lists are ascending; several are merged by sorting their concatenation.
+  const all = merged ? merged.sort((a, b) => a - b) : first;
   const out: number[] = [];
-  for (const l of first) if (out[out.length - 1] !== l) out.push(l);
+  let run = 0;
+  for (let k = 0; k < all.length; k++) {
+    const l = all[k]!;
+    run = k > 0 && all[k - 1] === l ? run + 1 : 1;
+    if (run === minCount || (minCount < 1 && run === 1)) out.push(l);
+  }
   return out;
+}
+
+/** For a single text (line 0): whether it holds `minCount` occurrences of the rule's literals (candidateLines without building the list). */
+export function mayMatch(need: Need, hits: LiteralHits): boolean {
+  let n = 0;
+  for (let i = 0; i < need.ids.length; i++) {
+    n += hits.get(need.ids[i]!)?.length ?? 0;
+    if (n >= need.minCount) return true;
+  }
+  return false;
 }

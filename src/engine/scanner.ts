@@ -5,21 +5,14 @@
 import { toByteString } from '../message/charset';
 import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, Message, MimePart } from '../message/types';
-import { ScanContext, type ScanSettings } from './context';
+import { ScanContext } from './context';
 import { asciiForm } from './ascii-form';
-import { compileMeta, evalMeta, type CompiledMeta } from './meta';
-import { buildPrefilter, candidateLines, literalHits, type LiteralHits, type Need, type Prefilter, type PrefilterArea } from './prefilter';
+import { evalMeta, runMeta } from './meta';
+import { planFor, type CompiledRuleSet } from './scan-plan';
+import { candidateLines, literalHits, mayMatch, type LiteralHits, type PrefilterArea } from './prefilter';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
-/** A rule set ready to scan with: rules sorted by priority, metas in dependency order. */
-export interface CompiledRuleSet {
-  readonly rules: readonly CompiledRule[];
-  /** Meta rules, each after the metas it depends on. */
-  readonly metas: readonly CompiledRule[];
-  /** Names some meta depends on: they run even when their own score is 0. */
-  readonly metaDeps: ReadonlySet<string>;
-  readonly settings: ScanSettings;
-}
+export type { CompiledRuleSet } from './scan-plan';
 
 export interface ScanOptions {
   /** Score set 0-3 (bit 0: network tests, bit 1: Bayes). Default 0. */
@@ -96,12 +89,17 @@ function matchLines(re: RegExp, lines: readonly string[], cap: number, from: num
  * What a `mimeheader` rule matches in each MIME part, root first, depth first:
  * the last instance of the header, decoded with a newline, or as written with `:raw`.
  */
-function* mimeHeaderValues(part: MimePart, req: HeaderRequest): Generator<string> {
-  const key = req.name.toLowerCase();
+function mimeHeaderValues(part: MimePart, req: HeaderRequest, key: string, out: string[]): string[] {
   let last: HeaderField | undefined;
   for (const f of part.headers) if (f.key === key) last = f;
-  if (last) yield req.raw ? last.raw.replace(/^[ \t]+/, '') : toByteString(last.value) + '\n';
-  for (const c of part.children) yield* mimeHeaderValues(c, req);
+  if (last) out.push(req.raw ? last.raw.replace(/^[ \t]+/, '') : toByteString(last.value) + '\n');
+  for (const c of part.children) mimeHeaderValues(c, req, key, out);
+  return out;
+}
+
+/** A `mimeheader` spec's values, collected once per message (several rules read each spec). */
+function mimeHeaderList(ctx: ScanContext, spec: string, req: HeaderRequest): readonly string[] {
+  return ctx.memo(`mimeheader:${spec}`, () => mimeHeaderValues(ctx.msg.root, req, req.name.toLowerCase(), []));
 }
 
 /** Run one non-meta rule (a line-based one only on the `only` lines when given); returns its hit count. */
@@ -116,7 +114,7 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
     }
     case 'mimeheader': {
       let n = 0;
-      for (const v of mimeHeaderValues(ctx.msg.root, t.request)) {
+      for (const v of mimeHeaderList(ctx, t.spec, t.request)) {
         n += countMatches(t.re, v, t.negate ? 1 : cap - n);
         if (n >= cap || (t.negate && n > 0)) break;
       }
@@ -124,7 +122,7 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
     }
     case 'exists':
       // Pseudo-headers (ToCc, MESSAGEID, EnvelopeFrom, X-Spam-Relays-*) exist when they yield a value.
-      return ctx.header(t.request, `exists:${t.header}`) !== undefined ? 1 : 0;
+      return ctx.header(t.request, t.cacheKey) !== undefined ? 1 : 0;
     case 'regex':
       switch (rule.area) {
         case 'body':
@@ -150,73 +148,6 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
     case 'meta':
       return evalMeta(t.expr, (n) => ctx.count(n));
   }
-}
-
-/**
- * The rules whose result can change a score in `set`: the scored ones and,
- * transitively, every rule a live meta reads. A sub-rule nothing scored reads
- * cannot change the verdict, so it is not run.
- */
-function liveRules(byName: ReadonlyMap<string, CompiledRule>, set: number): Set<string> {
-  const live = new Set<string>();
-  const stack: string[] = [];
-  for (const r of byName.values()) if (!r.subrule && r.scores[set] !== 0) stack.push(r.name);
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (live.has(name)) continue;
-    live.add(name);
-    const r = byName.get(name);
-    if (r?.test.type === 'meta') for (const d of r.test.deps) stack.push(d);
-  }
-  return live;
-}
-
-/** What scans of one rule set share, computed on first use. */
-interface ScanPlan {
-  readonly byName: ReadonlyMap<string, CompiledRule>;
-  readonly prefilter: Prefilter;
-  /** Per score set: the rules and metas worth running (live ones); index 4: all of them. */
-  readonly rules: readonly (readonly CompiledRule[])[];
-  /** Each meta's compiled expression, reading the counts array. */
-  readonly metaFns: ReadonlyMap<CompiledRule, CompiledMeta>;
-  /** Each rule name's index in a scan's counts array (names metas read but nothing defines included). */
-  readonly slots: ReadonlyMap<string, number>;
-  /** Aligned with `rules`: each rule's prefilter need, if it has one. */
-  readonly needs: readonly (readonly (Need | undefined)[])[];
-  readonly metas: readonly (readonly CompiledRule[])[];
-}
-const plans = new WeakMap<CompiledRuleSet, ScanPlan>();
-function planFor(rs: CompiledRuleSet): ScanPlan {
-  let plan = plans.get(rs);
-  if (!plan) {
-    const byName = new Map<string, CompiledRule>();
-    for (const r of rs.rules) byName.set(r.name, r);
-    for (const r of rs.metas) byName.set(r.name, r);
-    const sets = [0, 1, 2, 3];
-    const live = sets.map((set) => liveRules(byName, set));
-    const prefilter = buildPrefilter(rs.rules);
-    const rules = [...sets.map((set) => rs.rules.filter((r) => live[set]!.has(r.name))), rs.rules];
-    const slots = new Map<string, number>();
-    const slot = (name: string): number => {
-      let i = slots.get(name);
-      if (i === undefined) slots.set(name, (i = slots.size));
-      return i;
-    };
-    for (const name of byName.keys()) slot(name);
-    const metaFns = new Map<CompiledRule, CompiledMeta>();
-    for (const m of rs.metas) if (m.test.type === 'meta') metaFns.set(m, compileMeta(m.test.expr, slot));
-    plan = {
-      byName,
-      metaFns,
-      slots,
-      prefilter,
-      rules,
-      needs: rules.map((list) => list.map((r) => prefilter.needs.get(r))),
-      metas: [...sets.map((set) => rs.metas.filter((r) => live[set]!.has(r.name))), rs.metas],
-    };
-    plans.set(rs, plan);
-  }
-  return plan;
 }
 
 /** The texts an area's rules read, for the prefilter. */
@@ -270,21 +201,18 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   if (withBayes) ctx.bayes = opts.bayes;
   const plan = planFor(rs);
   const found = new Map<PrefilterArea, LiteralHits>();
-  const headerHits = new Map<string, LiteralHits>();
-  const order: string[] = [];
+  const headerHits: (LiteralHits | undefined)[] = new Array<LiteralHits | undefined>(plan.headerGroupCount);
+  const order: CompiledRule[] = [];
   let timedOut = false;
   // Hit counts by slot, what compiled metas read; ctx.counts keeps them by name for evals and the result.
-  const values = new Float64Array(plan.slots.size);
-  const record = (rule: CompiledRule, n: number): void => {
-    if (n > 0) {
-      ctx.counts.set(rule.name, n);
-      values[plan.slots.get(rule.name)!] = n;
-      order.push(rule.name);
-    }
+  const values = new Float64Array(plan.slotCount);
+  const record = (rule: CompiledRule, slot: number, n: number): void => {
+    ctx.counts.set(rule.name, n);
+    values[slot] = n;
+    order.push(rule);
   };
   const which = opts.allRules ? 4 : set;
-  const rules = plan.rules[which] ?? [];
-  const needsOf = plan.needs[which] ?? [];
+  const { rules, needs: needsOf, slots, headerGroups } = plan.rules[which]!;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     // The clock is read every few rules: reading it per rule costs more than most rules.
@@ -294,14 +222,14 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     }
     const needs = needsOf[i];
     let only: readonly number[] | undefined;
-    const t = rule.test;
-    if (needs && t.type === 'header') {
+    const group = headerGroups[i]!;
+    if (group >= 0) {
       // Header values are short; each distinct one is scanned once for all header rules' literals.
-      const key = t.ifUnset === undefined ? t.spec : `${t.spec}\u0000${t.ifUnset}`;
-      let hits = headerHits.get(key);
-      if (!hits) headerHits.set(key, (hits = literalHits(plan.prefilter, 'header', [ctx.header(t.request, t.spec) ?? t.ifUnset ?? ''])));
-      if (candidateLines(needs, hits).length === 0) {
-        if (t.negate) record(rule, 1); // `!~` with nothing that could match: a hit
+      const t = rule.test as Extract<CompiledRule['test'], { type: 'header' }>;
+      let hits = headerHits[group];
+      if (!hits) headerHits[group] = hits = literalHits(plan.prefilter, 'header', [ctx.header(t.request, t.spec) ?? t.ifUnset ?? '']);
+      if (!mayMatch(needs!, hits)) {
+        if (t.negate) record(rule, slots[i]!, 1); // `!~` with nothing that could match: a hit
         continue;
       }
     } else if (needs) {
@@ -311,23 +239,25 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
       only = candidateLines(needs, hits);
       if (only.length === 0) continue;
     }
-    record(rule, runRule(rule, ctx, only));
+    const n = runRule(rule, ctx, only);
+    if (n > 0) record(rule, slots[i]!, n);
   }
-  for (const rule of plan.metas[which] ?? []) {
-    const fn = plan.metaFns.get(rule);
-    const v = fn ? fn(values) : runRule(rule, ctx);
-    record(rule, v > 0 ? 1 : 0);
+  const metas = plan.metas[which]!;
+  const stack = new Float64Array(plan.program.depth);
+  for (let i = 0; i < metas.rules.length; i++) {
+    const k = metas.exprs[i]!;
+    const rule = metas.rules[i]!;
+    const v = k >= 0 ? runMeta(plan.program, k, values, stack) : runRule(rule, ctx);
+    if (v > 0) record(rule, metas.slots[i]!, 1);
   }
 
-  const byName = plan.byName;
   const hits: RuleHit[] = [];
   let score = 0;
-  for (const name of order) {
-    const rule = byName.get(name)!;
+  for (const rule of order) {
     if (rule.subrule || rule.scores[set] === 0) continue;
     const s = rule.scores[set];
     score += s;
-    hits.push({ name, score: s, describe: rule.describe, area: rule.area, count: ctx.count(name) });
+    hits.push({ name: rule.name, score: s, describe: rule.describe, area: rule.area, count: ctx.count(rule.name) });
   }
   score = Math.round(score * 1000) / 1000;
   const required = rs.settings.requiredScore;

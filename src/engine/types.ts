@@ -43,7 +43,13 @@ export type CompiledTest =
       readonly negate: boolean;
       readonly re: RegExp;
     }
-  | { readonly type: 'exists'; readonly header: string; readonly request: HeaderRequest }
+  | {
+      readonly type: 'exists';
+      readonly header: string;
+      readonly request: HeaderRequest;
+      /** The per-scan header cache key (built once, not per message). */
+      readonly cacheKey: string;
+    }
   | { readonly type: 'regex'; readonly re: RegExp }
   | { readonly type: 'eval'; readonly fn: EvalFn; readonly fnName: string; readonly args: readonly EvalArg[] }
   | { readonly type: 'meta'; readonly expr: MetaExpr; readonly deps: readonly string[] };

@@ -69,12 +69,18 @@ function addrs(ctx: ScanContext, header: string): string[] {
   return headerValues(ctx.msg, req).map((a) => a.toLowerCase());
 }
 
+/** Translated rule arguments by source: rules pass the same few patterns on every message. */
+const userRegexCache = new Map<string, RegExp | null>();
+
 function userRegex(src: string | undefined): RegExp | undefined | null {
   if (src === undefined) return undefined;
+  let re = userRegexCache.get(src);
+  if (re !== undefined) return re;
   const lit = /^(?:m\W|\/)/.test(src) ? parsePerlRegexLiteral(src) : { pattern: src, flags: '' };
-  if ('error' in lit) return null;
-  const t = translatePerlRegex(lit.pattern, lit.flags);
-  return 'error' in t ? null : t.re;
+  const t = 'error' in lit ? lit : translatePerlRegex(lit.pattern, lit.flags);
+  re = 'error' in t ? null : t.re;
+  userRegexCache.set(src, re);
+  return re;
 }
 
 /** Free mail addresses named in the body (anchors' mailto: and plain text), or undefined when too many to judge. */

@@ -8,6 +8,7 @@ import { hasValidTld, registrableDomain, type DomainOptions } from '../message/d
 import { getHeaderOr } from './header-get';
 import { strArg, type EvalDef } from './registry';
 import { escapeRegex } from '../util/escape-regex';
+import { canonCase, containsWord, occurrences, wordBoundary } from './ci-literal';
 
 /** Envelope sender equals the From: address, ignoring case (two absent ones are equal too). */
 function matchingEnvAndHdrFrom(ctx: ScanContext): boolean {
@@ -20,13 +21,19 @@ function missingToHeader(ctx: ScanContext): boolean {
 }
 
 /** Subject shapes that greet the recipient by local part (`Re: bob`, `bob, ...`, `... bob`). */
-function userInSubject(subject: string, user: string): boolean {
-  const u = escapeRegex(user);
-  const ci = new RegExp(`^(?:(?:re|fw):\\s*(?:\\w+\\s+)?${u}$|${u}$|,\\s*${u}[,:;!?-]$)`, 'i');
-  // The "bob: ..." form is matched case-sensitively to spare ordinary words.
-  const cs = new RegExp(`^${u}\\s*[,:;!?-](?:$|\\s)`);
-  return ci.test(subject) || cs.test(subject);
+export function userInSubject(subject: string, user: string): boolean {
+  // /^(?:(?:re|fw):\s*(?:\w+\s+)?U$|U$|,\s*U[,:;!?-]$)/i, U the user taken literally.
+  const s = canonCase(subject);
+  const u = canonCase(user);
+  if (s.endsWith(u) && (s.length === u.length || REPLY_PREFIX.test(subject.slice(0, s.length - u.length)))) return true;
+  const head = s.length - 1 - u.length;
+  if (head >= 0 && /[,:;!?-]$/.test(s) && s.startsWith(u, head) && COMMA_PREFIX.test(s.slice(0, head))) return true;
+  // The "bob: ..." form is matched case-sensitively to spare ordinary words: /^U\s*[,:;!?-](?:$|\s)/.
+  return subject.startsWith(user) && USER_COLON_TAIL.test(subject.slice(user.length));
 }
+const REPLY_PREFIX = /^(?:re|fw):\s*(?:\w+\s+)?$/i;
+const COMMA_PREFIX = /^,\s*$/;
+const USER_COLON_TAIL = /^\s*[,:;!?-](?:$|\s)/;
 
 /** The To: address (`address`) or its local part (`user`) appears in the Subject. */
 function toInSubject(ctx: ScanContext, args: readonly (string | number)[]): boolean {
@@ -35,7 +42,7 @@ function toInSubject(ctx: ScanContext, args: readonly (string | number)[]): bool
   // A trailing newline stays invisible to `$`, as it is in Perl.
   const subject = getHeaderOr(ctx, 'Subject').replace(/\n$/, '');
   const test = strArg(args, 0);
-  if (test === 'address') return new RegExp(`\\b${escapeRegex(to)}\\b`, 'i').test(subject);
+  if (test === 'address') return containsWord(subject, to);
   if (test === 'user') return userInSubject(subject, to.replace(/@.*/s, ''));
   return false;
 }
@@ -46,6 +53,9 @@ function ratwareNameId(ctx: ScanContext): boolean {
   if (!m) return false;
   return new RegExp(`"[^"]+"\\s*<${escapeRegex(m[1]!)}>`).test(getHeaderOr(ctx, 'From'));
 }
+
+/** What `.` does not match. */
+const LINE_END = /[\n\r\u2028\u2029]/;
 
 const domainOptsCache = new WeakMap<object, DomainOptions>();
 
@@ -75,7 +85,15 @@ function ratwareEnvelopeFrom(ctx: ScanContext): boolean {
   const opts = domainOptions(ctx);
   const dom = registrableDomain(m[2]!, opts);
   if (!dom.includes('.') || /\s/.test(dom) || !hasValidTld(dom, opts)) return false;
-  return new RegExp(`\\b${escapeRegex(dom)}.${escapeRegex(m[1]!)}@`, 'i').test(from);
+  // /\bDOM.USER@/i, DOM and USER taken literally.
+  const f = canonCase(from);
+  const d = canonCase(dom);
+  const tail = canonCase(m[1]!) + '@';
+  for (const p of occurrences(f, d)) {
+    const q = p + d.length;
+    if (wordBoundary(from, p) && q < f.length && !LINE_END.test(f[q]!) && f.startsWith(tail, q + 1)) return true;
+  }
+  return false;
 }
 
 export const headerSenderEvals: readonly EvalDef[] = [

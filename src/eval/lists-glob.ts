@@ -9,7 +9,12 @@ import { optList, type OptionValues } from '../config/options';
 export interface GlobList {
   /** Entries as written, lower-cased. */
   readonly entries: ReadonlySet<string>;
-  /** Matches a lower-cased candidate against any entry; undefined when the list is empty. */
+  /**
+   * Anchored `*literal` entries as their literal tails: an ends-with check each,
+   * where the regex form (`^.*tail$`) runs to the end and backtracks once per entry.
+   */
+  readonly suffixes: readonly string[];
+  /** Matches a lower-cased candidate against the other entries; undefined when there are none. */
   readonly re: RegExp | undefined;
 }
 
@@ -33,15 +38,24 @@ export function globSource(glob: string): string {
 export function compileGlobs(globs: Iterable<string>, anchored = true): GlobList {
   const entries = new Set<string>();
   for (const g of globs) if (g !== '') entries.add(g.toLowerCase());
-  if (entries.size === 0) return { entries, re: undefined };
-  const alts = [...entries].map((g) => (anchored ? `^${globSource(g)}$` : globSource(g)));
-  return { entries, re: new RegExp(alts.map((a) => `(?:${a})`).join('|')) };
+  const suffixes: string[] = [];
+  const alts: string[] = [];
+  for (const g of entries) {
+    if (anchored && /^\*+[^*?\0\\(]+$/.test(g)) suffixes.push(g.replace(/^\*+/, ''));
+    else alts.push(anchored ? `^${globSource(g)}$` : globSource(g));
+  }
+  return { entries, suffixes, re: alts.length > 0 ? new RegExp(alts.map((a) => `(?:${a})`).join('|')) : undefined };
 }
+
+/** What a regex `.` does not match. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 /** True when `candidate` (any case) is in the list or matches one of its globs. */
 export function globListMatches(list: GlobList, candidate: string): boolean {
   const c = candidate.toLowerCase();
-  return list.entries.has(c) || (list.re?.test(c) ?? false);
+  if (list.entries.has(c)) return true;
+  for (const tail of list.suffixes) if (c.endsWith(tail) && !LINE_BREAK.test(c.slice(0, c.length - tail.length))) return true;
+  return list.re?.test(c) ?? false;
 }
 
 const cache = new WeakMap<OptionValues, Map<string, unknown>>();

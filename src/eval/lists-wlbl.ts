@@ -101,7 +101,7 @@ function fromWelcome(ctx: ScanContext): number {
     let found = 0;
     const plain = addrList(ctx.settings.options, 'welcomelist_from');
     // Most sites list nobody: then no sender address needs to be gathered.
-    if (plain.re === undefined && rcvdEntries(ctx.settings.options, 'welcomelist_from_rcvd').length === 0) return 0;
+    if (plain.entries.size === 0 && rcvdEntries(ctx.settings.options, 'welcomelist_from_rcvd').length === 0) return 0;
     for (const a of allFromAddrs(ctx)) {
       if (globListMatches(plain, a)) return 1;
       const v = checkRcvdList(ctx, 'welcomelist_from_rcvd', a);
@@ -132,7 +132,7 @@ const anyIn = (list: GlobList, addrs: readonly string[]): boolean => addrs.some(
 function inList(which: 'from' | 'to', name: string): EvalFn {
   return (ctx) => {
     const list = addrList(ctx.settings.options, name);
-    return list.re !== undefined && anyIn(list, which === 'from' ? allFromAddrs(ctx) : allToAddrs(ctx));
+    return list.entries.size > 0 && anyIn(list, which === 'from' ? allFromAddrs(ctx) : allToAddrs(ctx));
   };
 }
 
@@ -143,7 +143,7 @@ function inNamedList(which: 'from' | 'to'): EvalFn {
     const o = ctx.settings.options;
     if (!namedAddrLists(o).has(name) && o[name] === undefined) return false;
     const list = addrList(o, name);
-    return list.re !== undefined && anyIn(list, which === 'from' ? allFromAddrs(ctx) : allToAddrs(ctx));
+    return list.entries.size > 0 && anyIn(list, which === 'from' ? allFromAddrs(ctx) : allToAddrs(ctx));
   };
 }
 

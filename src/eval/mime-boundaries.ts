@@ -5,7 +5,6 @@
  * (`missing_mime_head_body_separator`).
  */
 import type { MimePart } from '../message/types';
-import { escapeRegex } from '../util/escape-regex';
 
 export interface BoundaryFlags {
   readonly missingMimeHeaders: boolean;
@@ -13,15 +12,18 @@ export interface BoundaryFlags {
 }
 
 /** A header line as SpamAssassin's MIME splitter recognises it (printable name, no space before the colon but blanks). */
+const BLANK = /^\s*$/;
 const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
 
 function scanMultipart(part: MimePart, out: { headers: boolean; separator: boolean }): void {
   const boundary = part.typeParams.boundary;
   if (boundary === undefined || boundary === '') return;
-  const open = new RegExp(`^--${escapeRegex(boundary)}\\s*$`);
+  // /^--BOUNDARY\s*$/ without compiling a regex per message.
+  const marker = `--${boundary}`;
+  const isOpen = (l: string): boolean => l.startsWith(marker) && BLANK.test(l.slice(marker.length));
   const lines = part.rawBody.toString('latin1').split('\n');
   for (let i = 0; i < lines.length; i++) {
-    if (!lines[i]!.startsWith('--') || !open.test(lines[i]!)) continue;
+    if (!lines[i]!.startsWith('--') || !isOpen(lines[i]!)) continue;
     if (i + 1 >= lines.length) continue;
     if (!HEADER_LINE.test(lines[i + 1]!)) out.headers = true;
     // Walk the part's header block: it must end in a blank line.
@@ -31,7 +33,7 @@ function scanMultipart(part: MimePart, out: { headers: boolean; separator: boole
       if (HEADER_LINE.test(l)) sawHeader = true;
       else if (sawHeader && /^[ \t]/.test(l)) continue;
       else {
-        if (!/^\r?$/.test(l) && !(l.startsWith('--') && open.test(l))) out.separator = true;
+        if (!/^\r?$/.test(l) && !(l.startsWith('--') && isOpen(l))) out.separator = true;
         break;
       }
     }

@@ -40,11 +40,14 @@ function uppercasePercent(ctx: ScanContext): number {
       if (!/[^ \t\n\r\f\v][ \t\n\r\f\v]+[^ \t\n\r\f\v]/.test(line)) continue;
       // Forwarded base64 that leaked into the text is not shouting.
       if (/^(?:[A-Za-z0-9+/=]{60,76} ){2}/.test(line)) continue;
-      const l = line.replace(/\x1b\$B[\s\S]*\x1b\(B/g, '');
+      const l = line.includes('\x1b') ? line.replace(/\x1b\$B[\s\S]*\x1b\(B/g, '') : line;
       len += l.length;
       // Digits count as lower case, so dates and codes do not look like shouting.
-      lower += l.match(/[a-z0-9]/g)?.length ?? 0;
-      upper += l.match(/[A-Z]/g)?.length ?? 0;
+      for (let i = 0; i < l.length; i++) {
+        const c = l.charCodeAt(i);
+        if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) lower++;
+        else if (c >= 65 && c <= 90) upper++;
+      }
     }
     // A few acronyms in a short mail would skew the ratio.
     if (len >= 200 && upper + lower > 0) pct = (upper / (upper + lower)) * 100;

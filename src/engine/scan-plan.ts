@@ -1,0 +1,128 @@
+/**
+ * What all scans of one rule set share, worked out on first use: which rules
+ * can change a score, their prefilter needs, and flat per-rule arrays so the
+ * scan loop reads indexes instead of looking names up.
+ */
+import type { ScanSettings } from './context';
+import { compileMetaProgram, type MetaProgram } from './meta';
+import { buildPrefilter, type Need, type Prefilter } from './prefilter';
+import type { CompiledRule } from './types';
+
+/** A rule set ready to scan with: rules sorted by priority, metas in dependency order. */
+export interface CompiledRuleSet {
+  readonly rules: readonly CompiledRule[];
+  /** Meta rules, each after the metas it depends on. */
+  readonly metas: readonly CompiledRule[];
+  /** Names some meta depends on: they run even when their own score is 0. */
+  readonly metaDeps: ReadonlySet<string>;
+  readonly settings: ScanSettings;
+}
+
+/** The non-meta rules one scan runs, with aligned per-rule facts. */
+export interface RuleList {
+  readonly rules: readonly CompiledRule[];
+  /** Each rule's prefilter need, if it has one. */
+  readonly needs: readonly (Need | undefined)[];
+  /** Each rule's index in the scan's counts array. */
+  readonly slots: Int32Array;
+  /** For header rules with a need: which header value they read (rules reading the same value share one literal pass); else -1. */
+  readonly headerGroups: Int32Array;
+}
+
+/** The metas one scan runs, in dependency order. */
+export interface MetaList {
+  readonly rules: readonly CompiledRule[];
+  /** Each meta's expression index in the plan's program (-1: not a meta expression). */
+  readonly exprs: Int32Array;
+  readonly slots: Int32Array;
+}
+
+export interface ScanPlan {
+  readonly byName: ReadonlyMap<string, CompiledRule>;
+  readonly prefilter: Prefilter;
+  /** Size of a scan's counts array: every rule name, and names metas read that nothing defines. */
+  readonly slotCount: number;
+  /** How many distinct header values header rules with a need read. */
+  readonly headerGroupCount: number;
+  /** Index 0-3: the live rules of that score set; index 4: all of them. */
+  readonly rules: readonly RuleList[];
+  readonly metas: readonly MetaList[];
+  readonly program: MetaProgram;
+}
+
+/**
+ * The rules whose result can change a score in `set`: the scored ones and,
+ * transitively, every rule a live meta reads. A sub-rule nothing scored reads
+ * cannot change the verdict, so it is not run.
+ */
+function liveRules(byName: ReadonlyMap<string, CompiledRule>, set: number): Set<string> {
+  const live = new Set<string>();
+  const stack: string[] = [];
+  for (const r of byName.values()) if (!r.subrule && r.scores[set] !== 0) stack.push(r.name);
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (live.has(name)) continue;
+    live.add(name);
+    const r = byName.get(name);
+    if (r?.test.type === 'meta') for (const d of r.test.deps) stack.push(d);
+  }
+  return live;
+}
+
+/** The per-scan cache key of the value a header rule reads (what `ScanContext.header` caches, plus the unset default). */
+function headerValueKey(rule: CompiledRule): string | undefined {
+  const t = rule.test;
+  if (t.type !== 'header') return undefined;
+  return t.ifUnset === undefined ? t.spec : `${t.spec}\u0000${t.ifUnset}`;
+}
+
+function buildPlan(rs: CompiledRuleSet): ScanPlan {
+  const byName = new Map<string, CompiledRule>();
+  for (const r of rs.rules) byName.set(r.name, r);
+  for (const r of rs.metas) byName.set(r.name, r);
+  const slots = new Map<string, number>();
+  const slot = (name: string): number => {
+    let i = slots.get(name);
+    if (i === undefined) slots.set(name, (i = slots.size));
+    return i;
+  };
+  for (const name of byName.keys()) slot(name);
+  const prefilter = buildPrefilter(rs.rules);
+  const exprIndex = new Map<CompiledRule, number>();
+  const exprs = [];
+  for (const m of rs.metas) {
+    if (m.test.type !== 'meta') continue;
+    exprIndex.set(m, exprs.length);
+    exprs.push(m.test.expr);
+  }
+  const program = compileMetaProgram(exprs, slot);
+  const groups = new Map<string, number>();
+  const ruleList = (rules: readonly CompiledRule[]): RuleList => {
+    const needs = rules.map((r) => prefilter.needs.get(r));
+    const headerGroups = Int32Array.from(rules, (r, i) => {
+      const key = needs[i] ? headerValueKey(r) : undefined;
+      if (key === undefined) return -1;
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = groups.size));
+      return g;
+    });
+    return { rules, needs, slots: Int32Array.from(rules, (r) => slot(r.name)), headerGroups };
+  };
+  const metaList = (rules: readonly CompiledRule[]): MetaList => ({
+    rules,
+    exprs: Int32Array.from(rules, (r) => exprIndex.get(r) ?? -1),
+    slots: Int32Array.from(rules, (r) => slot(r.name)),
+  });
+  const live = [0, 1, 2, 3].map((set) => liveRules(byName, set));
+  const rules = [...live.map((l) => ruleList(rs.rules.filter((r) => l.has(r.name)))), ruleList(rs.rules)];
+  const metas = [...live.map((l) => metaList(rs.metas.filter((r) => l.has(r.name)))), metaList(rs.metas)];
+  return { byName, prefilter, slotCount: slots.size, headerGroupCount: groups.size, rules, metas, program };
+}
+
+const plans = new WeakMap<CompiledRuleSet, ScanPlan>();
+
+export function planFor(rs: CompiledRuleSet): ScanPlan {
+  let plan = plans.get(rs);
+  if (!plan) plans.set(rs, (plan = buildPlan(rs)));
+  return plan;
+}
