@@ -121,3 +121,24 @@ test('header rules: the literal prefilter keeps =~ and !~ results', () => {
   const rs = rules('header SUBJ_WON Subject =~ /have won/i\nheader SUBJ_NOT_LOTTO Subject !~ /lottery win/i\nheader SUBJ_NOT_PRIZE Subject !~ /a prize/\nheader FROM_LOTTO From =~ /lottery\\.example/\nheader UNSET_DFLT X-None =~ /fallback/ [if-unset: fallback]\n');
   assert.deepEqual(scan(MSG, rs).tests, ['FROM_LOTTO', 'SUBJ_NOT_LOTTO', 'SUBJ_WON', 'UNSET_DFLT']);
 });
+
+test('a meta that adds sub-rules is true or false to the metas above it; a multiple rule passes its count (as SpamAssassin 4.0.1)', () => {
+  // Measured with real `spamassassin -t`: T_SUM_TWICE does not hit, T_COUNT does.
+  const rs = rules(`
+body __SA /claim/i
+body __SB /here/i
+meta __SUM (__SA + __SB)
+meta T_SUM_TWICE (__SUM > 1)
+score T_SUM_TWICE 1
+body __PRIZE /prize/i
+tflags __PRIZE multiple
+meta T_COUNT (__PRIZE > 2)
+score T_COUNT 1
+meta T_SUM_ONCE (__SUM > 0)
+score T_SUM_ONCE 1
+`);
+  const hits = scan(MSG, rs).hits.map((h) => h.name);
+  assert.ok(hits.includes('T_COUNT'), hits.join(','));
+  assert.ok(hits.includes('T_SUM_ONCE'), hits.join(','));
+  assert.ok(!hits.includes('T_SUM_TWICE'), hits.join(','));
+});
