@@ -13,7 +13,6 @@
  * Received, Content-Type).
  */
 import type { Message, MimePart } from '../message/types';
-import { isUnsplitMultipart, unsplitMultipartText } from './unsplit-multipart';
 import { parseAddressList } from '../message/address';
 import { escapeRegex } from '../util/escape-regex';
 import { headerNames } from './header-names';
@@ -313,25 +312,17 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
 /**
  * The visible body (Subject first) and the invisibly drawn HTML text, as lines of
  * bytes the way SpamAssassin 4.0.1 hands them to its tokenizer. It decodes parts to
- * Unicode (`normalize_charset` is on by default) as hamlet's message model does; an
- * unsplit multipart body is read as text (unsplit-multipart.ts).
+ * Unicode (`normalize_charset` is on by default) as hamlet's message model does.
  */
 export function bodySources(msg: Message): { visible: readonly string[]; invisible: readonly string[] } {
   const html = msg.htmlParts;
-  const unsplit = msg.leaves.some(isUnsplitMultipart);
-  if (!unsplit && !html.some((h) => h.invisibleText !== '')) return { visible: asPerlBytes(msg.bodyText, msg, false), invisible: [] };
+  if (!html.some((h) => h.invisibleText !== '')) return { visible: asPerlBytes(msg.bodyText, msg, false), invisible: [] };
   const vis: Array<string | undefined> = [];
   const inv: Array<string | undefined> = [];
   let h = 0;
   const cut = (t: string): string => truncateNear(t, DEFAULT_BODY_PART_SCAN_SIZE, ['\n', ' ']);
   for (const p of msg.leaves) {
     const type = effectiveType(p);
-    if (isUnsplitMultipart(p)) {
-      const text = unsplitMultipartText(p);
-      vis.push(text === undefined ? undefined : cut(text));
-      inv.push(text === undefined ? undefined : '');
-      continue;
-    }
     if (type !== 'text/plain' && type !== 'text/html') {
       vis.push(undefined);
       inv.push(undefined);
@@ -379,7 +370,7 @@ const WIDE = /[^\x00-\xff]/;
 
 function isTextLeaf(p: MimePart, htmlOnly: boolean): boolean {
   const type = effectiveType(p);
-  return type === 'text/html' || (!htmlOnly && (type === 'text/plain' || isUnsplitMultipart(p)));
+  return type === 'text/html' || (!htmlOnly && type === 'text/plain');
 }
 
 function hasHighByte(b: Buffer): boolean {

@@ -92,6 +92,9 @@ function base64DecodedLength(raw: Buffer): number {
   return Math.floor(((n + Math.min(pad, 2)) * 3) / 4) - Math.min(pad, 2);
 }
 
+/** A first line shaped like a header field (name, optional blanks, colon). */
+const FIELD_LINE = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+
 /** Offsets of the body ranges between `--boundary` lines in buf[start, end). */
 function splitMultipart(
   buf: Buffer,
@@ -191,12 +194,21 @@ function makePart(
     return part;
   }
   const boundary = ct.params['boundary'];
-  if (!boundary) {
-    state.flags.missingMimeBoundary = true;
+  const { ranges, closed } = boundary ? splitMultipart(buf, bodyStart, end, boundary) : { ranges: [], closed: false };
+  if (!closed) state.flags.missingMimeBoundary = true;
+  if (ranges.length === 0) {
+    // No boundary line at all: SpamAssassin reads the body as one part (text/plain unless
+    // header-shaped lines at its top say otherwise), so body and rawbody rules see the text.
+    if (state.parts >= state.limits.maxParts) {
+      state.flags.tooManyParts = true;
+      return part;
+    }
+    const hb = FIELD_LINE.test(buf.toString('latin1', bodyStart, Math.min(end, bodyStart + 1000)))
+      ? parseHeaderBlock(buf, bodyStart, end)
+      : { fields: [], bodyStart };
+    part.children.push(makePart(buf, hb.fields, hb.bodyStart, end, depth + 1, state, 'text/plain'));
     return part;
   }
-  const { ranges, closed } = splitMultipart(buf, bodyStart, end, boundary);
-  if (!closed) state.flags.missingMimeBoundary = true;
   const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
   for (const [s, e] of ranges) {
     if (state.parts >= state.limits.maxParts) {
