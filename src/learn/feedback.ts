@@ -232,5 +232,5 @@ export function checkWithFeedback(input: Buffer | Message, rules: RuleSet, store
     bayes: opts.bayes ?? probability,
     extraTags: { ...awlTags(awl), ...opts.extraTags },
   });
-  return { ...outcome, feedback };
+  return Object.assign(outcome, { feedback }); // not a spread: that would build the lazy markup
 }

@@ -101,6 +101,23 @@ export function checkMessage(input: Buffer | Message, rules: RuleSet, opts: Chec
  */
 export function markCheckedMessage(msg: Message, result: ScanResult, settings: ReportSettings, opts: CheckOptions = {}): CheckOutcome {
   const tags = tagInput(msg, result, settings, opts);
-  const marked = markupMessage(msg, tags, settings);
-  return { msg, result, tags, marked, report: reportText(tags, settings), headers: headerBlock(marked) };
+  // Built on first read: spamd's CHECK/SYMBOLS/REPORT send no message, and the
+  // markup is a measurable share of a scan's CPU.
+  let marked: Buffer | undefined;
+  let report: string | undefined;
+  let headers: string | undefined;
+  return {
+    msg,
+    result,
+    tags,
+    get marked(): Buffer {
+      return (marked ??= markupMessage(msg, tags, settings));
+    },
+    get report(): string {
+      return (report ??= reportText(tags, settings));
+    },
+    get headers(): string {
+      return (headers ??= headerBlock(this.marked));
+    },
+  };
 }
