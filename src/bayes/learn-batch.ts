@@ -15,7 +15,7 @@ import type { BayesStore, BayesWriter, SeenFlag, TokenDelta } from './store';
 /** A message ready to apply: its ids, token hashes and receive time. */
 export interface PreparedMessage {
   readonly ids: readonly string[];
-  readonly hashes: readonly number[];
+  readonly hashes: ArrayLike<number>;
   readonly atime: number;
   /** On bayes_ignore_from / bayes_ignore_to: not learned (forgetting still applies). */
   readonly ignored?: boolean;
@@ -30,8 +30,9 @@ export interface LearnOptions {
   useIgnores?: boolean;
 }
 
-function addDeltas(deltas: Map<number, TokenDelta>, hashes: readonly number[], ds: number, dh: number, atime: number): void {
-  for (const h of hashes) {
+function addDeltas(deltas: Map<number, TokenDelta>, hashes: ArrayLike<number>, ds: number, dh: number, atime: number): void {
+  for (let i = 0; i < hashes.length; i++) {
+    const h = hashes[i]!;
     const d = deltas.get(h);
     if (d) {
       d.spam += ds;
@@ -54,48 +55,111 @@ function findSeen(w: BayesWriter, ids: readonly string[]): [string, SeenFlag] | 
 export type LearnResult = 'learned' | 'skipped' | 'not-learned';
 
 /**
- * Apply prepared messages as one transaction. Returns a result per message.
- * `mode` is 'spam', 'ham' or 'forget'.
+ * Messages gathered for one transaction. For learning, their token changes are
+ * summed as they arrive, outside the write lock, on the guess that none was learned
+ * before (the common case); applyBatch checks the guess and recounts when it fails.
  */
-export function applyBatch(store: BayesStore, batch: readonly PreparedMessage[], mode: 'spam' | 'ham' | 'forget', opts: LearnOptions = {}): LearnResult[] {
+export class PendingBatch {
+  readonly messages: PreparedMessage[] = [];
+  hashCount = 0;
+  /** Summed changes of the messages not ignored; unused when forgetting. */
+  readonly deltas = new Map<number, TokenDelta>();
+
+  constructor(readonly mode: 'spam' | 'ham' | 'forget') {}
+
+  add(m: PreparedMessage): void {
+    this.messages.push(m);
+    this.hashCount += m.hashes.length;
+    if (this.mode !== 'forget' && !m.ignored) addDeltas(this.deltas, m.hashes, this.mode === 'spam' ? 1 : 0, this.mode === 'ham' ? 1 : 0, m.atime);
+  }
+}
+
+/** True when no message of `batch` was learned before, nor repeats one before it in the batch. */
+function allUnseen(w: BayesWriter, batch: readonly PreparedMessage[]): boolean {
+  const inBatch = new Set<string>();
+  for (const m of batch) {
+    if (m.ignored) continue;
+    if (m.ids.some((id) => inBatch.has(id)) || findSeen(w, m.ids)) return false;
+    inBatch.add(m.ids[0]!);
+  }
+  return true;
+}
+
+/**
+ * Apply prepared messages as one transaction. Returns a result per message.
+ * `mode` is 'spam', 'ham' or 'forget'; a PendingBatch brings its summed changes.
+ */
+export function applyBatch(
+  store: BayesStore,
+  batch: readonly PreparedMessage[] | PendingBatch,
+  mode: 'spam' | 'ham' | 'forget',
+  opts: LearnOptions = {},
+): LearnResult[] {
+  const pending = batch instanceof PendingBatch ? batch : undefined;
+  const messages = pending ? pending.messages : (batch as readonly PreparedMessage[]);
   return store.write((w) => {
-    const deltas = new Map<number, TokenDelta>();
-    const results: LearnResult[] = [];
-    for (const m of batch) {
-      const seen = findSeen(w, m.ids);
-      /** Take back what learning the message as its stored class added. */
-      const unlearn = ([id, flag]: [string, SeenFlag]): void => {
-        const ds = flag === 's' ? -1 : 0;
-        const dh = flag === 's' ? 0 : -1;
-        w.countsChange(ds, dh);
-        addDeltas(deltas, m.hashes, ds, dh, 0);
-        w.seenDelete(id);
-      };
-      if (mode === 'forget') {
-        if (seen) unlearn(seen);
-        results.push(seen ? 'learned' : 'not-learned');
-        continue;
-      }
-      if (m.ignored) {
+    if (pending && mode !== 'forget' && pending.mode === mode && allUnseen(w, messages)) return applySummed(w, pending, mode);
+    return applyEach(w, messages, mode, opts);
+  });
+}
+
+/** The common case: every message is new, so the summed changes are the batch's changes. */
+function applySummed(w: BayesWriter, batch: PendingBatch, mode: 'spam' | 'ham'): LearnResult[] {
+  const flag: SeenFlag = mode === 'spam' ? 's' : 'h';
+  const results: LearnResult[] = [];
+  let learned = 0;
+  for (const m of batch.messages) {
+    if (m.ignored) {
+      results.push('skipped');
+      continue;
+    }
+    w.seenPut(m.ids[0]!, flag);
+    results.push('learned');
+    learned++;
+  }
+  if (learned) w.countsChange(mode === 'spam' ? learned : 0, mode === 'ham' ? learned : 0);
+  w.tokensChange(batch.deltas);
+  return results;
+}
+
+/** Message by message, against the seen table as each one leaves it. */
+function applyEach(w: BayesWriter, batch: readonly PreparedMessage[], mode: 'spam' | 'ham' | 'forget', opts: LearnOptions): LearnResult[] {
+  const deltas = new Map<number, TokenDelta>();
+  const results: LearnResult[] = [];
+  for (const m of batch) {
+    const seen = findSeen(w, m.ids);
+    /** Take back what learning the message as its stored class added. */
+    const unlearn = ([id, flag]: [string, SeenFlag]): void => {
+      const ds = flag === 's' ? -1 : 0;
+      const dh = flag === 's' ? 0 : -1;
+      w.countsChange(ds, dh);
+      addDeltas(deltas, m.hashes, ds, dh, 0);
+      w.seenDelete(id);
+    };
+    if (mode === 'forget') {
+      if (seen) unlearn(seen);
+      results.push(seen ? 'learned' : 'not-learned');
+      continue;
+    }
+    if (m.ignored) {
+      results.push('skipped');
+      continue;
+    }
+    const flag: SeenFlag = mode === 'spam' ? 's' : 'h';
+    if (seen) {
+      if (seen[1] === flag || opts.noRelearn) {
         results.push('skipped');
         continue;
       }
-      const flag: SeenFlag = mode === 'spam' ? 's' : 'h';
-      if (seen) {
-        if (seen[1] === flag || opts.noRelearn) {
-          results.push('skipped');
-          continue;
-        }
-        unlearn(seen); // learned as the other class: forget it first
-      }
-      const spam = mode === 'spam';
-      w.countsChange(spam ? 1 : 0, spam ? 0 : 1);
-      addDeltas(deltas, m.hashes, spam ? 1 : 0, spam ? 0 : 1, m.atime);
-      w.seenPut(m.ids[0]!, flag);
-      results.push('learned');
+      unlearn(seen); // learned as the other class: forget it first
     }
-    w.tokensChange(deltas);
-    return results;
-  });
+    const spam = mode === 'spam';
+    w.countsChange(spam ? 1 : 0, spam ? 0 : 1);
+    addDeltas(deltas, m.hashes, spam ? 1 : 0, spam ? 0 : 1, m.atime);
+    w.seenPut(m.ids[0]!, flag);
+    results.push('learned');
+  }
+  w.tokensChange(deltas);
+  return results;
 }
 

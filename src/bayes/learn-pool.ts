@@ -59,75 +59,94 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
+/** Yielded by LearnPool.prepare when no result is ready yet: the caller may use the wait (e.g. to write a batch). */
+export const IDLE = Symbol('idle');
+
+/** What a worker needs before its first request. */
+export interface WorkerInit {
+  init: { conf: PortableTokenizerConfig; now: number; ignore?: BayesIgnoreLists };
+}
+
 /**
- * Prepare `raws` on `threads` workers, yielding results in input order. Requests go
- * out in chunks; the queues are bounded in messages and bytes, and filled deep enough
- * that the workers keep parsing while the caller writes a batch to the store.
+ * Worker threads that parse and tokenize. They are started before the caller has
+ * read its configuration, so their start-up (loading the parser, ~0.2 s) overlaps
+ * the caller's; the configuration follows in the first message.
  */
-export async function* prepareInWorkers(
-  raws: Iterable<Buffer>,
-  conf: TokenizerConfig,
-  now: number,
-  threads: number,
-  ignore?: BayesIgnoreLists,
-): AsyncGenerator<PreparedMessage> {
-  const workers = Array.from(
-    { length: threads },
-    () => new Worker(join(__dirname, 'learn-worker.js'), { workerData: { conf: portableConfig(conf), now, ignore } }),
-  );
-  const done = new Map<number, WorkerReply>();
-  const chunkBytes = new Map<number, number>();
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  for (const w of workers) {
-    w.on('message', (r: WorkerReply) => {
-      done.set(r.seq, r);
-      wake?.();
-    });
-    w.on('error', (e) => {
-      failure = e;
-      wake?.();
-    });
-  }
-  const it = raws[Symbol.iterator]();
-  let sent = 0; // chunks
-  let next = 0;
-  let messagesOut = 0;
-  let bytesOut = 0;
-  let exhausted = false;
-  const send = (): void => {
-    while (!exhausted && messagesOut < MAX_IN_FLIGHT_MESSAGES && bytesOut < MAX_IN_FLIGHT_BYTES) {
-      const chunk: Array<Uint8Array<ArrayBuffer>> = [];
-      let bytes = 0;
-      while (chunk.length < CHUNK) {
-        const r = it.next();
-        if (r.done) {
-          exhausted = true;
-          break;
-        }
-        // Copy into a buffer the worker can own (mbox slices share one big buffer).
-        const copy = new Uint8Array(r.value.length);
-        copy.set(r.value);
-        chunk.push(copy);
-        bytes += copy.length;
-      }
-      if (chunk.length === 0) break;
-      workers[sent % threads]!.postMessage({ seq: sent, raws: chunk } satisfies WorkerRequest, chunk.map((c) => c.buffer));
-      chunkBytes.set(sent, bytes);
-      messagesOut += chunk.length;
-      bytesOut += bytes;
-      sent++;
+export class LearnPool {
+  private readonly workers: Worker[];
+  private readonly done = new Map<number, WorkerReply>();
+  private failure: unknown;
+  private wake: (() => void) | undefined;
+
+  constructor(readonly threads: number) {
+    this.workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'learn-worker.js')));
+    for (const w of this.workers) {
+      w.on('message', (r: WorkerReply) => {
+        this.done.set(r.seq, r);
+        this.wake?.();
+      });
+      w.on('error', (e) => {
+        this.failure = e;
+        this.wake?.();
+      });
     }
-  };
-  try {
+  }
+
+  /**
+   * Prepare `raws`, yielding results in input order, and IDLE (once after each
+   * result) when the next one is not ready. Requests go out in chunks; the queues
+   * are bounded in messages and bytes, and filled deep enough that the workers keep
+   * parsing while the caller writes a batch to the store. One call per pool.
+   */
+  async *prepare(raws: Iterable<Buffer>, conf: TokenizerConfig, now: number, ignore?: BayesIgnoreLists): AsyncGenerator<PreparedMessage | typeof IDLE> {
+    const { workers, threads, done } = this;
+    const init: WorkerInit = { init: { conf: portableConfig(conf), now, ignore } };
+    for (const w of workers) w.postMessage(init);
+    const chunkBytes = new Map<number, number>();
+    const it = raws[Symbol.iterator]();
+    let sent = 0; // chunks
+    let next = 0;
+    let messagesOut = 0;
+    let bytesOut = 0;
+    let exhausted = false;
+    let idleSaid = true;
+    const send = (): void => {
+      while (!exhausted && messagesOut < MAX_IN_FLIGHT_MESSAGES && bytesOut < MAX_IN_FLIGHT_BYTES) {
+        const chunk: Array<Uint8Array<ArrayBuffer>> = [];
+        let bytes = 0;
+        while (chunk.length < CHUNK) {
+          const r = it.next();
+          if (r.done) {
+            exhausted = true;
+            break;
+          }
+          // Copy into a buffer the worker can own (mbox slices share one big buffer).
+          const copy = new Uint8Array(r.value.length);
+          copy.set(r.value);
+          chunk.push(copy);
+          bytes += copy.length;
+        }
+        if (chunk.length === 0) break;
+        workers[sent % threads]!.postMessage({ seq: sent, raws: chunk } satisfies WorkerRequest, chunk.map((c) => c.buffer));
+        chunkBytes.set(sent, bytes);
+        messagesOut += chunk.length;
+        bytesOut += bytes;
+        sent++;
+      }
+    };
     for (;;) {
       send();
-      if (failure) throw failure;
+      if (this.failure) throw this.failure;
       if (exhausted && next === sent) return;
       const ready = done.get(next);
       if (!ready) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
+        if (!idleSaid) {
+          idleSaid = true;
+          yield IDLE;
+          continue;
+        }
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
         continue;
       }
       done.delete(next);
@@ -138,12 +157,15 @@ export async function* prepareInWorkers(
       let start = 0;
       for (let i = 0; i < ready.ids.length; i++) {
         const end = ready.ends[i]!;
-        const p: PreparedMessage = { ids: ready.ids[i]!, hashes: Array.from(ready.hashes.subarray(start, end)), atime: ready.atimes[i]! };
+        const p: PreparedMessage = { ids: ready.ids[i]!, hashes: ready.hashes.subarray(start, end), atime: ready.atimes[i]! };
         yield ready.ignored[i] ? { ...p, ignored: true } : p;
         start = end;
       }
+      idleSaid = false;
     }
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -1,14 +1,21 @@
 /** Worker thread for learn-pool.ts: parse, tokenize and hash a chunk of messages per request. */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { learnableMessage } from './learnable-message';
 import type { BayesIgnoreLists } from './ignore';
 import { prepareMessage, type PreparedMessage } from './learner';
-import { tokenizerConfigFrom, type PortableTokenizerConfig, type WorkerReply, type WorkerRequest } from './learn-pool';
+import { tokenizerConfigFrom, type WorkerInit, type WorkerReply, type WorkerRequest } from './learn-pool';
+import type { TokenizerConfig } from './tokenizer';
 
-const { conf, now, ignore } = workerData as { conf: PortableTokenizerConfig; now: number; ignore?: BayesIgnoreLists };
-const tconf = tokenizerConfigFrom(conf);
+let settings: { tconf: TokenizerConfig; now: number; ignore?: BayesIgnoreLists } | undefined;
 
-parentPort!.on('message', (req: WorkerRequest) => {
+parentPort!.on('message', (msg: WorkerRequest | WorkerInit) => {
+  if ('init' in msg) {
+    settings = { tconf: tokenizerConfigFrom(msg.init.conf), now: msg.init.now, ignore: msg.init.ignore };
+    return;
+  }
+  if (!settings) throw new Error('learn worker: request before its configuration');
+  const { tconf, now, ignore } = settings;
+  const req = msg;
   const prepared: PreparedMessage[] = req.raws.map((r) => prepareMessage(learnableMessage(Buffer.from(r.buffer, r.byteOffset, r.byteLength)), tconf, now, ignore));
   const ends: number[] = [];
   let total = 0;

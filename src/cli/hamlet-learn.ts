@@ -7,10 +7,10 @@ import { writeSync } from 'node:fs';
 import { readStdin } from '../io/stdin';
 import { readConfig, type LoadOptions } from '../config/read';
 import { readMessages, splitMbox, type SourcedMessage } from '../io/mailbox';
-import { defaultThreads, prepareInWorkers } from '../bayes/learn-pool';
+import { defaultThreads, IDLE, LearnPool } from '../bayes/learn-pool';
 // The store-side modules only: the message parser and tokenizer load in the workers
 // (or on demand, for inline learning), which keeps start-up short.
-import { applyBatch, type PreparedMessage } from '../bayes/learn-batch';
+import { applyBatch, PendingBatch, type PreparedMessage } from '../bayes/learn-batch';
 import { backup, dumpData, dumpMagic, restore } from '../bayes/backup';
 import { bayesSettings, type BayesSettings } from '../bayes/settings';
 import { BayesError } from '../bayes/errors';
@@ -26,6 +26,11 @@ const VERSION = '0.1.0';
  */
 export const BATCH_MESSAGES = 5000;
 export const BATCH_HASHES = 1_000_000;
+/**
+ * While the workers have nothing ready, a batch this large is written early: the
+ * main thread is idle then, and what is left to write after the last message shrinks.
+ */
+export const IDLE_BATCH_MESSAGES = 400;
 /** The settings hamlet-learn reads; every other configuration line is skipped unparsed. */
 const BAYES_DIRECTIVES = /^(?:if|ifplugin|else|endif|include|loadplugin|tryplugin|require_version|use_bayes|use_bayes_rules|use_learner|bayes_\w+)$/i;
 
@@ -87,7 +92,7 @@ function loadOptions(o: CliOptions): LoadOptions {
 /** The messages to learn from: files/dirs/globs, or stdin (`-` or no target). */
 function* sources(targets: readonly string[], o: CliOptions): Generator<SourcedMessage> {
   const mbox = o.mbox || o.mbx;
-  if (o.single || targets.length === 0 || (targets.length === 1 && targets[0] === '-')) {
+  if (readsStdin(targets, o)) {
     const raw = readStdin();
     if (mbox) {
       let n = 0;
@@ -108,6 +113,17 @@ function progressWriter(o: CliOptions): (n: number) => void {
   return () => undefined;
 }
 
+/** Where the messages come from: stdin (`-`, no target or --single) or files. */
+function readsStdin(targets: readonly string[], o: CliOptions): boolean {
+  return o.single === true || targets.length === 0 || (targets.length === 1 && targets[0] === '-');
+}
+
+/** Worker threads to parse with: --threads, else none for stdin (one message rarely pays for a thread), else the default. */
+function threadCount(targets: readonly string[], o: CliOptions): number {
+  if (o.threads !== undefined) return Math.max(0, Math.floor(Number(o.threads)) || 0);
+  return readsStdin(targets, o) ? 0 : defaultThreads();
+}
+
 async function learnFrom(
   store: BayesStore,
   settings: BayesSettings,
@@ -115,22 +131,19 @@ async function learnFrom(
   o: CliOptions,
   mode: 'spam' | 'ham' | 'forget',
   maxSize: number,
+  pool: LearnPool | undefined,
 ): Promise<[number, number]> {
   const now = Math.floor(Date.now() / 1000);
   const tick = progressWriter(o);
-  const fromStdin = o.single || targets.length === 0 || (targets.length === 1 && targets[0] === '-');
-  const threads = o.threads !== undefined ? Math.max(0, Math.floor(Number(o.threads)) || 0) : fromStdin ? 0 : defaultThreads();
   // As sa-learn: bayes_ignore_from / _to apply only with --use-ignores, and never to --forget.
   const ignore = o.useIgnores && mode !== 'forget' ? settings.ignore : undefined;
   let examined = 0;
   let learned = 0;
-  let batch: PreparedMessage[] = [];
-  let batchHashes = 0;
+  let batch = new PendingBatch(mode);
   const flush = (): void => {
-    if (batch.length === 0) return;
+    if (batch.messages.length === 0) return;
     for (const r of applyBatch(store, batch, mode, { now, noRelearn: o.norelearn })) if (r === 'learned') learned++;
-    batch = [];
-    batchHashes = 0;
+    batch = new PendingBatch(mode);
   };
   function* raws(): Generator<Buffer> {
     for (const m of sources(targets, o)) {
@@ -149,11 +162,14 @@ async function learnFrom(
     const { prepareMessage } = await import('../bayes/learner.js');
     for (const raw of raws()) yield prepareMessage(learnableMessage(raw), settings.tokenizer, now, ignore);
   }
-  const prepared = threads > 0 ? prepareInWorkers(raws(), settings.tokenizer, now, threads, ignore) : inline();
+  const prepared = pool ? pool.prepare(raws(), settings.tokenizer, now, ignore) : inline();
   for await (const p of prepared) {
-    batch.push(p);
-    batchHashes += p.hashes.length;
-    if (batch.length >= BATCH_MESSAGES || batchHashes >= BATCH_HASHES) flush();
+    if (p === IDLE) {
+      if (batch.messages.length >= IDLE_BATCH_MESSAGES) flush();
+      continue;
+    }
+    batch.add(p);
+    if (batch.messages.length >= BATCH_MESSAGES || batch.hashCount >= BATCH_HASHES) flush();
   }
   flush();
   if (o.showdots || (o.progress !== false && process.stderr.isTTY)) err('\n');
@@ -224,6 +240,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   let store: BayesStore | undefined;
+  // Started before the configuration is read, so the workers' start-up overlaps ours.
+  const threads = modes > 0 ? threadCount(targets, o) : 0;
+  const pool = threads > 0 ? new LearnPool(threads) : undefined;
   try {
     const settings = bayesSettings(readConfig(loadOptions(o)).options);
     const readonly = modes === 0 && (o.dump !== undefined || o.backup) && !o.forceExpire && !o.clear && o.restore === undefined;
@@ -257,7 +276,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (modes > 0) {
       const mode = o.spam ? 'spam' : o.ham ? 'ham' : 'forget';
-      const [learned, examined] = await learnFrom(store, settings, targets, o, mode, maxSize);
+      const [learned, examined] = await learnFrom(store, settings, targets, o, mode, maxSize, pool);
       if (!o.quiet) out(`${mode === 'forget' ? 'Forgot' : 'Learned'} tokens from ${learned} message(s) (${examined} message(s) examined)\n`);
     }
     if (o.forceExpire) {
@@ -274,5 +293,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   } finally {
     store?.close();
+    await pool?.close();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 
 /** One message read from a source, with where it came from. */
 export interface SourcedMessage {
@@ -77,6 +77,13 @@ function looksLikeMbox(path: string): boolean {
 }
 
 /** The files a path or glob names, in a stable order. Maildir folders yield cur/ and new/. */
+/** fast-glob costs ~40 ms to load: only directory and glob targets need it. */
+let fastGlob: typeof FastGlob | undefined;
+function fg(): typeof FastGlob {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (fastGlob ??= require('fast-glob') as typeof FastGlob);
+}
+
 export function expandTargets(targets: readonly string[]): string[] {
   const out: string[] = [];
   for (const t of targets) {
@@ -89,9 +96,9 @@ export function expandTargets(targets: readonly string[]): string[] {
     if (st?.isFile()) out.push(t);
     else if (st?.isDirectory()) {
       const pattern = isMaildir(t) ? ['cur/*', 'new/*'] : ['**/*'];
-      out.push(...fg.sync(pattern, { cwd: t, absolute: true, onlyFiles: true, dot: false }).sort());
+      out.push(...fg().sync(pattern, { cwd: t, absolute: true, onlyFiles: true, dot: false }).sort());
     } else {
-      const found = fg.sync(t, { onlyFiles: true, dot: false }).sort();
+      const found = fg().sync(t, { onlyFiles: true, dot: false }).sort();
       if (found.length === 0) throw new Error(`${t}: no such file, folder or matching glob`);
       out.push(...found);
     }
