@@ -25,19 +25,6 @@ function isFieldStart(buf: Buffer, pos: number, end: number): boolean {
   return i < end && buf[i] === 0x3a;
 }
 
-/** Field names seen so far -> their lower-cased keys: the few common names are not lower-cased per message. */
-const KEYS = new Map<string, string>();
-const MAX_KEYS = 2000;
-
-function keyOf(name: string): string {
-  let key = KEYS.get(name);
-  if (key === undefined) {
-    key = name.toLowerCase();
-    if (KEYS.size < MAX_KEYS) KEYS.set(name, key);
-  }
-  return key;
-}
-
 /** The field held in `text` from `start` to `end` (its line ending included). */
 function makeField(text: string, start: number, end: number): HeaderField | undefined {
   const colon = text.indexOf(':', start);
@@ -50,7 +37,7 @@ function makeField(text: string, start: number, end: number): HeaderField | unde
   let raw = text.slice(colon + 1, end);
   if (raw.includes('\r')) raw = raw.replace(/\r\n/g, '\n');
   if (raw.length > MAX_HEADER_VALUE_LENGTH) raw = raw.slice(0, MAX_HEADER_VALUE_LENGTH);
-  const key = keyOf(name);
+  const key = name.toLowerCase();
   return { name, key, raw, value: decodeHeaderValue(raw, key) };
 }
 
