@@ -7,26 +7,28 @@ export interface ParsedContentType {
   params: Record<string, string>;
 }
 
-/** Split `value` at `;` outside quoted strings. */
+/** Split `value` at `;` outside quoted strings (a backslash in quotes escapes the next character). */
 function splitParams(value: string): string[] {
+  // Pieces are sliced in stretches (not built a character at a time); only an escape breaks a stretch.
   const out: string[] = [];
   let cur = '';
+  let from = 0;
   let quoted = false;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '\\' && quoted && i + 1 < value.length) {
-      cur += value[++i];
+    const c = value.charCodeAt(i);
+    if (c === 0x5c && quoted && i + 1 < value.length) {
+      cur += value.slice(from, i);
+      from = ++i;
       continue;
     }
-    if (c === '"') quoted = !quoted;
-    if (c === ';' && !quoted) {
-      out.push(cur);
+    if (c === 0x22) quoted = !quoted;
+    else if (c === 0x3b && !quoted) {
+      out.push(cur + value.slice(from, i));
       cur = '';
-      continue;
+      from = i + 1;
     }
-    cur += c;
   }
-  out.push(cur);
+  out.push(cur + value.slice(from));
   return out;
 }
 

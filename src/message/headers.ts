@@ -25,14 +25,14 @@ function isFieldStart(buf: Buffer, pos: number, end: number): boolean {
   return i < end && buf[i] === 0x3a;
 }
 
-function makeField(text: string): HeaderField | undefined {
-  const colon = text.indexOf(':');
-  if (colon < 0) return undefined;
+/** The field held in `text` from `start` to `end` (its line ending included). */
+function makeField(text: string, start: number, end: number): HeaderField | undefined {
+  const colon = text.indexOf(':', start);
+  if (colon < 0 || colon >= end) return undefined;
   let nameEnd = colon;
-  while (nameEnd > 0 && (text.charCodeAt(nameEnd - 1) === 0x20 || text.charCodeAt(nameEnd - 1) === 0x09)) nameEnd--;
-  const name = text.slice(0, Math.min(nameEnd, MAX_HEADER_KEY_LENGTH));
+  while (nameEnd > start && (text.charCodeAt(nameEnd - 1) === 0x20 || text.charCodeAt(nameEnd - 1) === 0x09)) nameEnd--;
+  const name = text.slice(start, Math.min(nameEnd, start + MAX_HEADER_KEY_LENGTH));
   // The line ending goes first (most fields are one line: then no CRLF is left to replace).
-  let end = text.length;
   if (text.charCodeAt(end - 1) === 0x0a) end -= end - 2 > colon && text.charCodeAt(end - 2) === 0x0d ? 2 : 1;
   let raw = text.slice(colon + 1, end);
   if (raw.includes('\r')) raw = raw.replace(/\r\n/g, '\n');
@@ -57,21 +57,14 @@ export function parseHeaderBlock(buf: Buffer, start = 0, end = buf.length): Head
   let pos = start;
   let bodyStart: number;
 
+  // Field bounds (start, cut end, full length) first; the block becomes one string once its end is known.
+  const bounds: number[] = [];
   const flush = (): void => {
     if (fieldStart < 0) return;
     const len = fieldEnd - fieldStart;
-    if (fields.length >= MAX_HEADER_FIELDS) {
-      truncated = true;
-    } else {
-      // Cut absurd fields before decoding them to a string.
-      const cut = Math.min(len, MAX_HEADER_KEY_LENGTH + MAX_HEADER_VALUE_LENGTH + 4);
-      if (cut < len) truncated = true;
-      const f = makeField(buf.toString('latin1', fieldStart, fieldStart + cut));
-      if (f) {
-        if (f.raw.length >= MAX_HEADER_VALUE_LENGTH || f.name.length >= MAX_HEADER_KEY_LENGTH) truncated = true;
-        fields.push(f);
-      }
-    }
+    // Cut absurd fields before decoding them.
+    const cut = Math.min(len, MAX_HEADER_KEY_LENGTH + MAX_HEADER_VALUE_LENGTH + 4);
+    bounds.push(fieldStart, fieldStart + cut, len);
     fieldStart = -1;
   };
 
@@ -112,6 +105,25 @@ export function parseHeaderBlock(buf: Buffer, start = 0, end = buf.length): Head
     fieldStart = pos;
     fieldEnd = lineEnd;
     pos = lineEnd;
+  }
+  let anyCut = false;
+  for (let i = 0; i < bounds.length; i += 3) if (bounds[i + 1]! - bounds[i]! < bounds[i + 2]!) anyCut = true;
+  // One conversion for the block (fields are slices of it) costs less than one per field;
+  // a block with absurd fields converts only their kept parts, field by field.
+  const blockStart = bounds.length > 0 ? bounds[0]! : 0;
+  const block = anyCut || bounds.length === 0 ? '' : buf.toString('latin1', blockStart, bounds[bounds.length - 2]);
+  if (anyCut) truncated = true;
+  for (let i = 0; i < bounds.length; i += 3) {
+    if (fields.length >= MAX_HEADER_FIELDS) {
+      truncated = true;
+      break;
+    }
+    const s = bounds[i]!;
+    const e = bounds[i + 1]!;
+    const f = anyCut ? makeField(buf.toString('latin1', s, e), 0, e - s) : makeField(block, s - blockStart, e - blockStart);
+    if (f === undefined) continue;
+    if (f.raw.length >= MAX_HEADER_VALUE_LENGTH || f.name.length >= MAX_HEADER_KEY_LENGTH) truncated = true;
+    fields.push(f);
   }
   return { fields, bodyStart, missingSeparator, truncated };
 }

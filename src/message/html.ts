@@ -674,12 +674,51 @@ export function renderHtml(html: string): HtmlRender {
   r.stats.nonSpaceLen = countNonSpace(text);
   const inside = new Map<string, number>();
   r.seen.forEach((seen, name) => inside.set(name, seen.open));
-  // Bayes alone reads the visible/invisible split, so it is built on first use, from where the
-  // invisible chunks lie in the text (the chunks themselves are not kept: they would outlive the render).
-  const hidden = invisibleRanges(r.chunks, r.chunkIsInvisible);
-  let split: [string, string] | undefined;
-  const byVisibility = (): [string, string] => {
-    if (split) return split;
+  return new Render(text, r, inside, invisibleRanges(r.chunks, r.chunkIsInvisible));
+}
+
+/**
+ * A finished render, as a class: its lazy visible/invisible split costs no closures or accessor
+ * literal per part. Bayes alone reads the split, so it is built on first use, from where the
+ * invisible chunks lie in the text (the chunks themselves are not kept: they would outlive the render).
+ */
+class Render implements HtmlRender {
+  readonly links: readonly HtmlLink[];
+  readonly anchors: readonly HtmlAnchor[];
+  readonly titles: readonly string[];
+  readonly comments: readonly string[];
+  readonly commentSources: readonly string[];
+  readonly scripts: readonly string[];
+  readonly stats: Readonly<HtmlStats>;
+  #split: [string, string] | undefined;
+
+  constructor(
+    readonly text: string,
+    r: Renderer,
+    readonly inside: ReadonlyMap<string, number>,
+    /** Start and end offsets of the invisible chunks (see invisibleRanges). */
+    private readonly hidden: readonly number[],
+  ) {
+    this.links = r.links;
+    this.anchors = r.anchors;
+    this.titles = r.titles;
+    this.comments = r.comments;
+    this.commentSources = r.commentSources;
+    this.scripts = r.scripts;
+    this.stats = r.stats;
+  }
+
+  get visibleText(): string {
+    return this.byVisibility()[0];
+  }
+
+  get invisibleText(): string {
+    return this.byVisibility()[1];
+  }
+
+  private byVisibility(): [string, string] {
+    if (this.#split) return this.#split;
+    const { text, hidden } = this;
     let visible = '';
     let invisible = '';
     let at = 0;
@@ -688,23 +727,6 @@ export function renderHtml(html: string): HtmlRender {
       invisible += text.slice(hidden[i], hidden[i + 1]);
       at = hidden[i + 1]!;
     }
-    return (split = [visible + text.slice(at), invisible]);
-  };
-  return {
-    text,
-    get visibleText() {
-      return byVisibility()[0];
-    },
-    get invisibleText() {
-      return byVisibility()[1];
-    },
-    links: r.links,
-    anchors: r.anchors,
-    titles: r.titles,
-    comments: r.comments,
-    commentSources: r.commentSources,
-    scripts: r.scripts,
-    inside,
-    stats: r.stats,
-  };
+    return (this.#split = [visible + text.slice(at), invisible]);
+  }
 }

@@ -227,22 +227,20 @@ function cleanIp(ip: string): string {
   return v;
 }
 
-/** Tidy the fields as upstream does: no trailing dots, `unknown` means no name, odd characters become `!`. */
+/**
+ * Tidy the fields as upstream does: no trailing dots, `unknown` means no name, odd characters become `!`.
+ * In place: `r` is the parse's own object, so no second one is built.
+ */
 function clean(r: ReceivedFields): ReceivedFields {
   let rdns = r.rdns;
   if (rdns.endsWith('.')) rdns = rdns.replace(/\.+$/, '');
   if (/^unknown$/i.test(rdns) || rdns.startsWith('[')) rdns = '';
-  let envfrom = r.envfrom;
-  if (envfrom !== '') envfrom = bang(envfrom.replace(/^\s*<*/, '').replace(/>*\s*$/, ''));
-  return {
-    ip: bang(cleanIp(r.ip)),
-    rdns: bang(rdns),
-    helo: bang(r.helo),
-    by: bang(r.by.endsWith(';') ? r.by.slice(0, -1) : r.by),
-    id: r.id,
-    ident: bang(r.ident),
-    envfrom,
-    auth: r.auth,
-    noReverseDns: rdns === '' && r.noReverseDns,
-  };
+  if (r.envfrom !== '') r.envfrom = bang(r.envfrom.replace(/^\s*<*/, '').replace(/>*\s*$/, ''));
+  r.ip = bang(cleanIp(r.ip));
+  r.rdns = bang(rdns);
+  r.helo = bang(r.helo);
+  r.by = bang(r.by.endsWith(';') ? r.by.slice(0, -1) : r.by);
+  r.ident = bang(r.ident);
+  r.noReverseDns = rdns === '' && r.noReverseDns;
+  return r;
 }

@@ -133,29 +133,37 @@ export function buildRelayChain(headers: readonly HeaderField[], opts: RelayOpti
     (r.trusted ? trustedRelays : untrusted).push(r);
     (r.internal ? internalRelays : external).push(r);
   }
-  const join = (rs: readonly Relay[]) => rs.map(asString).join(' ');
-  let pseudo: RelayChain['pseudoHeaders'] | undefined;
-  return {
-    all,
-    trusted: trustedRelays,
-    untrusted,
-    internal: internalRelays,
-    external,
-    skipped,
-    unparseable,
-    lastTrustedIndex,
-    lastInternalIndex,
-    lastUntrustedIp: untrusted[0]?.ip,
-    // Only header rules on X-Spam-Relays-* read these strings: build them on first use.
-    get pseudoHeaders() {
-      return (pseudo ??= {
-        trusted: join(trustedRelays),
-        untrusted: join(untrusted),
-        internal: join(internalRelays),
-        external: join(external),
-      });
-    },
-  };
+  return new Chain(all, trustedRelays, untrusted, internalRelays, external, skipped, unparseable, lastTrustedIndex, lastInternalIndex, untrusted[0]?.ip);
+}
+
+const joinRelays = (rs: readonly Relay[]): string => rs.map(asString).join(' ');
+
+/** A chain as a class: its lazy pseudo-headers cost no closures or accessor literal per message. */
+class Chain implements RelayChain {
+  /** Only header rules on X-Spam-Relays-* read these strings: built on first use (a private field, so a spread copies no cache). */
+  #pseudo: RelayChain['pseudoHeaders'] | undefined;
+
+  constructor(
+    readonly all: Relay[],
+    readonly trusted: Relay[],
+    readonly untrusted: Relay[],
+    readonly internal: Relay[],
+    readonly external: Relay[],
+    readonly skipped: number,
+    readonly unparseable: number,
+    readonly lastTrustedIndex: number,
+    readonly lastInternalIndex: number,
+    readonly lastUntrustedIp: string | undefined,
+  ) {}
+
+  get pseudoHeaders(): RelayChain['pseudoHeaders'] {
+    return (this.#pseudo ??= {
+      trusted: joinRelays(this.trusted),
+      untrusted: joinRelays(this.untrusted),
+      internal: joinRelays(this.internal),
+      external: joinRelays(this.external),
+    });
+  }
 }
 
 /** Loopback is always trusted once networks are configured. */

@@ -380,7 +380,8 @@ function canonical(uri: string, opts: UriOptions): Canonical {
   return { cleaned, where };
 }
 
-function cachedCanonical(uri: string, opts: UriOptions): Canonical {
+/** The cache of canonical forms for these settings (looked up once per message, not per URI). */
+function canonicalCacheFor(opts: UriOptions): Map<string, Canonical> {
   // Both settings shape the result: one cache per (redirectors, domains) pair.
   const byRedirectors = opts.redirectors ?? NO_SETTINGS;
   let inner = canonicalCache.get(byRedirectors);
@@ -388,6 +389,10 @@ function cachedCanonical(uri: string, opts: UriOptions): Canonical {
   const byDomains = opts.domains ?? NO_SETTINGS;
   let cache = inner.get(byDomains);
   if (!cache) inner.set(byDomains, (cache = new Map()));
+  return cache;
+}
+
+function cachedCanonical(cache: Map<string, Canonical>, uri: string, opts: UriOptions): Canonical {
   let hit = cache.get(uri);
   if (hit === undefined) {
     if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -396,29 +401,51 @@ function cachedCanonical(uri: string, opts: UriOptions): Canonical {
   return hit;
 }
 
+/** Length of the `scheme:` prefix of `u` (letter, then letters, digits, `+`, `.`, `-`), or 0 when none. */
+function schemeLength(u: string): number {
+  if (!isAsciiLetter(u.charCodeAt(0))) return 0;
+  for (let i = 1; i < u.length; i++) {
+    const c = u.charCodeAt(i);
+    if (c === 0x3a) return i;
+    if (!isAsciiLetter(c) && !(c >= 0x30 && c <= 0x39) && c !== 0x2b && c !== 0x2e && c !== 0x2d) return 0;
+  }
+  return 0;
+}
+
+/** Append the strings of `from` that `to` lacks (lists are short: a scan beats a Set). */
+function addNew(to: string[], from: readonly string[]): void {
+  for (const s of from) if (!to.includes(s)) to.push(s);
+}
+
 /** Merge found URIs by raw form, canonicalise each and keep those that name something. */
 export function buildUriList(text: readonly FoundUri[], html: readonly FoundUri[], opts: UriOptions = {}): MessageUri[] {
-  const byRaw = new Map<string, { raw: string; cleaned: Set<string>; sources: Set<string>; anchors: string[]; host: string; domain: string }>();
+  const byRaw = new Map<string, { raw: string; cleaned: string[]; sources: string[]; anchors: string[]; host: string; domain: string }>();
+  const cache = canonicalCacheFor(opts);
   const add = (f: FoundUri, needDomain: boolean) => {
-    const { cleaned, where } = cachedCanonical(f.uri, opts);
+    const { cleaned, where } = cachedCanonical(cache, f.uri, opts);
     if (cleaned.length === 0) return;
     if (needDomain && !where) return;
     let entry = byRaw.get(f.raw);
     if (!entry) {
-      entry = { raw: f.raw, cleaned: new Set(), sources: new Set(), anchors: [], host: '', domain: '' };
+      entry = { raw: f.raw, cleaned: [], sources: [], anchors: [], host: '', domain: '' };
       byRaw.set(f.raw, entry);
     }
-    for (const c of cleaned) entry.cleaned.add(c);
-    entry.sources.add(f.source);
+    addNew(entry.cleaned, cleaned);
+    if (!entry.sources.includes(f.source)) entry.sources.push(f.source);
     if (f.anchorText !== undefined && !entry.anchors.includes(f.anchorText)) entry.anchors.push(f.anchorText);
-    if (where && !entry.host) Object.assign(entry, where);
+    if (where && !entry.host) {
+      entry.host = where.host;
+      entry.domain = where.domain;
+    }
   };
   for (const f of text) add(f, true);
   for (const f of html) add(f, false);
-  return [...byRaw.values()].map((e) => {
-    const cleaned = [...e.cleaned];
-    const url = cleaned.find((c) => /^[a-z][a-z0-9+.-]*:/i.test(c)) ?? cleaned[0] ?? e.raw;
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase() ?? '';
-    return { raw: e.raw, url, cleaned, scheme, host: e.host, domain: e.domain, sources: [...e.sources], anchorText: e.anchors };
-  });
+  const out: MessageUri[] = [];
+  for (const e of byRaw.values()) {
+    const cleaned = e.cleaned;
+    const url = cleaned.find((c) => schemeLength(c) > 0) ?? cleaned[0] ?? e.raw;
+    const scheme = url.slice(0, schemeLength(url)).toLowerCase();
+    out.push({ raw: e.raw, url, cleaned, scheme, host: e.host, domain: e.domain, sources: e.sources, anchorText: e.anchors });
+  }
+  return out;
 }
