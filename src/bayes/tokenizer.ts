@@ -14,7 +14,6 @@
  */
 import type { Message, MimePart } from '../message/types';
 import { parseAddressList } from '../message/address';
-import { escapeRegex } from '../util/escape-regex';
 import { headerNames } from './header-names';
 import { tokenHash } from './hash';
 import { cjkWordTokens } from './cjk-words';
@@ -517,13 +516,36 @@ function chewAddresses(value: string): string {
     // The shared parser drops a display name that repeats the address (right for `:name`);
     // SpamAssassin's Bayes keeps it as a name token.
     let phrase = a.phrase;
-    // (`<addr>` in the field is necessary for that form: test it first, compiling a pattern is costly.)
-    if (phrase === undefined && a.address !== undefined && value.includes(`<${a.address}>`)) {
-      const addr = escapeRegex(a.address);
-      if (new RegExp(`(?:^|[,\\s])"?${addr}"?\\s*<${addr}>`).test(value)) phrase = a.address;
-    }
+    if (phrase === undefined && a.address !== undefined && namedByAddress(value, a.address)) phrase = a.address;
     if (phrase !== undefined) for (const w of utf8Bytes(phrase).split(/\s+/)) toks.push('N*' + w);
     if (a.address !== undefined) mailAddrTokens(utf8Bytes(a.address), toks);
   }
   return toks.join(' ');
+}
+
+const SPACE = /\s/;
+
+/**
+ * Whether the field has `addr <addr>` (the address as its own display name, maybe quoted):
+ * the pattern `(?:^|[,\s])"?ADDR"?\s*<ADDR>`, checked at each `<addr>` without compiling
+ * a pattern per address.
+ */
+function namedByAddress(value: string, addr: string): boolean {
+  const angled = '<' + addr + '>';
+  for (let q = value.indexOf(angled); q >= 0; q = value.indexOf(angled, q + 1)) {
+    // Any number of the whitespace characters right before `<addr>`, then an optional quote.
+    for (let end = q; ; end--) {
+      if (nameAt(value, addr, end) || (value[end - 1] === '"' && nameAt(value, addr, end - 1))) return true;
+      if (end === 0 || !SPACE.test(value[end - 1]!)) break;
+    }
+  }
+  return false;
+}
+
+/** `addr` ends at `end`, optionally quoted in front, at the start or after `,` or whitespace. */
+function nameAt(value: string, addr: string, end: number): boolean {
+  const start = end - addr.length;
+  if (start < 0 || !value.startsWith(addr, start)) return false;
+  const atBoundary = (i: number): boolean => i === 0 || value[i - 1] === ',' || SPACE.test(value[i - 1]!);
+  return atBoundary(start) || (value[start - 1] === '"' && atBoundary(start - 1));
 }
