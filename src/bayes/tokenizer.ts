@@ -190,7 +190,8 @@ class LineTokenizer {
     return cache;
   }
 
-  run(line: string, prefix: string, region: Region, out: TokenSink, cache = this.wordCache(region, prefix)): void {
+  /** Tokenizes one line; returns false when it has bytes >= 0x80 (only such a line can hold CJK text). */
+  run(line: string, prefix: string, region: Region, out: TokenSink, cache = this.wordCache(region, prefix)): boolean {
     const n = splitAscii(line, region !== Region.Header);
     if (n < 0) {
       const words = this.words;
@@ -200,7 +201,7 @@ class LineTokenizer {
         const h = hashString(word);
         this.emit(cache.get(word, h) ?? this.learnWord(cache, word, h, prefix, region), out);
       }
-      return;
+      return false;
     }
     // Pure ASCII: words are looked up by their bytes; a string is made only for a new word.
     const b = wordBytes();
@@ -210,6 +211,7 @@ class LineTokenizer {
       const h = hashBytes(b, s, e);
       this.emit(cache.getBytes(b, s, e, h) ?? this.learnWord(cache, wordString(line, i), h, prefix, region), out);
     }
+    return true;
   }
 
   private learnWord(cache: WordTable<WordEntry>, word: string, h: number, prefix: string, region: Region): WordEntry {
@@ -332,8 +334,8 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
   const body = sink();
   const bodyWords = lt.wordCache(Region.Body, '');
   for (const line of visible) {
-    lt.run(line, '', Region.Body, body, bodyWords);
-    if (conf.cjkWords !== false) lt.add(cjkWordTokens(line), body);
+    const ascii = lt.run(line, '', Region.Body, body, bodyWords);
+    if (!ascii && conf.cjkWords !== false) lt.add(cjkWordTokens(line), body);
     if (body.count >= MAX_BODY_TOKENS) break;
   }
   const uris = sink();
