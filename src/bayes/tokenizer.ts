@@ -14,10 +14,11 @@
  */
 import type { Message, MimePart } from '../message/types';
 import { parseAddressList } from '../message/address';
-import { escapeRegex } from '../util/escape-regex';
 import { headerNames } from './header-names';
 import { tokenHash } from './hash';
 import { cjkWordTokens } from './cjk-words';
+import { splitAscii, starts, ends, wordBytes, wordString } from './word-split';
+import { WordTable, hashBytes, hashString } from './word-table';
 import { assembleBodyText, effectiveType, truncateNear } from '../message/body-text';
 import { lastHeader } from '../message/headers';
 import { DEFAULT_BODY_PART_SCAN_SIZE } from '../message/parse';
@@ -50,9 +51,11 @@ export function utf8Bytes(s: string): string {
   return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
 }
 
-/** Characters kept as word material; everything else becomes a space. */
-const ASCII_JUNK = /[^A-Za-z0-9,@*!_'"$. -]/g;
-/** The same, byte-aware: whole UTF-8 sequences and lone high bytes (0xA1-0xFF) are kept. */
+/**
+ * Word material (letters, digits, `,@*!_'"$.-`), whole UTF-8 sequences and lone high bytes
+ * (0xA1-0xFF) are kept; everything else becomes a space. (Pure-ASCII lines take the
+ * char-code passes of word-split.ts instead of these regexes.)
+ */
 const BYTE_WORDS =
   /([A-Za-z0-9,@*!_'"$. -]+|[\xC0-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}|[\xA1-\xFF])|[\s\S]/g;
 const HAS_HIGH = /[^\x00-\x7f]/;
@@ -121,7 +124,7 @@ interface WordEntry {
 
 /** Per configuration: word -> tokens per region/prefix, the interned tokens, and the message counter. */
 interface TokenizerCache {
-  readonly words: Map<string, Map<string, WordEntry>>;
+  readonly words: Map<string, WordTable<WordEntry>>;
   readonly tokens: Map<string, TokenEntry>;
   size: number;
   stamp: number;
@@ -141,6 +144,8 @@ class LineTokenizer {
   private readonly cache: TokenizerCache;
   /** This message's number: entries stamped with it were already emitted. */
   private readonly stamp: number;
+  /** Reused per line: the words found. */
+  private readonly words: string[] = [];
 
   constructor(private readonly conf: TokenizerConfig) {
     let c = caches.get(conf);
@@ -177,44 +182,84 @@ class LineTokenizer {
     }
   }
 
-  run(line: string, prefix: string, region: Region, out: TokenSink): void {
-    let text = HAS_HIGH.test(line)
-      ? line.replace(BYTE_WORDS, (_m, keep: string | undefined) => keep ?? ' ')
-      : line.replace(ASCII_JUNK, ' ');
+  /** The word cache of one region and prefix (fetch once per source, not per line). */
+  wordCache(region: Region, prefix: string): WordTable<WordEntry> {
+    const kind = region + prefix;
+    let cache = this.cache.words.get(kind);
+    if (!cache) this.cache.words.set(kind, (cache = new WordTable()));
+    return cache;
+  }
+
+  /** Tokenizes one line; returns false when it has bytes >= 0x80 (only such a line can hold CJK text). */
+  run(line: string, prefix: string, region: Region, out: TokenSink, cache = this.wordCache(region, prefix)): boolean {
+    const n = splitAscii(line, region !== Region.Header);
+    if (n < 0) {
+      const words = this.words;
+      const k = this.byteWords(line, region, words);
+      for (let i = 0; i < k; i++) {
+        const word = words[i]!;
+        const h = hashString(word);
+        this.emit(cache.get(word, h) ?? this.learnWord(cache, word, h, prefix, region), out);
+      }
+      return false;
+    }
+    // Pure ASCII: words are looked up by their bytes; a string is made only for a new word.
+    const b = wordBytes();
+    for (let i = 0; i < n; i++) {
+      const s = starts[i]!;
+      const e = ends[i]!;
+      const h = hashBytes(b, s, e);
+      this.emit(cache.getBytes(b, s, e, h) ?? this.learnWord(cache, wordString(line, i), h, prefix, region), out);
+    }
+    return true;
+  }
+
+  private learnWord(cache: WordTable<WordEntry>, word: string, h: number, prefix: string, region: Region): WordEntry {
+    const we = { toks: this.word(word, prefix, region), stamp: 0 };
+    cache.add(word, h, we);
+    this.cache.size++;
+    return we;
+  }
+
+  /** Emits a word's tokens not yet emitted for this message. */
+  private emit(we: WordEntry, out: TokenSink): void {
+    // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
+    out.count += we.toks.length;
+    const stamp = this.stamp;
+    if (we.stamp === stamp) return;
+    we.stamp = stamp;
+    const { hashes, tokens } = out;
+    for (const te of we.toks) {
+      if (te.stamp === stamp) continue;
+      te.stamp = stamp;
+      if (hashes) hashes.push(te.hash);
+      if (tokens) tokens.add(te.tok);
+    }
+  }
+
+  /** Words (3 bytes or more) of a line with bytes >= 0x80, by the regex passes; returns the count. */
+  private byteWords(line: string, region: Region, out: string[]): number {
+    let text = line.replace(BYTE_WORDS, (_m, keep: string | undefined) => keep ?? ' ');
     if (text.includes('..')) text = text.replace(DOTS, '$1 $2 $3');
     if (text.includes('--')) text = text.replace(DASHES, '$1 $2 $3');
     if (region !== Region.Header) {
       text = text.replace(TITLE_CASE, (_m, first: string, rest: string) => ' ' + first.toLowerCase() + rest + ' ');
     }
-    const kind = region + prefix;
-    let cache = this.cache.words.get(kind);
-    if (!cache) this.cache.words.set(kind, (cache = new Map()));
-    const stamp = this.stamp;
-    const { hashes, tokens } = out;
-    for (const word of text.split(' ')) {
-      if (word.length < 3) continue;
-      let we = cache.get(word);
-      if (we === undefined) {
-        const toks = this.word(word, prefix, region).filter((t) => t !== '');
-        we = { toks: toks.map((t) => this.intern(t)), stamp: 0 };
-        cache.set(word, we);
-        this.cache.size++;
-      }
-      // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
-      out.count += we.toks.length;
-      if (we.stamp === stamp) continue;
-      we.stamp = stamp;
-      for (const te of we.toks) {
-        if (te.stamp === stamp) continue;
-        te.stamp = stamp;
-        if (hashes) hashes.push(te.hash);
-        if (tokens) tokens.add(te.tok);
-      }
-    }
+    let n = 0;
+    for (const word of text.split(' ')) if (word.length >= 3) out[n++] = word;
+    return n;
   }
 
   /** The tokens one whitespace-separated word gives. */
-  private word(token: string, prefix: string, region: Region): string[] {
+  private word(token: string, prefix: string, region: Region): TokenEntry[] {
+    const toks = this.wordTokens(token, prefix, region);
+    const out: TokenEntry[] = [];
+    for (const t of toks) if (t !== '') out.push(this.intern(t));
+    return out;
+  }
+
+  /** The token strings one word gives (some may be empty). */
+  private wordTokens(token: string, prefix: string, region: Region): string[] {
     const out: string[] = [];
     token = token.replace(TRIM_START, '').replace(TRIM_END, '');
     const len = token.length;
@@ -287,19 +332,22 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
   const sink = (): TokenSink => ({ tokens, hashes, count: 0 });
   const { visible, invisible } = bodySources(msg);
   const body = sink();
+  const bodyWords = lt.wordCache(Region.Body, '');
   for (const line of visible) {
-    lt.run(line, '', Region.Body, body);
-    if (conf.cjkWords !== false) lt.add(cjkWordTokens(line), body);
+    const ascii = lt.run(line, '', Region.Body, body, bodyWords);
+    if (!ascii && conf.cjkWords !== false) lt.add(cjkWordTokens(line), body);
     if (body.count >= MAX_BODY_TOKENS) break;
   }
   const uris = sink();
+  const uriWords = lt.wordCache(Region.Uri, '');
   for (const uri of msg.uriList) {
-    lt.run(utf8Bytes(uri), '', Region.Uri, uris);
+    lt.run(utf8Bytes(uri), '', Region.Uri, uris, uriWords);
     if (uris.count >= MAX_URI_TOKENS) break;
   }
   const inviz = sink();
+  const invizWords = lt.wordCache(Region.Body, 'I*:');
   for (const line of invisible) {
-    lt.run(line, 'I*:', Region.Body, inviz);
+    lt.run(line, 'I*:', Region.Body, inviz, invizWords);
     if (inviz.count >= MAX_BODY_TOKENS) break;
   }
   const headers = sink();
@@ -470,13 +518,36 @@ function chewAddresses(value: string): string {
     // The shared parser drops a display name that repeats the address (right for `:name`);
     // SpamAssassin's Bayes keeps it as a name token.
     let phrase = a.phrase;
-    // (`<addr>` in the field is necessary for that form: test it first, compiling a pattern is costly.)
-    if (phrase === undefined && a.address !== undefined && value.includes(`<${a.address}>`)) {
-      const addr = escapeRegex(a.address);
-      if (new RegExp(`(?:^|[,\\s])"?${addr}"?\\s*<${addr}>`).test(value)) phrase = a.address;
-    }
+    if (phrase === undefined && a.address !== undefined && namedByAddress(value, a.address)) phrase = a.address;
     if (phrase !== undefined) for (const w of utf8Bytes(phrase).split(/\s+/)) toks.push('N*' + w);
     if (a.address !== undefined) mailAddrTokens(utf8Bytes(a.address), toks);
   }
   return toks.join(' ');
+}
+
+const SPACE = /\s/;
+
+/**
+ * Whether the field has `addr <addr>` (the address as its own display name, maybe quoted):
+ * the pattern `(?:^|[,\s])"?ADDR"?\s*<ADDR>`, checked at each `<addr>` without compiling
+ * a pattern per address.
+ */
+function namedByAddress(value: string, addr: string): boolean {
+  const angled = '<' + addr + '>';
+  for (let q = value.indexOf(angled); q >= 0; q = value.indexOf(angled, q + 1)) {
+    // Any number of the whitespace characters right before `<addr>`, then an optional quote.
+    for (let end = q; ; end--) {
+      if (nameAt(value, addr, end) || (value[end - 1] === '"' && nameAt(value, addr, end - 1))) return true;
+      if (end === 0 || !SPACE.test(value[end - 1]!)) break;
+    }
+  }
+  return false;
+}
+
+/** `addr` ends at `end`, optionally quoted in front, at the start or after `,` or whitespace. */
+function nameAt(value: string, addr: string, end: number): boolean {
+  const start = end - addr.length;
+  if (start < 0 || !value.startsWith(addr, start)) return false;
+  const atBoundary = (i: number): boolean => i === 0 || value[i - 1] === ',' || SPACE.test(value[i - 1]!);
+  return atBoundary(start) || (value[start - 1] === '"' && atBoundary(start - 1));
 }
