@@ -49,10 +49,11 @@ const DATE_TAIL_G = new RegExp(DATE_TAIL.source, 'g');
  * of a longer run, which is then taken back to its start.
  */
 function stripDateTail(s: string): string {
+  // A char loop: lastIndexOf() six times cost more than the search it narrows.
   let from = s.length;
-  for (let n = 0; n < 6 && from > 0; n++) from = s.lastIndexOf(' ', from - 1);
+  for (let spaces = 0; from > 0 && spaces < 6; ) if (s.charCodeAt(--from) === 32) spaces++;
   const find = DATE_TAIL_G;
-  find.lastIndex = from < 0 ? 0 : from;
+  find.lastIndex = from;
   const m = find.exec(s);
   if (!m) return s;
   let start = m.index;
@@ -63,7 +64,8 @@ function stripDateTail(s: string): string {
 const isSpaceOrSemicolon = (c: number): boolean => c === 32 || c === 59;
 
 // Whitespace other than single spaces: only then is collapsing needed.
-const NEEDS_COLLAPSE = /\s\s|[^\S ]/;
+// Non-space whitespace first: the alternation then scans faster than `\s\s|[^\S ]`.
+const NEEDS_COLLAPSE = /[^\S ]| \s/;
 const WS = /\s/;
 
 const AUTH_WITH = / with ((?:ES|L|UTF8S|UTF8L)MTPS?A|ASMTP|HTTP[SU]?)(?: |;|$)/i;
