@@ -6,6 +6,7 @@
 import {
   BRACKETED_IP,
   EARLY_SKIPS,
+  EXIM_LOCAL,
   FETCHER,
   FORMATS,
   IP,
@@ -176,6 +177,8 @@ function parseFrom(rest: string, out: ReceivedFields): 'matched' | 'skip' | 'fet
   const m = ENVFROM.exec(rest);
   if (m) out.envfrom = m[1]!;
   for (const re of EARLY_SKIPS) if (re.test(rest)) return 'skip';
+  // A literal scan rules the unanchored Exim regex out for nearly all headers.
+  if (rest.includes('with local') && EXIM_LOCAL.test(rest)) return 'skip';
   if (FETCHER.test(rest)) return 'fetcher';
   if (applyFormat(rest, rest.includes(' by '), out)) return 'matched';
   for (const re of LATE_SKIPS) if (re.test(rest)) return 'skip';
