@@ -150,7 +150,7 @@ export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] 
       if (m) out.add(`mailto:${m[1]}`);
       continue;
     }
-    let n = (uri.includes('\\') ? uri.replace(/\\/g, '/') : uri).replace(/^(https?:)\/{0,2}/i, '$1//');
+    let n = withTwoSlashes(uri.includes('\\') ? uri.replace(/\\/g, '/') : uri);
     if (/%[0-9a-fA-F]{2}/.test(n)) n = urlDecode(n);
     if (!/^[-_a-z0-9]+:/i.test(n)) n = (/^ftp\./.test(n) ? 'ftp://' : 'http://') + n;
     n = n.replace(/^(https?:\/\/[^/?#]+)([?#])/i, '$1/$2');
@@ -231,6 +231,19 @@ function decodeUriCharRefs(n: string): string {
     .replace(/&#0*(3[3-9]|[4-9]\d|1[01]\d|12[0-6]);/g, (_, d: string) => String.fromCharCode(Number(d)))
     .replace(/&#x0*(2[1-9]|[3-6][a-fA-F0-9]|7[0-9a-eA-E]);/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
     .replace(/&#(?:x2e|12290|x3002|65294|xff0e|65377|xff61);/gi, '.');
+}
+
+const HTTP_SCHEME = /^https?:/i;
+
+/**
+ * `http:` and `https:` followed by at least two slashes (`http:x` and `http:/x` get them).
+ * Most URIs have them already and come back as they are, where a replace() would copy them.
+ */
+function withTwoSlashes(u: string): string {
+  if (!HTTP_SCHEME.test(u)) return u;
+  const at = u.indexOf(':') + 1;
+  if (u.startsWith('//', at)) return u;
+  return u.slice(0, at) + '//' + u.slice(u.charCodeAt(at) === 0x2f ? at + 1 : at);
 }
 
 /** `u` trimmed, without line breaks (each removal only when there is one). */
