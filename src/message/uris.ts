@@ -68,7 +68,9 @@ export function extractTextUris(line: string, domains: DomainOptions = {}, out: 
     let start = end - 1;
     while (start > 0 && !isSpace(line.charCodeAt(start - 1))) start--;
     while (end < line.length && !isSpace(line.charCodeAt(end))) end++;
-    scanWord(' ' + line.slice(start, end), domains, (seen ??= new Set()), out);
+    // The whitespace itself, where there is some, serves as well: the regex reads any `\s` alike.
+    const word = start > 0 ? line.slice(start - 1, end) : ' ' + line.slice(0, end);
+    scanWord(word, domains, (seen ??= new Set()), out);
     // Anchors inside this word belong to it: go on after it (whitespace, which no anchor spans).
     re.lastIndex = end;
   }
