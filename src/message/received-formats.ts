@@ -182,11 +182,10 @@ export const FORMATS: readonly Format[] = [
 ];
 
 /** Handovers that are not network hops, recognised before any shape is tried. */
-export const EARLY_SKIPS: readonly RegExp[] = [
-  /^mail pickup service by \S+ with Microsoft SMTPSVC$/,
-  /Exim.*\bwith local(?:-\S+)? |\bwith local(?:-\S+)? .*Exim/,
-  /^\S+ by \S+ with BSMTP/,
-];
+export const EARLY_SKIPS: readonly RegExp[] = [/^mail pickup service by \S+ with Microsoft SMTPSVC$/, /^\S+ by \S+ with BSMTP/];
+
+/** Exim's local deliveries, also skipped early; only tried when `with local` occurs (rarely). */
+export const EXIM_LOCAL = /Exim.*\bwith local(?:-\S+)? |\bwith local(?:-\S+)? .*Exim/;
 
 /** A POP3/IMAP fetch (fetchmail, getmail): the chain seen so far was our own mailbox's. */
 export const FETCHER = /with (?:POP3|IMAP)/;

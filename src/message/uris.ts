@@ -68,7 +68,9 @@ export function extractTextUris(line: string, domains: DomainOptions = {}, out: 
     let start = end - 1;
     while (start > 0 && !isSpace(line.charCodeAt(start - 1))) start--;
     while (end < line.length && !isSpace(line.charCodeAt(end))) end++;
-    scanWord(' ' + line.slice(start, end), domains, (seen ??= new Set()), out);
+    // The whitespace itself, where there is some, serves as well: the regex reads any `\s` alike.
+    const word = start > 0 ? line.slice(start - 1, end) : ' ' + line.slice(0, end);
+    scanWord(word, domains, (seen ??= new Set()), out);
     // Anchors inside this word belong to it: go on after it (whitespace, which no anchor spans).
     re.lastIndex = end;
   }
@@ -133,7 +135,7 @@ export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] 
   const queue = [input];
   const out = new Set<string>();
   for (let qi = 0; qi < queue.length && qi < 20; qi++) {
-    const uri = queue[qi].replace(/\n/g, '').trim().replace(/\r/g, '');
+    const uri = withoutLineBreaks(queue[qi]);
     // The input itself is always one of the variants, even when it is only a fragment.
     out.add(uri);
     if (uri.length <= 1 || /^(?:[#?&]|\/(?!\/))/.test(uri)) continue;
@@ -150,14 +152,12 @@ export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] 
       if (m) out.add(`mailto:${m[1]}`);
       continue;
     }
-    let n = uri.replace(/\\/g, '/').replace(/^(https?:)\/{0,2}/i, '$1//');
+    let n = withTwoSlashes(uri.includes('\\') ? uri.replace(/\\/g, '/') : uri);
     if (/%[0-9a-fA-F]{2}/.test(n)) n = urlDecode(n);
     if (!/^[-_a-z0-9]+:/i.test(n)) n = (/^ftp\./.test(n) ? 'ftp://' : 'http://') + n;
-    n = n
-      .replace(/^(https?:\/\/[^/?#]+)([?#])/i, '$1/$2')
-      .replace(/&#0*(3[3-9]|[4-9]\d|1[01]\d|12[0-6]);/g, (_, d: string) => String.fromCharCode(Number(d)))
-      .replace(/&#x0*(2[1-9]|[3-6][a-fA-F0-9]|7[0-9a-eA-E]);/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
-      .replace(/&#(?:x2e|12290|x3002|65294|xff0e|65377|xff61);/gi, '.');
+    n = n.replace(/^(https?:\/\/[^/?#]+)([?#])/i, '$1/$2');
+    // Numeric character references: most URIs have none, and a literal scan rules them out.
+    if (n.includes('&#')) n = decodeUriCharRefs(n);
     out.add(n);
     const parts = /^(https?:\/\/)([^@/?#]*@)?([^/?#:]+)((?::(\d*))?.*)$/is.exec(n);
     if (!parts) continue;
@@ -225,6 +225,33 @@ export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] 
     }
   }
   return [...out].map((u) => (u.length > MAX_URI_LENGTH ? u.slice(0, MAX_URI_LENGTH) : u));
+}
+
+/** Printable ASCII character references decoded, and those for dots (ASCII and CJK) as `.`. */
+function decodeUriCharRefs(n: string): string {
+  return n
+    .replace(/&#0*(3[3-9]|[4-9]\d|1[01]\d|12[0-6]);/g, (_, d: string) => String.fromCharCode(Number(d)))
+    .replace(/&#x0*(2[1-9]|[3-6][a-fA-F0-9]|7[0-9a-eA-E]);/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/&#(?:x2e|12290|x3002|65294|xff0e|65377|xff61);/gi, '.');
+}
+
+const HTTP_SCHEME = /^https?:/i;
+
+/**
+ * `http:` and `https:` followed by at least two slashes (`http:x` and `http:/x` get them).
+ * Most URIs have them already and come back as they are, where a replace() would copy them.
+ */
+function withTwoSlashes(u: string): string {
+  if (!HTTP_SCHEME.test(u)) return u;
+  const at = u.indexOf(':') + 1;
+  if (u.startsWith('//', at)) return u;
+  return u.slice(0, at) + '//' + u.slice(u.charCodeAt(at) === 0x2f ? at + 1 : at);
+}
+
+/** `u` trimmed, without line breaks (each removal only when there is one). */
+function withoutLineBreaks(u: string): string {
+  const t = (u.includes('\n') ? u.replace(/\n/g, '') : u).trim();
+  return t.includes('\r') ? t.replace(/\r/g, '') : t;
 }
 
 function toAsciiHost(host: string): string {
