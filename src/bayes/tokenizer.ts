@@ -402,16 +402,26 @@ export function bodySources(msg: Message): { visible: readonly string[]; invisib
  * the whole text is UTF-8. (A lone byte 0x80-0xA0 is then a separator, as in SpamAssassin.)
  */
 function asPerlBytes(lines: readonly string[], msg: Message, htmlOnly: boolean): string[] {
+  // Most lines are pure ASCII, which both forms leave as is: one scan per line finds those.
   let latin1 = false;
   let wide = false;
   for (const l of lines) {
+    if (!HAS_HIGH.test(l)) continue;
     if (WIDE.test(l)) wide = true;
-    else if (!latin1 && HAS_HIGH.test(l)) latin1 = true;
+    else latin1 = true;
   }
-  if (wide || !latin1) return lines.map(utf8Bytes);
-  const subject = htmlOnly ? '' : (lastHeader(msg.headers, 'subject') ?? '');
-  const decoded = HAS_HIGH.test(subject) || msg.leaves.some((p) => isTextLeaf(p, htmlOnly) && hasHighByte(p.decoded()));
-  return decoded ? lines.map(utf8Bytes) : [...lines];
+  if (!latin1 && !wide) return [...lines];
+  if (!wide) {
+    const subject = htmlOnly ? '' : (lastHeader(msg.headers, 'subject') ?? '');
+    const decoded = HAS_HIGH.test(subject) || msg.leaves.some((p) => isTextLeaf(p, htmlOnly) && hasHighByte(p.decoded()));
+    if (!decoded) return [...lines];
+  }
+  return lines.map(toUtf8Bytes);
+}
+
+/** `utf8Bytes` for a line that may hold non-ASCII characters. */
+function toUtf8Bytes(l: string): string {
+  return HAS_HIGH.test(l) ? Buffer.from(l, 'utf8').toString('latin1') : l;
 }
 
 const WIDE = /[^\x00-\xff]/;
@@ -435,7 +445,7 @@ export function headerTokenSources(msg: Message, conf: TokenizerConfig): Map<str
   const received: Array<[string, string]> = [];
   for (const h of msg.headers) {
     if (h.key === 'received') received.push([h.name, h.value]);
-    else if (!headerNames.ignored.test(h.name)) picked.push([h.name, h.value]);
+    else if (!headerPlan(h.name).ignored) picked.push([h.name, h.value]);
   }
   const ph = msg.relays.pseudoHeaders;
   picked.push(
@@ -454,23 +464,97 @@ export function headerTokenSources(msg: Message, conf: TokenizerConfig): Map<str
     parsed.set(key, prev === undefined ? val : prev + ' ' + val);
   };
   for (const [name, value] of picked) {
-    if (conf.ignoreHeaders.has(name.toLowerCase())) continue;
-    let val = ' ' + utf8Bytes(value);
-    if (/^(?:|X-|Resent-)Message-Id$/i.test(name)) val = chewMessageId(val);
-    else if (/^(?:|X-|Resent-)(?:Return-Path|From|To|Cc|Reply-To|Errors-To|Mail-Followup-To|Sender)$/i.test(name)) {
-      val = chewAddresses(value);
-    } else if (name === 'Received') val = chewReceived(val);
-    else if (name === 'Content-Type') val = chewContentType(val);
-    else if (name === 'MIME-Version') val = val.replace('1.0', '');
-    else if (headerNames.presenceOnly.test(name)) val = '1';
-    else if (/^x-spam-relays-(?:external|internal|trusted|untrusted)$/.test(name)) val = val.replace(/ [a-z]+=/g, ' ');
-
-    if (/^(?:In-Reply-To|References|Message-ID)$/i.test(name)) add('*MI', val);
-    if (/^(?:From|To|Cc)$/i.test(name)) add('*Ad', val);
-    if (/^(?:X-Mailer|User-Agent)$/i.test(name)) add('*UA', val);
-    add(headerNames.compressed.get(name) ?? name, val);
+    const plan = headerPlan(name);
+    if (conf.ignoreHeaders.has(plan.lower)) continue;
+    const val = chewHeader(plan.chew, value);
+    if (plan.also !== undefined) add(plan.also, val);
+    add(plan.key, val);
   }
   return parsed;
+}
+
+/** How a header field's value is digested before tokenizing. */
+const enum Chew {
+  None,
+  MessageId,
+  Addresses,
+  Received,
+  ContentType,
+  MimeVersion,
+  PresenceOnly,
+  Relays,
+}
+
+/** What to do with a header field, worked out once per distinct name (the name tests are regexes). */
+interface HeaderPlan {
+  /** Never tokenized (Received and the relay pseudo-headers are picked apart from this). */
+  readonly ignored: boolean;
+  /** The lower-cased name, for `bayes_ignore_header`. */
+  readonly lower: string;
+  readonly chew: Chew;
+  /** A combined token name the value is also added under (`*MI`, `*Ad`, `*UA`). */
+  readonly also: string | undefined;
+  /** The (possibly compressed) token name. */
+  readonly key: string;
+}
+
+const headerPlans = new Map<string, HeaderPlan>();
+/** Spam carries random header names: the plan cache is emptied when it grows past this. */
+const HEADER_PLAN_LIMIT = 5000;
+
+function headerPlan(name: string): HeaderPlan {
+  let plan = headerPlans.get(name);
+  if (plan === undefined) {
+    if (headerPlans.size >= HEADER_PLAN_LIMIT) headerPlans.clear();
+    headerPlans.set(name, (plan = makeHeaderPlan(name)));
+  }
+  return plan;
+}
+
+function makeHeaderPlan(name: string): HeaderPlan {
+  let also: string | undefined;
+  if (/^(?:In-Reply-To|References|Message-ID)$/i.test(name)) also = '*MI';
+  else if (/^(?:From|To|Cc)$/i.test(name)) also = '*Ad';
+  else if (/^(?:X-Mailer|User-Agent)$/i.test(name)) also = '*UA';
+  return {
+    ignored: headerNames.ignored.test(name),
+    lower: name.toLowerCase(),
+    chew: chewKind(name),
+    also,
+    key: headerNames.compressed.get(name) ?? name,
+  };
+}
+
+function chewKind(name: string): Chew {
+  if (/^(?:|X-|Resent-)Message-Id$/i.test(name)) return Chew.MessageId;
+  if (/^(?:|X-|Resent-)(?:Return-Path|From|To|Cc|Reply-To|Errors-To|Mail-Followup-To|Sender)$/i.test(name)) return Chew.Addresses;
+  if (name === 'Received') return Chew.Received;
+  if (name === 'Content-Type') return Chew.ContentType;
+  if (name === 'MIME-Version') return Chew.MimeVersion;
+  if (headerNames.presenceOnly.test(name)) return Chew.PresenceOnly;
+  if (/^x-spam-relays-(?:external|internal|trusted|untrusted)$/.test(name)) return Chew.Relays;
+  return Chew.None;
+}
+
+function chewHeader(chew: Chew, value: string): string {
+  switch (chew) {
+    case Chew.Addresses:
+      return chewAddresses(value);
+    case Chew.PresenceOnly:
+      return '1';
+    case Chew.MessageId:
+      return chewMessageId(' ' + utf8Bytes(value));
+    case Chew.Received:
+      return chewReceived(' ' + utf8Bytes(value));
+    case Chew.ContentType:
+      return chewContentType(' ' + utf8Bytes(value));
+    case Chew.MimeVersion:
+      return (' ' + utf8Bytes(value)).replace('1.0', '');
+    case Chew.Relays:
+      return (' ' + utf8Bytes(value)).replace(/ [a-z]+=/g, ' ');
+    default:
+      return ' ' + utf8Bytes(value);
+  }
 }
 
 function chewContentType(val: string): string {
