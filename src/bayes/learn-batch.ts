@@ -10,7 +10,8 @@
  * Store-only: this module does not load the message parser (hamlet-learn's main
  * thread applies what worker threads prepared).
  */
-import type { BayesStore, BayesWriter, SeenFlag, TokenDelta } from './store';
+import type { BayesStore, BayesWriter, SeenFlag } from './store';
+import { TokenDeltas } from './token-deltas';
 
 /** A message ready to apply: its ids, token hashes and receive time. */
 export interface PreparedMessage {
@@ -28,18 +29,6 @@ export interface LearnOptions {
   noRelearn?: boolean;
   /** Honour bayes_ignore_from / bayes_ignore_to (default: yes, as SpamAssassin's library; sa-learn only with --use-ignores). */
   useIgnores?: boolean;
-}
-
-function addDeltas(deltas: Map<number, TokenDelta>, hashes: ArrayLike<number>, ds: number, dh: number, atime: number): void {
-  for (let i = 0; i < hashes.length; i++) {
-    const h = hashes[i]!;
-    const d = deltas.get(h);
-    if (d) {
-      d.spam += ds;
-      d.ham += dh;
-      if (atime > d.atime) d.atime = atime;
-    } else deltas.set(h, { spam: ds, ham: dh, atime });
-  }
 }
 
 /** The stored flag of the first of `ids` that was seen, with that id. */
@@ -63,14 +52,14 @@ export class PendingBatch {
   readonly messages: PreparedMessage[] = [];
   hashCount = 0;
   /** Summed changes of the messages not ignored; unused when forgetting. */
-  readonly deltas = new Map<number, TokenDelta>();
+  readonly deltas = new TokenDeltas(1 << 16);
 
   constructor(readonly mode: 'spam' | 'ham' | 'forget') {}
 
   add(m: PreparedMessage): void {
     this.messages.push(m);
     this.hashCount += m.hashes.length;
-    if (this.mode !== 'forget' && !m.ignored) addDeltas(this.deltas, m.hashes, this.mode === 'spam' ? 1 : 0, this.mode === 'ham' ? 1 : 0, m.atime);
+    if (this.mode !== 'forget' && !m.ignored) this.deltas.addAll(m.hashes, this.mode === 'spam' ? 1 : 0, this.mode === 'ham' ? 1 : 0, m.atime);
   }
 }
 
@@ -124,7 +113,7 @@ function applySummed(w: BayesWriter, batch: PendingBatch, mode: 'spam' | 'ham'):
 
 /** Message by message, against the seen table as each one leaves it. */
 function applyEach(w: BayesWriter, batch: readonly PreparedMessage[], mode: 'spam' | 'ham' | 'forget', opts: LearnOptions): LearnResult[] {
-  const deltas = new Map<number, TokenDelta>();
+  const deltas = new TokenDeltas();
   const results: LearnResult[] = [];
   for (const m of batch) {
     const seen = findSeen(w, m.ids);
@@ -133,7 +122,7 @@ function applyEach(w: BayesWriter, batch: readonly PreparedMessage[], mode: 'spa
       const ds = flag === 's' ? -1 : 0;
       const dh = flag === 's' ? 0 : -1;
       w.countsChange(ds, dh);
-      addDeltas(deltas, m.hashes, ds, dh, 0);
+      deltas.addAll(m.hashes, ds, dh, 0);
       w.seenDelete(id);
     };
     if (mode === 'forget') {
@@ -155,7 +144,7 @@ function applyEach(w: BayesWriter, batch: readonly PreparedMessage[], mode: 'spa
     }
     const spam = mode === 'spam';
     w.countsChange(spam ? 1 : 0, spam ? 0 : 1);
-    addDeltas(deltas, m.hashes, spam ? 1 : 0, spam ? 0 : 1, m.atime);
+    deltas.addAll(m.hashes, spam ? 1 : 0, spam ? 0 : 1, m.atime);
     w.seenPut(m.ids[0]!, flag);
     results.push('learned');
   }

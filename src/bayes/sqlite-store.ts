@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BayesError } from './errors';
-import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts, type TokenDelta } from './store';
+import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts } from './store';
+import type { TokenDeltas } from './token-deltas';
 import { looksLikeSqlite } from '../util/sqlite-file';
 
 export interface SqliteStoreOptions {
@@ -209,14 +210,14 @@ class SqliteStore implements BayesStore {
         if (ds) s.addVar.run('nspam', ds);
         if (dh) s.addVar.run('nham', dh);
       },
-      tokensChange: (deltas: ReadonlyMap<number, TokenDelta>) => {
+      tokensChange: (deltas: TokenDeltas) => {
         let newest = 0;
-        for (const [h, d] of deltas) {
-          if (d.spam === 0 && d.ham === 0) continue;
-          s.upsert.run(h, d.spam, d.ham, d.atime);
-          if (d.spam < 0 || d.ham < 0) s.dropEmpty.run(h);
-          if (d.atime > newest) newest = d.atime;
-        }
+        deltas.forEach((h, spam, ham, atime) => {
+          if (spam === 0 && ham === 0) return;
+          s.upsert.run(h, spam, ham, atime);
+          if (spam < 0 || ham < 0) s.dropEmpty.run(h);
+          if (atime > newest) newest = atime;
+        });
         if (newest) s.maxVar.run('newest_atime', newest);
       },
       touch: (hashes, atime) => {

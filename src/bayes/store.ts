@@ -5,19 +5,12 @@
  *
  * Tokens are 40-bit hashes (JS numbers). Counts are per message, not per occurrence.
  */
+import type { TokenDeltas } from './token-deltas';
 
 /** One token's counts. */
 export interface TokenCounts {
   spam: number;
   ham: number;
-  atime: number;
-}
-
-/** A change to one token in a learned batch. */
-export interface TokenDelta {
-  spam: number;
-  ham: number;
-  /** The newest message time that touched it (forgets leave atime alone: 0). */
   atime: number;
 }
 
@@ -45,7 +38,7 @@ export interface BayesWriter {
   /** Add to nspam/nham. */
   countsChange(dspam: number, dham: number): void;
   /** Apply token changes; tokens whose counts fall to zero are removed. */
-  tokensChange(deltas: ReadonlyMap<number, TokenDelta>): void;
+  tokensChange(deltas: TokenDeltas): void;
   /** Set token atimes (never lowering them). */
   touch(hashes: readonly number[], atime: number): void;
   setVar(name: 'lastExpire' | 'lastAtimeDelta' | 'lastExpireReduce', value: number): void;

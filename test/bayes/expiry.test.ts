@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { expireOldTokens, expiryDue } from '../../src/bayes/expiry';
 import { openSqliteStore } from '../../src/bayes/sqlite-store';
-import type { TokenDelta } from '../../src/bayes/store';
+import { TokenDeltas } from '../../src/bayes/token-deltas';
 import { tempDir } from './helpers';
 
 const DAY = 86400;
@@ -13,8 +13,8 @@ const NOW = 1100000000;
 /** n tokens spread over `days` days (newest at NOW - 1 day). */
 function fill(path: string, n: number, days: number) {
   const store = openSqliteStore(path);
-  const deltas = new Map<number, TokenDelta>();
-  for (let i = 0; i < n; i++) deltas.set(i + 1, { spam: 1, ham: 0, atime: NOW - DAY - Math.floor((i / n) * days * DAY) });
+  const deltas = new TokenDeltas();
+  for (let i = 0; i < n; i++) deltas.add(i + 1, 1, 0, NOW - DAY - Math.floor((i / n) * days * DAY));
   store.write((w) => {
     w.countsChange(10, 10);
     w.tokensChange(deltas);
