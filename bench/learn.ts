@@ -2,8 +2,13 @@
  * bench:learn — train real sa-learn and hamlet-learn on TRAIN (spam-1 + easy-ham-1, as
  * mbox files, from an empty database each) in the same run; report messages/second,
  * peak memory and database size for both. The trained databases are kept for bench:bayes.
+ *
+ * It also times a floor (bench/lib/learn-floor.ts: split the mailboxes into words and
+ * hash each, with no parsing and no database) the same way, so the ratio can be read
+ * against what the machine allows: floor_ratio_vs_sa is the ratio that floor itself
+ * reaches against sa-learn.
  */
-import { haveSaLearn, trainHamlet, trainSa, WORK } from './lib/bayes-train';
+import { floorScan, haveSaLearn, trainHamlet, trainSa, WORK } from './lib/bayes-train';
 
 function main(): void {
   if (!haveSaLearn()) {
@@ -20,11 +25,16 @@ function main(): void {
   const h2 = trainHamlet();
   const hs = Math.min(h.seconds, h2.seconds);
   console.log(`hamlet-learn (second run): ${h2.seconds.toFixed(2)} s`);
+  const floor = floorScan();
+  const floor2 = floorScan();
+  const floorS = Math.min(floor.seconds, floor2.seconds);
+  console.log(`floor (words of the raw bytes, SHA-1 each, no parsing, no database): ${floorS.toFixed(2)} s`);
   const rate = h.messages / hs;
   const saRate = sa.messages / sa.seconds;
   console.log(
     `RESULT learn msgs_per_s=${rate.toFixed(1)} sa_msgs_per_s=${saRate.toFixed(1)} ratio_vs_sa=${(rate / saRate).toFixed(2)} ` +
-      `peak_mb=${Math.max(h.peakMb, h2.peakMb).toFixed(0)} sa_peak_mb=${sa.peakMb.toFixed(0)} db_mb=${h2.dbMb.toFixed(1)} sa_db_mb=${sa.dbMb.toFixed(1)}`,
+      `peak_mb=${Math.max(h.peakMb, h2.peakMb).toFixed(0)} sa_peak_mb=${sa.peakMb.toFixed(0)} db_mb=${h2.dbMb.toFixed(1)} sa_db_mb=${sa.dbMb.toFixed(1)} ` +
+      `floor_ratio_vs_sa=${(floor.messages / floorS / saRate).toFixed(2)}`,
   );
 }
 

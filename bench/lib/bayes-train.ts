@@ -101,6 +101,22 @@ export function trainHamlet(): TrainResult {
   return train(HAMLET_DIR, (group, cls) => ['node', [cli, '--dbpath', join(HAMLET_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]]);
 }
 
+/**
+ * The learning floor (bench/lib/learn-floor.ts) on the TRAIN mailboxes, one fresh
+ * process per mailbox as the learners run: the least any compatible learner spends.
+ */
+export function floorScan(): { messages: number; seconds: number } {
+  const script = join(ROOT, 'dist', 'bench', 'lib', 'learn-floor.js');
+  let messages = 0;
+  let seconds = 0;
+  for (const [group] of TRAIN) {
+    const r = timed('node', [script, buildMbox(group)]);
+    messages += Number(r.stdout.split(' ')[0]);
+    seconds += r.seconds;
+  }
+  return { messages, seconds };
+}
+
 /** `--dump magic` of either engine, as name -> value. */
 export function parseMagic(text: string): Map<string, number> {
   const out = new Map<string, number>();
