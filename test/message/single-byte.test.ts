@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import iconv from 'iconv-lite';
 import { decode as libmimeDecode } from 'libmime/lib/charset';
 import { decodeCharset, decodeGuess } from '../../src/message/charset';
@@ -43,4 +44,19 @@ test('ISO-2022-JP: ASCII without escapes reads as itself, escaped text through e
   const jis = Buffer.from('GyRCRnxLXDhsGyhC', 'base64'); // 日本語
   assert.equal(decodeCharset(jis, 'ISO-2022-JP'), '日本語');
   assert.equal(decodeCharset(Buffer.concat([Buffer.from('a '), jis, Buffer.from(' b')]), 'iso-2022-jp'), 'a 日本語 b');
+});
+
+test('a fresh process loads no charset library for plain mail, and loads them for Japanese mail', () => {
+  const script = `
+    const { parseMessage } = require(${JSON.stringify(require.resolve('../../src/message/parse'))});
+    const loaded = () => ['iconv-lite', 'libmime', 'encoding-japanese'].filter((m) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + m + '/')));
+    const plain = parseMessage(Buffer.from('Subject: =?iso-8859-1?Q?caf=E9?=\\n\\nb\\xe9b\\xe9\\n', 'latin1'));
+    const out = [plain.headers[0].value, plain.bodyText.join(''), loaded().join(',')];
+    const sjis = Buffer.concat([Buffer.from('Subject: =?shift_jis?B?k/qWe4zq?=\\nContent-Type: text/plain; charset=ISO-2022-JP\\n\\n'), Buffer.from('GyRCRnxLXDhsGyhC', 'base64'), Buffer.from('\\n')]);
+    const jp = parseMessage(sjis);
+    out.push(jp.headers[0].value, jp.bodyText.join(''), loaded().join(','));
+    process.stdout.write(JSON.stringify(out));
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as string[];
+  assert.deepEqual(out, ['café', 'café\nbébé ', '', '日本語', '日本語\n日本語 ', 'iconv-lite,libmime,encoding-japanese']);
 });
