@@ -30,9 +30,14 @@ function publicSuffixInfo(h: string): ReturnType<typeof parseHost> {
   return lastParsed;
 }
 
-// node:net loads ~15 ms of stream code in a fresh process: only an IPv6-looking host needs its isIP().
+/** Hex digits, `:` and `.`: all an IPv6 address has before its `%zone`. */
+const IPV6_CHARS = /^[0-9a-fA-F:.]*(?:%|$)/;
+
+// node:net loads ~15 ms of stream code in a fresh process, and its isIPv6() compiles a large regex
+// on first use: only a host made of IPv6 characters needs it.
 let netModule: typeof Net | undefined;
 function isIPv6(h: string): boolean {
+  if (!IPV6_CHARS.test(h)) return false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (netModule ??= require('node:net') as typeof Net).isIPv6(h);
 }
