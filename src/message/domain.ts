@@ -4,7 +4,7 @@
  * fall back to the Public Suffix List through tldts.
  */
 import { parse as parseHost } from 'tldts';
-import { isIP } from 'node:net';
+import type * as Net from 'node:net';
 
 /** TLD lists from config; any list left out falls back to the Public Suffix List. */
 export interface DomainOptions {
@@ -30,11 +30,23 @@ function publicSuffixInfo(h: string): ReturnType<typeof parseHost> {
   return lastParsed;
 }
 
+/** Hex digits, `:` and `.`: all an IPv6 address has before its `%zone`. */
+const IPV6_CHARS = /^[0-9a-fA-F:.]*(?:%|$)/;
+
+// node:net loads ~15 ms of stream code in a fresh process, and its isIPv6() compiles a large regex
+// on first use: only a host made of IPv6 characters needs it.
+let netModule: typeof Net | undefined;
+function isIPv6(h: string): boolean {
+  if (!IPV6_CHARS.test(h)) return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (netModule ??= require('node:net') as typeof Net).isIPv6(h);
+}
+
 /** True for dotted-quad or IPv6 literals (with or without brackets). */
 export function isIpHost(host: string): boolean {
   const h = host.startsWith('[') || host.endsWith(']') ? host.replace(/^\[|\]$/g, '') : host;
   // Any IPv4 address isIP accepts is dotted-quad-ish: only an IPv6 one needs a closer look.
-  return IPV4ISH.test(h) || (h.includes(':') && isIP(h) !== 0);
+  return IPV4ISH.test(h) || (h.includes(':') && isIPv6(h));
 }
 
 /** `h` without trailing dots. */

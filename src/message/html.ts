@@ -4,10 +4,18 @@
  * turning into line breaks or spaces, script/style dropped. Rules are written
  * against that rendering, so we reproduce it (see README: why not html-to-text).
  */
-import { Parser } from 'htmlparser2';
+import { dirname, join } from 'node:path';
+import type * as HtmlParser2 from 'htmlparser2';
 import { countNonSpace, isWordChar } from './chars';
 import { AttrList, NO_ATTRS, type TagAttrs } from './html-attrs';
 import { STYLE_TAGS, StyleStack } from './html-style';
+
+/**
+ * htmlparser2's Parser module, required by its file: the package's index also loads domhandler,
+ * domutils and their dependencies (~25 ms in a fresh process), which rendering never uses.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Parser } = require(join(dirname(require.resolve('htmlparser2')), 'Parser.js')) as Pick<typeof HtmlParser2, 'Parser'>;
 
 /** A URI-bearing attribute found in the HTML. */
 export interface HtmlLink {

@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isIP } from 'node:net';
+import { isIpHost } from '../../src/message/domain';
 import { unfold } from '../../src/message/encoded-words';
 import { renderHtml, resolveUri } from '../../src/message/html';
 
@@ -54,4 +56,12 @@ test('the visible/invisible split of rendered HTML', () => {
   assert.equal(r.text.replace(/\s+/g, ' ').trim(), 'seen hidden seen too');
   assert.equal(r.invisibleText, 'hidden');
   assert.equal(r.visibleText.replace(/\s+/g, ' ').trim(), 'seen seen too');
+});
+
+test('isIpHost (node:net only for hosts of IPv6 characters) matches a plain isIP check', () => {
+  const pieces = ['1', 'a', 'f', 'g', ':', '::', '.', '%', 'eth0', '[', ']', 'ffff', '127.0.0.1', 'x', '-'];
+  for (const s of generated(pieces, 50000, 9)) {
+    const h = s.startsWith('[') || s.endsWith(']') ? s.replace(/^\[|\]$/g, '') : s;
+    assert.equal(isIpHost(s), /^\d{1,3}(?:\.\d{1,3}){3}$/.test(h) || isIP(h) !== 0, JSON.stringify(s));
+  }
 });
