@@ -14,10 +14,29 @@ let block = new Uint8Array(128);
 /** The 40-bit hash of a token given as a binary string (char codes 0-255). */
 export function tokenHash(token: string): number {
   const n = token.length;
+  const b = blockFor(n);
+  for (let i = 0; i < n; i++) b[i] = token.charCodeAt(i) & 0xff;
+  return digest(n);
+}
+
+/** The 40-bit hash of the token held in bytes `src[s..e)`. */
+export function tokenHashBytes(src: Uint8Array, s: number, e: number): number {
+  const b = blockFor(e - s);
+  for (let i = s; i < e; i++) b[i - s] = src[i]!;
+  return digest(e - s);
+}
+
+/** The message buffer, big enough for `n` bytes and their padding. */
+function blockFor(n: number): Uint8Array {
   const padded = ((n + 8) >>> 6) * 64 + 64;
   if (padded > block.length) block = new Uint8Array(padded * 2);
+  return block;
+}
+
+/** SHA-1 of the first `n` bytes of `block`, reduced to its last five bytes. */
+function digest(n: number): number {
+  const padded = ((n + 8) >>> 6) * 64 + 64;
   const b = block;
-  for (let i = 0; i < n; i++) b[i] = token.charCodeAt(i) & 0xff;
   b[n] = 0x80;
   b.fill(0, n + 1, padded);
   const bits = n * 8;

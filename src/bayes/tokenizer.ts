@@ -15,10 +15,10 @@
 import type { Message, MimePart } from '../message/types';
 import { parseAddressList } from '../message/address';
 import { headerNames } from './header-names';
-import { tokenHash } from './hash';
+import { tokenHashBytes } from './hash';
 import { cjkWordTokens } from './cjk-words';
 import { splitAscii, starts, ends, wordBytes, wordString } from './word-split';
-import { WordTable, hashBytes, hashString } from './word-table';
+import { ByteTable, grownFloat64, grownInt32, hashBytes, stringBytes } from './word-table';
 import { assembleBodyText, effectiveType, truncateNear } from '../message/body-text';
 import { lastHeader } from '../message/headers';
 import { DEFAULT_BODY_PART_SCAN_SIZE } from '../message/parse';
@@ -106,34 +106,91 @@ interface TokenSink {
   count: number;
 }
 
-/**
- * One distinct token: its string and hash, and the last message it was emitted for
- * (a message counter), so a message's tokens are deduplicated without a set.
- */
-interface TokenEntry {
-  readonly tok: string;
-  readonly hash: number;
-  stamp: number;
-}
-
-/** What one word gives, and the last message it was seen in (a repeat adds only to the count). */
-interface WordEntry {
-  readonly toks: readonly TokenEntry[];
-  stamp: number;
-}
-
-/** Per configuration: word -> tokens per region/prefix, the interned tokens, and the message counter. */
-interface TokenizerCache {
-  readonly words: Map<string, WordTable<WordEntry>>;
-  readonly tokens: Map<string, TokenEntry>;
-  size: number;
-  stamp: number;
-}
-
 /** Bound on the caches (words plus tokens); they are emptied between messages when over it. */
 const CACHE_LIMIT = 400000;
+/**
+ * Distinct words (and tokens) the caches are first sized for: learning a few thousand
+ * messages meets about 100,000, and growing the tables rehashes and copies them.
+ */
+const EXPECTED_WORDS = 1 << 17;
 
-const caches = new WeakMap<TokenizerConfig, TokenizerCache>();
+/**
+ * Per configuration: each distinct word (per region and prefix: its kind) with the tokens it
+ * gives, each distinct token with its hash, and per-message stamps that deduplicate a
+ * message's tokens without a set. All in typed arrays keyed by dense ids (see ByteTable),
+ * so the caches cost the garbage collector nothing however many words they hold.
+ */
+class TokenCache {
+  /** Word kind (region + prefix) -> its tag in `words`. */
+  readonly kinds = new Map<string, number>();
+  readonly words = new ByteTable(EXPECTED_WORDS);
+  readonly tokens = new ByteTable(EXPECTED_WORDS);
+  /** Per token id: its 40-bit hash, and the last message it was emitted for. */
+  tokenHash: Float64Array = new Float64Array(EXPECTED_WORDS);
+  tokenStamp: Int32Array = new Int32Array(EXPECTED_WORDS);
+  /** Per word id: its token ids are `pool[wordToks[w] .. wordToks[w + 1])`. */
+  wordToks: Int32Array = new Int32Array(EXPECTED_WORDS + 1);
+  /** Per word id: the last message it was seen in (a repeat adds only to the count). */
+  wordStamp: Int32Array = new Int32Array(EXPECTED_WORDS);
+  pool: Int32Array = new Int32Array(EXPECTED_WORDS * 2);
+  /** The message counter. */
+  stamp = 0;
+
+  /** Empties the caches when they are over their bound (between messages). */
+  trim(): void {
+    if (this.words.count + this.tokens.count < CACHE_LIMIT) return;
+    this.kinds.clear();
+    this.words.clear();
+    this.tokens.clear();
+  }
+
+  /** The tag of a word kind. */
+  kind(name: string): number {
+    let tag = this.kinds.get(name);
+    if (tag === undefined) this.kinds.set(name, (tag = this.kinds.size));
+    return tag;
+  }
+
+  /** The id of a token (interned on first sight, with its hash). */
+  token(tok: string): number {
+    const n = tok.length;
+    const b = stringBytes(tok);
+    const h = hashBytes(b, 0, n);
+    let id = this.tokens.find(b, 0, n, h);
+    if (id >= 0) return id;
+    id = this.tokens.insert(b, 0, n, h);
+    if (id >= this.tokenHash.length) {
+      this.tokenHash = grownFloat64(this.tokenHash, id + 1);
+      this.tokenStamp = grownInt32(this.tokenStamp, id + 1);
+    }
+    this.tokenHash[id] = tokenHashBytes(b, 0, n);
+    this.tokenStamp[id] = 0;
+    return id;
+  }
+
+  /** Adds the word `b[s..e)` (its hash `h`, kind `tag`) giving the tokens `toks` (empty ones dropped). */
+  addWord(b: Uint8Array, s: number, e: number, h: number, tag: number, toks: readonly string[]): number {
+    const w = this.words.insert(b, s, e, h, tag);
+    if (w + 2 > this.wordToks.length) {
+      this.wordToks = grownInt32(this.wordToks, w + 2);
+      this.wordStamp = grownInt32(this.wordStamp, w + 2);
+    }
+    this.wordStamp[w] = 0;
+    let end = w === 0 ? 0 : this.wordToks[w]!;
+    this.wordToks[w] = end;
+    if (end + toks.length > this.pool.length) this.pool = grownInt32(this.pool, end + toks.length);
+    for (const t of toks) if (t !== '') this.pool[end++] = this.token(t);
+    this.wordToks[w + 1] = end;
+    return w;
+  }
+}
+
+const caches = new WeakMap<TokenizerConfig, TokenCache>();
+
+/** Spreads a word kind's tag over the hash bits, so one word of several kinds takes different slots. */
+function tagSalt(tag: number): number {
+  return Math.imul(tag, 0x9e3779b1);
+}
 
 /**
  * Tokenizes lines of one region into `out`. A word gives the same tokens wherever it
@@ -141,7 +198,7 @@ const caches = new WeakMap<TokenizerConfig, TokenizerCache>();
  * word across messages: most words of a mail stream are repeats.
  */
 class LineTokenizer {
-  private readonly cache: TokenizerCache;
+  private readonly cache: TokenCache;
   /** This message's number: entries stamped with it were already emitted. */
   private readonly stamp: number;
   /** Reused per line: the words found. */
@@ -149,57 +206,36 @@ class LineTokenizer {
 
   constructor(private readonly conf: TokenizerConfig) {
     let c = caches.get(conf);
-    if (!c) caches.set(conf, (c = { words: new Map(), tokens: new Map(), size: 0, stamp: 0 }));
-    if (c.size >= CACHE_LIMIT) {
-      c.words.clear();
-      c.tokens.clear();
-      c.size = 0;
-    }
+    if (!c) caches.set(conf, (c = new TokenCache()));
+    c.trim();
     this.cache = c;
     this.stamp = ++c.stamp;
   }
 
-  private intern(tok: string): TokenEntry {
-    let e = this.cache.tokens.get(tok);
-    if (e === undefined) {
-      e = { tok, hash: tokenHash(tok), stamp: 0 };
-      this.cache.tokens.set(tok, e);
-      this.cache.size++;
-    }
-    return e;
-  }
-
   /** Whole tokens made elsewhere (CJK words), added as the words of a line are. */
   add(toks: readonly string[], out: TokenSink): void {
-    const stamp = this.stamp;
     out.count += toks.length;
-    for (const tok of toks) {
-      const te = this.intern(tok);
-      if (te.stamp === stamp) continue;
-      te.stamp = stamp;
-      if (out.hashes) out.hashes.push(te.hash);
-      if (out.tokens) out.tokens.add(te.tok);
-    }
+    for (const tok of toks) this.emitToken(this.cache.token(tok), out);
   }
 
-  /** The word cache of one region and prefix (fetch once per source, not per line). */
-  wordCache(region: Region, prefix: string): WordTable<WordEntry> {
-    const kind = region + prefix;
-    let cache = this.cache.words.get(kind);
-    if (!cache) this.cache.words.set(kind, (cache = new WordTable()));
-    return cache;
+  /** The tag of the word cache of one region and prefix (fetch once per source, not per line). */
+  wordKind(region: Region, prefix: string): number {
+    return this.cache.kind(region + prefix);
   }
 
   /** Tokenizes one line; returns false when it has bytes >= 0x80 (only such a line can hold CJK text). */
-  run(line: string, prefix: string, region: Region, out: TokenSink, cache = this.wordCache(region, prefix)): boolean {
+  run(line: string, prefix: string, region: Region, out: TokenSink, tag = this.wordKind(region, prefix)): boolean {
+    const words = this.cache.words;
+    const salt = tagSalt(tag);
     const n = splitAscii(line, region !== Region.Header);
     if (n < 0) {
-      const words = this.words;
-      const k = this.byteWords(line, region, words);
+      const k = this.byteWords(line, region, this.words);
       for (let i = 0; i < k; i++) {
-        const word = words[i]!;
-        const h = hashString(word);
-        this.emit(cache.get(word, h) ?? this.learnWord(cache, word, h, prefix, region), out);
+        const word = this.words[i]!;
+        const b = stringBytes(word);
+        const h = hashBytes(b, 0, word.length) ^ salt;
+        const w = words.find(b, 0, word.length, h, tag);
+        this.emit(w >= 0 ? w : this.learnWord(word, b, 0, word.length, h, tag, prefix, region), out);
       }
       return false;
     }
@@ -208,33 +244,37 @@ class LineTokenizer {
     for (let i = 0; i < n; i++) {
       const s = starts[i]!;
       const e = ends[i]!;
-      const h = hashBytes(b, s, e);
-      this.emit(cache.getBytes(b, s, e, h) ?? this.learnWord(cache, wordString(line, i), h, prefix, region), out);
+      const h = hashBytes(b, s, e) ^ salt;
+      const w = words.find(b, s, e, h, tag);
+      this.emit(w >= 0 ? w : this.learnWord(wordString(line, i), b, s, e, h, tag, prefix, region), out);
     }
     return true;
   }
 
-  private learnWord(cache: WordTable<WordEntry>, word: string, h: number, prefix: string, region: Region): WordEntry {
-    const we = { toks: this.word(word, prefix, region), stamp: 0 };
-    cache.add(word, h, we);
-    this.cache.size++;
-    return we;
+  /** Caches a new word (`b[s..e)` holds its bytes) and returns its id. */
+  private learnWord(word: string, b: Uint8Array, s: number, e: number, h: number, tag: number, prefix: string, region: Region): number {
+    return this.cache.addWord(b, s, e, h, tag, this.wordTokens(word, prefix, region));
   }
 
   /** Emits a word's tokens not yet emitted for this message. */
-  private emit(we: WordEntry, out: TokenSink): void {
+  private emit(w: number, out: TokenSink): void {
+    const c = this.cache;
+    const from = c.wordToks[w]!;
+    const to = c.wordToks[w + 1]!;
     // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
-    out.count += we.toks.length;
-    const stamp = this.stamp;
-    if (we.stamp === stamp) return;
-    we.stamp = stamp;
-    const { hashes, tokens } = out;
-    for (const te of we.toks) {
-      if (te.stamp === stamp) continue;
-      te.stamp = stamp;
-      if (hashes) hashes.push(te.hash);
-      if (tokens) tokens.add(te.tok);
-    }
+    out.count += to - from;
+    if (c.wordStamp[w] === this.stamp) return;
+    c.wordStamp[w] = this.stamp;
+    for (let k = from; k < to; k++) this.emitToken(c.pool[k]!, out);
+  }
+
+  /** Emits a token unless it was already emitted for this message. */
+  private emitToken(t: number, out: TokenSink): void {
+    const c = this.cache;
+    if (c.tokenStamp[t] === this.stamp) return;
+    c.tokenStamp[t] = this.stamp;
+    if (out.hashes) out.hashes.push(c.tokenHash[t]!);
+    if (out.tokens) out.tokens.add(c.tokens.key(t));
   }
 
   /** Words (3 bytes or more) of a line with bytes >= 0x80, by the regex passes; returns the count. */
@@ -248,14 +288,6 @@ class LineTokenizer {
     let n = 0;
     for (const word of text.split(' ')) if (word.length >= 3) out[n++] = word;
     return n;
-  }
-
-  /** The tokens one whitespace-separated word gives. */
-  private word(token: string, prefix: string, region: Region): TokenEntry[] {
-    const toks = this.wordTokens(token, prefix, region);
-    const out: TokenEntry[] = [];
-    for (const t of toks) if (t !== '') out.push(this.intern(t));
-    return out;
   }
 
   /** The token strings one word gives (some may be empty). */
@@ -332,20 +364,20 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
   const sink = (): TokenSink => ({ tokens, hashes, count: 0 });
   const { visible, invisible } = bodySources(msg);
   const body = sink();
-  const bodyWords = lt.wordCache(Region.Body, '');
+  const bodyWords = lt.wordKind(Region.Body, '');
   for (const line of visible) {
     const ascii = lt.run(line, '', Region.Body, body, bodyWords);
     if (!ascii && conf.cjkWords !== false) lt.add(cjkWordTokens(line), body);
     if (body.count >= MAX_BODY_TOKENS) break;
   }
   const uris = sink();
-  const uriWords = lt.wordCache(Region.Uri, '');
+  const uriWords = lt.wordKind(Region.Uri, '');
   for (const uri of msg.uriList) {
     lt.run(utf8Bytes(uri), '', Region.Uri, uris, uriWords);
     if (uris.count >= MAX_URI_TOKENS) break;
   }
   const inviz = sink();
-  const invizWords = lt.wordCache(Region.Body, 'I*:');
+  const invizWords = lt.wordKind(Region.Body, 'I*:');
   for (const line of invisible) {
     lt.run(line, 'I*:', Region.Body, inviz, invizWords);
     if (inviz.count >= MAX_BODY_TOKENS) break;
