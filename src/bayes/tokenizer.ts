@@ -151,10 +151,12 @@ class TokenCache {
     return tag;
   }
 
-  /** The id of a token (interned on first sight, with its hash). */
-  token(tok: string): number {
-    const n = tok.length;
-    const b = stringBytes(tok);
+  /** The id of the token `prefix + body` (interned on first sight, with its hash). */
+  token(prefix: string, body: string): number {
+    // The two parts are written side by side: concatenating them would make a string to flatten.
+    stringBytes(prefix);
+    const b = stringBytes(body, prefix.length);
+    const n = prefix.length + body.length;
     const h = hashBytes(b, 0, n);
     let id = this.tokens.find(b, 0, n, h);
     if (id >= 0) return id;
@@ -168,8 +170,11 @@ class TokenCache {
     return id;
   }
 
-  /** Adds the word `b[s..e)` (its hash `h`, kind `tag`) giving the tokens `toks` (empty ones dropped). */
-  addWord(b: Uint8Array, s: number, e: number, h: number, tag: number, toks: readonly string[]): number {
+  /**
+   * Adds the word `b[s..e)` (its hash `h`, kind `tag`) giving the tokens in `parts`: prefix and
+   * body pairs (empty tokens dropped).
+   */
+  addWord(b: Uint8Array, s: number, e: number, h: number, tag: number, parts: readonly string[]): number {
     const w = this.words.insert(b, s, e, h, tag);
     if (w + 2 > this.wordToks.length) {
       this.wordToks = grownInt32(this.wordToks, w + 2);
@@ -178,8 +183,10 @@ class TokenCache {
     this.wordStamp[w] = 0;
     let end = w === 0 ? 0 : this.wordToks[w]!;
     this.wordToks[w] = end;
-    if (end + toks.length > this.pool.length) this.pool = grownInt32(this.pool, end + toks.length);
-    for (const t of toks) if (t !== '') this.pool[end++] = this.token(t);
+    if (end + parts.length / 2 > this.pool.length) this.pool = grownInt32(this.pool, end + parts.length / 2);
+    for (let k = 0; k < parts.length; k += 2) {
+      if (parts[k]!.length + parts[k + 1]!.length > 0) this.pool[end++] = this.token(parts[k]!, parts[k + 1]!);
+    }
     this.wordToks[w + 1] = end;
     return w;
   }
@@ -203,6 +210,8 @@ class LineTokenizer {
   private readonly stamp: number;
   /** Reused per line: the words found. */
   private readonly words: string[] = [];
+  /** Reused per new word: its tokens, as prefix and body pairs. */
+  private readonly parts: string[] = [];
 
   constructor(private readonly conf: TokenizerConfig) {
     let c = caches.get(conf);
@@ -215,7 +224,7 @@ class LineTokenizer {
   /** Whole tokens made elsewhere (CJK words), added as the words of a line are. */
   add(toks: readonly string[], out: TokenSink): void {
     out.count += toks.length;
-    for (const tok of toks) this.emitToken(this.cache.token(tok), out);
+    for (const tok of toks) this.emitToken(this.cache.token('', tok), out);
   }
 
   /** The tag of the word cache of one region and prefix (fetch once per source, not per line). */
@@ -253,7 +262,10 @@ class LineTokenizer {
 
   /** Caches a new word (`b[s..e)` holds its bytes) and returns its id. */
   private learnWord(word: string, b: Uint8Array, s: number, e: number, h: number, tag: number, prefix: string, region: Region): number {
-    return this.cache.addWord(b, s, e, h, tag, this.wordTokens(word, prefix, region));
+    const parts = this.parts;
+    parts.length = 0;
+    this.wordTokens(word, prefix, region, parts);
+    return this.cache.addWord(b, s, e, h, tag, parts);
   }
 
   /** Emits a word's tokens not yet emitted for this message. */
@@ -290,26 +302,29 @@ class LineTokenizer {
     return n;
   }
 
-  /** The token strings one word gives (some may be empty). */
-  private wordTokens(token: string, prefix: string, region: Region): string[] {
-    const out: string[] = [];
+  /** The tokens one word gives (some may be empty), as prefix and body pairs into `out`. */
+  private wordTokens(token: string, prefix: string, region: Region, out: string[]): void {
+    const plain = plainWord(token);
+    if (plain !== Plain.No) return this.plainWordTokens(token, plain === Plain.Upper, prefix, region, out);
     token = token.replace(TRIM_START, '').replace(TRIM_END, '');
     const len = token.length;
-    if (len < 3) return out;
-    if (token.charCodeAt(0) === 42 && MAGIC.test(token)) return out;
-    if (this.conf.stopwords.some((re) => re.test(token))) return out;
+    if (len < 3) return;
+    if (token.charCodeAt(0) === 42 && MAGIC.test(token)) return;
+    if (this.isStopword(token)) return;
 
     if (region !== Region.Header) {
       if (token.includes('@') && MAIL_ADDR.test(token)) {
-        mailAddrTokens(token, out);
+        const addr: string[] = [];
+        mailAddrTokens(token, addr);
+        for (const t of addr) out.push('', t);
       } else if (URL_DOMAIN.test(token)) {
-        out.push('UD:' + token);
+        out.push('UD:', token);
         let bit = token;
         for (;;) {
           const m = /^[^.]+\.(.+)$/s.exec(bit);
           if (!m) break;
           bit = m[1]!;
-          out.push('UD:' + bit);
+          out.push('UD:', bit);
         }
       }
     }
@@ -318,8 +333,8 @@ class LineTokenizer {
       if (TWO_CONTINUATIONS.test(token)) {
         const pieces = token.match(UTF8_3_4);
         if (pieces) {
-          for (const p of pieces) out.push(prefix + 'u8:' + p);
-          return out;
+          for (const p of pieces) out.push(prefix, 'u8:' + p);
+          return;
         }
       }
       if (region !== Region.Uri) {
@@ -330,16 +345,52 @@ class LineTokenizer {
 
     if (region !== Region.Header) {
       const odd = NOT_WORDISH.test(token);
-      if (odd) out.push(prefix + token.replace(NOT_WORDISH_G, ''));
+      if (odd) out.push(prefix, token.replace(NOT_WORDISH_G, ''));
       if (UPPER.test(token)) {
         const lower = lcAscii(token);
-        out.push(prefix + lower);
-        if (odd) out.push(prefix + lower.replace(NOT_WORDISH_G, ''));
+        out.push(prefix, lower);
+        if (odd) out.push(prefix, lower.replace(NOT_WORDISH_G, ''));
       }
     }
-    out.push(prefix + token);
-    return out;
+    out.push(prefix, token);
   }
+
+  /**
+   * `wordTokens` for a word of only letters, digits and `_` (most words): nothing to trim,
+   * no address or domain, no UTF-8, nothing to strip, so no regex but the stop words.
+   */
+  private plainWordTokens(token: string, upper: boolean, prefix: string, region: Region, out: string[]): void {
+    if (this.isStopword(token)) return;
+    // A long word is cut to its first seven bytes (URIs keep theirs whole).
+    if (token.length > this.conf.maxTokenLength && token.length >= 9 && region !== Region.Uri) {
+      token = 'sk:' + token.slice(0, 7);
+      upper = UPPER.test(token);
+    }
+    if (region !== Region.Header && upper) out.push(prefix, token.toLowerCase());
+    out.push(prefix, token);
+  }
+
+  private isStopword(token: string): boolean {
+    for (const re of this.conf.stopwords) if (re.test(token)) return true;
+    return false;
+  }
+}
+
+const enum Plain {
+  No,
+  Lower,
+  Upper,
+}
+
+/** Whether a word is only `\w` characters, and whether it has a capital. */
+function plainWord(word: string): Plain {
+  let upper = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 97 ? c > 122 : c >= 65 ? c > 90 && c !== 95 : c < 48 || c > 57) return Plain.No;
+    if (c <= 90 && c >= 65) upper = true;
+  }
+  return upper ? Plain.Upper : Plain.Lower;
 }
 
 /**

@@ -119,11 +119,14 @@ function grownBytes(a: Uint8Array, n: number): Uint8Array {
 
 let scratch: Uint8Array = new Uint8Array(1024);
 
-/** A binary string's bytes, in a buffer reused by the next call (valid up to `s.length`). */
-export function stringBytes(s: string): Uint8Array {
-  if (scratch.length < s.length) scratch = new Uint8Array(s.length * 2);
+/**
+ * A binary string's bytes, written at `at` into a buffer that is reused by the next call
+ * (bytes before `at` are kept, so parts can be written one after another).
+ */
+export function stringBytes(s: string, at = 0): Uint8Array {
+  if (scratch.length < at + s.length) scratch = grownBytes(scratch, at + s.length);
   const b = scratch;
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) b[at + i] = s.charCodeAt(i);
   return b;
 }
 

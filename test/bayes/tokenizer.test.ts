@@ -20,6 +20,9 @@ const cases: ReadonlyArray<{ name: string; body: string; has: string[]; hasNot?:
   { name: 'Title Case at a line start is lower-cased', body: 'Hello friend', has: ['hello', 'friend'], hasNot: ['Hello'] },
   { name: 'stop words are dropped', body: 'because people know', has: [], hasNot: ['because', 'people', 'know'] },
   { name: 'long words become sk: skips', body: 'supercalifragilistic', has: ['sk:superca'] },
+  { name: 'a capitalised word inside a line gives both cases', body: 'see the Amazing deal', has: ['Amazing', 'amazing', 'deal'] },
+  { name: 'a long capitalised word is skipped in both cases', body: 'see Supercalifragilistic', has: ['sk:Superca', 'sk:superca'] },
+  { name: 'words with digits and underscores are kept whole', body: 'ref A1B2_c3 ok', has: ['A1B2_c3', 'a1b2_c3'] },
   { name: 'money and domains', body: 'win $31,000,000 at www.clock-speed.net now', has: ['$31,000,000', 'UD:www.clock-speed.net', 'UD:clock-speed.net', 'UD:net'] },
   { name: 'mail addresses in the body', body: 'write to joe@mail.example.com', has: ['U*joe', 'D*mail.example.com', 'D*example.com', 'D*com'] },
   { name: 'runs of dots split words', body: 'wait...what', has: ['wait', 'what'], hasNot: ['wait...what'] },
@@ -67,6 +70,7 @@ test('tokenizer: header tokens carry prefixes; address headers are digested; Sub
     assert.ok(toks.has(t), `missing ${t}`);
   }
   assert.ok(![...toks].some((t) => t.startsWith('HSubject') || t.startsWith('HDate')));
+  assert.ok(!toks.has('H*x:microsoft'), 'header words keep their case only');
 });
 
 const SA_SCRIPT = resolve(__dirname, '..', '..', '..', 'bench', 'sa', 'bayes.pl');
