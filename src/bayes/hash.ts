@@ -56,14 +56,22 @@ function digest(n: number): number {
       const x = W[t - 3]! ^ W[t - 8]! ^ W[t - 14]! ^ W[t - 16]!;
       W[t] = (x << 1) | (x >>> 31);
     }
+    // The four 20-round stages as separate loops: no per-round branch on the stage.
     let a = h0, bb = h1, c = h2, d = h3, e = h4;
-    for (let t = 0; t < 80; t++) {
-      let f: number, k: number;
-      if (t < 20) { f = (bb & c) | (~bb & d); k = 0x5a827999; }
-      else if (t < 40) { f = bb ^ c ^ d; k = 0x6ed9eba1; }
-      else if (t < 60) { f = (bb & c) | (bb & d) | (c & d); k = 0x8f1bbcdc | 0; }
-      else { f = bb ^ c ^ d; k = 0xca62c1d6 | 0; }
-      const tmp = (((a << 5) | (a >>> 27)) + f + e + k + W[t]!) | 0;
+    for (let t = 0; t < 20; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + W[t]!) | 0;
+      e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = tmp;
+    }
+    for (let t = 20; t < 40; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + W[t]!) | 0;
+      e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = tmp;
+    }
+    for (let t = 40; t < 60; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + W[t]!) | 0;
+      e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = tmp;
+    }
+    for (let t = 60; t < 80; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + W[t]!) | 0;
       e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = tmp;
     }
     h0 = (h0 + a) | 0; h1 = (h1 + bb) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0; h4 = (h4 + e) | 0;
