@@ -101,3 +101,13 @@ test('tokenizer: the same token sets as SpamAssassin 4.0.1 on corpus messages', 
   assert.ok(common / total > 0.98, `token overlap ${(common / total).toFixed(4)}`);
   void join;
 });
+
+test('tokenizer: an address field repeated in later messages gives the same tokens each time', () => {
+  const head = (from: string): string => `From: ${from}\nTo: list@example.org`;
+  const first = tokensOf(head('"Ann Lee" <ann@one.example>'), 'hello there');
+  const other = tokensOf(head('bob@two.example'), 'hello there');
+  const again = tokensOf(head('"Ann Lee" <ann@one.example>'), 'hello there');
+  assert.deepEqual([...again].sort(), [...first].sort());
+  assert.ok(other.has('H*F:U*bob') && !other.has('H*F:U*ann'));
+  assert.ok(again.has('H*F:N*Ann') && again.has('H*Ad:D*example.org'));
+});
