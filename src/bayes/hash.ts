@@ -14,10 +14,29 @@ let block = new Uint8Array(128);
 /** The 40-bit hash of a token given as a binary string (char codes 0-255). */
 export function tokenHash(token: string): number {
   const n = token.length;
+  const b = blockFor(n);
+  for (let i = 0; i < n; i++) b[i] = token.charCodeAt(i) & 0xff;
+  return digest(n);
+}
+
+/** The 40-bit hash of the token held in bytes `src[s..e)`. */
+export function tokenHashBytes(src: Uint8Array, s: number, e: number): number {
+  const b = blockFor(e - s);
+  for (let i = s; i < e; i++) b[i - s] = src[i]!;
+  return digest(e - s);
+}
+
+/** The message buffer, big enough for `n` bytes and their padding. */
+function blockFor(n: number): Uint8Array {
   const padded = ((n + 8) >>> 6) * 64 + 64;
   if (padded > block.length) block = new Uint8Array(padded * 2);
+  return block;
+}
+
+/** SHA-1 of the first `n` bytes of `block`, reduced to its last five bytes. */
+function digest(n: number): number {
+  const padded = ((n + 8) >>> 6) * 64 + 64;
   const b = block;
-  for (let i = 0; i < n; i++) b[i] = token.charCodeAt(i) & 0xff;
   b[n] = 0x80;
   b.fill(0, n + 1, padded);
   const bits = n * 8;
@@ -37,14 +56,22 @@ export function tokenHash(token: string): number {
       const x = W[t - 3]! ^ W[t - 8]! ^ W[t - 14]! ^ W[t - 16]!;
       W[t] = (x << 1) | (x >>> 31);
     }
+    // The four 20-round stages as separate loops: no per-round branch on the stage.
     let a = h0, bb = h1, c = h2, d = h3, e = h4;
-    for (let t = 0; t < 80; t++) {
-      let f: number, k: number;
-      if (t < 20) { f = (bb & c) | (~bb & d); k = 0x5a827999; }
-      else if (t < 40) { f = bb ^ c ^ d; k = 0x6ed9eba1; }
-      else if (t < 60) { f = (bb & c) | (bb & d) | (c & d); k = 0x8f1bbcdc | 0; }
-      else { f = bb ^ c ^ d; k = 0xca62c1d6 | 0; }
-      const tmp = (((a << 5) | (a >>> 27)) + f + e + k + W[t]!) | 0;
+    for (let t = 0; t < 20; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + W[t]!) | 0;
+      e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = tmp;
+    }
+    for (let t = 20; t < 40; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + W[t]!) | 0;
+      e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = tmp;
+    }
+    for (let t = 40; t < 60; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + W[t]!) | 0;
+      e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = tmp;
+    }
+    for (let t = 60; t < 80; t++) {
+      const tmp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + W[t]!) | 0;
       e = d; d = c; c = (bb << 30) | (bb >>> 2); bb = a; a = tmp;
     }
     h0 = (h0 + a) | 0; h1 = (h1 + bb) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0; h4 = (h4 + e) | 0;

@@ -2,15 +2,21 @@
  * What the learner records about a message besides its tokens: the ids it is
  * remembered under, and the time its tokens are stamped with.
  */
-import { createHash } from 'node:crypto';
-import { headerValues } from '../message/header-access';
+import * as crypto from 'node:crypto';
+import { lastHeader } from '../message/headers';
 import type { Message } from '../message/types';
-import { utf8Bytes } from './tokenizer';
 
+/** The last field named `name` as SpamAssassin's `get` gives it (decoded, newline-terminated), or ''. */
 function lastValue(msg: Message, name: string): string {
-  const vals = headerValues(msg, { name, raw: false, addr: false, displayName: false, first: false, last: false });
-  return vals.length ? vals[vals.length - 1]! : '';
+  const v = lastHeader(msg.headers, name);
+  return v === undefined ? '' : v + '\n';
 }
+
+/** SHA-1 in hex: node's one-shot `crypto.hash` (Node 20.12+) skips making a Hash object per call. */
+const sha1Hex: (data: Buffer) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha1', data, 'hex')
+    : (data) => crypto.createHash('sha1').update(data).digest('hex');
 
 /**
  * The ids a message is learned under, as SpamAssassin's: first a digest of To, Date
@@ -20,9 +26,9 @@ function lastValue(msg: Message, name: string): string {
 export function messageIds(msg: Message): string[] {
   let body = msg.bodyBytes;
   if (msg.lineEnding === '\r\n') body = Buffer.from(body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
-  const bodyDigest = createHash('sha1').update(body).digest('hex');
-  const src = utf8Bytes(lastValue(msg, 'To')) + '\0' + utf8Bytes(lastValue(msg, 'Date')) + '\0' + bodyDigest;
-  const ids = [createHash('sha1').update(Buffer.from(src, 'latin1')).digest('hex') + '@sa_generated'];
+  // To and Date are hashed as their UTF-8 bytes (SpamAssassin's are bytes).
+  const src = lastValue(msg, 'To') + '\0' + lastValue(msg, 'Date') + '\0' + sha1Hex(body);
+  const ids = [sha1Hex(Buffer.from(src, 'utf8')) + '@sa_generated'];
   const mid = /^\s*<(.+)>\s*$/s.exec(lastValue(msg, 'Message-Id'));
   if (mid) ids.push(mid[1]!);
   return ids;

@@ -15,10 +15,10 @@
 import type { Message, MimePart } from '../message/types';
 import { parseAddressList } from '../message/address';
 import { headerNames } from './header-names';
-import { tokenHash } from './hash';
+import { tokenHashBytes } from './hash';
 import { cjkWordTokens } from './cjk-words';
 import { splitAscii, starts, ends, wordBytes, wordString } from './word-split';
-import { WordTable, hashBytes, hashString } from './word-table';
+import { ByteTable, grownFloat64, grownInt32, hashBytes, stringBytes } from './word-table';
 import { assembleBodyText, effectiveType, truncateNear } from '../message/body-text';
 import { lastHeader } from '../message/headers';
 import { DEFAULT_BODY_PART_SCAN_SIZE } from '../message/parse';
@@ -106,34 +106,98 @@ interface TokenSink {
   count: number;
 }
 
-/**
- * One distinct token: its string and hash, and the last message it was emitted for
- * (a message counter), so a message's tokens are deduplicated without a set.
- */
-interface TokenEntry {
-  readonly tok: string;
-  readonly hash: number;
-  stamp: number;
-}
-
-/** What one word gives, and the last message it was seen in (a repeat adds only to the count). */
-interface WordEntry {
-  readonly toks: readonly TokenEntry[];
-  stamp: number;
-}
-
-/** Per configuration: word -> tokens per region/prefix, the interned tokens, and the message counter. */
-interface TokenizerCache {
-  readonly words: Map<string, WordTable<WordEntry>>;
-  readonly tokens: Map<string, TokenEntry>;
-  size: number;
-  stamp: number;
-}
-
 /** Bound on the caches (words plus tokens); they are emptied between messages when over it. */
 const CACHE_LIMIT = 400000;
+/**
+ * Distinct words (and tokens) the caches are first sized for: learning a few thousand
+ * messages meets about 100,000, and growing the tables rehashes and copies them.
+ */
+const EXPECTED_WORDS = 1 << 17;
 
-const caches = new WeakMap<TokenizerConfig, TokenizerCache>();
+/**
+ * Per configuration: each distinct word (per region and prefix: its kind) with the tokens it
+ * gives, each distinct token with its hash, and per-message stamps that deduplicate a
+ * message's tokens without a set. All in typed arrays keyed by dense ids (see ByteTable),
+ * so the caches cost the garbage collector nothing however many words they hold.
+ */
+class TokenCache {
+  /** Word kind (region + prefix) -> its tag in `words`. */
+  readonly kinds = new Map<string, number>();
+  readonly words = new ByteTable(EXPECTED_WORDS);
+  readonly tokens = new ByteTable(EXPECTED_WORDS);
+  /** Per token id: its 40-bit hash, and the last message it was emitted for. */
+  tokenHash: Float64Array = new Float64Array(EXPECTED_WORDS);
+  tokenStamp: Int32Array = new Int32Array(EXPECTED_WORDS);
+  /** Per word id: its token ids are `pool[wordToks[w] .. wordToks[w + 1])`. */
+  wordToks: Int32Array = new Int32Array(EXPECTED_WORDS + 1);
+  /** Per word id: the last message it was seen in (a repeat adds only to the count). */
+  wordStamp: Int32Array = new Int32Array(EXPECTED_WORDS);
+  pool: Int32Array = new Int32Array(EXPECTED_WORDS * 2);
+  /** The message counter. */
+  stamp = 0;
+
+  /** Empties the caches when they are over their bound (between messages). */
+  trim(): void {
+    if (this.words.count + this.tokens.count < CACHE_LIMIT) return;
+    this.kinds.clear();
+    this.words.clear();
+    this.tokens.clear();
+  }
+
+  /** The tag of a word kind. */
+  kind(name: string): number {
+    let tag = this.kinds.get(name);
+    if (tag === undefined) this.kinds.set(name, (tag = this.kinds.size));
+    return tag;
+  }
+
+  /** The id of the token `prefix + body` (interned on first sight, with its hash). */
+  token(prefix: string, body: string): number {
+    // The two parts are written side by side: concatenating them would make a string to flatten.
+    stringBytes(prefix);
+    const b = stringBytes(body, prefix.length);
+    const n = prefix.length + body.length;
+    const h = hashBytes(b, 0, n);
+    let id = this.tokens.find(b, 0, n, h);
+    if (id >= 0) return id;
+    id = this.tokens.insert(b, 0, n, h);
+    if (id >= this.tokenHash.length) {
+      this.tokenHash = grownFloat64(this.tokenHash, id + 1);
+      this.tokenStamp = grownInt32(this.tokenStamp, id + 1);
+    }
+    this.tokenHash[id] = tokenHashBytes(b, 0, n);
+    this.tokenStamp[id] = 0;
+    return id;
+  }
+
+  /**
+   * Adds the word `b[s..e)` (its hash `h`, kind `tag`) giving the tokens in `parts`: prefix and
+   * body pairs (empty tokens dropped).
+   */
+  addWord(b: Uint8Array, s: number, e: number, h: number, tag: number, parts: readonly string[]): number {
+    const w = this.words.insert(b, s, e, h, tag);
+    if (w + 2 > this.wordToks.length) {
+      this.wordToks = grownInt32(this.wordToks, w + 2);
+      this.wordStamp = grownInt32(this.wordStamp, w + 2);
+    }
+    this.wordStamp[w] = 0;
+    let end = w === 0 ? 0 : this.wordToks[w]!;
+    this.wordToks[w] = end;
+    if (end + parts.length / 2 > this.pool.length) this.pool = grownInt32(this.pool, end + parts.length / 2);
+    for (let k = 0; k < parts.length; k += 2) {
+      if (parts[k]!.length + parts[k + 1]!.length > 0) this.pool[end++] = this.token(parts[k]!, parts[k + 1]!);
+    }
+    this.wordToks[w + 1] = end;
+    return w;
+  }
+}
+
+const caches = new WeakMap<TokenizerConfig, TokenCache>();
+
+/** Spreads a word kind's tag over the hash bits, so one word of several kinds takes different slots. */
+function tagSalt(tag: number): number {
+  return Math.imul(tag, 0x9e3779b1);
+}
 
 /**
  * Tokenizes lines of one region into `out`. A word gives the same tokens wherever it
@@ -141,65 +205,46 @@ const caches = new WeakMap<TokenizerConfig, TokenizerCache>();
  * word across messages: most words of a mail stream are repeats.
  */
 class LineTokenizer {
-  private readonly cache: TokenizerCache;
+  private readonly cache: TokenCache;
   /** This message's number: entries stamped with it were already emitted. */
   private readonly stamp: number;
   /** Reused per line: the words found. */
   private readonly words: string[] = [];
+  /** Reused per new word: its tokens, as prefix and body pairs. */
+  private readonly parts: string[] = [];
 
   constructor(private readonly conf: TokenizerConfig) {
     let c = caches.get(conf);
-    if (!c) caches.set(conf, (c = { words: new Map(), tokens: new Map(), size: 0, stamp: 0 }));
-    if (c.size >= CACHE_LIMIT) {
-      c.words.clear();
-      c.tokens.clear();
-      c.size = 0;
-    }
+    if (!c) caches.set(conf, (c = new TokenCache()));
+    c.trim();
     this.cache = c;
     this.stamp = ++c.stamp;
   }
 
-  private intern(tok: string): TokenEntry {
-    let e = this.cache.tokens.get(tok);
-    if (e === undefined) {
-      e = { tok, hash: tokenHash(tok), stamp: 0 };
-      this.cache.tokens.set(tok, e);
-      this.cache.size++;
-    }
-    return e;
-  }
-
   /** Whole tokens made elsewhere (CJK words), added as the words of a line are. */
   add(toks: readonly string[], out: TokenSink): void {
-    const stamp = this.stamp;
     out.count += toks.length;
-    for (const tok of toks) {
-      const te = this.intern(tok);
-      if (te.stamp === stamp) continue;
-      te.stamp = stamp;
-      if (out.hashes) out.hashes.push(te.hash);
-      if (out.tokens) out.tokens.add(te.tok);
-    }
+    for (const tok of toks) this.emitToken(this.cache.token('', tok), out);
   }
 
-  /** The word cache of one region and prefix (fetch once per source, not per line). */
-  wordCache(region: Region, prefix: string): WordTable<WordEntry> {
-    const kind = region + prefix;
-    let cache = this.cache.words.get(kind);
-    if (!cache) this.cache.words.set(kind, (cache = new WordTable()));
-    return cache;
+  /** The tag of the word cache of one region and prefix (fetch once per source, not per line). */
+  wordKind(region: Region, prefix: string): number {
+    return this.cache.kind(region + prefix);
   }
 
   /** Tokenizes one line; returns false when it has bytes >= 0x80 (only such a line can hold CJK text). */
-  run(line: string, prefix: string, region: Region, out: TokenSink, cache = this.wordCache(region, prefix)): boolean {
+  run(line: string, prefix: string, region: Region, out: TokenSink, tag = this.wordKind(region, prefix)): boolean {
+    const words = this.cache.words;
+    const salt = tagSalt(tag);
     const n = splitAscii(line, region !== Region.Header);
     if (n < 0) {
-      const words = this.words;
-      const k = this.byteWords(line, region, words);
+      const k = this.byteWords(line, region, this.words);
       for (let i = 0; i < k; i++) {
-        const word = words[i]!;
-        const h = hashString(word);
-        this.emit(cache.get(word, h) ?? this.learnWord(cache, word, h, prefix, region), out);
+        const word = this.words[i]!;
+        const b = stringBytes(word);
+        const h = hashBytes(b, 0, word.length) ^ salt;
+        const w = words.find(b, 0, word.length, h, tag);
+        this.emit(w >= 0 ? w : this.learnWord(word, b, 0, word.length, h, tag, prefix, region), out);
       }
       return false;
     }
@@ -208,33 +253,40 @@ class LineTokenizer {
     for (let i = 0; i < n; i++) {
       const s = starts[i]!;
       const e = ends[i]!;
-      const h = hashBytes(b, s, e);
-      this.emit(cache.getBytes(b, s, e, h) ?? this.learnWord(cache, wordString(line, i), h, prefix, region), out);
+      const h = hashBytes(b, s, e) ^ salt;
+      const w = words.find(b, s, e, h, tag);
+      this.emit(w >= 0 ? w : this.learnWord(wordString(line, i), b, s, e, h, tag, prefix, region), out);
     }
     return true;
   }
 
-  private learnWord(cache: WordTable<WordEntry>, word: string, h: number, prefix: string, region: Region): WordEntry {
-    const we = { toks: this.word(word, prefix, region), stamp: 0 };
-    cache.add(word, h, we);
-    this.cache.size++;
-    return we;
+  /** Caches a new word (`b[s..e)` holds its bytes) and returns its id. */
+  private learnWord(word: string, b: Uint8Array, s: number, e: number, h: number, tag: number, prefix: string, region: Region): number {
+    const parts = this.parts;
+    parts.length = 0;
+    this.wordTokens(word, prefix, region, parts);
+    return this.cache.addWord(b, s, e, h, tag, parts);
   }
 
   /** Emits a word's tokens not yet emitted for this message. */
-  private emit(we: WordEntry, out: TokenSink): void {
+  private emit(w: number, out: TokenSink): void {
+    const c = this.cache;
+    const from = c.wordToks[w]!;
+    const to = c.wordToks[w + 1]!;
     // A word seen earlier in this message adds nothing new (its count still counts toward the caps).
-    out.count += we.toks.length;
-    const stamp = this.stamp;
-    if (we.stamp === stamp) return;
-    we.stamp = stamp;
-    const { hashes, tokens } = out;
-    for (const te of we.toks) {
-      if (te.stamp === stamp) continue;
-      te.stamp = stamp;
-      if (hashes) hashes.push(te.hash);
-      if (tokens) tokens.add(te.tok);
-    }
+    out.count += to - from;
+    if (c.wordStamp[w] === this.stamp) return;
+    c.wordStamp[w] = this.stamp;
+    for (let k = from; k < to; k++) this.emitToken(c.pool[k]!, out);
+  }
+
+  /** Emits a token unless it was already emitted for this message. */
+  private emitToken(t: number, out: TokenSink): void {
+    const c = this.cache;
+    if (c.tokenStamp[t] === this.stamp) return;
+    c.tokenStamp[t] = this.stamp;
+    if (out.hashes) out.hashes.push(c.tokenHash[t]!);
+    if (out.tokens) out.tokens.add(c.tokens.key(t));
   }
 
   /** Words (3 bytes or more) of a line with bytes >= 0x80, by the regex passes; returns the count. */
@@ -250,34 +302,29 @@ class LineTokenizer {
     return n;
   }
 
-  /** The tokens one whitespace-separated word gives. */
-  private word(token: string, prefix: string, region: Region): TokenEntry[] {
-    const toks = this.wordTokens(token, prefix, region);
-    const out: TokenEntry[] = [];
-    for (const t of toks) if (t !== '') out.push(this.intern(t));
-    return out;
-  }
-
-  /** The token strings one word gives (some may be empty). */
-  private wordTokens(token: string, prefix: string, region: Region): string[] {
-    const out: string[] = [];
+  /** The tokens one word gives (some may be empty), as prefix and body pairs into `out`. */
+  private wordTokens(token: string, prefix: string, region: Region, out: string[]): void {
+    const plain = plainWord(token);
+    if (plain !== Plain.No) return this.plainWordTokens(token, plain === Plain.Upper, prefix, region, out);
     token = token.replace(TRIM_START, '').replace(TRIM_END, '');
     const len = token.length;
-    if (len < 3) return out;
-    if (token.charCodeAt(0) === 42 && MAGIC.test(token)) return out;
-    if (this.conf.stopwords.some((re) => re.test(token))) return out;
+    if (len < 3) return;
+    if (token.charCodeAt(0) === 42 && MAGIC.test(token)) return;
+    if (this.isStopword(token)) return;
 
     if (region !== Region.Header) {
       if (token.includes('@') && MAIL_ADDR.test(token)) {
-        mailAddrTokens(token, out);
+        const addr: string[] = [];
+        mailAddrTokens(token, addr);
+        for (const t of addr) out.push('', t);
       } else if (URL_DOMAIN.test(token)) {
-        out.push('UD:' + token);
+        out.push('UD:', token);
         let bit = token;
         for (;;) {
           const m = /^[^.]+\.(.+)$/s.exec(bit);
           if (!m) break;
           bit = m[1]!;
-          out.push('UD:' + bit);
+          out.push('UD:', bit);
         }
       }
     }
@@ -286,8 +333,8 @@ class LineTokenizer {
       if (TWO_CONTINUATIONS.test(token)) {
         const pieces = token.match(UTF8_3_4);
         if (pieces) {
-          for (const p of pieces) out.push(prefix + 'u8:' + p);
-          return out;
+          for (const p of pieces) out.push(prefix, 'u8:' + p);
+          return;
         }
       }
       if (region !== Region.Uri) {
@@ -298,16 +345,52 @@ class LineTokenizer {
 
     if (region !== Region.Header) {
       const odd = NOT_WORDISH.test(token);
-      if (odd) out.push(prefix + token.replace(NOT_WORDISH_G, ''));
+      if (odd) out.push(prefix, token.replace(NOT_WORDISH_G, ''));
       if (UPPER.test(token)) {
         const lower = lcAscii(token);
-        out.push(prefix + lower);
-        if (odd) out.push(prefix + lower.replace(NOT_WORDISH_G, ''));
+        out.push(prefix, lower);
+        if (odd) out.push(prefix, lower.replace(NOT_WORDISH_G, ''));
       }
     }
-    out.push(prefix + token);
-    return out;
+    out.push(prefix, token);
   }
+
+  /**
+   * `wordTokens` for a word of only letters, digits and `_` (most words): nothing to trim,
+   * no address or domain, no UTF-8, nothing to strip, so no regex but the stop words.
+   */
+  private plainWordTokens(token: string, upper: boolean, prefix: string, region: Region, out: string[]): void {
+    if (this.isStopword(token)) return;
+    // A long word is cut to its first seven bytes (URIs keep theirs whole).
+    if (token.length > this.conf.maxTokenLength && token.length >= 9 && region !== Region.Uri) {
+      token = 'sk:' + token.slice(0, 7);
+      upper = UPPER.test(token);
+    }
+    if (region !== Region.Header && upper) out.push(prefix, token.toLowerCase());
+    out.push(prefix, token);
+  }
+
+  private isStopword(token: string): boolean {
+    for (const re of this.conf.stopwords) if (re.test(token)) return true;
+    return false;
+  }
+}
+
+const enum Plain {
+  No,
+  Lower,
+  Upper,
+}
+
+/** Whether a word is only `\w` characters, and whether it has a capital. */
+function plainWord(word: string): Plain {
+  let upper = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 97 ? c > 122 : c >= 65 ? c > 90 && c !== 95 : c < 48 || c > 57) return Plain.No;
+    if (c <= 90 && c >= 65) upper = true;
+  }
+  return upper ? Plain.Upper : Plain.Lower;
 }
 
 /**
@@ -332,20 +415,20 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
   const sink = (): TokenSink => ({ tokens, hashes, count: 0 });
   const { visible, invisible } = bodySources(msg);
   const body = sink();
-  const bodyWords = lt.wordCache(Region.Body, '');
+  const bodyWords = lt.wordKind(Region.Body, '');
   for (const line of visible) {
     const ascii = lt.run(line, '', Region.Body, body, bodyWords);
     if (!ascii && conf.cjkWords !== false) lt.add(cjkWordTokens(line), body);
     if (body.count >= MAX_BODY_TOKENS) break;
   }
   const uris = sink();
-  const uriWords = lt.wordCache(Region.Uri, '');
+  const uriWords = lt.wordKind(Region.Uri, '');
   for (const uri of msg.uriList) {
     lt.run(utf8Bytes(uri), '', Region.Uri, uris, uriWords);
     if (uris.count >= MAX_URI_TOKENS) break;
   }
   const inviz = sink();
-  const invizWords = lt.wordCache(Region.Body, 'I*:');
+  const invizWords = lt.wordKind(Region.Body, 'I*:');
   for (const line of invisible) {
     lt.run(line, 'I*:', Region.Body, inviz, invizWords);
     if (inviz.count >= MAX_BODY_TOKENS) break;
@@ -503,12 +586,17 @@ const headerPlans = new Map<string, HeaderPlan>();
 const HEADER_PLAN_LIMIT = 5000;
 
 function headerPlan(name: string): HeaderPlan {
-  let plan = headerPlans.get(name);
-  if (plan === undefined) {
-    if (headerPlans.size >= HEADER_PLAN_LIMIT) headerPlans.clear();
-    headerPlans.set(name, (plan = makeHeaderPlan(name)));
+  return memo(headerPlans, HEADER_PLAN_LIMIT, name, makeHeaderPlan);
+}
+
+/** `cache`'s value for `key`, made on a miss; the cache is emptied when it reaches `limit` entries. */
+function memo<V>(cache: Map<string, V>, limit: number, key: string, make: (key: string) => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    if (cache.size >= limit) cache.clear();
+    cache.set(key, (v = make(key)));
   }
-  return plan;
+  return v;
 }
 
 function makeHeaderPlan(name: string): HeaderPlan {
@@ -539,7 +627,7 @@ function chewKind(name: string): Chew {
 function chewHeader(chew: Chew, value: string): string {
   switch (chew) {
     case Chew.Addresses:
-      return chewAddresses(value);
+      return cachedChewAddresses(value);
     case Chew.PresenceOnly:
       return '1';
     case Chew.MessageId:
@@ -594,6 +682,17 @@ function chewReceived(val: string): string {
       return a + b + c + ' ip*' + a + b + c + d + ' ';
     })
     .replace(/\b(?:with|from|for|SMTP|ESMTP)\b/g, ' ');
+}
+
+/**
+ * Address fields repeat across a mail stream (list addresses, regular correspondents: in
+ * 2,500 ham messages 11,805 fields have 1,289 distinct values), so their digests are kept.
+ */
+const addressDigests = new Map<string, string>();
+const ADDRESS_DIGEST_LIMIT = 4096;
+
+function cachedChewAddresses(value: string): string {
+  return memo(addressDigests, ADDRESS_DIGEST_LIMIT, value, chewAddresses);
 }
 
 function chewAddresses(value: string): string {

@@ -20,6 +20,9 @@ const cases: ReadonlyArray<{ name: string; body: string; has: string[]; hasNot?:
   { name: 'Title Case at a line start is lower-cased', body: 'Hello friend', has: ['hello', 'friend'], hasNot: ['Hello'] },
   { name: 'stop words are dropped', body: 'because people know', has: [], hasNot: ['because', 'people', 'know'] },
   { name: 'long words become sk: skips', body: 'supercalifragilistic', has: ['sk:superca'] },
+  { name: 'a capitalised word inside a line gives both cases', body: 'see the Amazing deal', has: ['Amazing', 'amazing', 'deal'] },
+  { name: 'a long capitalised word is skipped in both cases', body: 'see Supercalifragilistic', has: ['sk:Superca', 'sk:superca'] },
+  { name: 'words with digits and underscores are kept whole', body: 'ref A1B2_c3 ok', has: ['A1B2_c3', 'a1b2_c3'] },
   { name: 'money and domains', body: 'win $31,000,000 at www.clock-speed.net now', has: ['$31,000,000', 'UD:www.clock-speed.net', 'UD:clock-speed.net', 'UD:net'] },
   { name: 'mail addresses in the body', body: 'write to joe@mail.example.com', has: ['U*joe', 'D*mail.example.com', 'D*example.com', 'D*com'] },
   { name: 'runs of dots split words', body: 'wait...what', has: ['wait', 'what'], hasNot: ['wait...what'] },
@@ -67,6 +70,7 @@ test('tokenizer: header tokens carry prefixes; address headers are digested; Sub
     assert.ok(toks.has(t), `missing ${t}`);
   }
   assert.ok(![...toks].some((t) => t.startsWith('HSubject') || t.startsWith('HDate')));
+  assert.ok(!toks.has('H*x:microsoft'), 'header words keep their case only');
 });
 
 const SA_SCRIPT = resolve(__dirname, '..', '..', '..', 'bench', 'sa', 'bayes.pl');
@@ -96,4 +100,14 @@ test('tokenizer: the same token sets as SpamAssassin 4.0.1 on corpus messages', 
   assert.ok(identical >= files.length * 0.8, `identical token sets on ${identical}/${files.length}`);
   assert.ok(common / total > 0.98, `token overlap ${(common / total).toFixed(4)}`);
   void join;
+});
+
+test('tokenizer: an address field repeated in later messages gives the same tokens each time', () => {
+  const head = (from: string): string => `From: ${from}\nTo: list@example.org`;
+  const first = tokensOf(head('"Ann Lee" <ann@one.example>'), 'hello there');
+  const other = tokensOf(head('bob@two.example'), 'hello there');
+  const again = tokensOf(head('"Ann Lee" <ann@one.example>'), 'hello there');
+  assert.deepEqual([...again].sort(), [...first].sort());
+  assert.ok(other.has('H*F:U*bob') && !other.has('H*F:U*ann'));
+  assert.ok(again.has('H*F:N*Ann') && again.has('H*Ad:D*example.org'));
 });

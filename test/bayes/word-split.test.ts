@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asciiWords } from '../../src/bayes/word-split';
-import { WordTable, hashBytes, hashString } from '../../src/bayes/word-table';
+import { ByteTable, hashBytes, hashString, stringBytes } from '../../src/bayes/word-table';
 
 // The regex passes the char-code splitter replaces, as reference.
 const ASCII_JUNK = /[^A-Za-z0-9,@*!_'"$. -]/g;
@@ -62,16 +62,37 @@ test('non-ASCII lines are left to the byte-aware path', () => {
   assert.equal(asciiWords('caf\xc3\xa9 au lait', true, []), -1);
 });
 
-test('word table finds keys by string and by bytes', () => {
-  const t = new WordTable<number>();
+test('byte table finds keys by their bytes, per tag, across growth', () => {
+  const t = new ByteTable(16);
   const words: string[] = [];
   for (let i = 0; i < 5000; i++) words.push('w' + i.toString(36) + '\xe9');
-  words.forEach((w, i) => t.add(w, hashString(w), i));
+  const bytes = (w: string): Uint8Array => Uint8Array.from([32, ...[...w].map((c) => c.charCodeAt(0)), 32]);
   words.forEach((w, i) => {
-    const b = Uint8Array.from([32, ...[...w].map((c) => c.charCodeAt(0)), 32]);
+    const b = bytes(w);
     assert.equal(hashBytes(b, 1, b.length - 1), hashString(w));
-    assert.equal(t.getBytes(b, 1, b.length - 1, hashString(w)), i);
-    assert.equal(t.get(w, hashString(w)), i);
+    assert.equal(t.insert(b, 1, b.length - 1, hashString(w), i % 3), i, 'ids are dense, in insertion order');
   });
-  assert.equal(t.get('absent', hashString('absent')), undefined);
+  assert.equal(t.count, words.length);
+  words.forEach((w, i) => {
+    const b = bytes(w);
+    assert.equal(t.find(b, 1, b.length - 1, hashString(w), i % 3), i);
+    assert.equal(t.find(b, 1, b.length - 1, hashString(w), (i + 1) % 3), -1, 'the same bytes under another tag');
+    assert.equal(t.key(i), w);
+  });
+  const s = stringBytes('absent');
+  assert.equal(t.find(s, 0, 6, hashBytes(s, 0, 6)), -1);
+  assert.equal(t.find(s, 0, 2, hashBytes(s, 0, 2)), -1, 'a prefix of no key');
+});
+
+test('a cleared byte table forgets its keys and numbers new ones from 0', () => {
+  const t = new ByteTable(4);
+  const b = stringBytes('one two');
+  t.insert(b, 0, 3, hashBytes(b, 0, 3));
+  t.insert(b, 4, 7, hashBytes(b, 4, 7));
+  t.clear();
+  assert.equal(t.count, 0);
+  assert.equal(t.find(b, 0, 3, hashBytes(b, 0, 3)), -1);
+  assert.equal(t.insert(b, 4, 7, hashBytes(b, 4, 7)), 0);
+  assert.equal(t.key(0), 'two');
+  assert.equal(t.find(b, 4, 7, hashBytes(b, 4, 7)), 0);
 });
