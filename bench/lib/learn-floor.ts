@@ -12,21 +12,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { splitMbox } from '../../src/io/mailbox';
-import { tokenHash } from '../../src/bayes/hash';
+import { tokenHashBytes } from '../../src/bayes/hash';
 import { TokenDeltas } from '../../src/bayes/token-deltas';
-import { WordTable, hashBytes } from '../../src/bayes/word-table';
+import { ByteTable, grownFloat64, grownInt32, hashBytes } from '../../src/bayes/word-table';
 
 /** Word bytes: ASCII letters, digits and a few marks SpamAssassin keeps in words. */
 const WORD = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789$!'_-") WORD[c.charCodeAt(0)] = 1;
 
-interface Seen {
-  readonly hash: number;
-  stamp: number;
-}
-
 function main(path: string): void {
-  const words = new WordTable<Seen>();
+  const words = new ByteTable(1 << 17);
+  /** Per word id: its token hash, and the last message it was counted for. */
+  let hashOf: Float64Array = new Float64Array(1 << 17);
+  let stampOf: Int32Array = new Int32Array(1 << 17);
   const deltas = new TokenDeltas(1 << 16);
   const hashes: number[] = [];
   let messages = 0;
@@ -39,14 +37,18 @@ function main(path: string): void {
       while (i < m.length && WORD[m[i]!] === 1) i++;
       if (i - s < 3) continue;
       const h = hashBytes(m, s, i);
-      let w = words.getBytes(m, s, i, h);
-      if (w === undefined) {
-        const word = m.toString('latin1', s, i);
-        words.add(word, h, (w = { hash: tokenHash(word), stamp: 0 }));
+      let id = words.find(m, s, i, h);
+      if (id < 0) {
+        id = words.insert(m, s, i, h);
+        if (id >= hashOf.length) {
+          hashOf = grownFloat64(hashOf, id + 1);
+          stampOf = grownInt32(stampOf, id + 1);
+        }
+        hashOf[id] = tokenHashBytes(m, s, i);
       }
-      if (w.stamp === stamp) continue;
-      w.stamp = stamp;
-      hashes.push(w.hash);
+      if (stampOf[id] === stamp) continue;
+      stampOf[id] = stamp;
+      hashes.push(hashOf[id]!);
     }
     deltas.addAll(hashes, 1, 0, 0);
   }
