@@ -9,6 +9,7 @@ import { parseMetaExpr } from './meta-expr';
 import { optList, optNumber, type OptionValues } from './options';
 import { parsePerlRegexLiteral, translatePerlRegex } from './perl-regex';
 import { backtrackingHazards } from './regex-hazards';
+import { linearEligible } from './regex-bounds';
 import { expandReplaceTags } from './replace-tags';
 import { orderMetas } from '../engine/meta';
 import type { CompiledRuleSet } from '../engine/scanner';
@@ -54,14 +55,20 @@ interface Ctx {
   readonly lint: LintMessage[];
 }
 
-function compileRegex(name: string, literal: string, at: SourcePos, ctx: Ctx): RegExp | string {
+/** A translated rule regex, and whether it needs a runtime bound. */
+interface RuleRegex {
+  readonly re: RegExp;
+  readonly guarded: boolean;
+}
+
+function compileRegex(name: string, literal: string, at: SourcePos, ctx: Ctx): RuleRegex | string {
   const lit = parsePerlRegexLiteral(literal);
   if ('error' in lit) return `bad regex: ${lit.error}`;
   const hazards = backtrackingHazards(lit.pattern);
   for (const h of hazards) ctx.lint.push({ level: 'warn', at, text: `rule ${name}: pattern may backtrack catastrophically: ${h}` });
   const tr = translatePerlRegex(lit.pattern, lit.flags);
   if ('error' in tr) return `untranslatable regex: ${tr.error}`;
-  return tr.re;
+  return { re: tr.re, guarded: hazards.length > 0 && !linearEligible(tr.re) };
 }
 
 function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
@@ -97,15 +104,15 @@ function compileTest(rule: RuleDraft, text: string, ctx: Ctx): Compiled {
     if (!m) return { reason: `cannot parse ${area} rule '${text}'` };
     const request = parseHeaderRequest(m[1]!);
     if ('error' in request) return { reason: request.error };
-    const re = compileRegex(rule.name, m[3]!, rule.at, ctx);
-    if (typeof re === 'string') return { reason: re };
+    const rx = compileRegex(rule.name, m[3]!, rule.at, ctx);
+    if (typeof rx === 'string') return { reason: rx };
     const negate = m[2] === '!~';
-    if (area === 'mimeheader') return { test: { type: 'mimeheader', spec: m[1]!, request, negate, re } };
-    return { test: { type: 'header', spec: m[1]!, request, negate, re, ifUnset: m[4] } };
+    if (area === 'mimeheader') return { test: { type: 'mimeheader', spec: m[1]!, request, negate, ...rx } };
+    return { test: { type: 'header', spec: m[1]!, request, negate, ...rx, ifUnset: m[4] } };
   }
-  const re = compileRegex(rule.name, text, rule.at, ctx);
-  if (typeof re === 'string') return { reason: re };
-  return { test: { type: 'regex', re } };
+  const rx = compileRegex(rule.name, text, rule.at, ctx);
+  if (typeof rx === 'string') return { reason: rx };
+  return { test: { type: 'regex', ...rx } };
 }
 
 function parseTflags(s: string | undefined): { flags: Set<string>; maxHits: number } {

@@ -34,6 +34,8 @@ export type CompiledTest =
       readonly request: HeaderRequest;
       readonly negate: boolean;
       readonly re: RegExp;
+      /** The regex may backtrack super-linearly: the scanner runs it under a time budget. */
+      readonly guarded?: boolean;
       readonly ifUnset?: string;
     }
   | {
@@ -42,6 +44,7 @@ export type CompiledTest =
       readonly request: HeaderRequest;
       readonly negate: boolean;
       readonly re: RegExp;
+      readonly guarded?: boolean;
     }
   | {
       readonly type: 'exists';
@@ -50,7 +53,7 @@ export type CompiledTest =
       /** The per-scan header cache key (built once, not per message). */
       readonly cacheKey: string;
     }
-  | { readonly type: 'regex'; readonly re: RegExp }
+  | { readonly type: 'regex'; readonly re: RegExp; readonly guarded?: boolean }
   | { readonly type: 'eval'; readonly fn: EvalFn; readonly fnName: string; readonly args: readonly EvalArg[] }
   | { readonly type: 'meta'; readonly expr: MetaExpr; readonly deps: readonly string[] };
 
