@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { AwlError } from './errors';
 import type { AddrEntry, AddrKey, AddrListStore } from './store';
-import { createDbFile, looksLikeSqlite, type DbFileGuard } from '../util/sqlite-file';
+import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../util/sqlite-file';
 
 export interface AwlSqliteOptions {
   /** Open without write access. Fails when the file does not exist. */
@@ -93,7 +93,7 @@ class SqliteAddrList implements AddrListStore {
       throw new AwlError('HAMLET_ERR_AWL_OPEN', `auto-welcomelist: ${location} is not a usable auto-welcomelist database: ${(e as Error).message}`);
     }
     try {
-      if (!memory) opts.guard?.verify(location);
+      if (!memory) opts.guard?.verify(location, openedFileName(this.db));
     } catch (e) {
       this.db.close();
       throw new AwlError('HAMLET_ERR_AWL_OPEN', `auto-welcomelist: not using ${location}: ${(e as Error).message}`);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { BayesError } from './errors';
 import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts } from './store';
 import type { TokenDeltas } from './token-deltas';
-import { createDbFile, looksLikeSqlite, type DbFileGuard } from '../util/sqlite-file';
+import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../util/sqlite-file';
 
 export interface SqliteStoreOptions {
   /** Open without write access (scanning). Fails when the file does not exist. */
@@ -85,7 +85,7 @@ class SqliteStore implements BayesStore {
     }
     this.db = db;
     try {
-      opts.guard?.verify(path);
+      opts.guard?.verify(path, openedFileName(db));
     } catch (e) {
       db.close();
       throw new BayesError('HAMLET_ERR_BAYES_OPEN', `bayes: not using ${path}: ${(e as Error).message}`);

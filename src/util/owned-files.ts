@@ -15,7 +15,7 @@
  * The tree's root itself comes from the passwd file or the administrator's
  * --virtual-config-dir and is trusted as given.
  */
-import { closeSync, constants, fchmodSync, fchownSync, fstatSync, lchownSync, lstatSync, mkdirSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fchownSync, fstatSync, lchownSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, realpathSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { inside } from './inside';
 
@@ -120,6 +120,7 @@ export function createOwnedFile(tree: UserTree, path: string, mode: number, cont
     throw e;
   }
   try {
+    refuseIfElsewhere(tree, path, fd);
     if (tree.chownTo) fchownSync(fd, tree.chownTo.uid, tree.chownTo.gid);
     fchmodSync(fd, mode & 0o666);
     if (content) writeSync(fd, content);
@@ -127,6 +128,34 @@ export function createOwnedFile(tree: UserTree, path: string, mode: number, cont
     closeSync(fd);
   }
   return checkOwnedPath(tree, path)!;
+}
+
+/** `path` with the tree's root resolved (the root may sit behind the administrator's symlinks). */
+export function realPathInTree(tree: UserTree, path: string): string {
+  return join(realpathSync(tree.root), relative(tree.root, path));
+}
+
+/**
+ * O_NOFOLLOW guards only the last component: a directory swapped for a symlink
+ * between the checks and open() lands the new file elsewhere. The kernel knows
+ * where the descriptor really is (/proc/self/fd); if that is not `path`, the
+ * file is removed (when it is still the one made) and refused, before it is
+ * given to the user or written.
+ */
+function refuseIfElsewhere(tree: UserTree, path: string, fd: number): void {
+  let real: string;
+  try {
+    real = readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return; // no /proc: the checks before and after the open are all there is
+  }
+  if (real === realPathInTree(tree, path)) return;
+  try {
+    if (lstatSync(real).ino === fstatSync(fd).ino) unlinkSync(real);
+  } catch {
+    // gone already
+  }
+  throw new OwnedPathError('HAMLET_ERR_PATH_SYMLINK', `${path} led to ${real} while it was being created (a directory was swapped for a symbolic link); removed it`);
 }
 
 /** Read a file in the tree through a descriptor that cannot be a symlink; undefined when it is missing. */

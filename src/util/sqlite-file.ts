@@ -2,7 +2,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inside } from './inside';
-import { checkOwnedPath, createOwnedFile, OwnedPathError, type UserTree } from './owned-files';
+import { checkOwnedPath, createOwnedFile, OwnedPathError, realPathInTree, type UserTree } from './owned-files';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
@@ -28,8 +28,17 @@ export function looksLikeSqlite(path: string): boolean {
 export interface DbFileGuard {
   /** Before SQLite opens `path`: check it and, when `create`, make it (and its directory) with `mode`. */
   prepare(path: string, create: boolean, mode: number): void;
-  /** After SQLite opened it and made its companions: still the same file, everything owned as it should be. */
-  verify(path: string): void;
+  /**
+   * After SQLite opened it and made its companions: still the same file, everything
+   * owned as it should be; `opened` is the file name SQLite resolved (PRAGMA database_list).
+   */
+  verify(path: string, opened?: string): void;
+}
+
+/** The main database's file name as SQLite resolved it (symlinks followed), for DbFileGuard.verify. */
+export function openedFileName(db: { pragma(sql: string): unknown }): string | undefined {
+  const rows = db.pragma('database_list') as { name: string; file: string }[];
+  return rows.find((r) => r.name === 'main')?.file || undefined;
 }
 
 /**
@@ -70,11 +79,14 @@ export function treeDbGuard(tree: UserTree): DbFileGuard {
       companions(path);
       if (st) seen.set(path, st.ino);
     },
-    verify(path) {
+    verify(path, opened) {
       if (!inside(tree.root, path)) return;
       const st = checkOwnedPath(tree, path);
       const ino = seen.get(path);
       if (!st || (ino !== undefined && st.ino !== ino)) throw new OwnedPathError('HAMLET_ERR_PATH_TYPE', `${path} was replaced while it was being opened`);
+      if (opened !== undefined && opened !== realPathInTree(tree, path)) {
+        throw new OwnedPathError('HAMLET_ERR_PATH_SYMLINK', `${path} was opened as ${opened} (a directory was swapped for a symbolic link)`);
+      }
       companions(path);
     },
   };

@@ -1,7 +1,7 @@
 /** Files in a user's tree: what is refused, what is made and how; SQLite's companions keep the database's mode. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOwnedPath, createOwnedFile, ensureOwnedDir, OwnedPathError, readOwnedFile, type UserTree } from '../../src/util/owned-files';
@@ -169,5 +169,14 @@ describe("SQLite's -wal and -shm get the database file's mode", () => {
     rmSync(path);
     linkSync(join(root, 'other'), path);
     assert.throws(() => guard.verify(path), /was replaced while it was being opened/);
+  });
+
+  test('the tree guard refuses a database SQLite resolved to somewhere else', () => {
+    const { root, outside, tree } = fresh();
+    const path = join(root, 'bayes.sqlite');
+    const guard = treeDbGuard(tree);
+    guard.prepare(path, true, 0o600);
+    guard.verify(path, realpathSync(path));
+    assert.throws(() => guard.verify(path, join(realpathSync(outside), 'bayes.sqlite')), /was opened as .*outside\/bayes\.sqlite/);
   });
 });
