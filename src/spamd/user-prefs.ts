@@ -27,6 +27,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import { findUserPrefs, USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
 import { inside } from '../util/inside';
 import type { UserTree } from '../util/owned-files';
+import type { JobUser } from './worker';
 
 export { inside };
 
@@ -136,7 +137,7 @@ export function locatePrefs(user: string | undefined, policy: PrefsPolicy): Pref
 }
 
 /** The job fields a request's location gives a worker. */
-export function userFields(where: PrefsLocation): { prefsFile?: string; userDir?: string; userTree?: UserTree; createPrefs?: string; noUserFiles?: boolean } {
+export function userFields(where: PrefsLocation): Omit<JobUser, 'user'> {
   return { prefsFile: where.file, userDir: where.dir, userTree: where.tree, createPrefs: where.file ? undefined : where.create, noUserFiles: where.noUserFiles };
 }
 

@@ -31,11 +31,8 @@ export interface WorkerConfig {
   readonly warm: boolean;
 }
 
-export interface ScanJob {
-  readonly type: 'scan';
-  readonly id: number;
-  readonly need: ScanNeed;
-  readonly raw: Uint8Array;
+/** Whose request a job is, and where that user's files are (user-prefs.ts `userFields`). */
+export interface JobUser {
   readonly user?: string;
   readonly prefsFile?: string;
   readonly userDir?: string;
@@ -47,20 +44,18 @@ export interface ScanJob {
   readonly noUserFiles?: boolean;
 }
 
-export interface TellJob {
+export interface ScanJob extends JobUser {
+  readonly type: 'scan';
+  readonly id: number;
+  readonly need: ScanNeed;
+  readonly raw: Uint8Array;
+}
+
+export interface TellJob extends JobUser {
   readonly type: 'tell';
   readonly id: number;
   readonly raw: Uint8Array;
   readonly tell: TellRequest;
-  readonly user?: string;
-  readonly prefsFile?: string;
-  readonly userDir?: string;
-  /** The user's tree and its owner (see user-prefs.ts): every file of the user's is checked against it. */
-  readonly userTree?: UserTree;
-  /** Create this user_prefs when missing (--create-prefs). */
-  readonly createPrefs?: string;
-  /** No per-user databases (root without -u, a user hamletd cannot serve as itself). */
-  readonly noUserFiles?: boolean;
 }
 
 export type Job = ScanJob | TellJob;
