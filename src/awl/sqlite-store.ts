@@ -7,11 +7,10 @@
  * signedby, last_hit), which keeps per-user lists in one file possible.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { AwlError } from './errors';
 import type { AddrEntry, AddrKey, AddrListStore } from './store';
-import { looksLikeSqlite } from '../util/sqlite-file';
+import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../util/sqlite-file';
 
 export interface AwlSqliteOptions {
   /** Open without write access. Fails when the file does not exist. */
@@ -25,6 +24,8 @@ export interface AwlSqliteOptions {
   readonly fileMode?: number;
   /** Whose list (SpamAssassin's `username` column); '' = the one list in the file. */
   readonly username?: string;
+  /** Checks for a file in a user's tree (hamletd), before and after opening. */
+  readonly guard?: DbFileGuard;
 }
 
 const SCHEMA = `
@@ -74,10 +75,7 @@ class SqliteAddrList implements AddrListStore {
     const ro = opts.readonly ?? false;
     this.user = opts.username ?? '';
     const memory = location === ':memory:';
-    if (!memory && existsSync(location) && !looksLikeSqlite(location)) {
-      throw new AwlError('HAMLET_ERR_AWL_NOT_A_DB', `auto-welcomelist: ${location} is not an SQLite database; not touching it`);
-    }
-    if (!memory && !ro && !existsSync(location)) createFile(location, opts.fileMode ?? 0o700);
+    if (!memory) prepareFile(location, ro, opts);
     try {
       this.db = new Database(location, { readonly: ro, fileMustExist: ro, timeout: opts.busyTimeoutMs ?? 30000 });
     } catch (e) {
@@ -93,6 +91,12 @@ class SqliteAddrList implements AddrListStore {
     } catch (e) {
       this.db.close();
       throw new AwlError('HAMLET_ERR_AWL_OPEN', `auto-welcomelist: ${location} is not a usable auto-welcomelist database: ${(e as Error).message}`);
+    }
+    try {
+      if (!memory) opts.guard?.verify(location, openedFileName(this.db));
+    } catch (e) {
+      this.db.close();
+      throw new AwlError('HAMLET_ERR_AWL_OPEN', `auto-welcomelist: not using ${location}: ${(e as Error).message}`);
     }
     const txn = this.db.transaction((fn: () => unknown) => fn());
     this.tx = ro ? (fn) => txn.deferred(fn) : (fn) => txn.immediate(fn);
@@ -172,16 +176,17 @@ class SqliteAddrList implements AddrListStore {
   }
 }
 
-/** Create the directory (with the configured mode, execute bits kept) and an empty file (without them). */
-function createFile(path: string, mode: number): void {
-  const dir = dirname(path);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: mode & 0o777 });
+/** Check (and when writable, create) the file before SQLite opens it; refuse a file of another format. */
+function prepareFile(location: string, ro: boolean, opts: AwlSqliteOptions): void {
+  const mode = opts.fileMode ?? 0o700;
   try {
-    // SQLite gives its -wal and -shm files the database file's permissions. The mode is
-    // applied exactly (not through the umask), as SpamAssassin does with umask 0111.
-    closeSync(openSync(path, 'a', mode & 0o666));
-    chmodSync(path, mode & 0o666);
+    // The directory keeps the execute bits of auto_welcomelist_file_mode, the file loses them.
+    if (!ro) createDbFile(location, mode & 0o666, mode & 0o777, opts.guard);
+    else opts.guard?.prepare(location, false, 0);
   } catch (e) {
-    throw new AwlError('HAMLET_ERR_AWL_OPEN', `auto-welcomelist: cannot create ${path}: ${(e as Error).message}`);
+    throw new AwlError('HAMLET_ERR_AWL_OPEN', `auto-welcomelist: cannot use ${location}: ${(e as Error).message}`);
+  }
+  if (existsSync(location) && !looksLikeSqlite(location)) {
+    throw new AwlError('HAMLET_ERR_AWL_NOT_A_DB', `auto-welcomelist: ${location} is not an SQLite database; not touching it`);
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BayesSettings } from './settings';
 import { openSqliteStore } from './sqlite-store';
 import type { BayesStore } from './store';
+import type { DbFileGuard } from '../util/sqlite-file';
 
 /**
  * The database file for a `bayes_path` (or `--dbpath`): `<path>.sqlite`, or
@@ -17,6 +18,6 @@ export function bayesDbFile(path: string): string {
 }
 
 /** Open the Bayes store `settings` name (read-only for scanning). */
-export function openBayesStore(settings: BayesSettings, opts: { readonly?: boolean; path?: string } = {}): BayesStore {
-  return openSqliteStore(bayesDbFile(opts.path ?? settings.path), { readonly: opts.readonly, fileMode: settings.fileMode });
+export function openBayesStore(settings: BayesSettings, opts: { readonly?: boolean; path?: string; guard?: DbFileGuard } = {}): BayesStore {
+  return openSqliteStore(bayesDbFile(opts.path ?? settings.path), { readonly: opts.readonly, fileMode: settings.fileMode, guard: opts.guard });
 }

@@ -4,12 +4,11 @@
  * learned batch in one transaction (a crash leaves the last committed state).
  */
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { BayesError } from './errors';
 import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts } from './store';
 import type { TokenDeltas } from './token-deltas';
-import { looksLikeSqlite } from '../util/sqlite-file';
+import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../util/sqlite-file';
 
 export interface SqliteStoreOptions {
   /** Open without write access (scanning). Fails when the file does not exist. */
@@ -18,6 +17,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** `bayes_file_mode` as an octal string or number; applied (& 0666) to a new file. */
   fileMode?: string | number;
+  /** Checks for a file in a user's tree (hamletd), before and after opening. */
+  guard?: DbFileGuard;
 }
 
 /**
@@ -35,6 +36,12 @@ CREATE TABLE IF NOT EXISTS bayes_seen (msgid TEXT PRIMARY KEY, flag TEXT NOT NUL
 /** Page cache for writers (KiB): a trained database (5-20 MB) stays in memory while a batch is applied. */
 const WRITER_CACHE_KIB = 65536;
 
+/** `bayes_file_mode` for a new file (& 0666); SQLite's own 0644 when none is given or it is not octal. */
+function fileModeOf(mode: string | number | undefined): number {
+  const m = typeof mode === 'number' ? mode : mode === undefined ? NaN : parseInt(mode, 8);
+  return Number.isFinite(m) ? m & 0o666 : 0o644;
+}
+
 /** Open (creating when writable and absent) a hamlet Bayes database. */
 export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): BayesStore {
   return new SqliteStore(path, opts);
@@ -50,11 +57,15 @@ class SqliteStore implements BayesStore {
     opts: SqliteStoreOptions,
   ) {
     this.readonly = opts.readonly ?? false;
-    const existed = existsSync(path);
-    if (existed && !looksLikeSqlite(path)) {
+    try {
+      if (!this.readonly) createDbFile(path, fileModeOf(opts.fileMode), 0o700, opts.guard);
+      else opts.guard?.prepare(path, false, 0);
+    } catch (e) {
+      throw new BayesError('HAMLET_ERR_BAYES_OPEN', `bayes: cannot use ${path}: ${(e as Error).message}`);
+    }
+    if (existsSync(path) && !looksLikeSqlite(path)) {
       throw new BayesError('HAMLET_ERR_BAYES_NOT_A_DB', `bayes: ${path} is not an SQLite database; not touching it`);
     }
-    if (!existed && !this.readonly) mkdirSync(dirname(path), { recursive: true });
     // Opening races with another process creating the file or switching it to WAL can fail
     // with CANTOPEN/BUSY for a moment: retry for a while before giving up.
     let db: Database.Database | undefined;
@@ -73,15 +84,11 @@ class SqliteStore implements BayesStore {
       }
     }
     this.db = db;
-    if (!existed && !this.readonly && opts.fileMode !== undefined) {
-      const mode = (typeof opts.fileMode === 'number' ? opts.fileMode : parseInt(opts.fileMode, 8)) & 0o666;
-      if (Number.isFinite(mode)) {
-        try {
-          chmodSync(path, mode);
-        } catch {
-          /* best effort, as SpamAssassin */
-        }
-      }
+    try {
+      opts.guard?.verify(path, openedFileName(db));
+    } catch (e) {
+      db.close();
+      throw new BayesError('HAMLET_ERR_BAYES_OPEN', `bayes: not using ${path}: ${(e as Error).message}`);
     }
     this.stmts = this.prepare();
   }

@@ -8,7 +8,7 @@
  * 70 the server could not start (a port in use, a configuration that fails).
  */
 import { Command, CommanderError } from 'commander';
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/load';
 import { HAMLET_VERSION } from '../report/version';
@@ -46,6 +46,8 @@ interface Opts {
   nouserConfig?: boolean;
   virtualConfigDir?: string;
   allowUserRules?: boolean;
+  createPrefs?: boolean;
+  helperHomeDir?: string | boolean;
   maxSize: string;
   maxQueue: string;
   maxConn: string;
@@ -86,6 +88,8 @@ function program(out: (s: string) => void): Command {
     .option('--user-config', 'read ~user/.hamlet/user_prefs, else ~user/.spamassassin/user_prefs (default)')
     .option('--virtual-config-dir <pattern>', 'per-user directory pattern (%u, %l, %d, %x, %%) holding user_prefs')
     .option('--allow-user-rules', 'honour rule definitions in user_prefs')
+    .option('-c, --create-prefs', "create a user's preferences file when missing")
+    .option('-H, --helper-home-dir [dir]', 'HOME for helper applications (hamlet runs none)')
     .option('--max-size <bytes>', 'largest message accepted', String(4 * 1024 * 1024))
     .option('--max-queue <n>', 'scans waiting for a worker at most; more are refused', '500')
     .option('--max-conn <n>', 'open connections at most', '512')
@@ -97,7 +101,6 @@ function program(out: (s: string) => void): Command {
     .option('--max-spare <n>', '(ignored)')
     .option('--round-robin', '(ignored)')
     .option('-4, --ipv4only', '(ignored)')
-    .option('-c, --create-prefs', '(ignored)')
     .configureOutput({ writeOut: out, writeErr: out })
     .exitOverride();
 }
@@ -136,6 +139,30 @@ function loadOptions(o: Opts): LoadOptions {
   return { configPath: o.configpath ?? DEFAULT_RULES_DIR, siteConfigPath: site, extraText: o.cf.length > 0 ? o.cf.join('\n') : undefined };
 }
 
+const ROOT_WITHOUT_U =
+  "running as root without -u: each user's files are used only inside that user's home, owned by that user; " +
+  'root, unknown users and users without a home of their own get the site configuration and no per-user files';
+
+/**
+ * What spamd refuses at start: --virtual-config-dir as root without -u (its
+ * files would belong to root, in a tree others may write). -H must name a directory.
+ */
+function checkPrivileges(o: Opts, asRoot: boolean): void {
+  if (o.virtualConfigDir !== undefined && asRoot) {
+    throw new UsageError('cannot use --virtual-config-dir without -u when started as root (name the user that owns the virtual config directories)');
+  }
+  const helper = o.helperHomeDir;
+  if (typeof helper === 'string' && !isDirectory(helper)) throw new UsageError(`--helper-home-dir: ${helper} is not a directory`);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Become `user` (primary group too) when running as root. */
 function dropPrivileges(user: string, log: Logger): void {
   if (user === 'root') throw new UsageError('--username=root is not a valid option');
@@ -167,6 +194,8 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
   let pool: WorkerPool;
   let server: SpamdServer;
   const lo = loadOptions(o);
+  // Root that stays root: each request is served as its user would be (see user-prefs.ts).
+  const asRoot = process.getuid?.() === 0 && !o.username;
   try {
     if (o.daemonize) throw new UsageError('--daemonize is not supported; run hamletd under a service manager (systemd, runit)');
     if (!hasCfFiles(lo.configPath!)) {
@@ -179,6 +208,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
       const bad = allowed.add(a.trim());
       if (bad) throw new UsageError(`--allowed-ips: ${bad}`);
     }
+    checkPrivileges(o, asRoot);
     const size = o.maxChildren !== undefined ? int(o.maxChildren, '--max-children', 1) : Math.min(5, availableParallelism());
     const workerConfig = (): WorkerConfig => ({ load: lo, allowUserRules: o.allowUserRules === true, warm: true });
     pool = new WorkerPool({
@@ -196,7 +226,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         timeoutTcpMs: int(o.timeoutTcp, '--timeout-tcp') * 1000,
         maxBytes: int(o.maxSize, '--max-size', 1),
         allowTell: o.allowTell === true,
-        prefs: { virtualConfigDir: o.virtualConfigDir, userConfig: !o.nouserConfig },
+        prefs: { virtualConfigDir: o.virtualConfigDir, userConfig: !o.nouserConfig, asRoot, createPrefs: o.createPrefs === true },
         maxConnections: int(o.maxConn, '--max-conn', 1),
         log,
       },
@@ -222,6 +252,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
   if (o.pidfile) writeFileSync(o.pidfile, `${process.pid}\n`);
   try {
     if (o.username) dropPrivileges(o.username, log);
+    else if (asRoot && !o.nouserConfig) log('warn', ROOT_WITHOUT_U);
     await pool.start();
   } catch (e) {
     log('error', (e as Error).message);

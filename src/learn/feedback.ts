@@ -16,7 +16,7 @@
  * (`~/.hamlet/bayes.sqlite`, `~/.hamlet/auto-welcomelist.sqlite`), so the two
  * never share a file by accident. A path set in the configuration is used as given.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RuleSet } from '../config/compile';
@@ -27,6 +27,7 @@ import type { Message } from '../message/types';
 import { scan } from '../engine/scanner';
 import { bayesDbFile, bayesScanner, bayesSettings, canClassify, learn, openBayesStore, type BayesSettings, type BayesStore } from '../bayes/index';
 import { awlActive, awlForScan, awlRuleName, awlSettings, openAwlStore, withAwlHit, type AddrListStore, type AwlScanResult, type AwlSettings } from '../awl/index';
+import type { DbFileGuard } from '../util/sqlite-file';
 import { markCheckedMessage, markupOptionsFrom, type CheckOptions, type CheckOutcome } from '../report/check';
 import { autoLearnForScan, autoLearnSettings, autoLearnTag, type AutoLearnDecision } from './autolearn';
 
@@ -66,6 +67,13 @@ export interface FeedbackStoreOptions {
   readonly noAwl?: boolean;
   /** Turn auto-learn off whatever the configuration says. */
   readonly noAutoLearn?: boolean;
+  /** Checks for databases in a user's tree (hamletd), before and after opening. */
+  readonly guard?: DbFileGuard;
+  /**
+   * No databases at the default per-user places (hamletd as root, for a user it
+   * cannot give files to): only paths the configuration names are used.
+   */
+  readonly noDefaultPaths?: boolean;
 }
 
 /**
@@ -81,15 +89,21 @@ export class FeedbackStores {
   /** The AWL runs: its rule is defined (plugin loaded) and `use_auto_welcomelist` is on. */
   readonly awlOn: boolean;
   readonly autoLearnOn: boolean;
+  /** False when there is no Bayes database to use at all (`noDefaultPaths` and no `bayes_path`): TELL learns nothing. */
+  readonly bayesPathAllowed: boolean;
   private bayesStore: BayesStore | undefined;
   private awlStore: AddrListStore | undefined;
+  private readonly guard: DbFileGuard | undefined;
 
   constructor(rules: RuleSet, opts: FeedbackStoreOptions = {}) {
     this.bayesSettings = feedbackBayesSettings(rules, opts.home);
     this.awlSettings = feedbackAwlSettings(rules, opts.home);
-    this.bayesOn = this.bayesSettings.useBayes && bayesRulesDefined(rules);
-    this.awlOn = !opts.noAwl && awlActive(rules, this.awlSettings);
+    const named = (o: string): boolean => !opts.noDefaultPaths || optString(rules.options, o) !== undefined;
+    this.bayesPathAllowed = named('bayes_path');
+    this.bayesOn = this.bayesSettings.useBayes && bayesRulesDefined(rules) && this.bayesPathAllowed;
+    this.awlOn = !opts.noAwl && awlActive(rules, this.awlSettings) && named('auto_welcomelist_path');
     this.autoLearnOn = !opts.noAutoLearn;
+    this.guard = opts.guard;
   }
 
   /** The Bayes database file. */
@@ -100,19 +114,21 @@ export class FeedbackStores {
   /** The Bayes store to classify with, or undefined while there is no database. */
   bayes(): BayesStore | undefined {
     if (!this.bayesOn) return undefined;
-    if (!this.bayesStore && existsSync(this.bayesFile)) this.bayesStore = openBayesStore(this.bayesSettings);
+    // In a user's tree a symlink counts as there (the guard then refuses it, and the scan says why).
+    const present = this.guard ? entryExists : existsSync;
+    if (!this.bayesStore && present(this.bayesFile)) this.bayesStore = openBayesStore(this.bayesSettings, { guard: this.guard });
     return this.bayesStore;
   }
 
   /** The Bayes store to learn into, created when absent. */
   bayesForLearning(): BayesStore {
-    this.bayesStore ??= openBayesStore(this.bayesSettings);
+    this.bayesStore ??= openBayesStore(this.bayesSettings, { guard: this.guard });
     return this.bayesStore;
   }
 
   /** The address list (created when absent): for the AWL and the welcomelist commands. */
   addressList(): AddrListStore {
-    this.awlStore ??= openAwlStore(this.awlSettings.dbFile, { fileMode: this.awlSettings.fileMode, username: this.awlSettings.overrideUsername });
+    this.awlStore ??= openAwlStore(this.awlSettings.dbFile, { fileMode: this.awlSettings.fileMode, username: this.awlSettings.overrideUsername, guard: this.guard });
     return this.awlStore;
   }
 
@@ -121,6 +137,16 @@ export class FeedbackStores {
     this.awlStore?.close();
     this.bayesStore = undefined;
     this.awlStore = undefined;
+  }
+}
+
+/** True when something (a symlink included, dangling or not) is at `path`. */
+function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

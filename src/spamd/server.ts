@@ -20,7 +20,7 @@ import type { Logger } from './log';
 import type { WorkerPool } from './pool';
 import { checkReply, messageReply, needOf, pongReply, reportReply, symbolsReply, tellReply } from './reply';
 import { RequestReader, type SpamdRequest } from './request';
-import { locatePrefs, type PrefsPolicy } from './user-prefs';
+import { locatePrefs, userFields, type PrefsPolicy } from './user-prefs';
 
 /** One listening socket. */
 export type ListenSpec =
@@ -209,9 +209,9 @@ export class SpamdServer {
     if (req.verb === 'PING') return pongReply();
     if (req.verb === 'SKIP') return undefined;
     const where = locatePrefs(req.user, this.opts.prefs);
-    if (where.refused) this.opts.log(where.suspicious ? 'warn' : 'debug', `${peer}: no user preferences: ${where.refused}`);
+    if (where.refused) this.opts.log(where.suspicious || where.noUserFiles ? 'warn' : 'debug', `${peer}: no user preferences: ${where.refused}`);
     // A copy that owns its ArrayBuffer, so the pool can transfer it to the worker.
-    const common = { raw: new Uint8Array(req.body), user: req.user, prefsFile: where.file, userDir: where.dir };
+    const common = { raw: new Uint8Array(req.body), user: req.user, ...userFields(where) };
     if (req.verb === 'TELL') {
       const run = this.pool.run({ type: 'tell', tell: req.tell!, ...common });
       onCancel(run.cancel);

@@ -38,8 +38,15 @@ export function tell(raw: Buffer, rules: RuleSet, stores: FeedbackStores, t: Tel
   const remote = t.setRemote || t.removeRemote ? 'no reporting methods available' : undefined;
   if (!t.setLocal && !t.removeLocal) return { didSet, didRemove, note: remote };
   if (!learnerOn(rules)) return { didSet, didRemove, note: 'learning is off (no Bayes plugin, or use_learner 0)' };
+  if (!stores.bayesPathAllowed) return { didSet, didRemove, note: 'no Bayes database for this user' };
   const msg = parseMessage(raw, rules.parseOptions);
-  const store = stores.bayesForLearning();
+  let store;
+  try {
+    store = stores.bayesForLearning();
+  } catch (e) {
+    // The user's database cannot be used (refused path, no permission): answered, nothing learned.
+    return { didSet, didRemove, note: (e as Error).message };
+  }
   if (t.setLocal && learn(store, msg, t.messageClass === 'spam', stores.bayesSettings)) didSet.push('local');
   if (t.removeLocal && forget(store, msg, stores.bayesSettings)) didRemove.push('local');
   return { didSet, didRemove, note: remote };

@@ -8,6 +8,16 @@
  */
 import type { RuleSet } from '../config/compile';
 import { openFeedbackStores, type FeedbackStores } from '../learn/feedback';
+import type { UserTree } from '../util/owned-files';
+import { treeDbGuard } from '../util/sqlite-file';
+
+/** Whose files a request's stores are. */
+export interface StoreAccess {
+  /** The user's tree: databases in it are checked and given to its user. */
+  readonly tree?: UserTree;
+  /** No databases at the default per-user places (root without -u, a user it cannot serve as itself). */
+  readonly noUserFiles?: boolean;
+}
 
 interface Entry {
   readonly rules: RuleSet;
@@ -23,8 +33,8 @@ export class StoreCache {
    * The stores for a request: `home` is the directory `~` stands for (the user's,
    * from user-prefs.ts), or undefined for the daemon's own.
    */
-  get(rules: RuleSet, home: string | undefined, key = ''): FeedbackStores {
-    const k = `${key}\0${home ?? ''}`;
+  get(rules: RuleSet, home: string | undefined, key = '', access: StoreAccess = {}): FeedbackStores {
+    const k = `${key}\0${home ?? ''}\0${access.noUserFiles ? 'none' : ''}`;
     const hit = this.map.get(k);
     if (hit) {
       this.map.delete(k);
@@ -34,7 +44,8 @@ export class StoreCache {
       }
       hit.stores.close(); // that user's preferences were read again
     }
-    const stores = openFeedbackStores(rules, home === undefined ? {} : { home });
+    const guard = access.tree ? treeDbGuard(access.tree) : undefined;
+    const stores = openFeedbackStores(rules, { ...(home === undefined ? {} : { home }), guard, noDefaultPaths: access.noUserFiles });
     this.map.set(k, { rules, stores });
     if (this.map.size > this.max) {
       const [oldest, e] = this.map.entries().next().value!;

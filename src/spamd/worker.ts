@@ -19,6 +19,8 @@ import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
 import { tell } from './tell';
 import { StoreCache } from './user-stores';
+import { createPrefsFile } from './prefs-template';
+import { checkOwnedPath, readOwnedFile, type UserTree } from '../util/owned-files';
 
 /** What the pool gives each worker. */
 export interface WorkerConfig {
@@ -29,24 +31,31 @@ export interface WorkerConfig {
   readonly warm: boolean;
 }
 
-export interface ScanJob {
+/** Whose request a job is, and where that user's files are (user-prefs.ts `userFields`). */
+export interface JobUser {
+  readonly user?: string;
+  readonly prefsFile?: string;
+  readonly userDir?: string;
+  /** The user's tree and its owner (see user-prefs.ts): every file of the user's is checked against it. */
+  readonly userTree?: UserTree;
+  /** Create this user_prefs when missing (--create-prefs). */
+  readonly createPrefs?: string;
+  /** No per-user databases (root without -u, a user hamletd cannot serve as itself). */
+  readonly noUserFiles?: boolean;
+}
+
+export interface ScanJob extends JobUser {
   readonly type: 'scan';
   readonly id: number;
   readonly need: ScanNeed;
   readonly raw: Uint8Array;
-  readonly user?: string;
-  readonly prefsFile?: string;
-  readonly userDir?: string;
 }
 
-export interface TellJob {
+export interface TellJob extends JobUser {
   readonly type: 'tell';
   readonly id: number;
   readonly raw: Uint8Array;
   readonly tell: TellRequest;
-  readonly user?: string;
-  readonly prefsFile?: string;
-  readonly userDir?: string;
 }
 
 export type Job = ScanJob | TellJob;
@@ -104,45 +113,66 @@ class UserCache {
   private readonly map = new Map<string, { mtime: number; loaded: Loaded | undefined }>();
   constructor(private readonly cfg: WorkerConfig, private readonly max = 16) {}
 
-  /** The rule set for a prefs file; `undefined` when the file holds nothing but comments (the stock template). */
-  get(file: string): Loaded | undefined {
-    const mtime = statSync(file).mtimeMs;
+  /**
+   * The rule set for a prefs file; `undefined` when the file holds nothing but
+   * comments (the stock template). In a user's tree the file is checked and read
+   * through a descriptor that cannot be a symlink (owned-files.ts).
+   */
+  get(file: string, tree: UserTree | undefined): Loaded | undefined {
+    const st = tree ? checkOwnedPath(tree, file) : statSync(file);
+    if (!st) return undefined;
     const hit = this.map.get(file);
-    if (hit && hit.mtime === mtime) {
+    if (hit && hit.mtime === st.mtimeMs) {
       this.map.delete(file);
       this.map.set(file, hit);
       return hit.loaded;
     }
-    const text = readFileSync(file, 'latin1');
+    const read = tree ? readOwnedFile(tree, file) : { text: readFileSync(file), mtimeMs: st.mtimeMs };
+    if (!read) return undefined;
+    const text = read.text.toString('latin1');
     const loaded = /^[ \t]*[^#\s]/m.test(text) ? loadedFrom(loadUserRules(this.cfg, file, text)) : undefined;
-    this.map.set(file, { mtime, loaded });
+    this.map.set(file, { mtime: read.mtimeMs, loaded });
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
     return loaded;
   }
 }
 
-function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache): Answer {
-  const t0 = performance.now();
-  let loaded = base;
-  if (job.prefsFile) {
+/** The user's rule set: their prefs (created first with --create-prefs), else the site's. */
+function rulesFor(job: Job, base: Loaded, users: UserCache, problems: string[]): { loaded: Loaded; prefsFile: string | undefined } {
+  let prefsFile = job.prefsFile;
+  if (!prefsFile && job.createPrefs && job.userTree) {
     try {
-      loaded = users.get(job.prefsFile) ?? base;
-    } catch {
-      loaded = base; // unreadable prefs: the site configuration, as spamd does
+      prefsFile = createPrefsFile(job.userTree, job.createPrefs);
+    } catch (e) {
+      problems.push(`cannot create ${job.createPrefs}: ${(e as Error).message}`);
     }
   }
+  if (!prefsFile) return { loaded: base, prefsFile };
+  try {
+    return { loaded: users.get(prefsFile, job.userTree) ?? base, prefsFile };
+  } catch (e) {
+    // An unreadable or refused prefs file: the site configuration, as spamd does.
+    problems.push(`not reading ${prefsFile}: ${(e as Error).message}`);
+    return { loaded: base, prefsFile };
+  }
+}
+
+function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache): Answer {
+  const t0 = performance.now();
+  const noted: string[] = [];
+  const { loaded, prefsFile } = rulesFor(job, base, users, noted);
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
-  const db = stores.get(loaded.rules, job.userDir, loaded === base ? '' : job.prefsFile);
+  const db = stores.get(loaded.rules, job.userDir, loaded === base ? '' : prefsFile, { tree: job.userTree, noUserFiles: job.noUserFiles });
   if (job.type === 'tell') {
     const done = tell(raw, loaded.rules, db, job.tell);
-    const problems = done.note ? [done.note] : undefined;
-    return { id: job.id, ok: true, score: 0, required: 0, isSpam: false, tests: [], ms: performance.now() - t0, timedOut: false, didSet: done.didSet, didRemove: done.didRemove, problems };
+    if (done.note) noted.push(done.note);
+    return { id: job.id, ok: true, score: 0, required: 0, isSpam: false, tests: [], ms: performance.now() - t0, timedOut: false, didSet: done.didSet, didRemove: done.didRemove, problems: noted.length ? noted : undefined };
   }
   const c = checkWithFeedback(raw, loaded.rules, db, { settings: loaded.settings });
   const r = c.result;
   const out = job.need === 'marked' ? c.marked : job.need === 'headers' ? Buffer.from(c.headers, 'latin1') : undefined;
   const mid = c.msg.headers.find((h) => h.key === 'message-id')?.value;
-  const problems = c.feedback.problems?.length ? c.feedback.problems.map((e) => e.message) : undefined;
+  for (const e of c.feedback.problems ?? []) noted.push(e.message);
   return {
     id: job.id,
     ok: true,
@@ -156,7 +186,7 @@ function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache): A
     report: job.need === 'report' ? c.report : undefined,
     out,
     autolearn: c.feedback.autolearn,
-    problems,
+    problems: noted.length ? noted : undefined,
   };
 }
 

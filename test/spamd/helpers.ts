@@ -3,7 +3,7 @@
  * unix socket, talk raw SPAMC to it, stop it by its PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, lstatSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,23 @@ export function smallRules(extra = ''): string {
   return dir;
 }
 
+/**
+ * The arguments that run hamletd as `nobody` when the tests run as root (as
+ * spamd, hamletd refuses --virtual-config-dir as root without -u): `rules`
+ * becomes readable by everyone and each of `trees` is given to nobody.
+ */
+export function unprivileged(rules: string, trees: readonly string[]): string[] {
+  if (process.getuid?.() !== 0) return [];
+  chmodSync(rules, 0o755);
+  for (const f of readdirSync(rules)) chmodSync(join(rules, f), 0o644);
+  const give = (p: string): void => {
+    chownSync(p, 65534, 65534);
+    if (lstatSync(p).isDirectory()) for (const f of readdirSync(p)) give(join(p, f));
+  };
+  for (const t of trees) give(t);
+  return ['-u', 'nobody'];
+}
+
 export interface Running {
   readonly proc: ChildProcess;
   readonly pid: number;
@@ -49,9 +66,9 @@ export interface Running {
 }
 
 /** Start hamletd; `args` come after `-s stderr`. Listens on 127.0.0.1:0 unless args say otherwise. */
-export async function startHamletd(args: readonly string[], opts: { listenDefault?: boolean; timeoutMs?: number } = {}): Promise<Running> {
+export async function startHamletd(args: readonly string[], opts: { listenDefault?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Running> {
   const listen = opts.listenDefault === false ? [] : ['-i', '127.0.0.1', '-p', '0'];
-  const proc = spawn(process.execPath, [BIN, '-s', 'stderr', ...listen, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, '-s', 'stderr', ...listen, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: opts.env });
   let log = '';
   proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { deflateSync } from 'node:zlib';
-import { raw, request, smallRules, startHamletd, type Running } from './helpers';
+import { raw, request, smallRules, startHamletd, unprivileged, type Running } from './helpers';
 
 const SPAM = 'Subject: Test spam mail (GTUBE)\r\nFrom: a@example.net\r\n\r\nXJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n';
 const HAM = 'Subject: hello there\r\nFrom: b@example.net\r\n\r\nJust a note.\r\n';
@@ -311,7 +311,7 @@ describe('hamletd with Bayes, and IPv6', () => {
     mkdirSync(join(users, 'bob'));
     mkdirSync(join(users, 'ann'));
     const rules = smallRules(["body BAYES_ANY eval:check_bayes('0.00', '1.00')", 'bayes_min_spam_num 1', 'bayes_min_ham_num 1'].join('\n'));
-    const d = await startHamletd(['-C', rules, '-m', '1', '-l', '--virtual-config-dir', join(users, '%u')]);
+    const d = await startHamletd(['-C', rules, '-m', '1', '-l', '--virtual-config-dir', join(users, '%u'), ...unprivileged(rules, [users])]);
     try {
       const r = s(await raw(d.port, request('TELL', SPAM, { 'Message-class': 'spam', Set: 'local', User: 'bob' })));
       assert.equal(r, 'SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n\r\n\r\n');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expandPattern, inside, locatePrefs, patternRoot, safeUserName } from '../../src/spamd/user-prefs';
 import { loadUserRules } from '../../src/spamd/worker';
 import { checkMessage } from '../../src/report/check';
-import { raw, request, smallRules, startHamletd, type Running } from './helpers';
+import { raw, request, smallRules, startHamletd, unprivileged, type Running } from './helpers';
 
 test('virtual user names keep only spamd\'s characters', () => {
   assert.equal(safeUserName('jm@example.com'), 'jm@example.com');
@@ -52,7 +52,8 @@ describe('no User value names a file outside the prefs tree', () => {
   test("home-directory mode: ~/.hamlet/user_prefs first, else spamd's ~/.spamassassin/user_prefs; the home is the stores' ~", () => {
     const home = mkdtempSync(join(tmpdir(), 'hamletd-home-'));
     const homeOf = (u: string): string | undefined => (u === 'carol' ? home : undefined);
-    assert.deepEqual(locatePrefs('carol', { userConfig: true, homeOf }), { file: undefined, dir: home });
+    const carol = locatePrefs('carol', { userConfig: true, homeOf });
+    assert.deepEqual([carol.file, carol.dir, carol.tree?.root], [undefined, home, home]);
     mkdirSync(join(home, '.spamassassin'));
     writeFileSync(join(home, '.spamassassin', 'user_prefs'), 'required_score 4\n');
     assert.equal(locatePrefs('carol', { userConfig: true, homeOf }).file, join(home, '.spamassassin', 'user_prefs'));
@@ -65,7 +66,8 @@ describe('no User value names a file outside the prefs tree', () => {
   let d: Running;
   const HAM = 'Subject: hello there\r\n\r\nJust a note.\r\n';
   before(async () => {
-    d = await startHamletd(['-C', smallRules(), '-m', '1', '--virtual-config-dir', join(users, '%u')]);
+    const rules = smallRules();
+    d = await startHamletd(['-C', rules, '-m', '1', '--virtual-config-dir', join(users, '%u'), ...unprivileged(rules, [root])]);
   });
   after(async () => {
     await d.stop();
