@@ -208,7 +208,7 @@ export class SpamdServer {
       stopTimers();
       if (error) {
         this.counts.errors++;
-        const text = `${peer}: ${error.text}`;
+        const text = `${peer}: ${error.text}${error.note ? ` [${error.note}]` : ''}`;
         // Errors found while reading cost the client nothing, so their lines are rate-limited.
         if (dispatched) this.opts.log(error.status === EX.TIMEOUT ? 'warn' : 'info', text);
         else this.limited(error.code, error.status === EX.TIMEOUT || error.status === EX.TEMPFAIL ? 'warn' : 'info', text);
