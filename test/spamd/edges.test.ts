@@ -24,11 +24,12 @@ function trickler(port: number, localAddress: string, everyMs: number): { sock: 
   let got = '';
   sock.on('data', (d: Buffer) => (got += s(d)));
   sock.on('error', () => {});
-  const timer = setInterval(() => sock.writable && sock.write('x'), everyMs);
+  let timer: NodeJS.Timeout | undefined;
   sock.on('close', () => clearInterval(timer));
   const connected = new Promise<void>((resolve) =>
     sock.once('connect', () => {
       sock.write('CHECK SPAMC/1.5\r\nContent-length: 100000\r\n\r\n');
+      timer = setInterval(() => sock.writable && sock.write('x'), everyMs);
       resolve();
     }),
   );
@@ -90,9 +91,12 @@ describe('hamletd under a connection flood', () => {
       // Every drop is logged, but at most 10 lines per kind and window: the flood cannot flood the log.
       const lines = d.log().match(/dropped this idle request/g) ?? [];
       assert.ok(lines.length >= 1 && lines.length <= 10, `${lines.length} drop lines for ${dropped().length} drops`);
+    } catch (e) {
+      (e as Error).message += `\nhamletd's log:\n${d.log().slice(-4000)}`;
+      throw e;
     } finally {
       for (const f of flood) f.sock.destroy();
-      assert.equal(await d.stop(), 0);
+      assert.equal(await d.stop(), 0, d.log().slice(-4000));
     }
   });
 });
