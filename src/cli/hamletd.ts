@@ -17,6 +17,7 @@ import { parseListen } from '../spamd/listen';
 import { makeLogger, type Logger } from '../spamd/log';
 import { WorkerPool } from '../spamd/pool';
 import { SpamdServer, type ListenSpec } from '../spamd/server';
+import { shutdown } from '../spamd/shutdown';
 import { passwdEntry } from '../spamd/user-prefs';
 import type { WorkerConfig } from '../spamd/worker';
 import { DEFAULT_SITE_DIR, hasCfFiles } from './hamlet';
@@ -34,6 +35,8 @@ interface Opts {
   maxConnPerChild: string;
   timeoutTcp: string;
   timeoutChild: string;
+  timeoutRequest: string;
+  shutdownTimeout: string;
   pidfile?: string;
   syslog: string;
   username?: string;
@@ -51,6 +54,7 @@ interface Opts {
   maxSize: string;
   maxQueue: string;
   maxConn: string;
+  maxConnPerIp: string;
   debug?: string | boolean;
   daemonize?: boolean;
 }
@@ -75,6 +79,8 @@ function program(out: (s: string) => void): Command {
     .option('--max-conn-per-child <n>', 'recycle a worker after n scans (0: never)', '0')
     .option('--timeout-tcp <s>', 'seconds to wait for a request\'s headers, and for each piece of its body (0: none)', '30')
     .option('--timeout-child <s>', 'seconds a scan may take before its worker is replaced (0: none)', '300')
+    .option('--timeout-request <s>', 'seconds the whole request (headers and body) may take to arrive (0: none)', '120')
+    .option('--shutdown-timeout <s>', 'on SIGTERM, seconds open requests get to finish before stuck scans are stopped', '20')
     .option('-r, --pidfile <file>', 'write the server pid to file')
     .option('-s, --syslog <facility>', 'log to a syslog facility, stderr, null, file or a file path', 'stderr')
     .option('-u, --username <user>', 'run as this user (when started as root)')
@@ -92,7 +98,8 @@ function program(out: (s: string) => void): Command {
     .option('-H, --helper-home-dir [dir]', 'HOME for helper applications (hamlet runs none)')
     .option('--max-size <bytes>', 'largest message accepted', String(4 * 1024 * 1024))
     .option('--max-queue <n>', 'scans waiting for a worker at most; more are refused', '500')
-    .option('--max-conn <n>', 'open connections at most', '512')
+    .option('--max-conn <n>', 'open connections at most; when full, the most idle unfinished request is dropped for a new client', '512')
+    .option('--max-conn-per-ip <n>', 'open connections from one client address at most (0: no cap)', '256')
     .option('-D, --debug [areas]', 'log debug lines')
     .option('-d, --daemonize', 'not supported: run hamletd under a service manager')
     // spamd options hamletd accepts and ignores, so spamd command lines work unchanged.
@@ -193,6 +200,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
   let allowed: NetSet;
   let pool: WorkerPool;
   let server: SpamdServer;
+  let graceMs: number;
   const lo = loadOptions(o);
   // Root that stays root: each request is served as its user would be (see user-prefs.ts).
   const asRoot = process.getuid?.() === 0 && !o.username;
@@ -209,6 +217,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
       if (bad) throw new UsageError(`--allowed-ips: ${bad}`);
     }
     checkPrivileges(o, asRoot);
+    graceMs = int(o.shutdownTimeout, '--shutdown-timeout') * 1000;
     const size = o.maxChildren !== undefined ? int(o.maxChildren, '--max-children', 1) : Math.min(5, availableParallelism());
     const workerConfig = (): WorkerConfig => ({ load: lo, allowUserRules: o.allowUserRules === true, warm: true });
     pool = new WorkerPool({
@@ -224,10 +233,12 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         listen: specs,
         allowed,
         timeoutTcpMs: int(o.timeoutTcp, '--timeout-tcp') * 1000,
+        requestTimeoutMs: int(o.timeoutRequest, '--timeout-request') * 1000,
         maxBytes: int(o.maxSize, '--max-size', 1),
         allowTell: o.allowTell === true,
         prefs: { virtualConfigDir: o.virtualConfigDir, userConfig: !o.nouserConfig, asRoot, createPrefs: o.createPrefs === true },
         maxConnections: int(o.maxConn, '--max-conn', 1),
+        maxConnectionsPerIp: int(o.maxConnPerIp, '--max-conn-per-ip'),
         log,
       },
       pool,
@@ -271,8 +282,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
       stopping = true;
       log('info', `server killed by ${sig}, shutting down`);
       void (async () => {
-        await server.close(int(o.timeoutChild, '--timeout-child') * 1000 || 30_000);
-        await pool.close();
+        await shutdown(server, pool, graceMs, log);
         if (o.pidfile) removeQuietly(o.pidfile);
         log('info', 'server stopped');
         log.close();
@@ -284,10 +294,8 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
     process.on('SIGHUP', () => {
       log.reopen();
       log('info', 'server hit by SIGHUP, reloading configuration');
-      pool.reload().then(
-        () => log('info', 'configuration reloaded'),
-        (e: Error) => log('error', `reload failed, keeping the running configuration: ${e.message}`),
-      );
+      // The pool coalesces reloads and logs their outcome.
+      pool.reload().catch(() => {});
     });
   });
 }

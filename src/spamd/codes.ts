@@ -37,6 +37,10 @@ export type SpamdErrorCode =
   | 'HAMLET_ERR_SPAMD_TELL_DISABLED'
   | 'HAMLET_ERR_SPAMD_TOO_BIG'
   | 'HAMLET_ERR_SPAMD_TIMEOUT'
+  | 'HAMLET_ERR_SPAMD_REQUEST_TIMEOUT'
+  | 'HAMLET_ERR_SPAMD_DROPPED'
+  | 'HAMLET_ERR_SPAMD_REFUSED'
+  | 'HAMLET_ERR_SPAMD_SHUTDOWN'
   | 'HAMLET_ERR_SPAMD_CHILD_TIMEOUT'
   | 'HAMLET_ERR_SPAMD_BUSY'
   | 'HAMLET_ERR_SPAMD_INTERNAL';
@@ -49,6 +53,8 @@ export class SpamdError extends Error {
     readonly status: number,
     /** What follows the status on the wire, e.g. `Bad header line: (too many headers)`. */
     readonly text: string,
+    /** What the log line adds (the offending client text), never sent. */
+    readonly note?: string,
   ) {
     super(text);
     this.name = 'SpamdError';
@@ -61,8 +67,8 @@ export class SpamdError extends Error {
 }
 
 /** `76 Bad header line: <detail>`: spamd's answer to anything malformed. */
-export function badHeader(code: SpamdErrorCode, detail: string): SpamdError {
-  return new SpamdError(code, EX.PROTOCOL, `Bad header line: ${detail}`);
+export function badHeader(code: SpamdErrorCode, detail: string, note?: string): SpamdError {
+  return new SpamdError(code, EX.PROTOCOL, `Bad header line: ${detail}`, note);
 }
 
 /** `69 Service Unavailable: <detail>`. */

@@ -67,11 +67,28 @@ export function makeLogger(logTarget: string, debug = false, stderr: (s: string)
   }
   const log = ((level: Level, text: string) => {
     if (level === 'debug' && !debug) return;
-    write(level, text);
+    write(level, escapeLogText(text));
   }) as Logger;
   log.reopen = reopen;
   log.close = close;
   return log;
+}
+
+/**
+ * Characters that could forge, split or hide log lines: C0 controls (NUL, CR, LF,
+ * ESC...), DEL, C1 controls (0x85 is a line break to some readers, 0x9B a terminal
+ * CSI), Unicode line/paragraph separators and bidi overrides. Client text (User,
+ * message ids, request lines) reaches the log through many paths, so every line
+ * is escaped here, in one place.
+ */
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with unsafe characters written as `\xHH` (or `\u{HHHH}`); everything else as is. */
+export function escapeLogText(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u{${n.toString(16)}}`;
+  });
 }
 
 /** spamd's time stamp: `Sat Nov 28 02:09:36 2026` (local time). */

@@ -7,7 +7,10 @@
  *   (`79`); its worker, which may be stuck in one regex, is terminated and replaced.
  * - `reload()` starts a new generation of workers with freshly read configuration;
  *   only once all of them are ready do new jobs go to them, and the old workers
- *   finish what they hold first (SIGHUP loses no request).
+ *   finish what they hold first (SIGHUP loses no request). Reloads are coalesced:
+ *   one generation loads at a time (each holds a whole rule set in memory), and a
+ *   reload asked for meanwhile runs once that one is done, so the configuration
+ *   read last always wins and memory stays at two generations at most.
  * - `maxJobsPerWorker` recycles a worker after that many jobs (--max-conn-per-child).
  */
 import { join } from 'node:path';
@@ -49,6 +52,8 @@ interface Slot {
 
 let nextId = 1;
 
+const shuttingDown = (): SpamdError => new SpamdError('HAMLET_ERR_SPAMD_SHUTDOWN', EX.TEMPFAIL, 'Service Unavailable: server shutting down');
+
 /**
  * True when the bytes are the whole of their ArrayBuffer (the server copies each
  * message into one), so the message can move to the worker instead of being
@@ -66,8 +71,13 @@ export class WorkerPool {
   private lastGeneration = 0;
   private closing = false;
   private config: WorkerConfig;
+  /** The load under way, and the one asked for while it runs (all such asks share it). */
+  private loading: Promise<void> | undefined;
+  private queuedReload: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
   /** Workers terminated because a job ran out of time. */
   timeouts = 0;
+  /** Generations loading now (0 or 1), and the most ever seen loading at once (tests read these). */
+  readonly loads = { now: 0, peak: 0, started: 0, done: 0, failed: 0 };
 
   constructor(private readonly opts: PoolOptions) {
     this.config = opts.config();
@@ -100,7 +110,7 @@ export class WorkerPool {
       pending = { job: { ...input, id: nextId++ } as Job, resolve, reject, cancelled: false };
     });
     if (this.closing) {
-      pending.reject(new SpamdError('HAMLET_ERR_SPAMD_BUSY', EX.TEMPFAIL, 'Service Unavailable: server shutting down'));
+      pending.reject(shuttingDown());
     } else if (this.queue.length >= this.opts.maxQueue) {
       pending.reject(new SpamdError('HAMLET_ERR_SPAMD_BUSY', EX.TEMPFAIL, 'Service Unavailable: server busy, try again later'));
     } else {
@@ -115,33 +125,87 @@ export class WorkerPool {
     };
   }
 
-  /** Read the configuration again and swap in new workers once they are all ready. */
-  async reload(): Promise<void> {
+  /**
+   * Read the configuration again and swap in new workers once they are all ready.
+   * While a load runs, further calls share one follow-up load that starts when it
+   * ends (success or not); each resolves once a configuration read after it is live.
+   */
+  reload(): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('server shutting down'));
+    if (!this.loading) return this.startLoad();
+    if (!this.queuedReload) {
+      let resolve!: () => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      promise.catch(() => {}); // callers that ignore the outcome must not crash the process
+      this.queuedReload = { promise, resolve, reject };
+      this.opts.log('info', `reload asked for while generation ${this.lastGeneration} loads: it follows once that one is done`);
+    }
+    return this.queuedReload.promise;
+  }
+
+  private startLoad(): Promise<void> {
+    const run = this.loadGeneration();
+    this.loading = run;
+    const next = (): void => {
+      this.loading = undefined;
+      const queued = this.queuedReload;
+      this.queuedReload = undefined;
+      if (!queued) return;
+      if (this.closing) queued.reject(new Error('server shutting down'));
+      else this.startLoad().then(queued.resolve, queued.reject);
+    };
+    run.then(next, next);
+    return run;
+  }
+
+  private async loadGeneration(): Promise<void> {
     const config = this.opts.config();
     const gen = ++this.lastGeneration;
+    this.loads.started++;
+    this.loads.now++;
+    this.loads.peak = Math.max(this.loads.peak, this.loads.now);
+    this.opts.log('info', `loading generation ${gen} (${this.opts.size} workers)`);
     try {
       // The running generation keeps taking jobs while the new one loads.
       await Promise.all(Array.from({ length: this.opts.size }, () => this.spawn(gen, config)));
     } catch (e) {
       // Keep serving with the old workers; drop the new ones.
       for (const s of this.slots.filter((x) => x.generation === gen)) this.retire(s);
+      this.loads.failed++;
+      if (!this.closing) this.opts.log('error', `reload failed, keeping generation ${this.generation}: ${(e as Error).message}`);
       throw e;
+    } finally {
+      this.loads.now--;
     }
-    if (gen < this.generation) return; // a later reload already took over
     this.generation = gen;
     this.config = config;
     for (const s of this.slots.filter((x) => x.generation !== gen)) this.retire(s);
+    this.loads.done++;
+    this.opts.log('info', `configuration reloaded: generation ${gen} is live`);
     this.dispatch();
   }
 
-  /** Finish queued and running jobs, then stop all workers. */
-  async close(): Promise<void> {
+  /**
+   * Finish queued and running jobs, then stop all workers. Past `graceMs`, jobs
+   * still queued or running are answered `75` (server shutting down) and their
+   * workers terminated, so a stuck scan cannot hold the shutdown.
+   */
+  async close(graceMs = Infinity): Promise<void> {
     this.closing = true;
-    while (this.queue.some((p) => !p.cancelled) || this.slots.some((s) => s.current)) {
+    const deadline = Date.now() + graceMs;
+    while ((this.queue.some((p) => !p.cancelled) || this.slots.some((s) => s.current)) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    for (const p of this.queue.splice(0)) if (!p.cancelled) p.reject(shuttingDown());
+    const slots = this.slots;
     this.slots = [];
+    for (const s of slots) {
+      if (s.timer) clearTimeout(s.timer);
+      s.current?.reject(shuttingDown());
+      s.current = undefined;
+    }
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
   private spawn(gen: number, config: WorkerConfig): Promise<void> {

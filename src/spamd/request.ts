@@ -11,7 +11,8 @@
  *   the request line; PING and SKIP below 1.5 are a single line;
  * - header names are matched case-sensitively (`Content-Length` is ignored);
  *   a header line may end in LF, but only a CRLF line ends the block;
- * - at most 255 headers; the last of a repeated header wins.
+ * - at most 255 headers; the last of a repeated header wins;
+ * - a `User` holding a C0 control character is refused (DEL and bytes >= 0x80 pass).
  */
 import { inflateSync } from 'node:zlib';
 import { badHeader, SpamdError, unavailable } from './codes';
@@ -146,7 +147,8 @@ export class RequestReader {
   private headerLine(raw: Buffer): ReadResult | undefined {
     if (raw.length === 2 && raw[0] === 0x0d) return this.endOfHeaders();
     const line = raw.toString('latin1').replace(/\r?\n$/, '');
-    const m = /^([^:]+):\s*(.*)$/.exec(line);
+    // Perl's `.` (spamd's) takes a CR inside a value; JS's `.` does not.
+    const m = /^([^:]+):\s*([^\n]*)$/.exec(line);
     if (!m) return this.fail(badHeader('HAMLET_ERR_SPAMD_BAD_HEADER', "(header not in 'Name: value' format)"));
     if (++this.headerCount > MAX_HEADERS) return this.fail(badHeader('HAMLET_ERR_SPAMD_TOO_MANY_HEADERS', '(too many headers)'));
     this.headers.set(m[1]!, m[2]!);
@@ -159,6 +161,11 @@ export class RequestReader {
       return undefined;
     }
     const h = this.headers;
+    const user = h.get('User');
+    if (user !== undefined && /[\x00-\x1f]/.test(user)) {
+      // spamd's check: a C0 control (NUL, CR, tab, ESC...) in User is refused; DEL and 8-bit bytes pass.
+      return this.fail(badHeader('HAMLET_ERR_SPAMD_BAD_HEADER', '(User header contains control chars)', `User: ${user}`));
+    }
     const len = h.get('Content-length');
     if (len !== undefined) {
       if (!/^\d+$/.test(len)) return this.fail(badHeader('HAMLET_ERR_SPAMD_LENGTH', '(Content-Length contains non-numeric bytes)'));

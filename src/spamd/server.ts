@@ -2,21 +2,27 @@
  * hamletd's listeners and connection lifecycle. Each connection goes through the
  * same fixed steps, in order:
  *
- *   admit    the peer address is checked against --allowed-ips (unix sockets pass)
+ *   admit    the peer address is checked against --allowed-ips (unix sockets pass),
+ *            then against the connection caps (connection-table.ts: the most idle
+ *            reader makes room before a fresh client is refused)
  *   read     bytes go to a RequestReader; headers must arrive within --timeout-tcp,
- *            the body may not stall longer than --timeout-tcp
+ *            the body may not stall longer than --timeout-tcp, and the whole
+ *            request must arrive within --timeout-request
  *   dispatch PING/SKIP are answered here; scans and TELL go to the worker pool
  *   reply    one write of the whole reply, then FIN (every client waits for the close)
  *   close    leftover client bytes are drained, the socket is released, a log line written
  *
  * Errors at any step become spamd's error line (`SPAMD/1.0 <code> <text>`).
+ * Lines a client can cause for free (refusals, drops, read errors) are rate-limited.
  */
 import { chmodSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { NetSet } from '../util/cidr';
 import { EX, SpamdError, timeout } from './codes';
+import { ConnectionTable, type ConnEntry } from './connection-table';
 import type { Logger } from './log';
+import { limitedLog, type LimitedLog } from './log-limit';
 import type { WorkerPool } from './pool';
 import { checkReply, messageReply, needOf, pongReply, reportReply, symbolsReply, tellReply } from './reply';
 import { RequestReader, type SpamdRequest } from './request';
@@ -39,11 +45,15 @@ export interface ServerOptions {
   readonly allowed: NetSet;
   /** --timeout-tcp in ms; 0 turns socket time-outs off. */
   readonly timeoutTcpMs: number;
+  /** --timeout-request in ms: the whole request must arrive within it; 0: no bound. */
+  readonly requestTimeoutMs: number;
   readonly maxBytes: number;
   readonly allowTell: boolean;
   readonly prefs: PrefsPolicy;
-  /** Open connections at most; more are closed at once. */
+  /** Open connections at most (--max-conn). */
   readonly maxConnections: number;
+  /** Open connections from one client address at most (--max-conn-per-ip); 0: no cap. */
+  readonly maxConnectionsPerIp: number;
   readonly log: Logger;
 }
 
@@ -53,28 +63,45 @@ export type Step = (typeof LIFECYCLE)[number];
 
 /** How long a client may keep sending after its reply before it is cut off. */
 const LINGER_MS = 5000;
+/** How long a refused client gets to read its error line. */
+const REFUSED_LINGER_MS = 200;
+/**
+ * Node's own accept limit, a backstop above --max-conn: refused clients linger
+ * briefly, and a flood of them must not use up file descriptors.
+ */
+const BACKSTOP_EXTRA = 256;
+
+const busy = (code: 'HAMLET_ERR_SPAMD_DROPPED' | 'HAMLET_ERR_SPAMD_REFUSED', why: 'per-ip' | 'global', what: string): SpamdError =>
+  new SpamdError(code, EX.TEMPFAIL, `Service Unavailable: too many connections${why === 'per-ip' ? ' from this address' : ''}; ${what}`);
 
 export class SpamdServer {
   private readonly servers: Server[] = [];
   private readonly open = new Set<Socket>();
   private readonly unixPaths: string[] = [];
+  private readonly table: ConnectionTable;
+  private readonly limited: LimitedLog;
   /** Bound addresses, `host:port` or a path. */
   readonly addresses: string[] = [];
-  /** Requests answered, errors sent (tests and the log read these). */
-  readonly counts = { requests: 0, errors: 0, refused: 0 };
+  /** Requests answered, errors sent, connections refused and dropped (tests and the log read these). */
+  readonly counts = { requests: 0, errors: 0, refused: 0, dropped: 0 };
 
   constructor(
     private readonly opts: ServerOptions,
     private readonly pool: WorkerPool,
-  ) {}
+  ) {
+    this.table = new ConnectionTable(opts.maxConnections, opts.maxConnectionsPerIp);
+    this.limited = limitedLog(opts.log);
+  }
 
   async listen(): Promise<void> {
+    const handshakeTimeout = this.opts.timeoutTcpMs || 120_000;
     for (const spec of this.opts.listen) {
       const server =
         spec.kind === 'tcp' && spec.tls
-          ? createTlsServer({ key: spec.tls.key, cert: spec.tls.cert, allowHalfOpen: true }, (s) => this.connection(s, false))
+          ? createTlsServer({ key: spec.tls.key, cert: spec.tls.cert, allowHalfOpen: true, handshakeTimeout }, (s) => this.connection(s, false))
           : createServer({ allowHalfOpen: true }, (s) => this.connection(s, spec.kind === 'unix'));
-      server.maxConnections = this.opts.maxConnections;
+      server.maxConnections = this.opts.maxConnections + BACKSTOP_EXTRA;
+      server.on('drop', (d) => this.limited('refused', 'warn', `connection from [${d?.remoteAddress ?? '?'}]:${d?.remotePort ?? '?'} refused: ${server.maxConnections} sockets open`));
       if (spec.kind === 'unix') removeStaleSocket(spec.path);
       try {
         await new Promise<void>((resolve, reject) => {
@@ -103,13 +130,33 @@ export class SpamdServer {
     }
   }
 
-  /** Stop listening, wait for open connections to be answered (at most `graceMs`), then close them. */
-  async close(graceMs = 30_000): Promise<void> {
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-    const deadline = Date.now() + graceMs;
-    while (this.open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    for (const s of this.open) s.destroy();
+  /** Stop accepting connections (open ones go on). */
+  stopListening(): void {
+    for (const s of this.servers) s.close();
     for (const p of this.unixPaths) removeStaleSocket(p);
+  }
+
+  /** Requests still being read or answered (not counting answered ones whose client has yet to close). */
+  get active(): number {
+    return this.table.active;
+  }
+
+  /** Wait until every request is answered, or until `deadline` (epoch ms); true when all were. */
+  async drain(deadline: number): Promise<boolean> {
+    while (this.active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.active === 0;
+  }
+
+  /** Close every connection now. */
+  destroyAll(): void {
+    for (const s of this.open) s.destroy();
+  }
+
+  /** Stop listening, wait for open requests to be answered (at most `graceMs`), then close them. */
+  async close(graceMs = 30_000): Promise<void> {
+    this.stopListening();
+    await this.drain(Date.now() + graceMs);
+    this.destroyAll();
   }
 
   private connection(socket: Socket, unix: boolean): void {
@@ -117,10 +164,29 @@ export class SpamdServer {
     const peer = unix ? 'unix socket' : `[${socket.remoteAddress}]:${socket.remotePort}`;
     if (!unix && !this.opts.allowed.contains(socket.remoteAddress ?? '')) {
       this.counts.refused++;
-      this.opts.log('warn', `unauthorized connection from ${peer}`);
+      this.limited('unauthorized', 'warn', `unauthorized connection from ${peer}`);
       socket.destroy();
       return;
     }
+    const admission = this.table.admit(unix ? 'unix' : (socket.remoteAddress ?? ''), (why) => {
+      if (finished) {
+        socket.destroy(); // answered already; only the linger is cut short
+        return;
+      }
+      this.counts.dropped++;
+      const e = busy('HAMLET_ERR_SPAMD_DROPPED', why, 'dropped this idle request to make room');
+      finish(e.line(), e);
+    });
+    if (!admission.ok) {
+      this.counts.refused++;
+      const e = busy('HAMLET_ERR_SPAMD_REFUSED', admission.why, 'all are busy scanning');
+      this.limited(e.code, 'warn', `${peer}: connection refused: ${e.text}`);
+      socket.on('error', () => {});
+      socket.end(e.line());
+      setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+      return;
+    }
+    const entry: ConnEntry = admission.entry;
     this.open.add(socket);
     socket.setNoDelay(true);
     this.opts.log('debug', `connection from ${peer}`);
@@ -128,16 +194,24 @@ export class SpamdServer {
     let finished = false;
     let dispatched = false;
     let cancel: (() => void) | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const stopTimers = (): void => {
+      for (const t of timers) clearTimeout(t);
+      socket.setTimeout(0);
+    };
 
     // reply + close
     const finish = (reply: Buffer | undefined, error?: SpamdError): void => {
       if (finished) return;
       finished = true;
-      clearTimeout(headerTimer);
-      socket.setTimeout(0);
+      entry.state = 'done';
+      stopTimers();
       if (error) {
         this.counts.errors++;
-        this.opts.log(error.status === EX.TIMEOUT ? 'warn' : 'info', `${peer}: ${error.text}`);
+        const text = `${peer}: ${error.text}${error.note ? ` [${error.note}]` : ''}`;
+        // Errors found while reading cost the client nothing, so their lines are rate-limited.
+        if (dispatched) this.opts.log(error.status === EX.TIMEOUT ? 'warn' : 'info', text);
+        else this.limited(error.code, error.status === EX.TIMEOUT || error.status === EX.TEMPFAIL ? 'warn' : 'info', text);
       }
       if (socket.destroyed) return;
       if (socket.writable) {
@@ -152,14 +226,21 @@ export class SpamdServer {
     const reader = new RequestReader({ maxBytes: this.opts.maxBytes, allowTell: this.opts.allowTell });
     const timeoutTcp = this.opts.timeoutTcpMs;
     const tcpTimeout = (): SpamdError => timeout('HAMLET_ERR_SPAMD_TIMEOUT', `(${timeoutTcp / 1000} second socket timeout reading input from client)`);
-    // read: the request line and headers have one deadline, so a client sending a byte a second is cut off.
-    const headerTimer = setTimeout(() => {
-      if (!reader.headersDone) {
-        const e = tcpTimeout();
-        finish(e.line(), e);
-      }
-    }, timeoutTcp || 2 ** 31 - 1);
-    if (timeoutTcp === 0) clearTimeout(headerTimer);
+    /** Cut the read off after `ms` (0: never) unless `make` says there is nothing to cut off. */
+    const deadline = (ms: number, make: () => SpamdError | undefined): void => {
+      if (ms <= 0) return;
+      timers.push(
+        setTimeout(() => {
+          const e = dispatched ? undefined : make();
+          if (e) finish(e.line(), e);
+        }, ms),
+      );
+    };
+    // read: the request line and headers have one deadline, so a client sending a byte a second is cut off;
+    deadline(timeoutTcp, () => (reader.headersDone ? undefined : tcpTimeout()));
+    // and the whole request has one, so a body trickled a byte per pause is cut off too.
+    const requestMs = this.opts.requestTimeoutMs;
+    deadline(requestMs, () => timeout('HAMLET_ERR_SPAMD_REQUEST_TIMEOUT', `(${requestMs / 1000} second timeout reading the whole request from client)`));
     socket.on('timeout', () => {
       if (dispatched) return;
       const e = tcpTimeout();
@@ -178,8 +259,8 @@ export class SpamdServer {
         return;
       }
       dispatched = true;
-      clearTimeout(headerTimer);
-      socket.setTimeout(0);
+      entry.state = 'busy';
+      stopTimers();
       this.dispatch(r.request, peer, started, (c) => (cancel = c)).then(
         (reply) => finish(reply),
         (e: unknown) => {
@@ -189,7 +270,9 @@ export class SpamdServer {
       );
     };
     socket.on('data', (chunk: Buffer) => {
-      if (!finished && !dispatched) onResult(reader.push(chunk));
+      if (finished || dispatched) return;
+      this.table.touch(entry);
+      onResult(reader.push(chunk));
     });
     socket.on('end', () => {
       if (!finished && !dispatched) onResult(reader.end());
@@ -197,7 +280,8 @@ export class SpamdServer {
     socket.on('error', (e) => this.opts.log('debug', `${peer}: ${e.message}`));
     socket.on('close', () => {
       this.open.delete(socket);
-      clearTimeout(headerTimer);
+      this.table.release(entry);
+      stopTimers();
       if (!finished) cancel?.();
       finished = true;
     });

@@ -71,7 +71,12 @@ export async function startHamletd(args: readonly string[], opts: { listenDefaul
   const proc = spawn(process.execPath, [BIN, '-s', 'stderr', ...listen, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: opts.env });
   let log = '';
   proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    proc.once('exit', (code, signal) => {
+      if (signal) log += `(helpers: hamletd ended by ${signal})\n`;
+      r(code);
+    }),
+  );
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   while (!/server started on (.*) \(running/.test(log)) {
     if (proc.exitCode !== null) throw new Error(`hamletd exited (${proc.exitCode}):\n${log}`);
@@ -90,7 +95,14 @@ export async function startHamletd(args: readonly string[], opts: { listenDefaul
     addresses,
     log: () => log,
     stop: async () => {
-      if (proc.exitCode === null) process.kill(proc.pid!, 'SIGTERM');
+      // It may have exited already (its exit event not yet seen here): that is for the caller's assertions.
+      if (proc.exitCode === null) {
+        try {
+          process.kill(proc.pid!, 'SIGTERM');
+        } catch {
+          // ESRCH
+        }
+      }
       return exited;
     },
   };

@@ -98,3 +98,73 @@ test('a message that owns its buffer moves to the worker; a slice of a shared bu
     await p.close();
   }
 });
+
+describe('reloads', () => {
+  // The configuration the next load reads: tests switch it between reloads.
+  let configPath = smallRules();
+  const lines: string[] = [];
+  // A stand-in worker that fails to load for one path and is the real worker otherwise.
+  const wrapper = join(mkdtempSync(join(tmpdir(), 'hamletd-pool-')), 'maybe-failing-worker.js');
+  writeFileSync(
+    wrapper,
+    `const { workerData, parentPort } = require('node:worker_threads');
+if (workerData.load.configPath === '/broken') parentPort.postMessage({ type: 'failed', error: 'rules.cf: broken' });
+else require(${JSON.stringify(script)});
+`,
+  );
+  const p = new WorkerPool({
+    size: 2,
+    config: () => ({ load: { configPath }, allowUserRules: false, warm: false }),
+    maxQueue: 100,
+    jobTimeoutMs: 0,
+    maxJobsPerWorker: 0,
+    log: (_l, t) => lines.push(t),
+    script: wrapper,
+  });
+  before(() => p.start());
+  after(() => p.close());
+
+  test('five reloads at once: one generation loads at a time, and the configuration read last is live', async () => {
+    const before = { ...p.loads };
+    const first = p.reload();
+    configPath = smallRules('score GTUBE 500'); // changed while the first load runs
+    const rest = Array.from({ length: 4 }, () => p.reload());
+    await Promise.all([first, ...rest]);
+    assert.equal(p.loads.peak, 1, 'never two generations loading');
+    assert.equal(p.loads.started - before.started, 2, 'the four later asks share one follow-up load');
+    assert.equal((await scan(p)).score, 500, 'the newest configuration won');
+    assert.ok(lines.some((l) => /reload asked for while generation \d+ loads/.test(l)));
+  });
+
+  test('a failed reload keeps the running workers and says why', async () => {
+    const good = configPath;
+    configPath = '/broken';
+    await assert.rejects(p.reload(), /could not load the configuration: rules\.cf: broken/);
+    assert.match(lines.at(-1)!, /^reload failed, keeping generation \d+: scan worker could not load the configuration: rules\.cf: broken$/);
+    assert.equal((await scan(p)).score, 500, 'still the last good configuration');
+    configPath = good;
+  });
+
+  test('close() past its grace answers a stuck scan with 75 and stops its worker', async () => {
+    const stuck = new WorkerPool({
+      size: 1,
+      config: () => ({ load: { configPath: smallRules() }, allowUserRules: false, warm: false }),
+      maxQueue: 10,
+      jobTimeoutMs: 0,
+      maxJobsPerWorker: 0,
+      log: () => {},
+      script,
+    });
+    await stuck.start();
+    const jobs = Promise.allSettled([scan(stuck, EVIL), scan(stuck)]); // the stuck one and one queued behind it
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    await stuck.close(500);
+    assert.ok(Date.now() - t0 < 2000, `closed after ${Date.now() - t0} ms`);
+    for (const j of await jobs) {
+      assert.equal(j.status, 'rejected');
+      const e = (j as PromiseRejectedResult).reason as SpamdError;
+      assert.deepEqual([e.status, e.code], [75, 'HAMLET_ERR_SPAMD_SHUTDOWN']);
+    }
+  });
+});

@@ -30,6 +30,8 @@ const errors: [string, string | Buffer, string, boolean?][] = [
   ['set and remove local', `TELL SPAMC/1.5\r\nMessage-class: spam\r\nSet: local\r\nRemove: local\r\nContent-length: 22\r\n\r\n${MSG}`, 'SPAMD/1.0 76 Bad header line: Unable to set local and remove local in the same operation.\r\n'],
   ['nothing sent', '', 'SPAMD/1.0 76 Bad header line: (closed before headers)\r\n'],
   ['PING 1.5 without its blank line', 'PING SPAMC/1.5\r\n', 'SPAMD/1.0 76 Bad header line: (EOF during headers)\r\n'],
+  ['NUL and CR in User', `CHECK SPAMC/1.5\r\nUser: ev\x00il\rX\r\nContent-length: 22\r\n\r\n${MSG}`, 'SPAMD/1.0 76 Bad header line: (User header contains control chars)\r\n'],
+  ['tab in User', `CHECK SPAMC/1.5\r\nUser: a\tb\r\nContent-length: 22\r\n\r\n${MSG}`, 'SPAMD/1.0 76 Bad header line: (User header contains control chars)\r\n'],
   ['too many headers', `CHECK SPAMC/1.5\r\n${Array.from({ length: 300 }, (_, i) => `X-H${i}: a\r\n`).join('')}Content-length: 22\r\n\r\n${MSG}`, 'SPAMD/1.0 76 Bad header line: (too many headers)\r\n'],
 ];
 
@@ -111,4 +113,9 @@ test('byte-at-a-time arrival gives the same request', () => {
 
 test('an overlong header line is refused', () => {
   assert.match(errLine(req(`CHECK SPAMC/1.5\r\nX: ${'a'.repeat(10000)}`, false)), /^SPAMD\/1\.0 76 Bad header line: \(header line too long\)/);
+});
+
+test('a User with DEL or 8-bit bytes is accepted as spamd accepts it', () => {
+  const r = req(`CHECK SPAMC/1.5\r\nUser: a\x7fb\xe9\x85\r\nContent-length: 22\r\n\r\n${MSG}`);
+  assert.equal(r.kind === 'request' && r.request.user, 'a\x7fb\xe9\x85');
 });
