@@ -27,6 +27,19 @@ export interface WorkerConfig {
   readonly allowUserRules: boolean;
   /** Compile all regexes before reporting ready (servers do; tests may not). */
   readonly warm: boolean;
+  /**
+   * `--timeout-child` in ms (0 or absent: none). A scan's rules stop a little before it, as
+   * spamd hands its child timeout to SpamAssassin as a deadline, so the answer is a normal one
+   * with TIME_LIMIT_EXCEEDED rather than the pool's `79 Timeout`.
+   */
+  readonly childTimeoutMs?: number;
+}
+
+/** When a scan's rules must stop, for a job that started at `t0` (performance.now()); 0: no deadline. */
+export function scanDeadline(cfg: WorkerConfig, t0: number): number {
+  const ms = cfg.childTimeoutMs ?? 0;
+  // Leave time for the markup and the reply after the rules.
+  return ms > 0 ? t0 + ms - Math.min(1000, ms / 10) : 0;
 }
 
 export interface ScanJob {
@@ -121,7 +134,7 @@ class UserCache {
   }
 }
 
-function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache): Answer {
+function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache, cfg: WorkerConfig): Answer {
   const t0 = performance.now();
   let loaded = base;
   if (job.prefsFile) {
@@ -138,7 +151,7 @@ function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache): A
     const problems = done.note ? [done.note] : undefined;
     return { id: job.id, ok: true, score: 0, required: 0, isSpam: false, tests: [], ms: performance.now() - t0, timedOut: false, didSet: done.didSet, didRemove: done.didRemove, problems };
   }
-  const c = checkWithFeedback(raw, loaded.rules, db, { settings: loaded.settings });
+  const c = checkWithFeedback(raw, loaded.rules, db, { settings: loaded.settings, scan: { deadline: scanDeadline(cfg, t0) } });
   const r = c.result;
   const out = job.need === 'marked' ? c.marked : job.need === 'headers' ? Buffer.from(c.headers, 'latin1') : undefined;
   const mid = c.msg.headers.find((h) => h.key === 'message-id')?.value;
@@ -179,7 +192,7 @@ function main(): void {
   port.on('message', (job: Job) => {
     let a: Answer;
     try {
-      a = answer(job, base, users, stores);
+      a = answer(job, base, users, stores, cfg);
     } catch (e) {
       a = { id: job.id, ok: false, error: (e as Error).message };
     }
