@@ -98,10 +98,11 @@ export function runGuarded(count: number, item: (k: number) => number, bounds: G
       if (!isTimeout(e)) throw e;
       const at = driver.next;
       if (at > k) {
-        k = at; // it shared the call: give it one of its own
+        k = at; // it shared the call: give it one of its own (the loop's top sees a passed deadline)
         continue;
       }
-      if (performance.now() >= bounds.deadline && bounds.deadline > 0) {
+      // The call was as long as the time left before the deadline: that is what stopped it.
+      if (toDeadline <= Math.min(bounds.perItemMs, toTotal)) {
         deadlineHit = true;
         break;
       }
