@@ -219,7 +219,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
     checkPrivileges(o, asRoot);
     graceMs = int(o.shutdownTimeout, '--shutdown-timeout') * 1000;
     const size = o.maxChildren !== undefined ? int(o.maxChildren, '--max-children', 1) : Math.min(5, availableParallelism());
-    const workerConfig = (): WorkerConfig => ({ load: lo, allowUserRules: o.allowUserRules === true, warm: true });
+    const workerConfig = (): WorkerConfig => ({ load: lo, allowUserRules: o.allowUserRules === true, warm: true, childTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000 });
     pool = new WorkerPool({
       size,
       config: workerConfig,

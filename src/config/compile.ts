@@ -13,7 +13,7 @@ import { linearEligible } from './regex-bounds';
 import { expandReplaceTags } from './replace-tags';
 import { orderMetas } from '../engine/meta';
 import type { CompiledRuleSet } from '../engine/scanner';
-import type { CompiledRule, CompiledTest, RuleArea } from '../engine/types';
+import { TIME_LIMIT_RULE, type CompiledRule, type CompiledTest, type RuleArea } from '../engine/types';
 import { EVAL_REGISTRY } from '../eval/index';
 import type { EvalRegistry, InactiveReason } from '../eval/registry';
 import { parseHeaderRequest } from '../message/header-access';
@@ -236,6 +236,7 @@ export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_R
     settings: {
       requiredScore: optNumber(options, 'required_score', 5),
       timeLimit: optNumber(options, 'time_limit', 300),
+      timeLimitRule: { scores: draft.scores.get(TIME_LIMIT_RULE), describe: draft.describes.get(TIME_LIMIT_RULE) },
       options,
     },
   };

@@ -11,6 +11,8 @@ export interface ScanSettings {
   readonly timeLimit: number;
   /** Every option by canonical name (read with optString/optList/optNumber from config/options). */
   readonly options: OptionValues;
+  /** `score` / `describe` lines given for TIME_LIMIT_EXCEEDED, which no rule defines. */
+  readonly timeLimitRule?: { readonly scores?: readonly number[]; readonly describe?: string };
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;

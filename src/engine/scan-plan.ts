@@ -27,6 +27,10 @@ export interface RuleList {
   readonly slots: Int32Array;
   /** For header rules with a need: which header value they read (rules reading the same value share one literal pass); else -1. */
   readonly headerGroups: Int32Array;
+  /** 1 for a rule whose regex runs under the watchdog (`guarded`, see regex-guard.ts). */
+  readonly guarded: Uint8Array;
+  /** Whether any rule of the list is guarded. */
+  readonly anyGuarded: boolean;
 }
 
 /** The metas one scan runs, in dependency order. */
@@ -35,6 +39,8 @@ export interface MetaList {
   /** Each meta's expression index in the plan's program (-1: not a meta expression). */
   readonly exprs: Int32Array;
   readonly slots: Int32Array;
+  /** Each meta's dependencies' slots (to tell which metas read a rule that did not finish). */
+  readonly depSlots: readonly Int32Array[];
 }
 
 export interface ScanPlan {
@@ -76,6 +82,11 @@ function headerValueKey(rule: CompiledRule): string | undefined {
   return t.ifUnset === undefined ? t.spec : `${t.spec}\u0000${t.ifUnset}`;
 }
 
+function isGuarded(rule: CompiledRule): boolean {
+  const t = rule.test;
+  return (t.type === 'header' || t.type === 'mimeheader' || t.type === 'regex') && t.guarded === true;
+}
+
 function buildPlan(rs: CompiledRuleSet): ScanPlan {
   const byName = new Map<string, CompiledRule>();
   for (const r of rs.rules) byName.set(r.name, r);
@@ -106,12 +117,14 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
       if (g === undefined) groups.set(key, (g = groups.size));
       return g;
     });
-    return { rules, needs, slots: Int32Array.from(rules, (r) => slot(r.name)), headerGroups };
+    const guarded = Uint8Array.from(rules, (r) => (isGuarded(r) ? 1 : 0));
+    return { rules, needs, slots: Int32Array.from(rules, (r) => slot(r.name)), headerGroups, guarded, anyGuarded: guarded.includes(1) };
   };
   const metaList = (rules: readonly CompiledRule[]): MetaList => ({
     rules,
     exprs: Int32Array.from(rules, (r) => exprIndex.get(r) ?? -1),
     slots: Int32Array.from(rules, (r) => slot(r.name)),
+    depSlots: rules.map((r) => Int32Array.from(r.test.type === 'meta' ? r.test.deps : [], slot)),
   });
   const live = [0, 1, 2, 3].map((set) => liveRules(byName, set));
   const rules = [...live.map((l) => ruleList(rs.rules.filter((r) => l.has(r.name)))), ruleList(rs.rules)];

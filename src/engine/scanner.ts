@@ -9,7 +9,8 @@ import { ScanContext } from './context';
 import { asciiForm } from './ascii-form';
 import { evalMeta, runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
-import { candidateLines, literalHits, mayMatch, type LiteralHits, type PrefilterArea } from './prefilter';
+import { Gates } from './gates';
+import { runGuardedRules, timeLimitHit, type GuardedResults } from './guarded-rules';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
 export type { CompiledRuleSet } from './scan-plan';
@@ -19,8 +20,13 @@ export interface ScanOptions {
   scoreSet?: number;
   /** Run every rule, even sub-rules no scored rule depends on (for diagnostics; costs time). */
   allRules?: boolean;
-  /** Override `time_limit` (seconds). */
+  /** Override `time_limit` (seconds, from the start of the scan; 0 = none). */
   timeLimit?: number;
+  /**
+   * An absolute deadline (`performance.now()` ms), as spamd passes its `--timeout-child` to
+   * SpamAssassin (`master_deadline`): the earlier of this and `time_limit` applies.
+   */
+  deadline?: number;
   /** Bayes (see bayes/index.ts `bayesScanner`): when available, score set 2 (or 3) is used and BAYES_ rules run. */
   bayes?: { available(): boolean; probability(msg: Message): number | undefined };
 }
@@ -51,7 +57,6 @@ function countMatches(re: RegExp, s: string, cap: number): number {
   return n;
 }
 
-/** Matches over `lines` (or only the listed line numbers), skipping lines before `from`. */
 /** Each regex's ASCII form (see ascii-form.ts), computed once; null when it has none. */
 const asciiForms = new WeakMap<RegExp, RegExp | null>();
 function asciiOf(re: RegExp): RegExp | null {
@@ -150,22 +155,6 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
   }
 }
 
-/** The texts an area's rules read, for the prefilter. */
-function areaTexts(area: PrefilterArea, ctx: ScanContext): readonly string[] {
-  switch (area) {
-    case 'body':
-      return ctx.bodyLines();
-    case 'rawbody':
-      return ctx.rawBodyLines();
-    case 'uri':
-      return ctx.uriLines();
-    case 'full':
-      return [ctx.msg.fullText];
-    case 'header':
-      return []; // per header value, see scan()
-  }
-}
-
 /**
  * Compile every rule's regular expressions to machine code now rather than on
  * the message that first needs them (a long-running server's start-up step,
@@ -197,11 +186,11 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   const withBayes = opts.bayes?.available() ?? false;
   const set = (opts.scoreSet ?? 0) | (withBayes ? 2 : 0);
   const limit = opts.timeLimit ?? rs.settings.timeLimit;
-  const ctx = new ScanContext(msg, rs.settings, limit > 0 ? started + limit * 1000 : 0);
+  let deadline = limit > 0 ? started + limit * 1000 : 0;
+  if (opts.deadline !== undefined && opts.deadline > 0 && (deadline === 0 || opts.deadline < deadline)) deadline = opts.deadline;
+  const ctx = new ScanContext(msg, rs.settings, deadline);
   if (withBayes) ctx.bayes = opts.bayes;
   const plan = planFor(rs);
-  const found = new Map<PrefilterArea, LiteralHits>();
-  const headerHits: (LiteralHits | undefined)[] = new Array<LiteralHits | undefined>(plan.headerGroupCount);
   const order: CompiledRule[] = [];
   let timedOut = false;
   // Hit counts by slot, what compiled metas read; ctx.counts keeps them by name for evals and the result.
@@ -212,43 +201,59 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     order.push(rule);
   };
   const which = opts.allRules ? 4 : set;
-  const { rules, needs: needsOf, slots, headerGroups } = plan.rules[which]!;
-  for (let i = 0; i < rules.length; i++) {
+  const list = plan.rules[which]!;
+  const { rules, slots, guarded } = list;
+  const gates = new Gates(plan, list, ctx);
+  // Guarded rules run together, in watched calls, when the first of them is reached.
+  let batch: GuardedResults | undefined;
+  // Slots of rules that did not finish (cut, or not reached before the deadline); allocated when one exists.
+  let unfinished: Uint8Array | undefined;
+  const cut: string[] = [];
+  let i = 0;
+  for (; i < rules.length; i++) {
     const rule = rules[i]!;
     // The clock is read every few rules: reading it per rule costs more than most rules.
     if ((i & 15) === 0 && ctx.expired()) {
       timedOut = true;
       break;
     }
-    const needs = needsOf[i];
-    let only: readonly number[] | undefined;
-    const group = headerGroups[i]!;
-    if (group >= 0) {
-      // Header values are short; each distinct one is scanned once for all header rules' literals.
-      const t = rule.test as Extract<CompiledRule['test'], { type: 'header' }>;
-      let hits = headerHits[group];
-      if (!hits) headerHits[group] = hits = literalHits(plan.prefilter, 'header', [ctx.header(t.request, t.spec) ?? t.ifUnset ?? '']);
-      if (!mayMatch(needs!, hits)) {
-        if (t.negate) record(rule, slots[i]!, 1); // `!~` with nothing that could match: a hit
+    const only = gates.of(i);
+    if (only === null) {
+      if (rule.test.type === 'header' && rule.test.negate) record(rule, slots[i]!, 1); // `!~` with nothing that could match: a hit
+      continue;
+    }
+    let n: number;
+    if (guarded[i] === 1) {
+      batch ??= runGuardedRules(list, i, gates, deadline, (j, lines) => runRule(rules[j]!, ctx, lines ?? undefined));
+      if (batch.deadlineHit) {
+        timedOut = true;
+        break;
+      }
+      n = batch.counts.get(i)!;
+      if (Number.isNaN(n)) {
+        // Cut by its budget: no hit, whatever its operator, and the metas reading it are not evaluated.
+        cut.push(rule.name);
+        (unfinished ??= new Uint8Array(plan.slotCount))[slots[i]!] = 1;
         continue;
       }
-    } else if (needs) {
-      const area = rule.area as PrefilterArea;
-      let hits = found.get(area);
-      if (!hits) found.set(area, (hits = literalHits(plan.prefilter, area, areaTexts(area, ctx))));
-      only = candidateLines(needs, hits);
-      if (only.length === 0) continue;
-    }
-    const n = runRule(rule, ctx, only);
+    } else n = runRule(rule, ctx, only);
     if (n > 0) record(rule, slots[i]!, n);
+  }
+  if (timedOut) {
+    unfinished ??= new Uint8Array(plan.slotCount);
+    for (let j = i; j < rules.length; j++) unfinished[slots[j]!] = 1;
   }
   const metas = plan.metas[which]!;
   const stack = new Float64Array(plan.program.depth);
-  for (let i = 0; i < metas.rules.length; i++) {
-    const k = metas.exprs[i]!;
-    const rule = metas.rules[i]!;
+  for (let m = 0; m < metas.rules.length; m++) {
+    if (unfinished && metas.depSlots[m]!.some((s) => unfinished![s] === 1)) {
+      unfinished[metas.slots[m]!] = 1; // as SpamAssassin leaves metas over unfinished rules unevaluated
+      continue;
+    }
+    const k = metas.exprs[m]!;
+    const rule = metas.rules[m]!;
     const v = k >= 0 ? runMeta(plan.program, k, values, stack) : runRule(rule, ctx);
-    if (v > 0) record(rule, metas.slots[i]!, 1);
+    if (v > 0) record(rule, metas.slots[m]!, 1);
   }
 
   const hits: RuleHit[] = [];
@@ -258,6 +263,14 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     const s = rule.scores[set];
     score += s;
     hits.push({ name: rule.name, score: s, describe: rule.describe, area: rule.area, count: ctx.count(rule.name) });
+  }
+  if (timedOut || cut.length > 0) {
+    const h = timeLimitHit(rs.settings, set);
+    ctx.counts.set(h.name, 1);
+    if (h.score !== 0) {
+      score += h.score;
+      hits.push(h);
+    }
   }
   score = Math.round(score * 1000) / 1000;
   const required = rs.settings.requiredScore;
@@ -270,6 +283,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     counts: ctx.counts,
     scoreSet: set,
     timedOut,
+    cut,
     ms: performance.now() - started,
   };
 }

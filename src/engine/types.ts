@@ -2,6 +2,9 @@
 import type { HeaderRequest } from '../message/header-access';
 import type { ScanContext } from './context';
 
+/** The synthetic rule a scan hits when the time limit or a rule's budget stopped something (SpamAssassin's name). */
+export const TIME_LIMIT_RULE = 'TIME_LIMIT_EXCEEDED';
+
 /** The rule types of the `.cf` language. */
 export type RuleArea = 'header' | 'body' | 'rawbody' | 'full' | 'uri' | 'meta' | 'mimeheader';
 
@@ -100,6 +103,11 @@ export interface ScanResult {
   readonly scoreSet: number;
   /** True when the time limit stopped the scan early; the result holds what finished. */
   readonly timedOut: boolean;
+  /**
+   * Guarded rules stopped by their own time budget (they count as not hit, and metas reading them
+   * are not evaluated); the scan then also hits `TIME_LIMIT_EXCEEDED`. Absent: none.
+   */
+  readonly cut?: readonly string[];
   /** Wall time of the scan in milliseconds. */
   readonly ms: number;
 }

@@ -189,7 +189,10 @@ export function awlTags(awl: AwlScanResult | undefined): Record<string, string> 
   return { AWL: tenths(awl.delta), AWLMEAN: tenths(awl.mean), AWLCOUNT: tenths(awl.count), AWLPRESCORE: tenths(awl.preScore) };
 }
 
-function learnDecided(stores: FeedbackStores, msg: Message, decision: AutoLearnDecision, rules: RuleSet, now: number | undefined): Pick<FeedbackResult, 'autolearn' | 'learnError'> {
+function learnDecided(stores: FeedbackStores, msg: Message, decision: AutoLearnDecision, rules: RuleSet, now: number | undefined, incomplete: boolean): Pick<FeedbackResult, 'autolearn' | 'learnError'> {
+  // A scan the time limit or a rule's budget stopped is not learned from (SpamAssassin skips
+  // auto-learning past its deadline and then reports `unavailable`).
+  if (incomplete) return { autolearn: 'unavailable' };
   if (!stores.autoLearnOn) return { autolearn: 'disabled' };
   if (decision.status !== 'spam' && decision.status !== 'ham') return { autolearn: decision.status };
   // use_learner 0 (or no Bayes plugin): the decision stands but nothing can learn it.
@@ -248,7 +251,7 @@ export function checkWithFeedback(input: Buffer | Message, rules: RuleSet, store
   }
 
   const decision = autoLearnForScan(result, rules);
-  const learned = learnDecided(stores, msg, decision, rules, opts.now);
+  const learned = learnDecided(stores, msg, decision, rules, opts.now, result.timedOut || (result.cut?.length ?? 0) > 0);
   if (learned.learnError) problems.push(learned.learnError);
   const feedback: FeedbackResult = { bayes: probability, awl, decision, ...learned, problems };
   const outcome = markCheckedMessage(msg, result, settings, {

@@ -29,6 +29,19 @@ export interface WorkerConfig {
   readonly allowUserRules: boolean;
   /** Compile all regexes before reporting ready (servers do; tests may not). */
   readonly warm: boolean;
+  /**
+   * `--timeout-child` in ms (0 or absent: none). A scan's rules stop a little before it, as
+   * spamd hands its child timeout to SpamAssassin as a deadline, so the answer is a normal one
+   * with TIME_LIMIT_EXCEEDED rather than the pool's `79 Timeout`.
+   */
+  readonly childTimeoutMs?: number;
+}
+
+/** When a scan's rules must stop, for a job that started at `t0` (performance.now()); 0: no deadline. */
+export function scanDeadline(cfg: WorkerConfig, t0: number): number {
+  const ms = cfg.childTimeoutMs ?? 0;
+  // Leave time for the markup and the reply after the rules.
+  return ms > 0 ? t0 + ms - Math.min(1000, ms / 10) : 0;
 }
 
 /** Whose request a job is, and where that user's files are (user-prefs.ts `userFields`). */
@@ -157,7 +170,7 @@ function rulesFor(job: Job, base: Loaded, users: UserCache, problems: string[]):
   }
 }
 
-function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache): Answer {
+function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache, cfg: WorkerConfig): Answer {
   const t0 = performance.now();
   const noted: string[] = [];
   const { loaded, prefsFile } = rulesFor(job, base, users, noted);
@@ -168,7 +181,7 @@ function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache): A
     if (done.note) noted.push(done.note);
     return { id: job.id, ok: true, score: 0, required: 0, isSpam: false, tests: [], ms: performance.now() - t0, timedOut: false, didSet: done.didSet, didRemove: done.didRemove, problems: noted.length ? noted : undefined };
   }
-  const c = checkWithFeedback(raw, loaded.rules, db, { settings: loaded.settings });
+  const c = checkWithFeedback(raw, loaded.rules, db, { settings: loaded.settings, scan: { deadline: scanDeadline(cfg, t0) } });
   const r = c.result;
   const out = job.need === 'marked' ? c.marked : job.need === 'headers' ? Buffer.from(c.headers, 'latin1') : undefined;
   const mid = c.msg.headers.find((h) => h.key === 'message-id')?.value;
@@ -209,7 +222,7 @@ function main(): void {
   port.on('message', (job: Job) => {
     let a: Answer;
     try {
-      a = answer(job, base, users, stores);
+      a = answer(job, base, users, stores, cfg);
     } catch (e) {
       a = { id: job.id, ok: false, error: (e as Error).message };
     }

@@ -53,8 +53,9 @@ describe('worker pool', () => {
     for (const a of [...all, ...more]) assert.equal(a.score, 1000);
   });
 
-  test('a stuck job times out with 79 and the next job runs on a fresh worker', async () => {
-    await assert.rejects(scan(p, EVIL), (e: SpamdError) => e.status === 79 && e.code === 'HAMLET_ERR_SPAMD_CHILD_TIMEOUT');
+  test('a runaway rule regex is cut by its budget: a normal answer, not the job timeout', async () => {
+    const a = await scan(p, EVIL);
+    assert.ok(a.tests.includes('TIME_LIMIT_EXCEEDED'), a.tests.join(','));
     assert.equal((await scan(p)).score, 1000);
   });
 
@@ -63,6 +64,18 @@ describe('worker pool', () => {
     const afterReload = await Promise.all(Array.from({ length: 3 }, () => scan(p)));
     for (const a of [...inFlight, ...afterReload]) assert.equal(a.score, 1000);
   });
+});
+
+test('the last resort: a job that never ends is answered 79 at the job timeout, on a fresh worker next', async () => {
+  const p = pool(1, { jobTimeoutMs: 500, script: join(__dirname, 'stall-worker.js') });
+  await p.start();
+  try {
+    await assert.rejects(scan(p, Buffer.from('Subject: x\r\n\r\nSTALL\r\n')), (e: SpamdError) => e.status === 79 && e.code === 'HAMLET_ERR_SPAMD_CHILD_TIMEOUT');
+    assert.equal((await scan(p)).score, 1000);
+    assert.ok(logs.some((l) => /its worker is replaced/.test(l)), logs.join('\n'));
+  } finally {
+    await p.close();
+  }
 });
 
 test('a worker that cannot load its configuration fails start()', async () => {
