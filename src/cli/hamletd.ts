@@ -227,6 +227,9 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
       jobTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000,
       maxJobsPerWorker: int(o.maxConnPerChild, '--max-conn-per-child'),
       log,
+      // A stand-in worker for the tests of what no rule can do any more (stall a scan); the
+      // environment is the administrator's, who can load any code through NODE_OPTIONS anyway.
+      script: process.env.HAMLET_WORKER_SCRIPT || undefined,
     });
     server = new SpamdServer(
       {

@@ -154,10 +154,11 @@ describe('hamletd signals', () => {
   });
 
   test('SIGTERM with a stuck scan exits within the grace period; the client is told 75', async () => {
-    const d = await startHamletd(['-C', smallRules(), '-m', '1', '--timeout-child', '300', '--shutdown-timeout', '2']);
-    const evil = `Subject: x\r\n\r\n${'x'.repeat(40)}!\r\n`;
-    const reply = raw(d.port, request('CHECK', evil), { timeoutMs: 30_000 });
-    await sleep(500); // the scan is running (and will for hours)
+    // No rule regex can stall a real worker (engine/regex-guard.ts): a stand-in worker spins instead.
+    const env = { ...process.env, HAMLET_WORKER_SCRIPT: join(__dirname, 'stall-worker.js') };
+    const d = await startHamletd(['-C', smallRules(), '-m', '1', '--timeout-child', '300', '--shutdown-timeout', '2'], { env });
+    const reply = raw(d.port, request('CHECK', 'Subject: STALL\r\n\r\nx\r\n'), { timeoutMs: 30_000 });
+    await sleep(500); // the scan is running (and would forever)
     const t0 = Date.now();
     const code = await d.stop();
     const secs = (Date.now() - t0) / 1000;

@@ -166,10 +166,10 @@ else require(${JSON.stringify(script)});
       jobTimeoutMs: 0,
       maxJobsPerWorker: 0,
       log: () => {},
-      script,
+      script: join(__dirname, 'stall-worker.js'),
     });
     await stuck.start();
-    const jobs = Promise.allSettled([scan(stuck, EVIL), scan(stuck)]); // the stuck one and one queued behind it
+    const jobs = Promise.allSettled([scan(stuck, Buffer.from('Subject: STALL\r\n\r\nx\r\n')), scan(stuck)]); // the stuck one and one queued behind it
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
     await stuck.close(500);
