@@ -7,7 +7,8 @@
  * signedby, last_hit), which keeps per-user lists in one file possible.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { makeDirs } from '../util/make-dirs';
 import { dirname } from 'node:path';
 import { AwlError } from './errors';
 import type { AddrEntry, AddrKey, AddrListStore } from './store';
@@ -175,7 +176,7 @@ class SqliteAddrList implements AddrListStore {
 /** Create the directory (with the configured mode, execute bits kept) and an empty file (without them). */
 function createFile(path: string, mode: number): void {
   const dir = dirname(path);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: mode & 0o777 });
+  if (!existsSync(dir)) makeDirs(dir, mode & 0o777);
   try {
     // SQLite gives its -wal and -shm files the database file's permissions. The mode is
     // applied exactly (not through the umask), as SpamAssassin does with umask 0111.

@@ -4,7 +4,8 @@
  * learned batch in one transaction (a crash leaves the last committed state).
  */
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
+import { makeDirs } from '../util/make-dirs';
 import { dirname } from 'node:path';
 import { BayesError } from './errors';
 import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts } from './store';
@@ -54,7 +55,13 @@ class SqliteStore implements BayesStore {
     if (existed && !looksLikeSqlite(path)) {
       throw new BayesError('HAMLET_ERR_BAYES_NOT_A_DB', `bayes: ${path} is not an SQLite database; not touching it`);
     }
-    if (!existed && !this.readonly) mkdirSync(dirname(path), { recursive: true });
+    if (!existed && !this.readonly) {
+      try {
+        makeDirs(dirname(path));
+      } catch (e) {
+        throw openError(path, e);
+      }
+    }
     // Opening races with another process creating the file or switching it to WAL can fail
     // with CANTOPEN/BUSY for a moment: retry for a while before giving up.
     let db: Database.Database | undefined;
