@@ -3,8 +3,8 @@
  * wires options to actions; the work is done by src/bayes.
  */
 import { Command } from 'commander';
-import { writeSync } from 'node:fs';
 import { readStdin } from '../io/stdin';
+import { exitQuietlyWhenOutputCloses, writeAll } from './output';
 import { readConfig, type LoadOptions } from '../config/read';
 import { readMessages, splitMbox, type SourcedMessage } from '../io/mailbox';
 import { defaultThreads, IDLE, LearnPool } from '../bayes/learn-pool';
@@ -64,18 +64,6 @@ interface CliOptions {
   useIgnores?: boolean;
 }
 
-/** Write all of `s`, waiting out EAGAIN on a non-blocking pipe (dumps and backups are large). */
-function writeAll(fd: number, s: string): void {
-  const buf = Buffer.from(s, 'utf8');
-  for (let off = 0; off < buf.length; ) {
-    try {
-      off += writeSync(fd, buf, off);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-    }
-  }
-}
 const out = (s: string): void => writeAll(1, s);
 const err = (s: string): void => writeAll(2, s);
 
@@ -181,6 +169,7 @@ async function learnFrom(
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  exitQuietlyWhenOutputCloses();
   const program = new Command('hamlet-learn')
     .description('Train hamlet\'s Bayes classifier (sa-learn compatible)')
     .version(`hamlet-learn version ${VERSION}`, '-V, --version')
@@ -210,7 +199,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-p, --prefspath <file>', 'user preferences file')
     .option('-u, --username <user>', 'user to learn for (accepted; the database path decides)')
     .option('--max-size <bytes>', 'skip messages larger than this (default 256000; 0: no limit)')
-    .option('--cf <line...>', 'extra configuration lines')
+    // One value per --cf, as in hamlet: a variadic option would take the mailbox path after it.
+    .option('--cf <line>', 'extra configuration line (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('-q, --quiet', 'no summary line')
     .option('-D, --debug [areas]', 'print debugging messages')
     .argument('[targets...]')

@@ -23,6 +23,7 @@ import { HAMLET_VERSION } from '../report/version';
 import { makeDebug, type Debug } from './debug';
 import { CliError, notMailReason, readInputs, type Input } from './inputs';
 import { lintReport, summarize } from './lint';
+import { exitQuietlyWhenOutputCloses, writeAll } from './output';
 
 /** Where hamlet looks for the site configuration (`*.pre`, `local.cf`) unless told. */
 export const DEFAULT_SITE_DIR = '/etc/hamlet';
@@ -63,8 +64,8 @@ export interface CliIo {
 }
 
 const processIo: CliIo = {
-  out: (b) => void process.stdout.write(b),
-  err: (s) => void process.stderr.write(s),
+  out: (b) => writeAll(1, b),
+  err: (s) => writeAll(2, s),
 };
 
 function program(io: CliIo): Command {
@@ -287,6 +288,7 @@ function checkEach(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debu
 
 /** Run `hamlet` with `argv` (without node and script); returns the exit code. */
 export function main(argv: readonly string[], io: CliIo = processIo): number {
+  if (io === processIo) exitQuietlyWhenOutputCloses();
   const cmd = program(io);
   cmd.addOption(new Option('--exit-code-value <n>').hideHelp());
   try {

@@ -21,6 +21,7 @@ import { shutdown } from '../spamd/shutdown';
 import { passwdEntry } from '../spamd/user-prefs';
 import type { WorkerConfig } from '../spamd/worker';
 import { DEFAULT_SITE_DIR, hasCfFiles } from './hamlet';
+import { exitQuietlyWhenOutputCloses } from './output';
 
 interface Opts {
   configpath?: string;
@@ -186,7 +187,10 @@ function dropPrivileges(user: string, log: Logger): void {
 }
 
 /** Run hamletd; resolves with the exit code once the server has stopped. */
-export async function main(argv: readonly string[], err: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
+export async function main(argv: readonly string[], err?: (s: string) => void): Promise<number> {
+  // Logs stay asynchronous (a server must not block on a slow reader); a closed stderr ends it quietly.
+  if (err === undefined) exitQuietlyWhenOutputCloses();
+  err ??= (s) => void process.stderr.write(s);
   const cmd = program(err);
   try {
     cmd.parse(argv, { from: 'user' });

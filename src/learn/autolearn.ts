@@ -21,6 +21,12 @@
  *   rule's points are split by the ratio of header to body rules among its direct
  *   dependencies (whether they hit or not; metas and full rules among them do not
  *   count); a meta with neither counts for neither side.
+ * - The scan's own verdict (its full score, the user's lists and the AWL included,
+ *   against `required_score`) must agree: no ham learned from a message that scored
+ *   as spam (a GTUBE or `blocklist_from` one, whose points are left out above), no
+ *   spam from one that scored as ham (a welcomelisted one). SpamAssassin checks this
+ *   after the header/body points, before the learner's opinion (`-D learn`: "scored
+ *   as spam but autolearn wanted ham").
  * - With `bayes_auto_learn_on_error`, a message is not learned as spam when
  *   BAYES_99 hit, nor as ham when BAYES_00 hit (Bayes already agreed).
  * - `bayes_auto_learn 0` or `use_bayes 0`: status `disabled` (the score is still computed).
@@ -137,8 +143,11 @@ function splitPoints(h: AutoLearnHit, s: number): [number, number] {
   return [(s * nh) / (nh + nb), (s * nb) / (nh + nb)];
 }
 
-/** Decide whether to learn a scanned message, and as what. `scoreSet` is the set the scan used. */
-export function autoLearnDecision(hits: readonly AutoLearnHit[], scoreSet: number, settings: AutoLearnSettings): AutoLearnDecision {
+/**
+ * Decide whether to learn a scanned message, and as what. `scoreSet` is the set the scan
+ * used; `isSpam` its verdict (leave it out only to weigh hits alone, as unit tests do).
+ */
+export function autoLearnDecision(hits: readonly AutoLearnHit[], scoreSet: number, settings: AutoLearnSettings, isSpam?: boolean): AutoLearnDecision {
   const learnSet = scoreSet & ~2;
   let points = 0;
   let header = 0;
@@ -166,6 +175,7 @@ export function autoLearnDecision(hits: readonly AutoLearnHit[], scoreSet: numbe
   if (!settings.enabled) return decide('disabled', 'auto-learn is off (bayes_auto_learn 0 or use_bayes 0)');
   const p = base.points;
   if (p < settings.nonspamThreshold) {
+    if (isSpam === true) return decide('no', 'scored as spam but autolearn wanted ham');
     if (base.learnedPoints > LEARNER_SAID_SPAM) return decide('no', `scored as ham but learner indicated spam (${base.learnedPoints} > ${LEARNER_SAID_SPAM})`);
     if (settings.onError && names.has('BAYES_00')) return decide('no', 'learn-on-error, ham, already classified as such');
     return decide('ham', `ham (${p} < ${settings.nonspamThreshold})`);
@@ -176,6 +186,7 @@ export function autoLearnDecision(hits: readonly AutoLearnHit[], scoreSet: numbe
   const needBody = forced ? -99 : REQUIRED_BODY_POINTS;
   if (base.bodyPoints < needBody) return decide('no', `needs ${needBody} body points, only has ${base.bodyPoints}`, force);
   if (base.headerPoints < needHeader) return decide('no', `needs ${needHeader} header points, only has ${base.headerPoints}`, force);
+  if (isSpam === false) return decide('no', 'scored as ham but autolearn wanted spam', force);
   if (base.learnedPoints < LEARNER_SAID_HAM) return decide('no', `scored as spam but learner indicated ham (${base.learnedPoints} < ${LEARNER_SAID_HAM})`, force);
   if (settings.onError && names.has('BAYES_99')) return decide('no', 'learn-on-error, spam, already classified as such', force);
   return decide('spam', `spam (${p} >= ${settings.spamThreshold})`, force);
@@ -238,5 +249,5 @@ export function autoLearnTag(status: AutoLearnStatus | 'unavailable' | 'failed',
 
 /** The decision for a finished scan with `rules`' settings (hits, types and scores read from the rule set). */
 export function autoLearnForScan(result: ScanResult, rules: RuleSet, extra: readonly AutoLearnHit[] = []): AutoLearnDecision {
-  return autoLearnDecision(autoLearnHits(result, rules.compiled, rules.disabled, extra), result.scoreSet, autoLearnSettings(rules.options));
+  return autoLearnDecision(autoLearnHits(result, rules.compiled, rules.disabled, extra), result.scoreSet, autoLearnSettings(rules.options), result.isSpam);
 }

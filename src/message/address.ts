@@ -41,10 +41,16 @@ function splitEntries(s: string): string[] {
   let angle = false;
   let quoted = false;
   let cur = '';
+  // Whether `cur` holds an '@' or a '<', kept as it grows: searching it at every colon was quadratic.
+  let curAt = false;
+  let curLt = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (c === '\\' && i + 1 < s.length) {
-      cur += c + s[++i];
+      const next = s[++i]!;
+      cur += c + next;
+      if (next === '@') curAt = true;
+      else if (next === '<') curLt = true;
       continue;
     }
     if (quoted) {
@@ -57,12 +63,15 @@ function splitEntries(s: string): string[] {
     else if (depth === 0 && !angle && (c === ',' || c === ';')) {
       out.push(cur);
       cur = '';
+      curAt = curLt = false;
       continue;
-    } else if (depth === 0 && !angle && c === ':' && !cur.includes('@') && !cur.includes('<')) {
+    } else if (depth === 0 && !angle && c === ':' && !curAt && !curLt) {
       cur = ''; // group name: "undisclosed-recipients:"
       continue;
     }
     cur += c;
+    if (c === '@') curAt = true;
+    else if (c === '<') curLt = true;
   }
   out.push(cur);
   return out;

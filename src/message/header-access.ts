@@ -109,13 +109,18 @@ function lastIndexOf(headers: readonly HeaderField[], key: string): number {
   return -1;
 }
 
-/** The values a request yields, as a list (SpamAssassin's list-context `get`). */
-export function headerValues(msg: Message, req: HeaderRequest): string[] {
+const ALL_PART = /^ALL-(TRUSTED|INTERNAL|UNTRUSTED|EXTERNAL)$/;
+
+/** `ALL` and its trust parts are whole header blocks: `:addr` / `:name` do not apply to them. */
+const wholeBlock = (req: HeaderRequest): boolean => req.name === 'ALL' || ALL_PART.test(req.name);
+
+/** The instance strings a request yields, before `:addr` / `:name` take them apart. */
+function instanceLines(msg: Message, req: HeaderRequest): string[] {
   const { name } = req;
   const raw = req.raw || req.addr || req.displayName;
   let results: string[];
   if (name === 'ALL') return allHeaders(msg.headers, req.raw);
-  const part = /^ALL-(TRUSTED|INTERNAL|UNTRUSTED|EXTERNAL)$/.exec(name);
+  const part = ALL_PART.exec(name);
   if (part) return headersByTrust(msg, part[1]!, req.raw);
   const lname = name.toLowerCase();
   if (lname === 'envelopefrom') {
@@ -138,25 +143,35 @@ export function headerValues(msg: Message, req: HeaderRequest): string[] {
   if (results.length === 0) return results;
   if (req.first) results = [results[0]!];
   else if (req.last) results = [results[results.length - 1]!];
-  if (req.addr || req.displayName) {
-    const out: string[] = [];
-    for (const line of results) {
-      for (const a of parseAddressList(line)) {
-        if (req.addr) {
-          if (a.address !== undefined) out.push(a.address);
-        } else if (a.phrase !== undefined) {
-          if (req.raw) out.push(a.phrase);
-          else {
-            let d = decodeHeaderValue(a.phrase, 'x-name');
-            if (/\S/.test(d)) d = d.replace(/\s+/g, ' ').trim().replace(/^'(.*?)'$/, '$1');
-            out.push(d);
-          }
+  return results;
+}
+
+/** The addresses (`:addr`) or display names (`:name`) in `lines`, at most `limit` of them. */
+function addressParts(lines: readonly string[], req: HeaderRequest, limit: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    for (const a of parseAddressList(line)) {
+      if (req.addr) {
+        if (a.address !== undefined) out.push(a.address);
+      } else if (a.phrase !== undefined) {
+        if (req.raw) out.push(a.phrase);
+        else {
+          let d = decodeHeaderValue(a.phrase, 'x-name');
+          if (/\S/.test(d)) d = d.replace(/\s+/g, ' ').trim().replace(/^'(.*?)'$/, '$1');
+          out.push(d);
         }
       }
+      if (out.length >= limit) return out;
     }
-    return out;
   }
-  return results;
+  return out;
+}
+
+/** The values a request yields, as a list (SpamAssassin's list-context `get`). */
+export function headerValues(msg: Message, req: HeaderRequest): string[] {
+  const lines = instanceLines(msg, req);
+  if (lines.length === 0 || !(req.addr || req.displayName) || wholeBlock(req)) return lines;
+  return addressParts(lines, req, Infinity);
 }
 
 /**
@@ -165,7 +180,10 @@ export function headerValues(msg: Message, req: HeaderRequest): string[] {
  * `undefined` when the header is absent (so `[if-unset: ...]` can apply).
  */
 export function headerText(msg: Message, req: HeaderRequest): string | undefined {
-  const vals = headerValues(msg, req);
+  const lines = instanceLines(msg, req);
+  if (lines.length === 0) return undefined;
+  // Only the first address or name is wanted: parsing every one of 20,000 To lines to keep one is not.
+  const vals = (req.addr || req.displayName) && !wholeBlock(req) ? addressParts(lines, req, 1) : lines;
   if (vals.length === 0) return undefined;
   if (req.addr || req.displayName || req.name.toLowerCase() === 'envelopefrom') return vals[0]!.replace(/\n$/, '');
   return vals.join('');

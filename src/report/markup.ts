@@ -33,14 +33,29 @@ export interface MarkupOptions {
   readonly random32?: () => number;
 }
 
-/** Split a header block (binary string) into fields, each with its continuation lines. */
+/**
+ * Split a header block (binary string) into fields, each with its continuation lines.
+ * One pass of slices: appending each continuation line to a growing string and
+ * re-testing it made a field of many folded lines cost quadratic time.
+ */
 export function splitFields(block: string): string[] {
-  const lines = block.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   const fields: string[] = [];
-  for (const line of lines) {
-    if (/^[ \t]/.test(line) && fields.length > 0 && !/^\r?\n$/.test(fields[fields.length - 1]!)) fields[fields.length - 1] += line;
-    else fields.push(line);
+  let start = -1;
+  // An empty line (the separator) takes no continuation lines.
+  let emptyLine = false;
+  let pos = 0;
+  while (pos < block.length) {
+    const nl = block.indexOf('\n', pos);
+    const end = nl < 0 ? block.length : nl + 1;
+    const c = block.charCodeAt(pos);
+    if (!((c === 0x20 || c === 0x09) && start >= 0 && !emptyLine)) {
+      if (start >= 0) fields.push(block.slice(start, pos));
+      start = pos;
+      emptyLine = nl >= 0 && (end - pos === 1 || (end - pos === 2 && c === 0x0d));
+    }
+    pos = end;
   }
+  if (start >= 0) fields.push(block.slice(start));
   return fields;
 }
 
@@ -114,8 +129,11 @@ function reportSafe(msg: Message, tags: TagInput, opts: MarkupOptions): Buffer {
   const rand = opts.random32 ?? (() => Math.floor(Math.random() * 2 ** 32));
   const original = Buffer.concat([msg.headerBytes, msg.bodyBytes]);
   const fields = splitFields(msg.headerBytes.toString('latin1'));
-  const pristineAll = (name: string): string[] =>
-    fields.filter((x) => x.toLowerCase().startsWith(name.toLowerCase() + ':')).map((f) => f.slice(f.indexOf(':') + 1));
+  // Only the name is lower-cased: a huge folded field is not copied once per name asked for.
+  const pristineAll = (name: string): string[] => {
+    const key = name.toLowerCase();
+    return fields.filter((x) => x.charCodeAt(key.length) === 0x3a && x.slice(0, key.length).toLowerCase() === key).map((f) => f.slice(key.length + 1));
+  };
   const pristine = (name: string): string | undefined => pristineAll(name)[0];
   let from = pristine('From');
   let to = pristine('To');

@@ -40,25 +40,41 @@ function pieces(text: string, breakAt: RegExp): string[] {
   return out;
 }
 
+/**
+ * One pass over the pieces with each line's width kept as it grows: splicing the
+ * array and re-measuring the line per piece made long values cost quadratic time.
+ */
 export function wrapText(text: string, opts: WrapOptions = {}): string {
   const prefix = opts.prefix ?? '';
   const width = opts.width ?? 77;
   const arr = pieces(text, opts.breakAt ?? /\s/);
   if (opts.first) arr.unshift(opts.first);
-  let pos = 0;
+  const lines: string[] = [];
+  let line = arr[0]!;
+  let lineCols = cols(line);
   let started = false; // the current line already holds more than one piece
-  while (arr.length - 1 > pos) {
-    let len = cols(arr[pos]!);
-    if (started && !opts.overflow) len += cols(arr[pos + 1]!);
-    if (len <= width) {
-      arr[pos] += arr.splice(pos + 1, 1)[0]!;
+  for (let i = 1; i < arr.length; ) {
+    const next = arr[i]!;
+    const nextCols = cols(next);
+    if ((started && !opts.overflow ? lineCols + nextCols : lineCols) <= width) {
+      line += next;
+      lineCols += nextCols;
       started = true;
+      i++;
     } else {
-      arr[pos] = arr[pos]!.replace(/\s+$/, '');
-      pos++;
+      // trimEnd drops what \s matches; a regex /\s+$/ retries each space of a long run.
+      lines.push(line.trimEnd());
+      line = prefix;
+      lineCols = cols(prefix);
       started = false;
-      arr.splice(pos, 0, prefix);
+      // A prefix wider than the line would never take a piece: the piece goes on it anyway.
+      if (lineCols > width) {
+        line += next;
+        lineCols += nextCols;
+        i++;
+      }
     }
   }
-  return arr.join('\n');
+  lines.push(line);
+  return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 /** File-level facts about SQLite databases, shared by the Bayes and AWL stores. */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { makeDirs } from './make-dirs';
 import { dirname } from 'node:path';
 import { inside } from './inside';
 import { checkOwnedPath, createOwnedFile, OwnedPathError, realPathInTree, type UserTree } from './owned-files';
@@ -55,7 +56,7 @@ export function createDbFile(path: string, mode: number, dirMode = 0o700, guard?
   }
   if (existsSync(path)) return;
   const dir = dirname(path);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: dirMode });
+  if (!existsSync(dir)) makeDirs(dir, dirMode);
   closeSync(openSync(path, 'a', mode & 0o666));
   chmodSync(path, mode & 0o666);
 }

@@ -3,22 +3,10 @@ import assert from 'node:assert/strict';
 import { parseMessage } from '../../src/message/parse';
 import { markupMessage, type MarkupOptions } from '../../src/report/markup';
 import { removeMarkup } from '../../src/report/remove-markup';
-import type { TagInput } from '../../src/report/tags';
-import type { ScanResult } from '../../src/engine/types';
 import { corpusFiles } from '../helpers/corpus';
+import { fixedTags } from '../helpers/markup-fixture';
 import { readFileSync } from 'node:fs';
 
-const result = (isSpam: boolean): ScanResult => ({
-  score: isSpam ? 9.8 : -1.5,
-  required: 5,
-  isSpam,
-  hits: [{ name: 'TEST_RULE', score: isSpam ? 9.8 : -1.5, describe: 'A test rule', area: 'body', count: 1 }],
-  tests: ['TEST_RULE'],
-  counts: new Map([['TEST_RULE', 1]]),
-  scoreSet: 0,
-  timedOut: false,
-  ms: 1,
-});
 
 const opts = (reportSafe: 0 | 1 | 2, subjectTag?: string): MarkupOptions => ({
   reportSafe,
@@ -41,15 +29,7 @@ const opts = (reportSafe: 0 | 1 | 2, subjectTag?: string): MarkupOptions => ({
   random32: () => 0x1f553619,
 });
 
-const tags = (raw: Buffer, isSpam: boolean): TagInput => ({
-  result: result(isSpam),
-  msg: parseMessage(raw),
-  version: '0.1.0',
-  subversion: 'test',
-  hostname: 'test.example',
-  contact: 'postmaster',
-  autolearn: 'disabled',
-});
+const tags = fixedTags;
 
 test('ham: X-Spam headers go after a leading Return-Path', () => {
   const raw = Buffer.from('Return-Path: <a@b.c>\nFrom: a@b.c\nSubject: hi\n\nbody\n');
