@@ -8,7 +8,10 @@
 export interface HostileInput {
   readonly name: string;
   readonly bytes: Buffer;
-  /** Sent compressed (spamc -z); the CLIs do not run it (they read the same bytes as its plain twin). */
+  /**
+   * Sent to the servers compressed (`Compress: zlib`, what spamc -z sends; by a raw client, as
+   * Debian's spamc is built without zlib); the CLIs do not run it (its plain twin is the same bytes).
+   */
   readonly zlib?: boolean;
   /** What it is, for the table's legend. */
   readonly what: string;
@@ -91,7 +94,7 @@ export function hostileInputs(): HostileInput[] {
 
   const folded = buildMessage({ replace: { Subject: `folded${'\n\tcontinued subject text'.repeat(45_000)}` }, body: 'One folded header.\n' });
   add('folded-1mb', 'one Subject folded over 45,000 lines', folded);
-  add('folded-1mb-zlib', 'the same through spamc -z', folded, true);
+  add('folded-1mb-zlib', 'the same, zlib-compressed on the wire (raw PROCESS, Compress: zlib)', folded, true);
 
   add('to-20000', '20,000 To: lines', buildMessage({ replace: { To: null }, extra: Array.from({ length: 20_000 }, (_, i) => `To: ${i.toString(36)}@x`), body: 'Many recipients.\n' }));
 
