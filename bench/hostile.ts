@@ -86,6 +86,19 @@ async function main(): Promise<void> {
   const saCmd = ['/usr/bin/spamassassin', '-L', '-t', '-p', prefs, '-C', RULES, '--siteconfigpath', site];
   let hd: Side<HamletdServer> | undefined;
   let sd: Side<SpamdServer> | undefined;
+  const cleanup = async (): Promise<void> => {
+    for (const side of [hd, sd]) {
+      if (!side) continue;
+      await side.proxy.close();
+      await side.server.stop();
+    }
+    rmSync(work, { recursive: true, force: true });
+    rmSync(site, { recursive: true, force: true });
+  };
+  // Interrupted: still stop the servers this bench started (by PID) and remove its temp dirs.
+  const interrupted = (): void => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     let inputs = hostileInputs();
     if (QUICK) inputs = inputs.filter((i) => QUICK_INPUTS.includes(i.name));
@@ -175,16 +188,7 @@ async function main(): Promise<void> {
     }
     report(rows, trickled, hBase.cpuMs, sBase.cpuMs, crashes);
   } finally {
-    if (hd) {
-      await hd.proxy.close();
-      await hd.server.stop();
-    }
-    if (sd) {
-      await sd.proxy.close();
-      await sd.server.stop();
-    }
-    rmSync(work, { recursive: true, force: true });
-    rmSync(site, { recursive: true, force: true });
+    await cleanup();
   }
 }
 
