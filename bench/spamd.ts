@@ -22,13 +22,14 @@
  *
  * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { corpusFiles } from '../test/helpers/corpus';
 import { TEST_GROUPS } from './lib/bayes-train';
+import { startHamletd } from './lib/hamletd-run';
 import { LOCAL_ONLY_CF } from './lib/local-only';
+import { treeCpuS, treeRssMb } from './lib/proc-tree';
 import { rawCheck } from './lib/raw-spamc';
 import { sharedBayes } from './lib/shared-bayes';
 import { runSpamcLanes, type SpamcRun } from './lib/spamc-lanes';
@@ -44,82 +45,8 @@ function quantile(xs: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 }
 
-/** A process and its descendants (from /proc: no pgrep, whose blocking spawn would stall the event loop). */
-function tree(pid: number): number[] {
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    if (!existsSync(`/proc/${p}`)) continue;
-    out.push(p);
-    for (const t of readdirSync(`/proc/${p}/task`)) {
-      try {
-        stack.push(...readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
-      } catch {
-        // thread gone
-      }
-    }
-  }
-  return out;
-}
-
-function procFile(pid: number, name: string): string {
-  try {
-    return readFileSync(`/proc/${pid}/${name}`, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-/** VmRSS of a process and all its descendants, MiB. */
-const treeRssMb = (pid: number): number => tree(pid).reduce((a, p) => a + Number(/VmRSS:\s+(\d+)/.exec(procFile(p, 'status'))?.[1] ?? 0) / 1024, 0);
-
-/**
- * CPU seconds (user + system) a process and its descendants have used: the live
- * ones, plus the children they reaped (spamd replaces a child every 200 connections).
- */
-function treeCpuS(pid: number): number {
-  const hz = 100; // USER_HZ on Linux
-  return tree(pid).reduce((a, p) => {
-    const f = procFile(p, 'stat').replace(/^.*\) /, '').split(' '); // fields from 3 (state) on
-    return a + (Number(f[11] ?? 0) + Number(f[12] ?? 0) + Number(f[13] ?? 0) + Number(f[14] ?? 0)) / hz;
-  }, 0);
-}
-
 /** The Bayes settings both servers get on top of the local-only ones. */
 const bayesCf = (path: string): string => ['use_bayes 1', 'bayes_auto_learn 0', `bayes_path ${path}`].join('\n');
-
-async function startHamletd(rules: string, site: string, bayesPath: string): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<void> }> {
-  const bin = join(__dirname, '..', '..', 'bin', 'hamletd.js');
-  const cf = `${LOCAL_ONLY_CF}\n${bayesCf(bayesPath)}`.split('\n').flatMap((l) => ['--cf', l]);
-  // hamletd logs to a file, as spamd does here: a pipe this process drains late would block its writes.
-  const dir = mkdtempSync(join(tmpdir(), 'hamletd-bench-'));
-  const logPath = join(dir, 'hamletd.log');
-  const proc = spawn(process.execPath, [bin, '-C', rules, '--siteconfigpath', site, ...cf, '-L', '-x', '-m', '2', '-i', '127.0.0.1', '-p', '0', '-s', logPath], { stdio: 'ignore' });
-  const log = (): string => {
-    try {
-      return readFileSync(logPath, 'utf8').slice(0, 100_000);
-    } catch {
-      return '';
-    }
-  };
-  const deadline = Date.now() + 180_000;
-  let m: RegExpExecArray | null;
-  while (!(m = /server started on 127\.0\.0\.1:(\d+)/.exec(log()))) {
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`hamletd did not start:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  return {
-    port: Number(m[1]),
-    proc,
-    stop: async () => {
-      if (proc.exitCode === null) process.kill(proc.pid!, 'SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 interface Pass {
   readonly seconds: number;
@@ -153,7 +80,7 @@ async function main(): Promise<void> {
   const bayes = sharedBayes();
   console.log(`bench:spamd: ${files.length} TEST messages, ${clients} concurrent real spamc -c, 2 workers each, -L, Bayes on both (nspam ${bayes.nspam}, nham ${bayes.nham}; ${bayes.how}), auto-learn and AWL off; load ${load()}`);
 
-  const hd = await startHamletd(rules, site, bayes.hamletPath);
+  const hd = await startHamletd({ rules, site, cf: `${LOCAL_ONLY_CF}\n${bayesCf(bayes.hamletPath)}`, args: ['-m', '2'] });
   const sd = await startSpamd({ rules, site, children: 2, extraCf: bayesCf(bayes.saPath) });
   const peak = { hamletd: 0, spamd: 0 };
   const sampleRss = (): void => {

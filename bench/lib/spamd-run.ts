@@ -17,6 +17,8 @@ export interface SpamdRunOptions {
   readonly children?: number;
   /** Configuration lines read after the local-only settings (bench:spamd turns Bayes on with them). */
   readonly extraCf?: string;
+  /** More spamd options (bench:hostile sets `--timeout-child`). */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface SpamdRunResult {
@@ -57,7 +59,7 @@ export function portOpen(port: number): Promise<boolean> {
 }
 
 /** A site dir: the given site's files plus a local.cf that turns off Bayes, AWL, DNS and external tools. */
-function siteDir(site: string, extraCf = ''): string {
+export function siteDir(site: string, extraCf = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'hamlet-spamd-'));
   for (const f of existsSync(site) ? readdirSync(site) : []) {
     if (f.endsWith('.pre') || f.endsWith('.cf')) copyFileSync(join(site, f), join(dir, f));
@@ -112,6 +114,7 @@ export async function startSpamd(opts: SpamdRunOptions = {}): Promise<SpamdServe
   const children = String(opts.children ?? 1);
   const args = ['-L', '-x', '-i', '127.0.0.1', '-p', String(port), '-A', '127.0.0.1', '--max-children', children, '--min-children', children, '--min-spare', '0', '--max-spare', children, '-s', 'stderr', '--siteconfigpath', site];
   if (opts.rules) args.push('-C', opts.rules);
+  if (opts.extraArgs) args.push(...opts.extraArgs);
   if (process.getuid?.() === 0) args.push('-u', 'nobody');
   // spamd logs to a file: the spamc loop is synchronous, so a pipe would fill and stall spamd.
   const logPath = join(site, 'spamd.log');
