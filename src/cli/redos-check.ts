@@ -2,9 +2,10 @@
  * The ReDoS check `npm run lint` runs: audits hamlet's own rules (`rules/`) and, where they are
  * installed, SpamAssassin's stock rules, and fails when a rule regex is left unbounded (see
  * config/redos-audit.ts). `--update` first asks recheck about every pattern V8's linear engine
- * refuses and the verdict file does not cover, and rewrites src/config/redos-verdicts.json.
+ * refuses and the verdict file does not cover (with `--retry-unknown`, also those recheck could
+ * not decide before; `--timeout MS` per pattern), and rewrites src/config/redos-verdicts.json.
  *
- * Usage: node dist/src/cli/redos-check.js [--update]
+ * Usage: node dist/src/cli/redos-check.js [--update [--retry-unknown] [--timeout MS]]
  */
 import '../regex-flags';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { compileDraft, type RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, readConfig, type LoadOptions } from '../config/load';
 import { auditRuleSet, auditSummary } from '../config/redos-audit';
-import { analyse } from '../config/redos-analyse';
+import { analyse, RECHECK_TIMEOUT_MS } from '../config/redos-analyse';
 import { regexBound, verdictKey, VERDICTS, type Verdicts } from '../config/regex-bounds';
 
 const STOCK_RULES = '/usr/share/spamassassin';
@@ -33,7 +34,12 @@ function targets(say: (s: string) => void): Target[] {
 }
 
 /** Verdicts for every refused, unanalysed regex of `sets`, merged into `old` (entries no rule uses are dropped). */
-async function updateVerdicts(sets: readonly RuleSet[], old: Verdicts, say: (s: string) => void): Promise<Record<string, Verdicts[string]>> {
+interface UpdateOptions {
+  readonly retryUnknown: boolean;
+  readonly timeoutMs: number;
+}
+
+async function updateVerdicts(sets: readonly RuleSet[], old: Verdicts, o: UpdateOptions, say: (s: string) => void): Promise<Record<string, Verdicts[string]>> {
   const next: Record<string, Verdicts[string]> = {};
   const todo: RegExp[] = [];
   for (const rs of sets) {
@@ -41,7 +47,7 @@ async function updateVerdicts(sets: readonly RuleSet[], old: Verdicts, say: (s: 
       if (r.bound === 'linear-engine') continue;
       const key = verdictKey(r.re);
       const v = old[key];
-      if (v !== undefined) next[key] = v;
+      if (v !== undefined && !(o.retryUnknown && v === 'unknown')) next[key] = v;
       else if (!todo.some((t) => verdictKey(t) === key)) todo.push(r.re);
     }
   }
@@ -49,7 +55,7 @@ async function updateVerdicts(sets: readonly RuleSet[], old: Verdicts, say: (s: 
   // Two at a time: recheck's agent runs checks in parallel, and the machine has two cores.
   for (let i = 0; i < todo.length; i += 2) {
     const pair = todo.slice(i, i + 2);
-    const got = await Promise.all(pair.map((re) => analyse(re)));
+    const got = await Promise.all(pair.map((re) => analyse(re, o.timeoutMs)));
     pair.forEach((re, k) => (next[verdictKey(re)] = got[k]!));
     if ((i + 2) % 50 === 0) say(`redos: ${i + 2}/${todo.length}`);
   }
@@ -64,7 +70,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   let verdicts: Verdicts = VERDICTS;
   if (argv.includes('--update')) {
     const all = existsSync(STOCK_RULES); // without the stock rules, keep their verdicts
-    const fresh = await updateVerdicts(sets, VERDICTS, say);
+    const t = argv.indexOf('--timeout');
+    const timeoutMs = t >= 0 ? Number(argv[t + 1]) : RECHECK_TIMEOUT_MS;
+    const fresh = await updateVerdicts(sets, VERDICTS, { retryUnknown: argv.includes('--retry-unknown'), timeoutMs }, say);
     const merged = all ? fresh : { ...VERDICTS, ...fresh };
     const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     writeFileSync(VERDICT_FILE, JSON.stringify({ about: 'recheck 4.5.0 verdicts on translated rule regexes V8 linear engine refuses; written by src/cli/redos-check.ts --update', verdicts: sorted }, null, 1) + '\n');

@@ -6,8 +6,8 @@
 import { check, checkSync, type Diagnostics } from 'recheck';
 import type { RegexBound } from './regex-bounds';
 
-/** How long recheck may think about one pattern (ms); past that its answer is `unknown`. */
-const TIMEOUT_MS = 6_000;
+/** How long recheck may think about one pattern (ms) by default; past that its answer is `unknown`. */
+export const RECHECK_TIMEOUT_MS = 6_000;
 
 function boundOf(d: Diagnostics): Exclude<RegexBound, 'linear-engine'> {
   if (d.status === 'safe') return 'safe';
@@ -16,11 +16,11 @@ function boundOf(d: Diagnostics): Exclude<RegexBound, 'linear-engine'> {
 }
 
 /** recheck's verdict on `re`, in a worker (the caller waits). */
-export async function analyse(re: RegExp): Promise<Exclude<RegexBound, 'linear-engine'>> {
-  return boundOf(await check(re.source, re.flags.replace(/[gy]/g, ''), { timeout: TIMEOUT_MS }));
+export async function analyse(re: RegExp, timeoutMs = RECHECK_TIMEOUT_MS): Promise<Exclude<RegexBound, 'linear-engine'>> {
+  return boundOf(await check(re.source, re.flags.replace(/[gy]/g, ''), { timeout: timeoutMs }));
 }
 
 /** The same, blocking (for the synchronous `hamlet --lint`). */
 export function analyseSync(re: RegExp): Exclude<RegexBound, 'linear-engine'> {
-  return boundOf(checkSync(re.source, re.flags.replace(/[gy]/g, ''), { timeout: TIMEOUT_MS }));
+  return boundOf(checkSync(re.source, re.flags.replace(/[gy]/g, ''), { timeout: RECHECK_TIMEOUT_MS }));
 }
