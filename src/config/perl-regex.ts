@@ -82,13 +82,16 @@ interface Edges {
 /** One piece of translated output; captures are numbered once the whole pattern is known. */
 type Piece = string | { open: number; name?: string } | { ref: number } | { refName: string } | { anchor: Anchor };
 
+/** Capture ids above this are emulation groups (atomic, possessive); Perl's groups are 1..n. */
+const EMU_GROUP_BASE = 10000;
+
 class Translator {
   /** Output pieces. */
   readonly out: Piece[] = [];
   readonly notes = new Set<string>();
   /** Capture ids: Perl groups get 1..n in order; emulation groups get ids after 10000. */
   private perlGroups = 0;
-  private emuGroups = 10000;
+  private emuGroups = EMU_GROUP_BASE;
   readonly names = new Set<string>();
   /** A literal or class with bytes >= 0x80 appeared (JS `i` would fold Latin-1 letters). */
   highBytes = false;
@@ -568,7 +571,10 @@ export function translatePerlRegex(pattern: string, flags: string, matchOnly = f
     // it would fold as Latin-1 letters, as Perl does not on bytes).
     const useI = t.ciBackref && !t.highBytes;
     if (useI && t.mixedCase) t.notes.add('case-insensitive backreference: the whole pattern matches case-insensitively');
-    const src = assemble(t, useI, matchOnly);
+    // A backreference compares a group's text, which a consuming anchor inside it would change
+    // (`(^a)\1` under /m); such patterns keep exact anchors (V8's linear engine refuses them anyway).
+    const perlRef = t.out.some((p) => typeof p === 'object' && (('ref' in p && p.ref <= EMU_GROUP_BASE) || 'refName' in p));
+    const src = assemble(t, useI, matchOnly && !perlRef);
     return { re: new RegExp(src, useI ? 'i' : ''), notes: [...t.notes] };
   } catch (e) {
     if (e instanceof TranslateError || e instanceof SyntaxError) return { error: e.message };

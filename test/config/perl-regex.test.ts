@@ -76,6 +76,8 @@ const CASES: [string, string, string[], string[]][] = [
   ['(?>a$)', '', ['a\n'], ['ab']],
   ['(?i)^to:', 'm', ['x\nTO:'], ['xTO:']],
   ['\\Aa\\z', 'm', ['a'], ['a\n', '\na']],
+  ['(^a)\\1', 'm', ['aa', 'x\naa'], ['x\na\na']], // a backreference keeps the group's text exact
+  ['(?<g>^a)\\k<g>', 'm', ['aa'], ['x\na\na']],
 ];
 
 test('translation keeps Perl semantics on byte strings (exact and match-only forms)', () => {
