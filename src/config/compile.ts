@@ -10,6 +10,7 @@ import { optList, optNumber, type OptionValues } from './options';
 import { parsePerlRegexLiteral, translatePerlRegex } from './perl-regex';
 import { regexBound, type RegexBound } from './regex-bounds';
 import { expandReplaceTags } from './replace-tags';
+import { asciiForm } from '../engine/ascii-form';
 import { orderMetas } from '../engine/meta';
 import type { CompiledRuleSet } from '../engine/scanner';
 import type { CompiledRule, CompiledTest, RuleArea } from '../engine/types';
@@ -72,16 +73,29 @@ interface RuleRegex {
   readonly guarded: boolean;
 }
 
+/** How a rule's regexes are used: `matchOnly` (not `tflags multiple`), `lines` (body, rawbody, uri: the scanner also runs its ASCII form). */
+interface RegexUse {
+  readonly matchOnly: boolean;
+  readonly lines: boolean;
+}
+
 /**
- * `matchOnly`: the rule only asks whether its regex matches (not `tflags multiple`), so the
- * translation may use forms V8's linear engine takes (see translatePerlRegex).
+ * `matchOnly`: the rule only asks whether its regex matches, so the translation may use forms
+ * V8's linear engine takes (see translatePerlRegex).
  */
-function compileRegex(name: string, literal: string, at: SourcePos, matchOnly: boolean, ctx: Ctx): RuleRegex | string {
+function compileRegex(name: string, literal: string, at: SourcePos, use: RegexUse, ctx: Ctx): RuleRegex | string {
   const lit = parsePerlRegexLiteral(literal);
   if ('error' in lit) return `bad regex: ${lit.error}`;
-  const tr = translatePerlRegex(lit.pattern, lit.flags, matchOnly);
+  const tr = translatePerlRegex(lit.pattern, lit.flags, use.matchOnly);
   if ('error' in tr) return `untranslatable regex: ${tr.error}`;
-  const bound = regexBound(tr.re);
+  let bound = regexBound(tr.re);
+  if (bound === 'safe' && use.lines) {
+    // recheck's verdict on a pattern says nothing sure about its pruned ASCII form (seen: safe
+    // whole, polynomial pruned); the linear engine takes a pruned form whenever it takes the whole.
+    const a = asciiForm(tr.re);
+    const ascii = a ? regexBound(a) : 'safe';
+    if (ascii !== 'linear-engine') bound = ascii;
+  }
   const guarded = bound !== 'linear-engine' && bound !== 'safe';
   if (guarded) ctx.guarded.push({ name, at, re: tr.re, bound });
   return { re: tr.re, guarded };
@@ -101,6 +115,7 @@ function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
 }
 
 function compileTest(rule: RuleDraft, text: string, matchOnly: boolean, ctx: Ctx): Compiled {
+  const use: RegexUse = { matchOnly, lines: rule.directive === 'body' || rule.directive === 'rawbody' || rule.directive === 'uri' };
   const area = AREA_OF[rule.directive];
   if (!area) return { reason: `${rule.directive} is a DNS rule type (not active)`, needs: 'dns-rule' };
   if (area === 'meta') {
@@ -120,13 +135,13 @@ function compileTest(rule: RuleDraft, text: string, matchOnly: boolean, ctx: Ctx
     if (!m) return { reason: `cannot parse ${area} rule '${text}'` };
     const request = parseHeaderRequest(m[1]!);
     if ('error' in request) return { reason: request.error };
-    const rx = compileRegex(rule.name, m[3]!, rule.at, matchOnly, ctx);
+    const rx = compileRegex(rule.name, m[3]!, rule.at, use, ctx);
     if (typeof rx === 'string') return { reason: rx };
     const negate = m[2] === '!~';
     if (area === 'mimeheader') return { test: { type: 'mimeheader', spec: m[1]!, request, negate, ...rx } };
     return { test: { type: 'header', spec: m[1]!, request, negate, ...rx, ifUnset: m[4] } };
   }
-  const rx = compileRegex(rule.name, text, rule.at, matchOnly, ctx);
+  const rx = compileRegex(rule.name, text, rule.at, use, ctx);
   if (typeof rx === 'string') return { reason: rx };
   return { test: { type: 'regex', ...rx } };
 }
