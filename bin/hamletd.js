@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-// First, before any module runs a regex: V8 crashes (SIGSEGV) running a regex compiled before this flag changed.
-require('node:v8').setFlagsFromString('--no-regexp-tier-up');
+// First, before any regex has run (see src/regex-flags.ts); an absolute path keeps Node's
+// loader from running its relative-path regexes before the switch.
+require(`${__dirname}/../dist/src/regex-flags.js`).compileRegexesFromFirstRun();
 require('../dist/src/cli/hamletd.js').main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -2,6 +2,8 @@
  * `hamlet-learn`: train and inspect the Bayes database like `sa-learn`. This file
  * wires options to actions; the work is done by src/bayes.
  */
+// First: V8's regex flags must be set before any rule regex exists.
+import '../regex-flags';
 import { Command } from 'commander';
 import { readStdin } from '../io/stdin';
 import { exitQuietlyWhenOutputCloses, writeAll } from './output';

@@ -6,6 +6,8 @@
  * a message is spam; 1 an input cannot be read or --lint found problems;
  * 2 no rules found; 64 bad command line.
  */
+// First: V8's regex flags must be set before any rule regex exists.
+import '../regex-flags';
 import { Command, CommanderError, Option } from 'commander';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';

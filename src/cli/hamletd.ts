@@ -7,6 +7,8 @@
  * Exit codes: 0 after SIGTERM/SIGINT; 64 bad command line; 2 no rules found;
  * 70 the server could not start (a port in use, a configuration that fails).
  */
+// First: V8's regex flags must be set before any rule regex exists.
+import '../regex-flags';
 import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -1,6 +1,7 @@
 /** `hamlet --lint`: what the configuration defines, what runs, what does not and why. */
 import type { RuleSet } from '../config/compile';
 import type { LintMessage } from '../config/draft';
+import { analyseSync } from '../config/redos-analyse';
 
 const at = (m: LintMessage): string => (m.at ? `${m.at.file}:${m.at.line}: ` : '');
 
@@ -31,10 +32,28 @@ export function summarize(rs: RuleSet): LintSummary {
   };
 }
 
+/**
+ * Rules that run under the scanner's time budget. A pattern the checked-in verdicts cover (the
+ * stock rules, rules/: audited by `npm run lint`) is an info line; a user's own pattern is
+ * analysed now, and a warning unless recheck finds it safe.
+ */
+export function redosLint(rs: RuleSet): LintMessage[] {
+  const out: LintMessage[] = [];
+  for (const g of rs.guarded) {
+    const known = g.bound !== undefined;
+    const bound = g.bound ?? analyseSync(g.re);
+    if (bound === 'safe' || bound === 'linear-engine') continue;
+    const why = bound === 'unknown' ? 'pattern may backtrack super-linearly (recheck could not decide)' : `pattern can backtrack super-linearly (recheck: ${bound})`;
+    out.push({ level: known ? 'info' : 'warn', at: g.at, text: `rule ${g.name}: ${why}, runs under a time budget` });
+  }
+  return out;
+}
+
 /** Lint report lines; `debug` adds info-level messages. */
 export function lintReport(rs: RuleSet, debug: boolean): string[] {
   const out: string[] = [];
-  for (const m of rs.lint) {
+  const redos = redosLint(rs);
+  for (const m of [...rs.lint, ...redos]) {
     if (m.level === 'info' && !debug) continue;
     out.push(`${m.level}: ${at(m)}${m.text}`);
   }
@@ -47,6 +66,6 @@ export function lintReport(rs: RuleSet, debug: boolean): string[] {
   for (const d of [...rs.disabled].sort((a, b) => a.name.localeCompare(b.name))) {
     out.push(`disabled: ${d.name} (${d.at.file}:${d.at.line}): ${d.reason}`);
   }
-  out.push(`lint: ${s.errors} error(s), ${s.warnings} warning(s)`);
+  out.push(`lint: ${s.errors} error(s), ${s.warnings + redos.filter((m) => m.level === 'warn').length} warning(s)`);
   return out;
 }

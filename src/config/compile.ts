@@ -8,9 +8,9 @@ import { parseEvalCall } from './eval-call';
 import { parseMetaExpr } from './meta-expr';
 import { optList, optNumber, type OptionValues } from './options';
 import { parsePerlRegexLiteral, translatePerlRegex } from './perl-regex';
-import { backtrackingHazards } from './regex-hazards';
-import { linearEligible } from './regex-bounds';
+import { regexBound, type RegexBound } from './regex-bounds';
 import { expandReplaceTags } from './replace-tags';
+import { asciiForm } from '../engine/ascii-form';
 import { orderMetas } from '../engine/meta';
 import type { CompiledRuleSet } from '../engine/scanner';
 import { TIME_LIMIT_RULE, type CompiledRule, type CompiledTest, type RuleArea } from '../engine/types';
@@ -38,6 +38,8 @@ export interface RuleSet {
   readonly options: OptionValues;
   readonly disabled: readonly DisabledRule[];
   readonly lint: readonly LintMessage[];
+  /** Rules whose regexes run under the scanner's time budget (`--lint` reports them). */
+  readonly guarded: readonly GuardedRule[];
   /** Files read, in order. */
   readonly files: readonly string[];
 }
@@ -53,6 +55,16 @@ type Compiled = { test: CompiledTest } | { reason: string; needs?: DisabledRule[
 interface Ctx {
   readonly registry: EvalRegistry;
   readonly lint: LintMessage[];
+  readonly guarded: GuardedRule[];
+}
+
+/** A rule whose regex is not known to run in bounded time: the scanner runs it under a time budget. */
+export interface GuardedRule {
+  readonly name: string;
+  readonly at: SourcePos;
+  readonly re: RegExp;
+  /** What the checked-in ReDoS analysis said (undefined: the pattern was not analysed). */
+  readonly bound: RegexBound | undefined;
 }
 
 /** A translated rule regex, and whether it needs a runtime bound. */
@@ -61,14 +73,32 @@ interface RuleRegex {
   readonly guarded: boolean;
 }
 
-function compileRegex(name: string, literal: string, at: SourcePos, ctx: Ctx): RuleRegex | string {
+/** How a rule's regexes are used: `matchOnly` (not `tflags multiple`), `lines` (body, rawbody, uri: the scanner also runs its ASCII form). */
+interface RegexUse {
+  readonly matchOnly: boolean;
+  readonly lines: boolean;
+}
+
+/**
+ * `matchOnly`: the rule only asks whether its regex matches, so the translation may use forms
+ * V8's linear engine takes (see translatePerlRegex).
+ */
+function compileRegex(name: string, literal: string, at: SourcePos, use: RegexUse, ctx: Ctx): RuleRegex | string {
   const lit = parsePerlRegexLiteral(literal);
   if ('error' in lit) return `bad regex: ${lit.error}`;
-  const hazards = backtrackingHazards(lit.pattern);
-  for (const h of hazards) ctx.lint.push({ level: 'warn', at, text: `rule ${name}: pattern may backtrack catastrophically: ${h}` });
-  const tr = translatePerlRegex(lit.pattern, lit.flags);
+  const tr = translatePerlRegex(lit.pattern, lit.flags, use.matchOnly);
   if ('error' in tr) return `untranslatable regex: ${tr.error}`;
-  return { re: tr.re, guarded: hazards.length > 0 && !linearEligible(tr.re) };
+  let bound = regexBound(tr.re);
+  if (bound === 'safe' && use.lines) {
+    // recheck's verdict on a pattern says nothing sure about its pruned ASCII form (seen: safe
+    // whole, polynomial pruned); the linear engine takes a pruned form whenever it takes the whole.
+    const a = asciiForm(tr.re);
+    const ascii = a ? regexBound(a) : 'safe';
+    if (ascii !== 'linear-engine') bound = ascii;
+  }
+  const guarded = bound !== 'linear-engine' && bound !== 'safe';
+  if (guarded) ctx.guarded.push({ name, at, re: tr.re, bound });
+  return { re: tr.re, guarded };
 }
 
 function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
@@ -84,7 +114,8 @@ function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
   return { reason: `unknown eval function ${call.name}` };
 }
 
-function compileTest(rule: RuleDraft, text: string, ctx: Ctx): Compiled {
+function compileTest(rule: RuleDraft, text: string, matchOnly: boolean, ctx: Ctx): Compiled {
+  const use: RegexUse = { matchOnly, lines: rule.directive === 'body' || rule.directive === 'rawbody' || rule.directive === 'uri' };
   const area = AREA_OF[rule.directive];
   if (!area) return { reason: `${rule.directive} is a DNS rule type (not active)`, needs: 'dns-rule' };
   if (area === 'meta') {
@@ -104,13 +135,13 @@ function compileTest(rule: RuleDraft, text: string, ctx: Ctx): Compiled {
     if (!m) return { reason: `cannot parse ${area} rule '${text}'` };
     const request = parseHeaderRequest(m[1]!);
     if ('error' in request) return { reason: request.error };
-    const rx = compileRegex(rule.name, m[3]!, rule.at, ctx);
+    const rx = compileRegex(rule.name, m[3]!, rule.at, use, ctx);
     if (typeof rx === 'string') return { reason: rx };
     const negate = m[2] === '!~';
     if (area === 'mimeheader') return { test: { type: 'mimeheader', spec: m[1]!, request, negate, ...rx } };
     return { test: { type: 'header', spec: m[1]!, request, negate, ...rx, ifUnset: m[4] } };
   }
-  const rx = compileRegex(rule.name, text, rule.at, ctx);
+  const rx = compileRegex(rule.name, text, rule.at, use, ctx);
   if (typeof rx === 'string') return { reason: rx };
   return { test: { type: 'regex', ...rx } };
 }
@@ -177,7 +208,7 @@ function buildParseOptions(o: OptionValues, lint: LintMessage[], ctx: Ctx): Pars
 /** Compile a parsed configuration into a rule set. */
 export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_REGISTRY): RuleSet {
   const lint = [...draft.lint];
-  const ctx: Ctx = { registry, lint };
+  const ctx: Ctx = { registry, lint, guarded: [] };
   const options: OptionValues = Object.fromEntries(draft.options);
   const rules: CompiledRule[] = [];
   const metas: (CompiledRule & { deps: readonly string[] })[] = [];
@@ -191,12 +222,13 @@ export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_R
       for (const u of x.unknown) lint.push({ level: 'warn', at: r.at, text: `rule ${r.name}: unknown replace tag '${u}'` });
       text = x.pattern;
     }
-    const c = compileTest(r, text, ctx);
+    const { flags, maxHits } = parseTflags(draft.tflags.get(r.name));
+    // `multiple` rules count matches with lastIndex: their regexes keep exact match extents.
+    const c = compileTest(r, text, !flags.has('multiple'), ctx);
     if ('reason' in c) {
       disabled.push({ name: r.name, at: r.at, reason: c.reason, needs: c.needs, area: AREA_OF[r.directive] });
       continue;
     }
-    const { flags, maxHits } = parseTflags(draft.tflags.get(r.name));
     const given = draft.scores.get(r.name);
     const d = defaultScore(r.name, flags);
     const scores = (given ?? [d, d, d, d]) as unknown as [number, number, number, number];
@@ -240,5 +272,5 @@ export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_R
       options,
     },
   };
-  return { compiled, parseOptions: buildParseOptions(options, lint, ctx), options, disabled, lint, files: draft.files };
+  return { compiled, parseOptions: buildParseOptions(options, lint, ctx), options, disabled, lint, guarded: ctx.guarded, files: draft.files };
 }

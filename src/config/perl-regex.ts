@@ -61,8 +61,29 @@ interface Flags {
   x: boolean;
 }
 
+/**
+ * An anchor whose JS form depends on where it stands: Perl's `$` (`m$`: under /m), `\Z`, and
+ * `^` under /m. `loose` while it may take a consuming form in a match-only regex: an end anchor
+ * that nothing follows (`\n?$` instead of `(?=\n?$)`), a line-start anchor that nothing precedes
+ * (`(?:^|\n)` instead of `(?<![^\n])`). Either form answers "does it match" alike there; only
+ * the match's extent differs. Without lookarounds V8's linear engine can take the pattern.
+ */
+interface Anchor {
+  readonly kind: '$' | 'm$' | 'Z' | 'm^';
+  loose: boolean;
+}
+
+/** Anchors of a sequence that stand at its start or end, still candidates for the consuming form. */
+interface Edges {
+  readonly starts: Anchor[];
+  readonly ends: Anchor[];
+}
+
 /** One piece of translated output; captures are numbered once the whole pattern is known. */
-type Piece = string | { open: number; name?: string } | { ref: number } | { refName: string };
+type Piece = string | { open: number; name?: string } | { ref: number } | { refName: string } | { anchor: Anchor };
+
+/** Capture ids above this are emulation groups (atomic, possessive); Perl's groups are 1..n. */
+const EMU_GROUP_BASE = 10000;
 
 class Translator {
   /** Output pieces. */
@@ -70,7 +91,7 @@ class Translator {
   readonly notes = new Set<string>();
   /** Capture ids: Perl groups get 1..n in order; emulation groups get ids after 10000. */
   private perlGroups = 0;
-  private emuGroups = 10000;
+  private emuGroups = EMU_GROUP_BASE;
   readonly names = new Set<string>();
   /** A literal or class with bytes >= 0x80 appeared (JS `i` would fold Latin-1 letters). */
   highBytes = false;
@@ -83,14 +104,14 @@ class Translator {
 
   constructor(private readonly src: string) {}
 
-  fail(msg: string): never {
-    throw new TranslateError(msg);
-  }
-
   noteCase(f: Flags): void {
     if (f.i) this.sawCaseI = true;
     else this.sawCaseS = true;
     this.mixedCase = this.sawCaseI && this.sawCaseS;
+  }
+
+  fail(msg: string): never {
+    throw new TranslateError(msg);
   }
 
   newPerlGroup(): number {
@@ -113,7 +134,7 @@ const SPACE: readonly number[] = [9, 10, 11, 12, 13, 32];
 /** Emit a literal byte/char, case-expanded when the translation runs without the JS `i` flag. */
 function literal(code: number, f: Flags, t: Translator): string {
   // Perl matches a code point above 0xFF as a character, which a byte string never holds.
-  if (code > 0xff) return '(?!)';
+  if (code > 0xff) return '[]'; // an empty class: never matches, and V8's linear engine takes it
   if (code >= 0x80) t.highBytes = true;
   t.noteCase(f);
   const ch = String.fromCharCode(code);
@@ -162,12 +183,32 @@ function numericEscape(s: string, i: number): [number, number] | undefined {
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { t: 9, n: 10, r: 13, f: 12, e: 27, a: 7 };
 
-/** Translate from `pos` until the end of the enclosing group; returns the position after it. */
-function translateSeq(t: Translator, pos: number, flags: Flags, depth: number): number {
+/** A group that only sets flags (`(?i)`) or a comment: it neither consumes nor asserts. */
+const NO_OP_GROUP = /^\(\?(?:#|\^?[imsxn]*(?:-[imsx]*)?\))/;
+
+/** The most times quantifier `q` (as emitted: `*`, `{2,5}`, ...) lets its atom repeat. */
+function maxRepeat(q: string): number {
+  if (q === '?') return 1;
+  const m = /^\{(\d+)(,?)(\d*)\}/.exec(q);
+  if (!m) return Infinity; // * +
+  return m[2] === '' ? Number(m[1]) : m[3] === '' ? Infinity : Number(m[3]);
+}
+
+/**
+ * Translate from `pos` until the end of the enclosing group; returns the position after it.
+ * `head`: nothing can be consumed before this sequence starts (see `Anchor`); its start and end
+ * anchors are collected in `edges`.
+ */
+function translateSeq(t: Translator, pos: number, flags: Flags, depth: number, head: boolean, edges: Edges): number {
   const s = t.source;
   let f = { ...flags };
   /** Start index in `t.out` of the last quantifiable atom (-1: none). */
   let atomStart = -1;
+  let atHead = head;
+  /** End anchors of this branch that nothing has followed yet. */
+  let pending: Anchor[] = [];
+  /** The anchors of the last atom (a group), which a repeating quantifier disqualifies. */
+  let last: Edges | undefined;
   let i = pos;
   while (i < s.length) {
     const c = s[i]!;
@@ -183,11 +224,16 @@ function translateSeq(t: Translator, pos: number, flags: Flags, depth: number): 
     }
     if (c === ')') {
       if (depth === 0) t.fail("unmatched ')'");
+      edges.ends.push(...pending);
       return i + 1;
     }
     if (c === '|') {
       t.out.push('|');
       atomStart = -1;
+      edges.ends.push(...pending);
+      pending = [];
+      last = undefined;
+      atHead = head;
       i++;
       continue;
     }
@@ -202,11 +248,18 @@ function translateSeq(t: Translator, pos: number, flags: Flags, depth: number): 
         q = c;
         i++;
       }
+      const possessive = s[i] === '+';
+      if (last && (possessive || maxRepeat(q) > 1)) {
+        // A second round would follow an end anchor or precede a start anchor.
+        for (const a of [...last.starts, ...last.ends]) a.loose = false;
+        pending = [];
+      }
+      last = undefined;
       if (s[i] === '?') {
         q += '?';
         i++;
         t.out.push(q);
-      } else if (s[i] === '+') {
+      } else if (possessive) {
         // Possessive: match greedily once, never give back: (?=(atom*))\N
         i++;
         const atom = t.out.splice(atomStart);
@@ -218,8 +271,22 @@ function translateSeq(t: Translator, pos: number, flags: Flags, depth: number): 
       continue;
     }
     atomStart = t.out.length;
+    if (c === '(' && NO_OP_GROUP.test(s.slice(i, i + 12))) {
+      i = translateGroup(t, i, f, depth, (nf) => (f = nf), false, { starts: [], ends: [] });
+      continue;
+    }
+    // Something follows the pending end anchors; nothing consumed precedes what comes next.
+    for (const a of pending) a.loose = false;
+    pending = [];
+    last = undefined;
+    const wasHead = atHead;
+    atHead = false;
     if (c === '(') {
-      i = translateGroup(t, i, f, depth, (nf) => (f = nf));
+      const inner: Edges = { starts: [], ends: [] };
+      i = translateGroup(t, i, f, depth, (nf) => (f = nf), wasHead, inner);
+      edges.starts.push(...inner.starts);
+      pending = inner.ends;
+      last = inner;
       continue;
     }
     if (c === '[') {
@@ -236,19 +303,27 @@ function translateSeq(t: Translator, pos: number, flags: Flags, depth: number): 
       continue;
     }
     if (c === '^') {
-      t.out.push(f.m ? '(?<![^\\n])' : '^');
+      if (f.m) {
+        const anchor: Anchor = { kind: 'm^', loose: wasHead };
+        if (wasHead) edges.starts.push(anchor);
+        t.out.push({ anchor });
+      } else t.out.push('^');
       atomStart = -1;
       i++;
       continue;
     }
     if (c === '$') {
-      t.out.push(f.m ? '(?=\\n|$)' : '(?=\\n?$)');
+      const anchor: Anchor = { kind: f.m ? 'm$' : '$', loose: true };
+      t.out.push({ anchor });
+      pending = [anchor];
       atomStart = -1;
       i++;
       continue;
     }
     if (c === '\\') {
       i = translateEscape(t, i, f, (a) => (atomStart = a ? atomStart : -1));
+      const p = t.out[t.out.length - 1];
+      if (typeof p === 'object' && 'anchor' in p) pending = [p.anchor];
       continue;
     }
     if (c === '{' || c === '}') {
@@ -260,6 +335,7 @@ function translateSeq(t: Translator, pos: number, flags: Flags, depth: number): 
     i++;
   }
   if (depth > 0) t.fail("missing ')'");
+  edges.ends.push(...pending);
   return i;
 }
 
@@ -302,15 +378,15 @@ function translateEscape(t: Translator, i: number, f: Flags, setAtom: (quantifia
       t.out.push('(?:\\r\\n|[\\n\\x0b\\f\\r])');
       return i + 2;
     case 'z':
-      t.out.push('(?![\\s\\S])');
+      t.out.push('$'); // the JS regexes never take the m flag: `$` is the end of the subject
       setAtom(false);
       return i + 2;
     case 'Z':
-      t.out.push('(?=\\n?(?![\\s\\S]))');
+      t.out.push({ anchor: { kind: 'Z', loose: true } });
       setAtom(false);
       return i + 2;
     case 'A':
-      t.out.push('(?<![\\s\\S])');
+      t.out.push('^');
       setAtom(false);
       return i + 2;
     case 'G': case 'K': case 'X': case 'p': case 'P': case 'C': case 'L': case 'U': case 'l': case 'u':
@@ -378,8 +454,16 @@ function applyMods(f: Flags, on: string, off: string): Flags {
   return n;
 }
 
+/** Translate the inside of a lookaround or atomic group: its anchors keep their exact (zero-width) forms. */
+function translateSealed(t: Translator, pos: number, f: Flags, depth: number): number {
+  const inner: Edges = { starts: [], ends: [] };
+  const end = translateSeq(t, pos, f, depth, false, inner);
+  for (const a of [...inner.starts, ...inner.ends]) a.loose = false;
+  return end;
+}
+
 /** `(...)` in all its forms; returns the position after the group. */
-function translateGroup(t: Translator, i: number, f: Flags, depth: number, setFlags: (f: Flags) => void): number {
+function translateGroup(t: Translator, i: number, f: Flags, depth: number, setFlags: (f: Flags) => void, head: boolean, edges: Edges): number {
   const s = t.source;
   const rest = s.slice(i);
   if (rest.startsWith('(?#')) {
@@ -397,14 +481,14 @@ function translateGroup(t: Translator, i: number, f: Flags, depth: number, setFl
       return i + mod[0].length;
     }
     t.out.push('(?:');
-    const end = translateSeq(t, i + mod[0].length, nf, depth + 1);
+    const end = translateSeq(t, i + mod[0].length, nf, depth + 1, head, edges);
     t.out.push(')');
     return end;
   }
   if (rest.startsWith('(?>')) {
     const id = t.newEmuGroup();
     t.out.push('(?=', { open: id }, '(?:');
-    const end = translateSeq(t, i + 3, f, depth + 1);
+    const end = translateSealed(t, i + 3, f, depth + 1);
     t.out.push(')))', { ref: id }, '(?:)');
     t.notes.add('atomic group emulated with lookahead and backreference');
     return end;
@@ -412,7 +496,7 @@ function translateGroup(t: Translator, i: number, f: Flags, depth: number, setFl
   const look = /^\(\?(<=|<!|=|!)/.exec(rest);
   if (look) {
     t.out.push(`(?${look[1]}`);
-    const end = translateSeq(t, i + look[0].length, f, depth + 1);
+    const end = translateSealed(t, i + look[0].length, f, depth + 1);
     t.out.push(')');
     return end;
   }
@@ -421,7 +505,7 @@ function translateGroup(t: Translator, i: number, f: Flags, depth: number, setFl
     const name = named[1] ?? named[2]!;
     t.names.add(name);
     t.out.push({ open: t.newPerlGroup(), name });
-    const end = translateSeq(t, i + named[0].length, f, depth + 1);
+    const end = translateSeq(t, i + named[0].length, f, depth + 1, head, edges);
     t.out.push(')');
     return end;
   }
@@ -429,19 +513,34 @@ function translateGroup(t: Translator, i: number, f: Flags, depth: number, setFl
     return t.fail(`unsupported group construct '${rest.slice(0, 4)}'`);
   }
   t.out.push({ open: t.newPerlGroup() });
-  const end = translateSeq(t, i + 1, f, depth + 1);
+  const end = translateSeq(t, i + 1, f, depth + 1, head, edges);
   t.out.push(')');
   return end;
 }
 
+/** An anchor's JS form: consuming where allowed in a match-only regex, else zero-width. */
+function anchorSource(a: Anchor, matchOnly: boolean): string {
+  const consume = matchOnly && a.loose;
+  switch (a.kind) {
+    case '$':
+    case 'Z':
+      return consume ? '\\n?$' : '(?=\\n?$)';
+    case 'm$':
+      return consume ? '(?:\\n|$)' : '(?=\\n|$)';
+    case 'm^':
+      return consume ? '(?:^|\\n)' : '(?<![^\\n])';
+  }
+}
+
 /** Number captures in output order and resolve references. */
-function assemble(t: Translator, useIFlag: boolean): string {
+function assemble(t: Translator, useIFlag: boolean, matchOnly: boolean): string {
   const jsNumber = new Map<number, number>();
   let n = 0;
   for (const p of t.out) if (typeof p !== 'string' && 'open' in p) jsNumber.set(p.open, ++n);
   let src = '';
   for (const p of t.out) {
     if (typeof p === 'string') src += p;
+    else if ('anchor' in p) src += anchorSource(p.anchor, matchOnly);
     else if ('open' in p) src += p.name ? `(?<${p.name}>` : '(';
     else if ('ref' in p) {
       const j = jsNumber.get(p.ref);
@@ -456,22 +555,26 @@ function assemble(t: Translator, useIFlag: boolean): string {
   return src.replace(/\u0000([A-Za-z])\u0000/g, (_m, ch: string) => (useIFlag ? ch : `[${ch.toUpperCase()}${ch.toLowerCase()}]`));
 }
 
-/** Translate a Perl pattern with Perl flags (`i m s x`; `g o` ignored) into a JS RegExp. */
-export function translatePerlRegex(pattern: string, flags: string): { re: RegExp; notes: string[] } | { error: string } {
+/**
+ * Translate a Perl pattern with Perl flags (`i m s x`; `g o` ignored) into a JS RegExp.
+ * `matchOnly`: the regex only answers whether the pattern matches (no match extents read, no
+ * counting with lastIndex), which lets end and line-start anchors take consuming forms.
+ */
+export function translatePerlRegex(pattern: string, flags: string, matchOnly = false): { re: RegExp; notes: string[] } | { error: string } {
   for (const ch of flags) if (!'imsxgoa'.includes(ch)) return { error: `unsupported regex flag '${ch}'` };
   const f: Flags = { i: flags.includes('i'), m: flags.includes('m'), s: flags.includes('s'), x: flags.includes('x') };
   const t = new Translator(pattern);
   try {
-    translateSeq(t, 0, f, 0);
-    // JS `i` is safe only when case-insensitivity is uniform and no byte >= 0x80 is named
-    // (it would also fold Latin-1 letters, which Perl does not on bytes).
-    let useI = f.i && !t.mixedCase && !t.highBytes;
-    if (!useI && t.ciBackref && !t.highBytes) {
-      // A case-blind backreference needs the JS flag; the case-sensitive parts then fold too.
-      useI = true;
-      t.notes.add('case-insensitive backreference: the whole pattern matches case-insensitively');
-    }
-    const src = assemble(t, useI);
+    translateSeq(t, 0, f, 0, true, { starts: [], ends: [] });
+    // Case folding is spelled out as [Xx] pairs: V8's linear-time engine refuses the JS `i` flag.
+    // Only a case-blind backreference needs the flag (and it must not meet bytes >= 0x80, which
+    // it would fold as Latin-1 letters, as Perl does not on bytes).
+    const useI = t.ciBackref && !t.highBytes;
+    if (useI && t.mixedCase) t.notes.add('case-insensitive backreference: the whole pattern matches case-insensitively');
+    // A backreference compares a group's text, which a consuming anchor inside it would change
+    // (`(^a)\1` under /m); such patterns keep exact anchors (V8's linear engine refuses them anyway).
+    const perlRef = t.out.some((p) => typeof p === 'object' && (('ref' in p && p.ref <= EMU_GROUP_BASE) || 'refName' in p));
+    const src = assemble(t, useI, matchOnly && !perlRef);
     return { re: new RegExp(src, useI ? 'i' : ''), notes: [...t.notes] };
   } catch (e) {
     if (e instanceof TranslateError || e instanceof SyntaxError) return { error: e.message };

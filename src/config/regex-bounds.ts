@@ -2,14 +2,29 @@
  * Which translated rule regexes can run in bounded time.
  *
  * V8 (Node 20) has a breadth-first engine that runs in time linear in the subject; with the
- * fallback flags (set by every entry point) a pattern that backtracks too much is re-run on it.
- * It takes no `i` flag, no lookaround, no backreference and no counted repetition above 16, so a
- * pattern it refuses keeps V8's backtracking engine and needs a bound of another kind.
+ * fallback flags (set by every entry point, see regex-flags.ts) a pattern that backtracks too
+ * much is re-run on it. It takes no `i` flag, no lookaround, no backreference and no counted
+ * repetition above 16, so a pattern it refuses keeps V8's backtracking engine. For those, a
+ * ReDoS analyser (recheck) decided ahead of time whether backtracking can be super-linear; its
+ * verdicts are checked in (redos-verdicts.json, written by `src/cli/redos-check.ts --update`),
+ * so loading rules never runs the analyser.
  */
-import { setFlagsFromString } from 'node:v8';
+// Sets the flags that let `new RegExp(src, 'l')` ask V8 itself whether the linear engine accepts a pattern.
+import '../regex-flags';
+import verdictFile from './redos-verdicts.json';
 
-// Lets `new RegExp(src, 'l')` ask V8 itself whether the linear engine accepts a pattern.
-setFlagsFromString('--enable-experimental-regexp-engine');
+/**
+ * How a regex is bounded: `linear-engine` (V8 falls back to its linear engine), `safe` (recheck:
+ * at most linear backtracking), or recheck's finding that it is not (`polynomial`,
+ * `exponential`), or that it could not decide (`unknown`).
+ */
+export type RegexBound = 'linear-engine' | 'safe' | 'polynomial' | 'exponential' | 'unknown';
+
+/** recheck's verdicts, by `verdictKey`. */
+export type Verdicts = Readonly<Record<string, Exclude<RegexBound, 'linear-engine'>>>;
+
+/** The checked-in verdicts. */
+export const VERDICTS: Verdicts = (verdictFile as { verdicts: Verdicts }).verdicts;
 
 /** Whether V8's linear-time engine can run `re` (V8 decides: it refuses the rest at construction). */
 export function linearEligible(re: RegExp): boolean {
@@ -19,4 +34,15 @@ export function linearEligible(re: RegExp): boolean {
   } catch {
     return false;
   }
+}
+
+/** The key of a regex in the verdict file: its flags (without g/y), a slash, its source. */
+export function verdictKey(re: RegExp): string {
+  return `${re.flags.replace(/[gy]/g, '')}/${re.source}`;
+}
+
+/** How `re` is bounded; undefined when V8's linear engine refuses it and it was never analysed. */
+export function regexBound(re: RegExp, verdicts: Verdicts = VERDICTS): RegexBound | undefined {
+  if (linearEligible(re)) return 'linear-engine';
+  return verdicts[verdictKey(re)];
 }

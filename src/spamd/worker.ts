@@ -6,6 +6,8 @@
  * auto-learn as configured (src/learn/feedback.ts), TELL through tell.ts; the
  * databases are opened once per worker (user-stores.ts). Runs only inside a Worker.
  */
+// First: V8's regex flags must be set before any rule regex exists.
+import '../regex-flags';
 import { statSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';

@@ -5,9 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePerlRegexLiteral, translatePerlRegex } from '../../src/config/perl-regex';
+import { linearEligible } from '../../src/config/regex-bounds';
 
-function re(pattern: string, flags = ''): RegExp {
-  const r = translatePerlRegex(pattern, flags);
+function re(pattern: string, flags = '', matchOnly = false): RegExp {
+  const r = translatePerlRegex(pattern, flags, matchOnly);
   if ('error' in r) throw new Error(`${pattern}: ${r.error}`);
   return r.re;
 }
@@ -61,14 +62,47 @@ const CASES: [string, string, string[], string[]][] = [
   ['\\012', '', ['\n'], []],
   ['[\\d-]+', '', ['1-2'], ['x']],
   ['\\bword\\b', 'i', ['a WORD b'], ['swordy']],
+  // Anchors that take consuming forms in match-only regexes, and those that must not.
+  ['(?:foo$|bar)x', '', ['barx'], ['foox', 'foo\nx']],
+  ['(?:a$)+', '', ['a', 'a\n'], ['ab', 'a\n\n']],
+  ['(?:a$)?', '', ['', 'b'], []],
+  ['^a|b$', 'm', ['x\na', 'b\ny', 'b'], ['xa', 'bx']],
+  ['(?:^a){2}', 'm', [], ['a\na', 'aa']],
+  ['(?:^|,)b', 'm', ['a\nb', 'a,b', 'b'], ['ab']],
+  ['x?^a', 'm', ['\na', 'a'], ['xa']],
+  ['foo$(?<!\\n)', '', ['foo\n', 'foo'], []],
+  ['a$\\b', '', ['a', 'a\n'], []],
+  ['a(?=b$)', '', ['ab', 'ab\n'], ['abc']],
+  ['(?>a$)', '', ['a\n'], ['ab']],
+  ['(?i)^to:', 'm', ['x\nTO:'], ['xTO:']],
+  ['\\Aa\\z', 'm', ['a'], ['a\n', '\na']],
+  ['(^a)\\1', 'm', ['aa', 'x\naa'], ['x\na\na']], // a backreference keeps the group's text exact
+  ['(?<g>^a)\\k<g>', 'm', ['aa'], ['x\na\na']],
 ];
 
-test('translation keeps Perl semantics on byte strings', () => {
+test('translation keeps Perl semantics on byte strings (exact and match-only forms)', () => {
   for (const [p, f, yes, no] of CASES) {
-    const r = re(p, f);
-    for (const s of yes) assert.ok(r.test(s), `${p} /${f} should match ${JSON.stringify(s)}`);
-    for (const s of no) assert.ok(!r.test(s), `${p} /${f} should not match ${JSON.stringify(s)}`);
+    for (const matchOnly of [false, true]) {
+      const r = re(p, f, matchOnly);
+      const form = matchOnly ? 'match-only' : 'exact';
+      for (const s of yes) assert.ok(r.test(s), `${p} /${f} (${form}) should match ${JSON.stringify(s)}`);
+      for (const s of no) assert.ok(!r.test(s), `${p} /${f} (${form}) should not match ${JSON.stringify(s)}`);
+    }
   }
+});
+
+test('match-only forms: anchors at the ends consume, so V8 linear engine takes them; exact forms keep extents', () => {
+  for (const [p, f] of [['foo$', ''], ['^To:.*x$', 'm'], ['(?:a|b$)', ''], ['\\Ax\\z', ''], ['y\\Z', ''], ['Viagra', 'i']]) {
+    assert.ok(linearEligible(re(p!, f, true)), `${p} /${f} match-only: ${re(p!, f, true).source}`);
+  }
+  assert.equal(re('foo$', '', true).source, 'foo\\n?$');
+  assert.equal(re('^bar', 'm', true).source, '(?:^|\\n)bar');
+  assert.equal(re('foo$', '').source, 'foo(?=\\n?$)');
+  assert.equal(re('viagra', 'i').flags, '', 'case folding is spelled out, not the JS i flag');
+  assert.equal(re('(\\w)\\1', 'i').flags, 'i', 'a case-blind backreference keeps the JS i flag');
+  // Anchors with something after (before) them keep the zero-width form.
+  assert.ok(re('(?:a$)+b', '', true).source.includes('(?=\\n?$)'));
+  assert.ok(re('x^a', 'm', true).source.includes('(?<![^\\n])'));
 });
 
 test('unchanged simple patterns keep their source', () => {
@@ -107,9 +141,10 @@ test('every stock SpamAssassin pattern translates', { skip: !existsSync(STOCK) &
 });
 
 test('differential: stock patterns agree with Perl on tricky subjects', { skip: spawnSync('perl', ['-e', '1']).status !== 0 && 'perl missing' }, () => {
-  const pats = existsSync(STOCK) ? stockPatterns().filter((_p, i) => i % 13 === 0) : [];
+  // Every stock pattern: the translation of each one changed with the match-only forms and [Xx] folding.
+  const pats = existsSync(STOCK) ? stockPatterns() : [];
   pats.push(...CASES.map(([pattern, flags]) => ({ pattern, flags })));
-  const subjects = ['Free money!!!', 'foo\n', 'a\xa0b', 'caf\xc3\xa9', 'CAF\xe3\xa9', 'line1\r\nline2\n', 'viagra', 'V1AGRA cheap', 'http://example.com/x?y=1', 'From: <a@b.c>', 'aab', 'abc\n\n', '\xe2\x80\x99', '  1) your name:  ', 'Subject: RE: hello'];
+  const subjects = ['Free money!!!', 'foo\n', 'foo\nbar\n', '\n\nSubject: Hi\n', 'To: <!!!x>\n', 'Content-Type: text/html\n\n', 'a\xa0b', 'caf\xc3\xa9', 'CAF\xe3\xa9', 'line1\r\nline2\n', 'viagra', 'V1AGRA cheap', 'http://example.com/x?y=1', 'From: <a@b.c>', 'aab', 'abc\n\n', '\xe2\x80\x99', '  1) your name:  ', 'Subject: RE: hello'];
   const script = `use strict; use JSON::PP; local $/; my $in = decode_json(<STDIN>); my @out; utf8::downgrade($_) for @{$in->{s}};
     for my $p (@{$in->{p}}) { my $re = eval { my $f = $p->[1]; $f =~ s/[^imsx]//g; qr/(?$f)$p->[0]/ };
       push @out, [ map { defined $re ? (($_ =~ $re) ? 1 : 0) : -1 } @{$in->{s}} ]; }
@@ -123,15 +158,18 @@ test('differential: stock patterns agree with Perl on tricky subjects', { skip: 
   let compared = 0;
   const diffs: string[] = [];
   pats.forEach((p, i) => {
-    const t = translatePerlRegex(p.pattern, p.flags);
-    if ('error' in t) return;
-    subjects.forEach((s, j) => {
-      const want = perl[i]![j];
-      if (want === -1) return;
-      compared++;
-      t.re.lastIndex = 0;
-      if ((t.re.test(s) ? 1 : 0) !== want) diffs.push(`${p.pattern} /${p.flags} on ${JSON.stringify(s)}: perl ${want}`);
-    });
+    // Both forms: exact (tflags multiple) and match-only (every other rule).
+    for (const matchOnly of [false, true]) {
+      const t = translatePerlRegex(p.pattern, p.flags, matchOnly);
+      if ('error' in t) continue;
+      subjects.forEach((s, j) => {
+        const want = perl[i]![j];
+        if (want === -1) return;
+        compared++;
+        t.re.lastIndex = 0;
+        if ((t.re.test(s) ? 1 : 0) !== want) diffs.push(`${p.pattern} /${p.flags}${matchOnly ? ' (match-only)' : ''} on ${JSON.stringify(s)}: perl ${want}`);
+      });
+    }
   });
   assert.ok(compared > (existsSync(STOCK) ? 1000 : 200), `compared ${compared}`);
   assert.deepEqual(diffs, []);

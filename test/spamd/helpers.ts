@@ -29,8 +29,9 @@ export function smallRules(extra = ''): string {
       'score SUBJ_HELLO 1.5',
       'body BODY_CHEAP /cheap/i',
       'score BODY_CHEAP 2.5',
-      // Catastrophic backtracking on a line of x's that does not end the line.
-      'body XX_BACKTRACK /(x+x+)+$/',
+      // Catastrophic backtracking on a line of x's that does not end the line. The lookbehind keeps
+      // V8's linear engine from taking it (plain `(x+x+)+$` is bounded once translated).
+      'body XX_BACKTRACK /(x+x+)+(?<!y)$/',
       'score XX_BACKTRACK 0.1',
       extra,
     ].join('\n') + '\n',
