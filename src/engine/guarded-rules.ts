@@ -33,9 +33,17 @@ export interface GuardedResults {
 
 /**
  * Run the guarded rules of `list` from index `from` on, those the prefilter lets through, in
- * shared watched calls; `run(i, lines)` runs rule `i` on the lines its gate allows.
+ * shared watched calls; `run(i, lines)` runs rule `i` on the lines its gate allows, after
+ * `prepare(i)` did, unwatched, the bounded work that must not count against its budget.
  */
-export function runGuardedRules(list: RuleList, from: number, gates: Gates, deadline: number, run: (i: number, only: Gate) => number): GuardedResults {
+export function runGuardedRules(
+  list: RuleList,
+  from: number,
+  gates: Gates,
+  deadline: number,
+  run: (i: number, only: Gate) => number,
+  prepare: (i: number) => void,
+): GuardedResults {
   const at: number[] = [];
   const only: Gate[] = [];
   for (let i = from; i < list.rules.length; i++) {
@@ -44,6 +52,7 @@ export function runGuardedRules(list: RuleList, from: number, gates: Gates, dead
     if (g === null) continue;
     at.push(i);
     only.push(g);
+    prepare(i);
   }
   const out = runGuarded(at.length, (k) => run(at[k]!, only[k]!), { perItemMs: GUARDED_RULE_MS, totalMs: GUARDED_SCAN_MS, deadline });
   const counts = new Map<number, number>();

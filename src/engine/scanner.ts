@@ -66,6 +66,26 @@ function asciiOf(re: RegExp): RegExp | null {
 }
 
 /**
+ * Compile a guarded rule's regexes (V8 compiles a regex on its first run) before it runs under
+ * the watchdog: compiling is bounded work, but in a one-shot run on a loaded host it can take
+ * longer than a guarded rule's whole budget, which is meant for matching only.
+ */
+const primed = new WeakSet<CompiledRule>();
+function primeRegexes(rule: CompiledRule): void {
+  if (primed.has(rule)) return;
+  primed.add(rule);
+  const t = rule.test;
+  if (t.type !== 'header' && t.type !== 'mimeheader' && t.type !== 'regex') return;
+  t.re.test('');
+  asciiOf(t.re)?.test('');
+  if (rule.multiple) {
+    const g = globalOf(t.re);
+    g.test('');
+    g.lastIndex = 0;
+  }
+}
+
+/**
  * Matches over `lines` (or only the listed line numbers), skipping lines before
  * `from`. Lines without bytes >= 0x80 (`ascii`) are matched with the ASCII form.
  */
@@ -224,7 +244,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     }
     let n: number;
     if (guarded[i] === 1) {
-      batch ??= runGuardedRules(list, i, gates, deadline, (j, lines) => runRule(rules[j]!, ctx, lines ?? undefined));
+      batch ??= runGuardedRules(list, i, gates, deadline, (j, lines) => runRule(rules[j]!, ctx, lines ?? undefined), (j) => primeRegexes(rules[j]!));
       if (batch.deadlineHit) {
         timedOut = true;
         break;
