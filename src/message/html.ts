@@ -552,6 +552,9 @@ interface WrittenTagEvents {
   impliedStartTag(): void;
 }
 
+/** Open elements htmlparser2 remembers (see WrittenTagParser.onopentagname). */
+const MAX_OPEN = 1024;
+
 class WrittenTagParser extends Parser {
   constructor(
     private readonly events: WrittenTagEvents,
@@ -565,6 +568,19 @@ class WrittenTagParser extends Parser {
   private pending: string | undefined;
   private inEndTag = false;
   private impliedOpen = false;
+
+  /**
+   * htmlparser2 keeps its open elements with the innermost first and adds each with
+   * `Array.unshift`, which makes nesting quadratic (200,000 nested `<div>`: 2 s). The
+   * renderer takes end tags as written, so the stack only decides implied tags (`</p>`,
+   * a second `<form>`, SVG): past `MAX_OPEN` levels the outermost are forgotten (real mail
+   * nests a few dozen; SpamAssassin does not finish such a part in 30 s).
+   */
+  override onopentagname(start: number, endIndex: number): void {
+    super.onopentagname(start, endIndex);
+    const open = (this as unknown as { stack: string[] }).stack;
+    if (open.length > MAX_OPEN) open.length = MAX_OPEN;
+  }
 
   /** Registered as the `onopentagname` callback (see renderHtml). */
   startTagName(name: string): void {

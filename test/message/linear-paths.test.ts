@@ -10,6 +10,7 @@ import { parseAddressList } from '../../src/message/address';
 import { headerText, headerValues, parseHeaderRequest, type HeaderRequest } from '../../src/message/header-access';
 import { MAX_HEADER_FIELDS, MAX_HEADER_VALUE_LENGTH } from '../../src/message/headers';
 import { parseMessage } from '../../src/message/parse';
+import { renderHtml } from '../../src/message/html';
 
 const TIMEOUT = { timeout: 60_000 };
 
@@ -80,4 +81,11 @@ test('a header line of 4,000,000 bytes', TIMEOUT, () => {
   const msg = parseMessage(Buffer.from(head + 'X-Long: ' + 'a'.repeat(4_000_000) + '\nX-After: 1\n\nbody\n', 'latin1'));
   assert.equal(headerText(msg, req('X-Long'))!.length, MAX_HEADER_VALUE_LENGTH);
   assert.equal(headerText(msg, req('X-After')), '1\n');
+});
+
+test('HTML nested 1,000,000 levels deep renders its text (htmlparser2 remembers at most 1,024 open elements)', TIMEOUT, () => {
+  const n = 1_000_000; // unbounded, htmlparser2's unshift-per-open stack takes minutes here
+  const r = renderHtml(`<html><body>${'<div>'.repeat(n)}deep text${'</div>'.repeat(n)}</body></html>`);
+  assert.match(r.visibleText, /deep text/);
+  assert.equal(r.text.trim(), 'deep text');
 });
