@@ -12,7 +12,7 @@ import type { ScanResult } from './engine/types';
 import { parseMessage } from './message/parse';
 import type { Message } from './message/types';
 
-export { loadConfig, readConfig, DEFAULT_RULES_DIR, type LoadOptions } from './config/load';
+export { loadConfig, loadRuleSet, readConfig, defaultRuleCacheDir, DEFAULT_RULES_DIR, type LoadOptions, type RuleCacheOptions } from './config/load';
 export type { RuleSet, DisabledRule } from './config/compile';
 export type { ScanResult, RuleHit } from './engine/types';
 export type { ScanOptions } from './engine/scanner';

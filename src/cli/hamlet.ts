@@ -12,7 +12,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { RuleSet } from '../config/compile';
-import { DEFAULT_RULES_DIR, loadConfig, readConfig, type LoadOptions } from '../config/load';
+import { DEFAULT_RULES_DIR, loadConfig, loadRuleSet, readConfig, type LoadOptions, type RuleCacheOptions } from '../config/load';
 import { optList } from '../config/options';
 import { findUserPrefs, USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
@@ -43,6 +43,8 @@ interface CliOptions {
   siteconfigpath?: string;
   prefspath?: string;
   cf: string[];
+  /** `--rule-cache DIR`, or false for `--no-rule-cache`. */
+  ruleCache?: string | false;
   debug?: string | boolean;
   mbox?: boolean;
   addAddrToWelcomelist?: string;
@@ -85,6 +87,8 @@ function program(io: CliIo): Command {
     .option('--siteconfigpath <dir>', `site configuration directory (default: ${DEFAULT_SITE_DIR})`)
     .option('-p, --prefspath <file>', `user preferences file (default: ~/${USER_PREFS}, else ~/${USER_PREFS_CANDIDATES[1]!})`)
     .option('--cf <line>', 'additional configuration line (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--rule-cache <dir>', 'directory of the compiled rule-set cache (default: $HAMLET_CACHE_DIR, else $XDG_CACHE_HOME/hamlet or ~/.cache/hamlet)')
+    .option('--no-rule-cache', 'compile the rules without the cache')
     .option('-D, --debug [areas]', 'print debugging messages (areas: config,message,rules,check,markup)')
     .option('--mbox', 'read mbox files; print one verdict line per message')
     .option('--add-addr-to-welcomelist <addr>', 'add an address to the persistent address list as welcome')
@@ -152,7 +156,9 @@ function loadRules(o: CliOptions, io: CliIo, dbg: Debug): RuleSet {
   }
   if (o.prefspath !== undefined && lo.userPrefs === undefined) io.err(`hamlet: warning: user preferences file ${o.prefspath} not found; going on without it\n`);
   if (lo.userPrefs !== undefined && !readable(lo.userPrefs)) io.err(`hamlet: warning: cannot read user preferences file ${lo.userPrefs}; going on without it\n`);
-  const rules = loadConfig(lo);
+  // --lint checks the configuration itself: always a full compile.
+  const cache: RuleCacheOptions | false = o.ruleCache === false ? false : { dir: o.ruleCache, debug: (t) => dbg('config', t) };
+  const rules = o.lint ? loadConfig(lo) : loadRuleSet(lo, cache);
   for (const f of rules.files) dbg('config', `read ${f}`);
   if (!o.lint) {
     // Problems that change what runs are worth a line even when not linting.

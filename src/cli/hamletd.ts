@@ -12,6 +12,7 @@ import '../regex-flags';
 import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/load';
 import { HAMLET_VERSION } from '../report/version';
 import { NetSet } from '../util/cidr';
@@ -29,6 +30,8 @@ interface Opts {
   configpath?: string;
   siteconfigpath?: string;
   cf: string[];
+  /** `--rule-cache DIR`, or false for `--no-rule-cache`. */
+  ruleCache?: string | false;
   local?: boolean;
   allowTell?: boolean;
   listen: (string | true)[];
@@ -73,6 +76,8 @@ function program(out: (s: string) => void): Command {
     .option('-C, --configpath <dir>', `rules directory (default: ${DEFAULT_RULES_DIR})`)
     .option('--siteconfigpath <dir>', `site configuration directory (default: ${DEFAULT_SITE_DIR})`)
     .option('--cf <line>', 'additional configuration line (repeatable)', repeat, [])
+    .option('--rule-cache <dir>', "directory of the compiled rule-set cache (default: $HAMLET_CACHE_DIR, else the daemon user's ~/.cache/hamlet)")
+    .option('--no-rule-cache', 'compile the rules without the cache')
     .option('-L, --local', 'local tests only (hamlet runs no network tests)')
     .option('-l, --allow-tell', 'allow TELL (learning and reporting)')
     .option('-i, --listen [address]', 'listen on address[:port], [v6]:port or /unix/path (repeatable; default 127.0.0.1 and ::1)', (v: string | true, prev: (string | true)[]) => [...prev, v], [])
@@ -173,6 +178,19 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/**
+ * Where the workers keep the compiled rule-set cache. Started as root with `-u`, the default is
+ * that user's own `~/.cache/hamlet` from the passwd file: the workers run as that user, and
+ * root's $HOME and $XDG_CACHE_HOME are not theirs. The cache itself refuses a directory or file
+ * its user does not own or that others can write (rule-cache-store.ts).
+ */
+function ruleCacheFor(o: Opts): WorkerConfig['ruleCache'] {
+  if (o.ruleCache === false) return false;
+  if (o.ruleCache !== undefined) return { dir: o.ruleCache };
+  const pw = !process.env.HAMLET_CACHE_DIR && o.username && process.getuid?.() === 0 ? passwdEntry(o.username) : undefined;
+  return pw ? { dir: join(pw.home, '.cache', 'hamlet') } : {};
+}
+
 /** Become `user` (primary group too) when running as root. */
 function dropPrivileges(user: string, log: Logger): void {
   if (user === 'root') throw new UsageError('--username=root is not a valid option');
@@ -225,7 +243,8 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
     checkPrivileges(o, asRoot);
     graceMs = int(o.shutdownTimeout, '--shutdown-timeout') * 1000;
     const size = o.maxChildren !== undefined ? int(o.maxChildren, '--max-children', 1) : Math.min(5, availableParallelism());
-    const workerConfig = (): WorkerConfig => ({ load: lo, allowUserRules: o.allowUserRules === true, warm: true, childTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000 });
+    const ruleCache = ruleCacheFor(o);
+    const workerConfig = (): WorkerConfig => ({ load: lo, ruleCache, allowUserRules: o.allowUserRules === true, warm: true, childTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000 });
     pool = new WorkerPool({
       size,
       config: workerConfig,

@@ -10,7 +10,7 @@ import { optList, optNumber, type OptionValues } from './options';
 import { parsePerlRegexLiteral, translatePerlRegex } from './perl-regex';
 import { regexBound, type RegexBound } from './regex-bounds';
 import { expandReplaceTags } from './replace-tags';
-import { asciiForm } from '../engine/ascii-form';
+import { asciiOf } from '../engine/ascii-form-memo';
 import { orderMetas } from '../engine/meta';
 import type { CompiledRuleSet } from '../engine/scanner';
 import { TIME_LIMIT_RULE, type CompiledRule, type CompiledTest, type RuleArea } from '../engine/types';
@@ -92,7 +92,7 @@ function compileRegex(name: string, literal: string, at: SourcePos, use: RegexUs
   if (bound === 'safe' && use.lines) {
     // recheck's verdict on a pattern says nothing sure about its pruned ASCII form (seen: safe
     // whole, polynomial pruned); the linear engine takes a pruned form whenever it takes the whole.
-    const a = asciiForm(tr.re);
+    const a = asciiOf(tr.re);
     const ascii = a ? regexBound(a) : 'safe';
     if (ascii !== 'linear-engine') bound = ascii;
   }
@@ -182,12 +182,13 @@ function lowerSet(o: OptionValues, name: string): ReadonlySet<string> | undefine
   return l.length === 0 ? undefined : new Set(l.map((x) => x.toLowerCase()));
 }
 
-function buildParseOptions(o: OptionValues, lint: LintMessage[], ctx: Ctx): ParseOptions {
+/** How messages are parsed under these options; problems go to `lint`. (A cached rule set rebuilds this: it holds classes.) */
+export function parseOptionsFor(o: OptionValues, lint: LintMessage[]): ParseOptions {
   const redirectors: RegExp[] = [];
   for (const p of optList(o, 'redirector_pattern')) {
     const lit = parsePerlRegexLiteral(p);
     const tr = 'error' in lit ? lit : translatePerlRegex(lit.pattern, lit.flags);
-    if ('error' in tr) ctx.lint.push({ level: 'error', at: undefined, text: `config: redirector_pattern ${p}: ${tr.error}` });
+    if ('error' in tr) lint.push({ level: 'error', at: undefined, text: `config: redirector_pattern ${p}: ${tr.error}` });
     else redirectors.push(tr.re);
   }
   const trusted = netSet(o, 'trusted_networks', lint);
@@ -272,5 +273,5 @@ export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_R
       options,
     },
   };
-  return { compiled, parseOptions: buildParseOptions(options, lint, ctx), options, disabled, lint, guarded: ctx.guarded, files: draft.files };
+  return { compiled, parseOptions: parseOptionsFor(options, lint), options, disabled, lint, guarded: ctx.guarded, files: draft.files };
 }

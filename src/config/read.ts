@@ -42,6 +42,18 @@ function keepDirectives(text: string, keep: RegExp | undefined): string {
 /** hamlet's own default rule set, shipped in the package. */
 export const DEFAULT_RULES_DIR = resolve(__dirname, '..', '..', '..', 'rules');
 
+/**
+ * How reading configuration reaches the file system. The rule-set cache (rule-cache-inputs.ts)
+ * passes one that records every answer, so that a later run can check them all again.
+ */
+export interface ConfigFs {
+  isDir(path: string): boolean;
+  /** The files (not directories) in `dir` whose names end in `ext`, sorted, as paths; [] when unreadable. */
+  list(dir: string, ext: string): string[];
+  /** A file's bytes as Latin-1 text; undefined when it cannot be read. */
+  read(path: string): string | undefined;
+}
+
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
@@ -50,67 +62,82 @@ function isDir(p: string): boolean {
   }
 }
 
-function filesIn(dir: string, ext: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(ext))
-      .sort()
-      .map((f) => join(dir, f))
-      .filter((p) => !isDir(p));
-  } catch {
-    return [];
-  }
+/** The file system itself. */
+export const DISK_FS: ConfigFs = {
+  isDir,
+  list(dir, ext) {
+    try {
+      return readdirSync(dir)
+        .filter((f) => f.endsWith(ext))
+        .sort()
+        .map((f) => join(dir, f))
+        .filter((p) => !isDir(p));
+    } catch {
+      return [];
+    }
+  },
+  read(path) {
+    try {
+      return readFileSync(path, 'latin1');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** One read of configuration: where files come from and which lines are kept. */
+interface Reader {
+  readonly fs: ConfigFs;
+  readonly keep: RegExp | undefined;
 }
 
-function readText(path: string, keep?: RegExp): string | undefined {
-  try {
-    return keepDirectives(readFileSync(path, 'latin1'), keep);
-  } catch {
-    return undefined;
-  }
+function readText(path: string, r: Reader): string | undefined {
+  const text = r.fs.read(path);
+  return text === undefined ? undefined : keepDirectives(text, r.keep);
 }
 
-function envFor(user: boolean, keep?: RegExp): ParseEnv {
+function envFor(user: boolean, r: Reader): ParseEnv {
   return {
     user,
     resolve: (from, target) => (isAbsolute(target) ? target : join(dirname(from), target)),
-    readInclude: (path: string, _from: SourcePos) => readText(path, keep),
+    readInclude: (path: string, _from: SourcePos) => readText(path, r),
   };
 }
 
-function readInto(draft: ConfigDraft, path: string, user = false, keep?: RegExp): void {
-  const text = readText(path, keep);
+function readInto(draft: ConfigDraft, path: string, r: Reader, user = false): void {
+  const text = readText(path, r);
   if (text === undefined) {
     draft.lint.push({ level: 'error', at: undefined, text: `config: cannot read ${path}` });
     return;
   }
-  parseConfigText(draft, text, path, envFor(user, keep));
+  parseConfigText(draft, text, path, envFor(user, r));
 }
 
-/** Parse configuration without compiling (for tools that inspect it). */
-export function readConfig(opts: LoadOptions | readonly string[] = {}): ConfigDraft {
+/** Parse configuration without compiling (for tools that inspect it); `fs` is where files come from. */
+export function readConfig(opts: LoadOptions | readonly string[] = {}, fs: ConfigFs = DISK_FS): ConfigDraft {
   const draft = newDraft();
   if (Array.isArray(opts)) {
+    const r: Reader = { fs, keep: undefined };
     const paths = opts as readonly string[];
-    const dirs = paths.filter(isDir);
-    for (const d of dirs) for (const f of filesIn(d, '.pre')) readInto(draft, f);
+    const dirs = paths.filter((p) => fs.isDir(p));
+    for (const d of dirs) for (const f of fs.list(d, '.pre')) readInto(draft, f, r);
     for (const p of paths) {
-      if (isDir(p)) for (const f of filesIn(p, '.cf')) readInto(draft, f);
-      else readInto(draft, p);
+      if (fs.isDir(p)) for (const f of fs.list(p, '.cf')) readInto(draft, f, r);
+      else readInto(draft, p, r);
     }
     return draft;
   }
   const o = opts as LoadOptions;
+  const r: Reader = { fs, keep: o.onlyDirectives };
   const rulesDir = o.configPath ?? DEFAULT_RULES_DIR;
-  if (!isDir(rulesDir)) draft.lint.push({ level: 'error', at: undefined, text: `config: rules directory ${rulesDir} not found` });
+  if (!fs.isDir(rulesDir)) draft.lint.push({ level: 'error', at: undefined, text: `config: rules directory ${rulesDir} not found` });
   const site = o.siteConfigPath;
-  if (site !== undefined && !isDir(site)) draft.lint.push({ level: 'warn', at: undefined, text: `config: site directory ${site} not found` });
-  const keep = o.onlyDirectives;
-  if (site !== undefined) for (const f of filesIn(site, '.pre')) readInto(draft, f, false, keep);
-  for (const f of filesIn(rulesDir, '.pre')) readInto(draft, f, false, keep);
-  for (const f of filesIn(rulesDir, '.cf')) readInto(draft, f, false, keep);
-  if (site !== undefined) for (const f of filesIn(site, '.cf')) readInto(draft, f, false, keep);
-  if (o.userPrefs !== undefined && readText(o.userPrefs) !== undefined) readInto(draft, o.userPrefs, o.restrictUserPrefs === true, keep);
-  if (o.extraText) parseConfigText(draft, keepDirectives(o.extraText, keep), '(extra config)', envFor(false, keep));
+  if (site !== undefined && !fs.isDir(site)) draft.lint.push({ level: 'warn', at: undefined, text: `config: site directory ${site} not found` });
+  if (site !== undefined) for (const f of fs.list(site, '.pre')) readInto(draft, f, r);
+  for (const f of fs.list(rulesDir, '.pre')) readInto(draft, f, r);
+  for (const f of fs.list(rulesDir, '.cf')) readInto(draft, f, r);
+  if (site !== undefined) for (const f of fs.list(site, '.cf')) readInto(draft, f, r);
+  if (o.userPrefs !== undefined && fs.read(o.userPrefs) !== undefined) readInto(draft, o.userPrefs, r, o.restrictUserPrefs === true);
+  if (o.extraText) parseConfigText(draft, keepDirectives(o.extraText, r.keep), '(extra config)', envFor(false, r));
   return draft;
 }

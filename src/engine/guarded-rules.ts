@@ -34,7 +34,7 @@ export interface GuardedResults {
 /**
  * Run the guarded rules of `list` from index `from` on, those the prefilter lets through, in
  * shared watched calls; `run(i, lines)` runs rule `i` on the lines its gate allows, after
- * `prepare(i)` did, unwatched, the bounded work that must not count against its budget.
+ * `prepare(i, lines)` did, unwatched, the bounded work that must not count against its budget.
  */
 export function runGuardedRules(
   list: RuleList,
@@ -42,7 +42,7 @@ export function runGuardedRules(
   gates: Gates,
   deadline: number,
   run: (i: number, only: Gate) => number,
-  prepare: (i: number) => void,
+  prepare: (i: number, only: Gate) => void,
 ): GuardedResults {
   const at: number[] = [];
   const only: Gate[] = [];
@@ -52,7 +52,7 @@ export function runGuardedRules(
     if (g === null) continue;
     at.push(i);
     only.push(g);
-    prepare(i);
+    prepare(i, g);
   }
   const out = runGuarded(at.length, (k) => run(at[k]!, only[k]!), { perItemMs: GUARDED_RULE_MS, totalMs: GUARDED_SCAN_MS, deadline });
   const counts = new Map<number, number>();

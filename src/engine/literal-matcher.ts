@@ -10,65 +10,123 @@
  */
 import { foldCode } from './required-literals';
 
+function acceptingStates(outStart: Int32Array): Uint8Array {
+  const a = new Uint8Array(outStart.length - 1);
+  for (let s = 0; s < a.length; s++) if (outStart[s + 1]! > outStart[s]!) a[s] = 1;
+  return a;
+}
+
+/** A built automaton as plain data: what the rule-set cache stores (reading it beats building it again). */
+export interface MatcherTables {
+  readonly size: number;
+  readonly classOf: Uint16Array;
+  readonly classes: number;
+  readonly delta: Uint16Array | Int32Array;
+  readonly outStart: Int32Array;
+  readonly outIds: Int32Array;
+}
+
 export class LiteralMatcher {
   readonly size: number;
   /** Character class of each (folded) char code below 256; 0 = in no literal. */
-  private readonly classOf = new Uint16Array(256);
+  private readonly classOf: Uint16Array;
   private readonly classes: number;
-  /** `delta[state * classes + class]`: the next state. */
-  private readonly delta: Int32Array;
-  /** Literal ids ending at each state (own and via failure links); empty for most. */
-  private readonly out: Int32Array[];
-  /** 1 where `out` is not empty. */
+  /** `delta[state * classes + class]`: the next state (16 bits while the states fit: half the memory). */
+  private readonly delta: Uint16Array | Int32Array;
+  /** Literal ids ending at state `s` (own and via failure links): `outIds[outStart[s] .. outStart[s + 1]]`. */
+  private readonly outStart: Int32Array;
+  private readonly outIds: Int32Array;
+  /** 1 where a state has literals ending at it. */
   private readonly accepting: Uint8Array;
 
-  constructor(literals: readonly string[]) {
+  /**
+   * The automaton is built in flat arrays, trie and failure links in place (a rule set has tens
+   * of thousands of states: building it must cost little next to loading a cached rule set).
+   */
+  constructor(source: readonly string[] | MatcherTables) {
+    if (!Array.isArray(source)) {
+      const t = source as MatcherTables;
+      this.size = t.size;
+      this.classOf = t.classOf;
+      this.classes = t.classes;
+      this.delta = t.delta;
+      this.outStart = t.outStart;
+      this.outIds = t.outIds;
+      this.accepting = acceptingStates(t.outStart);
+      return;
+    }
+    const literals = source as readonly string[];
     this.size = literals.length;
-    // Build the trie with sparse transitions first.
-    const next: Map<number, number>[] = [new Map()];
-    const outLists: number[][] = [[]];
+    this.classOf = new Uint16Array(256);
     let classes = 1;
+    let bound = 1;
+    for (const lit of literals) {
+      bound += lit.length;
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(i);
+        if (c < 256 && this.classOf[c] === 0) this.classOf[c] = classes++;
+      }
+    }
+    this.classes = classes;
+    // The trie: a child is never state 0, so 0 in a row means "no child" until links fill it.
+    const d = new Int32Array(bound * classes);
+    const own = new Map<number, number[]>();
+    let states = 1;
     literals.forEach((lit, id) => {
       let s = 0;
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);
-        if (c < 256 && this.classOf[c] === 0) this.classOf[c] = classes++;
-        let t = next[s]!.get(c);
-        if (t === undefined) {
-          t = next.length;
-          next.push(new Map());
-          outLists.push([]);
-          next[s]!.set(c, t);
-        }
-        s = t;
+        if (c >= 256) return; // texts are byte strings: such a literal cannot occur
+        const at = s * classes + this.classOf[c]!;
+        if (d[at] === 0) d[at] = states++;
+        s = d[at]!;
       }
-      outLists[s]!.push(id);
+      const l = own.get(s);
+      if (l) l.push(id);
+      else own.set(s, [id]);
     });
-    this.classes = classes;
-    // Breadth-first: each state's row is its failure state's row with its own transitions on top.
-    const delta = new Int32Array(next.length * classes);
-    const fail = new Int32Array(next.length);
-    const queue: number[] = [];
-    for (const [c, t] of next[0]!) {
-      if (c < 256) delta[this.classOf[c]!] = t;
-      queue.push(t);
-    }
-    for (let q = 0; q < queue.length; q++) {
-      const s = queue[q]!;
-      const f = fail[s]!;
-      delta.copyWithin(s * classes, f * classes, f * classes + classes);
-      if (outLists[f]!.length > 0) outLists[s]!.push(...outLists[f]!);
-      for (const [c, t] of next[s]!) {
-        if (c >= 256) continue; // texts are byte strings: such a literal cannot occur
-        const k = this.classOf[c]!;
-        fail[t] = delta[f * classes + k]!; // the failure state's move (its row is final: it is shallower)
-        delta[s * classes + k] = t;
-        queue.push(t);
+    // Breadth-first: a missing move is the failure state's move (its row is final: it is shallower).
+    const fail = new Int32Array(states);
+    const order = new Int32Array(states);
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
+      const s = order[head]!;
+      const base = s * classes;
+      const fb = fail[s]! * classes;
+      for (let k = 0; k < classes; k++) {
+        const t = d[base + k]!;
+        if (t !== 0) {
+          fail[t] = s === 0 ? 0 : d[fb + k]!;
+          order[tail++] = t;
+        } else if (s !== 0) d[base + k] = d[fb + k]!;
       }
     }
-    this.delta = delta;
-    this.out = outLists.map((o) => Int32Array.from(o));
-    this.accepting = Uint8Array.from(outLists, (o) => (o.length > 0 ? 1 : 0));
+    // Outputs: a state's own literals, then its failure state's (filled earlier, in the same order).
+    const len = new Int32Array(states);
+    for (let q = 0; q < states; q++) {
+      const s = order[q]!;
+      len[s] = (own.get(s)?.length ?? 0) + (s === 0 ? 0 : len[fail[s]!]!);
+    }
+    this.outStart = new Int32Array(states + 1);
+    for (let s = 0; s < states; s++) this.outStart[s + 1] = this.outStart[s]! + len[s]!;
+    this.outIds = new Int32Array(this.outStart[states]!);
+    for (let q = 0; q < states; q++) {
+      const s = order[q]!;
+      let w = this.outStart[s]!;
+      for (const id of own.get(s) ?? []) this.outIds[w++] = id;
+      if (s !== 0) this.outIds.copyWithin(w, this.outStart[fail[s]!]!, this.outStart[fail[s]! + 1]!);
+    }
+    this.accepting = acceptingStates(this.outStart);
+    if (states <= 0x10000) {
+      const small = new Uint16Array(states * classes);
+      small.set(d.subarray(0, states * classes));
+      this.delta = small;
+    } else this.delta = d.slice(0, states * classes);
+  }
+
+  /** The automaton as plain data (for the rule-set cache). */
+  tables(): MatcherTables {
+    return { size: this.size, classOf: this.classOf, classes: this.classes, delta: this.delta, outStart: this.outStart, outIds: this.outIds };
   }
 
   /**
@@ -85,9 +143,9 @@ export class LiteralMatcher {
       const c = foldCode(text.charCodeAt(i));
       s = delta[s * classes + (c < 256 ? classOf[c]! : 0)]!;
       if (accepting[s] === 0) continue;
-      const o = this.out[s]!;
-      for (let k = 0; k < o.length; k++) {
-        const id = o[k]!;
+      const end = this.outStart[s + 1]!;
+      for (let k = this.outStart[s]!; k < end; k++) {
+        const id = this.outIds[k]!;
         const list = hits.get(id);
         if (list === undefined) hits.set(id, [line]);
         else list.push(line);

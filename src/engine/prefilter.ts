@@ -3,7 +3,7 @@
  * header values: one Aho-Corasick pass per text finds which required literals
  * occur; a rule none of whose literals occurred cannot match and is skipped.
  */
-import { LiteralMatcher } from './literal-matcher';
+import { LiteralMatcher, type MatcherTables } from './literal-matcher';
 import { requirement } from './required-literals';
 import type { CompiledRule, RuleArea } from './types';
 
@@ -45,6 +45,36 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   const matchers = new Map<PrefilterArea, LiteralMatcher>();
   for (const [area, ids] of lits) matchers.set(area, new LiteralMatcher([...ids.keys()]));
   return { matchers, needs };
+}
+
+/** A rule list's prefilter, built once (the requirement analysis and the automata are its costly parts). */
+const prefilters = new WeakMap<readonly CompiledRule[], Prefilter>();
+
+export function prefilterFor(rules: readonly CompiledRule[]): Prefilter {
+  let pf = prefilters.get(rules);
+  if (!pf) prefilters.set(rules, (pf = buildPrefilter(rules)));
+  return pf;
+}
+
+/** A prefilter as plain data, for the rule-set cache: needs aligned with `rules`, automata as tables. */
+export interface PrefilterData {
+  readonly needs: readonly (Need | null)[];
+  readonly matchers: readonly (readonly [PrefilterArea, MatcherTables])[];
+}
+
+export function prefilterData(rules: readonly CompiledRule[]): PrefilterData {
+  const pf = prefilterFor(rules);
+  return { needs: rules.map((r) => pf.needs.get(r) ?? null), matchers: [...pf.matchers].map(([a, m]) => [a, m.tables()] as const) };
+}
+
+/** Make `data` (from prefilterData over the same rules) the prefilter of `rules`. */
+export function knowPrefilter(rules: readonly CompiledRule[], data: PrefilterData): void {
+  const needs = new Map<CompiledRule, Need>();
+  rules.forEach((r, i) => {
+    const n = data.needs[i];
+    if (n) needs.set(r, n);
+  });
+  prefilters.set(rules, { needs, matchers: new Map(data.matchers.map(([a, t]) => [a, new LiteralMatcher(t)])) });
 }
 
 /** Where an area's literals occur: literal id -> the line number of each occurrence, ascending. */

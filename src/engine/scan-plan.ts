@@ -5,7 +5,7 @@
  */
 import type { ScanSettings } from './context';
 import { compileMetaProgram, type MetaProgram } from './meta';
-import { buildPrefilter, type Need, type Prefilter } from './prefilter';
+import { prefilterFor, type Need, type Prefilter } from './prefilter';
 import type { CompiledRule } from './types';
 
 /** A rule set ready to scan with: rules sorted by priority, metas in dependency order. */
@@ -98,7 +98,7 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
     return i;
   };
   for (const name of byName.keys()) slot(name);
-  const prefilter = buildPrefilter(rs.rules);
+  const prefilter = prefilterFor(rs.rules);
   const exprIndex = new Map<CompiledRule, number>();
   const exprs = [];
   for (const m of rs.metas) {

@@ -6,7 +6,7 @@ import { toByteString } from '../message/charset';
 import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, Message, MimePart } from '../message/types';
 import { ScanContext } from './context';
-import { asciiForm } from './ascii-form';
+import { asciiOf } from './ascii-form-memo';
 import { evalMeta, runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
@@ -42,9 +42,12 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-/** Matches of `re` in `s`, at most `cap` (cap 1 means "does it match"). */
-function countMatches(re: RegExp, s: string, cap: number): number {
-  if (cap === 1) return re.test(s) ? 1 : 0;
+/**
+ * Matches of `re` in `s`, at most `cap`. A rule that counts (`counting`: its first cap was above 1)
+ * always runs the global twin, even for its last match, so it compiles one regex, not two.
+ */
+function countMatches(re: RegExp, s: string, cap: number, counting = cap > 1): number {
+  if (!counting) return re.test(s) ? 1 : 0;
   const g = globalOf(re);
   g.lastIndex = 0;
   let n = 0;
@@ -57,31 +60,67 @@ function countMatches(re: RegExp, s: string, cap: number): number {
   return n;
 }
 
-/** Each regex's ASCII form (see ascii-form.ts), computed once; null when it has none. */
-const asciiForms = new WeakMap<RegExp, RegExp | null>();
-function asciiOf(re: RegExp): RegExp | null {
-  let a = asciiForms.get(re);
-  if (a === undefined) asciiForms.set(re, (a = asciiForm(re) ?? null));
-  return a;
+/** The lines a line-based rule (body, rawbody, uri) reads, from which line, and which of them are ASCII. */
+interface RuleLines {
+  readonly lines: readonly string[];
+  readonly from: number;
+  readonly ascii: Uint8Array;
+}
+
+function ruleLines(rule: CompiledRule, ctx: ScanContext): RuleLines | undefined {
+  switch (rule.area) {
+    case 'body':
+      // `tflags nosubject`: skip the Subject line that heads the body text.
+      return { lines: ctx.bodyLines(), from: rule.tflags.has('nosubject') ? 1 : 0, ascii: ctx.asciiLines('body') };
+    case 'rawbody':
+      return { lines: ctx.rawBodyLines(), from: 0, ascii: ctx.asciiLines('rawbody') };
+    case 'uri':
+      return { lines: ctx.uriLines(), from: 0, ascii: ctx.asciiLines('uri') };
+    default:
+      return undefined;
+  }
+}
+
+/** Which forms of a line rule's regex its run will use: the ASCII form on ASCII lines, the whole one on the rest. */
+function formsUsed(re: RegExp, at: RuleLines, only: readonly number[] | undefined): RegExp[] {
+  const a = asciiOf(re);
+  if (a === null) return [re];
+  let ascii = false;
+  let other = false;
+  const see = (i: number): void => {
+    if (at.ascii[i] === 1) ascii = true;
+    else other = true;
+  };
+  if (only) {
+    for (const i of only) if (i >= at.from) see(i);
+  } else for (let i = at.from; i < at.lines.length && !(ascii && other); i++) see(i);
+  return [...(ascii ? [a] : []), ...(other ? [re] : [])];
 }
 
 /**
- * Compile a guarded rule's regexes (V8 compiles a regex on its first run) before it runs under
- * the watchdog: compiling is bounded work, but in a one-shot run on a loaded host it can take
- * longer than a guarded rule's whole budget, which is meant for matching only.
+ * Compile the regexes a guarded rule is about to run (V8 compiles a regex on its first run)
+ * before it runs under the watchdog: compiling is bounded work, but in a one-shot run on a loaded
+ * host it can take longer than a guarded rule's whole budget, which is meant for matching only.
+ * Only the forms this run uses are compiled: the big obfuscation rules' whole forms cost tens of
+ * milliseconds each to compile and an ASCII message never runs them.
  */
-const primed = new WeakSet<CompiledRule>();
-function primeRegexes(rule: CompiledRule): void {
-  if (primed.has(rule)) return;
-  primed.add(rule);
+const primed = new WeakSet<RegExp>();
+function primeRegexes(rule: CompiledRule, ctx: ScanContext, only: readonly number[] | undefined): void {
   const t = rule.test;
   if (t.type !== 'header' && t.type !== 'mimeheader' && t.type !== 'regex') return;
-  t.re.test('');
-  asciiOf(t.re)?.test('');
-  if (rule.multiple) {
-    const g = globalOf(t.re);
-    g.test('');
-    g.lastIndex = 0;
+  const at = t.type === 'regex' ? ruleLines(rule, ctx) : undefined;
+  // What countMatches runs: the global twin when the rule counts.
+  const counting = rule.multiple && rule.maxHits !== 1 && !(t.type !== 'regex' && t.negate);
+  for (const form of at ? formsUsed(t.re, at, only) : [t.re]) {
+    const re = counting ? globalOf(form) : form;
+    if (primed.has(re)) continue;
+    primed.add(re);
+    // Twice: without --no-regexp-tier-up, V8 interprets the first run and compiles on the second.
+    for (let k = 0; k < 2; k++) {
+      re.lastIndex = 0;
+      re.test('');
+    }
+    re.lastIndex = 0;
   }
 }
 
@@ -91,9 +130,10 @@ function primeRegexes(rule: CompiledRule): void {
  */
 function matchLines(re: RegExp, lines: readonly string[], cap: number, from: number, only: readonly number[] | undefined, ascii: Uint8Array): number {
   const a = asciiOf(re);
+  const counting = cap > 1;
   let n = 0;
   const one = (i: number): void => {
-    n += countMatches(a !== null && ascii[i] === 1 ? a : re, lines[i]!, cap - n);
+    n += countMatches(a !== null && ascii[i] === 1 ? a : re, lines[i]!, cap - n, counting);
   };
   if (only) {
     for (const i of only) {
@@ -139,8 +179,9 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
     }
     case 'mimeheader': {
       let n = 0;
+      const counting = !t.negate && cap > 1;
       for (const v of mimeHeaderList(ctx, t.spec, t.request)) {
-        n += countMatches(t.re, v, t.negate ? 1 : cap - n);
+        n += countMatches(t.re, v, t.negate ? 1 : cap - n, counting);
         if (n >= cap || (t.negate && n > 0)) break;
       }
       return t.negate ? (n === 0 ? 1 : 0) : n;
@@ -148,20 +189,11 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
     case 'exists':
       // Pseudo-headers (ToCc, MESSAGEID, EnvelopeFrom, X-Spam-Relays-*) exist when they yield a value.
       return ctx.header(t.request, t.cacheKey) !== undefined ? 1 : 0;
-    case 'regex':
-      switch (rule.area) {
-        case 'body':
-          // `tflags nosubject`: skip the Subject line that heads the body text.
-          return matchLines(t.re, ctx.bodyLines(), cap, rule.tflags.has('nosubject') ? 1 : 0, only, ctx.asciiLines('body'));
-        case 'rawbody':
-          return matchLines(t.re, ctx.rawBodyLines(), cap, 0, only, ctx.asciiLines('rawbody'));
-        case 'uri':
-          return matchLines(t.re, ctx.uriLines(), cap, 0, only, ctx.asciiLines('uri'));
-        case 'full':
-          return countMatches(t.re, ctx.msg.fullText, cap);
-        default:
-          return 0;
-      }
+    case 'regex': {
+      if (rule.area === 'full') return countMatches(t.re, ctx.msg.fullText, cap);
+      const at = ruleLines(rule, ctx);
+      return at ? matchLines(t.re, at.lines, cap, at.from, only, at.ascii) : 0;
+    }
     case 'eval': {
       try {
         const r = t.fn(ctx, t.args);
@@ -244,7 +276,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     }
     let n: number;
     if (guarded[i] === 1) {
-      batch ??= runGuardedRules(list, i, gates, deadline, (j, lines) => runRule(rules[j]!, ctx, lines ?? undefined), (j) => primeRegexes(rules[j]!));
+      batch ??= runGuardedRules(list, i, gates, deadline, (j, lines) => runRule(rules[j]!, ctx, lines ?? undefined), (j, lines) => primeRegexes(rules[j]!, ctx, lines ?? undefined));
       if (batch.deadlineHit) {
         timedOut = true;
         break;

@@ -12,7 +12,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileDraft, type RuleSet } from '../config/compile';
-import { readConfig, type LoadOptions } from '../config/load';
+import { loadRuleSet, readConfig, type LoadOptions } from '../config/load';
 import { parseConfigText } from '../config/parser';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
 import { checkWithFeedback } from '../learn/feedback';
@@ -27,6 +27,8 @@ import { checkOwnedPath, readOwnedFile, type UserTree } from '../util/owned-file
 /** What the pool gives each worker. */
 export interface WorkerConfig {
   readonly load: LoadOptions;
+  /** The compiled rule-set cache for the base rules (`dir` omitted: the default); absent or false: none. */
+  readonly ruleCache?: { readonly dir?: string } | false;
   /** Honour rule definitions in user_prefs (`--allow-user-rules`). */
   readonly allowUserRules: boolean;
   /** Compile all regexes before reporting ready (servers do; tests may not). */
@@ -211,7 +213,7 @@ function main(): void {
   const cfg = workerData as WorkerConfig;
   let base: Loaded;
   try {
-    const rules = compileDraft(readConfig(cfg.load));
+    const rules = loadRuleSet(cfg.load, cfg.ruleCache ?? false);
     if (cfg.warm) warmUp(rules);
     base = loadedFrom(rules);
   } catch (e) {

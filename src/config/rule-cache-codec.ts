@@ -1,0 +1,89 @@
+/**
+ * A compiled rule set as bytes and back, for the rule-set cache. V8's serializer keeps
+ * RegExps, Maps, Sets, typed arrays and shared references as they are, and reading them back
+ * creates RegExp objects without compiling them (V8 compiles a regex on its first run), so a
+ * one-shot scan compiles only the regexes it runs. What it cannot carry is rebuilt on load:
+ * eval functions (stored by name, bound again from the registry) and the parse options (they
+ * hold classes; rebuilt from the options, which is cheap). The literal prefilter's analysis
+ * (each rule's required literals, the Aho-Corasick tables), the costly part of a scan plan,
+ * travels with the rules, and so do the ASCII forms of line rules' regexes (ascii-form-memo.ts).
+ */
+import { deserialize, serialize } from 'node:v8';
+import { parseOptionsFor, type RuleSet } from './compile';
+import type { LintMessage } from './draft';
+import { asciiSourceOf, knowAsciiSource } from '../engine/ascii-form-memo';
+import { knowPrefilter, prefilterData, type PrefilterData } from '../engine/prefilter';
+import type { CompiledRule, CompiledTest } from '../engine/types';
+import type { EvalRegistry } from '../eval/registry';
+
+/** What is stored: the rule set without its parse options, eval functions by name only. */
+interface Payload {
+  /** The rule set, without its metas. */
+  readonly set: Omit<RuleSet, 'parseOptions'>;
+  /**
+   * The metas as JSON (`tflags` as a list): plain trees of small objects, which JSON.parse
+   * builds about twice as fast as V8's deserializer.
+   */
+  readonly metas: string;
+  /** The prefilter of `set.compiled.rules`. */
+  readonly prefilter: PrefilterData;
+  /** Each rule's regex's ASCII form source (null: none; undefined: not a line rule), aligned with the rules. */
+  readonly ascii: readonly (string | null | undefined)[];
+}
+
+type EvalTest = Extract<CompiledTest, { type: 'eval' }>;
+
+/** The rule without its eval function (which cannot be serialized). */
+function storable(r: CompiledRule): CompiledRule {
+  if (r.test.type !== 'eval') return r;
+  const { fnName, args } = r.test;
+  return { ...r, test: { type: 'eval', fnName, args } as unknown as EvalTest };
+}
+
+const LINE_AREAS: ReadonlySet<string> = new Set(['body', 'rawbody', 'uri']);
+
+/** A rule set as bytes. Builds the prefilter and ASCII forms first (scans of `rs` reuse them). */
+export function encodeRuleSet(rs: RuleSet): Buffer {
+  const { parseOptions: _omit, ...rest } = rs;
+  const c = rs.compiled;
+  const prefilter = prefilterData(c.rules);
+  const ascii = c.rules.map((r) => (r.test.type === 'regex' && LINE_AREAS.has(r.area) ? asciiSourceOf(r.test.re) : undefined));
+  const metas = JSON.stringify(c.metas, (_k, v: unknown) => (v instanceof Set ? [...(v as Set<unknown>)] : v));
+  const set = { ...rest, compiled: { ...c, rules: c.rules.map(storable), metas: [] } };
+  return serialize({ set, metas, prefilter, ascii } satisfies Payload);
+}
+
+/** Bind a stored eval test to its function again; false when the registry no longer has it. */
+function rebind(r: CompiledRule, registry: EvalRegistry): boolean {
+  const t = r.test;
+  if (t.type !== 'eval') return true;
+  const def = registry.active.get(t.fnName);
+  if (!def) return false;
+  (t as { fn: EvalTest['fn'] }).fn = def.fn;
+  return true;
+}
+
+/** The rule set in `bytes`, or why it cannot be used. */
+export function decodeRuleSet(bytes: Buffer, registry: EvalRegistry): RuleSet | string {
+  let p: Payload;
+  let metas: CompiledRule[];
+  try {
+    p = deserialize(bytes) as Payload;
+    metas = JSON.parse(p.metas) as typeof metas;
+  } catch (e) {
+    return `unreadable payload (${(e as Error).message})`;
+  }
+  const c = p.set?.compiled;
+  const n = Array.isArray(c?.rules) ? c.rules.length : -1;
+  if (!Array.isArray(metas) || p.prefilter?.needs?.length !== n || p.ascii?.length !== n) return 'payload of the wrong shape';
+  for (const r of c.rules) if (!rebind(r, registry)) return `eval function of ${r.name} is not registered`;
+  for (const m of metas) (m as { tflags: unknown }).tflags = new Set(m.tflags as unknown as string[]);
+  knowPrefilter(c.rules, p.prefilter);
+  c.rules.forEach((r, i) => {
+    const a = p.ascii[i];
+    if (a !== undefined && r.test.type === 'regex') knowAsciiSource(r.test.re, a);
+  });
+  // Lint from the parse options is in the stored lint already.
+  const ignored: LintMessage[] = [];
+  return { ...p.set, compiled: { ...c, metas }, parseOptions: parseOptionsFor(p.set.options, ignored) };
+}
