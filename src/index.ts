@@ -3,6 +3,8 @@
  *
  *   const rules = loadConfig({ configPath: '/usr/share/spamassassin', siteConfigPath: '/etc/spamassassin' });
  *   const result = scan(fs.readFileSync('msg.eml'), rules);
+ *
+ * `loadRuleSet(opts, { dir })` is loadConfig through the compiled rule-set cache (config/rule-cache.ts).
  */
 // First: V8's regex flags must be set before any rule regex exists.
 import './regex-flags';
