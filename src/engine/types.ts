@@ -105,7 +105,7 @@ export interface ScanResult {
   readonly timedOut: boolean;
   /**
    * Guarded rules stopped by their own time budget (they count as not hit, and metas reading them
-   * are not evaluated); the scan then also hits `TIME_LIMIT_EXCEEDED`. Absent: none.
+   * are not evaluated); the scan then also hits `TIME_LIMIT_EXCEEDED`. Empty or absent: none.
    */
   readonly cut?: readonly string[];
   /** Wall time of the scan in milliseconds. */
