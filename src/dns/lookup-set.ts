@@ -114,7 +114,7 @@ export class LookupSet {
   deadline(l: Lookup): number {
     const total = this.byKey.size;
     const done = total - this.pending;
-    return l.startedAt + shrunkTimeout(l.timeout, done, total) * 1000;
+    return l.startedAt + Math.round(shrunkTimeout(l.timeout, done, total) * 1000);
   }
 
   /** Expire every pending lookup whose deadline has passed; true when any was. */

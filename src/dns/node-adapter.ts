@@ -36,8 +36,9 @@ export function nodeStyleResolver(resolver: QueryFn): NodeStyleResolve {
     if (!SUPPORTED.has(rrtype)) throw dnsError('ENOTIMP', name, rrtype);
     const answer = await resolver.query(name, rrtype as QueryType);
     if (answer.status !== 'NOERROR') throw dnsError(ERROR_CODES[answer.status], name, rrtype);
-    const values = nodeShape(answer);
-    if (values === undefined || (Array.isArray(values) && values.length === 0)) throw dnsError('ENODATA', name, rrtype);
+    // Node's ENODATA is an empty answer section; records of other types only (a CNAME) give [].
+    const values = answer.records.length === 0 ? undefined : nodeShape(answer);
+    if (values === undefined) throw dnsError('ENODATA', name, rrtype);
     return values;
   };
 }
@@ -65,6 +66,6 @@ function nodeShape(a: DnsAnswer): unknown {
 }
 
 function dnsError(code: string, hostname: string, rrtype: string): NodeDnsError {
-  const syscall = `query${rrtype === 'A' ? 'A' : rrtype.charAt(0) + rrtype.slice(1).toLowerCase()}`;
+  const syscall = `query${rrtype.charAt(0)}${rrtype.slice(1).toLowerCase()}`;
   return Object.assign(new Error(`${syscall} ${code} ${hostname}`), { code, syscall, hostname });
 }
