@@ -96,8 +96,8 @@ export function canonicalName(name: string): string {
 }
 
 /** The records of `answer` whose type is the one asked for (a CNAME chain left out). */
-export function recordsOfType<T extends DnsRecord['type']>(answer: DnsAnswer, type: T): Extract<DnsRecord, { type: T }>[] {
-  return answer.records.filter((r): r is Extract<DnsRecord, { type: T }> => r.type === type);
+export function recordsOfType<T extends DnsRecord['type']>(answer: DnsAnswer, type: T): (DnsRecord & { readonly type: T })[] {
+  return answer.records.filter((r): r is DnsRecord & { readonly type: T } => r.type === type);
 }
 
 /** The A / AAAA addresses in `answer`. */
