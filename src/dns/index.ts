@@ -34,4 +34,5 @@ export { dnsblQueryName, ipv4ToInt, isListingAddress, reverseIp, rhsblQueryName 
 export { publicIps, rblQueryIps, rblSelection, type RblIpSources, type RblSelection } from './rbl-relays';
 export { parseRblSubtest, rblAnswerValues, rblSubtestMatch, type RblSubtest } from './rbl-subtest';
 export { parseUriSubtest, uriSubtestMatches, type UriSubtest } from './uri-subtest';
+export { queryAllowed, tightestZone, timeoutForName } from './query-policy';
 export { uriblHosts, uriRhsblQueryName, type UriHost, type UriHostOptions, type UriRuleFlags } from './uri-blocklist';

@@ -40,6 +40,7 @@ before(async () => {
 after(async () => {
   for (const r of resolvers) r.close();
   await server.stop();
+  assert.deepEqual(server.errors, []);
 });
 
 describe('answers', () => {

@@ -41,6 +41,8 @@ const lower = (n: string) => n.replace(/\.+$/, '').toLowerCase();
 export class TestDnsServer {
   readonly address = '127.0.0.1';
   readonly received: ReceivedQuery[] = [];
+  /** Answers the server could not encode (bad test data, e.g. a TXT string over 255 bytes); it sent SERVFAIL. */
+  readonly errors: Error[] = [];
   private readonly records: TestRecord[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly soas = new Map<string, number>();
@@ -145,13 +147,22 @@ export class TestDnsServer {
     this.received.push({ name, type: q.type, transport, edns: (query.additionals ?? []).some((a) => a.type === 'OPT') });
     const b = this.behaviourFor(name);
     if (b.drop) return;
-    const reply = () => send(packet.encode(this.answer(query, q, name, b.servfail === true, transport === 'udp' && b.truncate === true)));
+    const reply = () => send(this.encode(query, q, name, b.servfail === true, transport === 'udp' && b.truncate === true));
     if (!b.delayMs) return reply();
     const t = setTimeout(() => {
       this.timers.delete(t);
       reply();
     }, b.delayMs);
     this.timers.add(t);
+  }
+
+  private encode(query: packet.DecodedPacket, q: packet.Question, name: string, servfail: boolean, truncate: boolean): Buffer {
+    try {
+      return packet.encode(this.answer(query, q, name, servfail, truncate));
+    } catch (e) {
+      this.errors.push(e as Error);
+      return packet.encode(this.answer(query, q, name, true, false));
+    }
   }
 
   private behaviourFor(name: string): Behaviour {
