@@ -38,7 +38,11 @@ export class Lookup {
     pending: Promise<DnsAnswer>,
   ) {
     this.promise = new Promise((resolve) => (this.settle = resolve));
-    void pending.then((a) => this.end(a));
+    // A stand-in resolver may reject; the Resolver never does. Either way the lookup ends.
+    pending.then(
+      (a) => this.end(a),
+      () => this.end(failure(name, type, 'ERROR')),
+    );
   }
 
   /** The answer once there is one (TIMEOUT once given up on); undefined while pending. */
@@ -112,9 +116,7 @@ export class LookupSet {
    * its timeout shrunk by the share of the set's lookups that have ended.
    */
   deadline(l: Lookup): number {
-    const total = this.byKey.size;
-    const done = total - this.pending;
-    return l.startedAt + Math.round(shrunkTimeout(l.timeout, done, total) * 1000);
+    return this.deadlineWith(l, this.byKey.size - this.pending);
   }
 
   /** Expire every pending lookup whose deadline has passed; true when any was. */
@@ -124,9 +126,11 @@ export class LookupSet {
     for (let again = true; again; ) {
       again = false;
       const now = this.clock();
+      let done = this.byKey.size - this.pending;
       for (const l of this.byKey.values()) {
-        if (!l.done && this.deadline(l) <= now) {
+        if (!l.done && this.deadlineWith(l, done) <= now) {
           l.expire();
+          done++;
           again = any = true;
         }
       }
@@ -140,12 +144,18 @@ export class LookupSet {
       this.expireDue();
       const waiting = [...this.byKey.values()].filter((l) => !l.done);
       if (waiting.length === 0) return;
-      const next = Math.min(...waiting.map((l) => this.deadline(l)));
+      const done = this.byKey.size - waiting.length;
+      let next = Infinity;
+      for (const l of waiting) next = Math.min(next, this.deadlineWith(l, done));
       let timer: NodeJS.Timeout | undefined;
       const due = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, next - this.clock()))));
       await Promise.race([due, ...waiting.map((l) => l.promise)]);
       clearTimeout(timer);
     }
+  }
+
+  private deadlineWith(l: Lookup, done: number): number {
+    return l.startedAt + Math.round(shrunkTimeout(l.timeout, done, this.byKey.size) * 1000);
   }
 
   /** Give up on everything still pending (the scan is over). */

@@ -5,9 +5,10 @@
  * per-process cache that honours TTLs. `query` never rejects: failures are statuses.
  */
 import { randomInt } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { TtlCache, type Clock } from './cache';
 import { parseServerSpec, readResolvConf, type DnsServer, type ResolvConf } from './servers';
-import { tcpExchange, udpExchange, type ExchangeResult } from './transport';
+import { tcpExchange, UdpChannel, type ExchangeResult } from './transport';
 import { canonicalName, type DnsAnswer, type DnsStatus, type QueryType } from './types';
 import { decodeResponse, encodeQuery, failure, toAnswer, type WireResponse } from './wire';
 
@@ -55,6 +56,14 @@ const DEFAULT_MAX_TTL = 86_400;
 // Statuses after which the next server is asked, as the C library does.
 const TRY_NEXT: ReadonlySet<DnsStatus> = new Set(['SERVFAIL', 'REFUSED', 'NOTIMP', 'FORMERR']);
 
+/** True when `name` fits DNS: labels of 1 to 63 bytes, at most 253 bytes in all. */
+export function isQueryableName(name: string): boolean {
+  // The common case, plain ASCII, is checked by one regex; other names byte by byte.
+  if (/^(?:[\x21-\x2d\x2f-\x7e]{1,63}\.)*[\x21-\x2d\x2f-\x7e]{1,63}$/.test(name)) return name.length <= 253;
+  if (name === '' || Buffer.byteLength(name) > 253) return false;
+  return name.split('.').every((label) => label.length > 0 && Buffer.byteLength(label) <= 63);
+}
+
 export class Resolver {
   readonly servers: readonly DnsServer[];
   readonly stats: ResolverStats = { queries: 0, packets: 0, cacheHits: 0, joined: 0 };
@@ -67,6 +76,7 @@ export class Resolver {
   private readonly cache: TtlCache<DnsAnswer>;
   private readonly inFlight = new Map<string, Promise<DnsAnswer>>();
   private readonly closing = new AbortController();
+  private readonly udp = { 4: new UdpChannel(4), 6: new UdpChannel(6) };
   private nextServer = 0;
 
   constructor(opts: ResolverOptions = {}) {
@@ -87,6 +97,8 @@ export class Resolver {
     this.useTcp = conf.useTcp;
     this.maxTtlSec = opts.maxTtlSec ?? DEFAULT_MAX_TTL;
     this.cache = new TtlCache(opts.cacheSize ?? DEFAULT_CACHE, opts.clock ?? Date.now);
+    // Every exchange in flight listens on this signal: a scan has dozens at once.
+    setMaxListeners(0, this.closing.signal);
   }
 
   /** Look up (name, type): from the cache, by joining a query in flight, or from the network. */
@@ -103,6 +115,8 @@ export class Resolver {
       this.stats.joined++;
       return pending;
     }
+    // A name DNS cannot carry (a 64-byte label from a hostile URI, say) is never sent.
+    if (!isQueryableName(qname)) return Promise.resolve(failure(qname, type, 'ERROR'));
     this.stats.queries++;
     const p = this.ask(qname, type).then((answer) => {
       this.inFlight.delete(key);
@@ -116,6 +130,8 @@ export class Resolver {
   /** Stop every query in flight (they answer TIMEOUT); the resolver is not used afterwards. */
   close(): void {
     this.closing.abort();
+    this.udp[4].close();
+    this.udp[6].close();
   }
 
   /** Forget every cached answer. */
@@ -146,7 +162,8 @@ export class Resolver {
 
   // One try: UDP, then TCP to the same server when the UDP answer is truncated.
   private async tryServer(server: DnsServer, name: string, type: QueryType): Promise<WireResponse | DnsStatus> {
-    const id = randomInt(0, 0x10000);
+    const channel = this.udp[server.family];
+    const id = this.useTcp ? randomInt(0, 0x10000) : channel.freeId();
     const query = encodeQuery(id, name, type, this.ednsPayload);
     let decoded: WireResponse | undefined;
     const accept = (b: Buffer): boolean => {
@@ -159,7 +176,7 @@ export class Resolver {
     this.stats.packets++;
     let result: ExchangeResult = this.useTcp
       ? await tcpExchange(server, query, this.tryTimeoutMs, accept, signal)
-      : await udpExchange(server, query, this.tryTimeoutMs, accept, signal);
+      : await channel.exchange(server, id, query, this.tryTimeoutMs, accept, signal);
     if ('bytes' in result && decoded?.truncated && !this.useTcp) {
       this.stats.packets++;
       decoded = undefined;

@@ -3,6 +3,7 @@
  * an abort signal. Replies that fail `accept` (wrong id or question: late answers to an
  * earlier try, or spoofing) are ignored and the wait goes on.
  */
+import { randomInt } from 'node:crypto';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import type { DnsServer } from './servers';
@@ -12,20 +13,61 @@ export type ExchangeResult = { readonly bytes: Buffer } | { readonly failed: 'ti
 
 type Finish = (r: ExchangeResult) => void;
 
-/** Send `query` over UDP from a fresh socket (a fresh random source port per try). */
-export function udpExchange(server: DnsServer, query: Buffer, timeoutMs: number, accept: (b: Buffer) => boolean, signal?: AbortSignal): Promise<ExchangeResult> {
-  return bounded(timeoutMs, signal, (finish) => {
-    const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
-    socket.on('error', () => finish({ failed: 'error' }));
+/**
+ * One UDP socket per address family, shared by every query of a resolver: a socket per query
+ * cost about 0.3 ms of CPU each. Replies are matched to their query by id (picked at random
+ * among the ids not in flight), the sender's port and, through `accept`, the question.
+ */
+export class UdpChannel {
+  private socket: dgram.Socket | undefined;
+  private readonly waiting = new Map<number, (msg: Buffer, rinfo: dgram.RemoteInfo) => void>();
+
+  constructor(private readonly family: 4 | 6) {}
+
+  /** A random query id not in flight on this socket. */
+  freeId(): number {
+    for (;;) {
+      const id = randomInt(0, 0x10000);
+      if (!this.waiting.has(id)) return id;
+    }
+  }
+
+  /** Send `query` (whose id is `id`, from freeId) to `server` and wait for the reply. */
+  exchange(server: DnsServer, id: number, query: Buffer, timeoutMs: number, accept: (b: Buffer) => boolean, signal?: AbortSignal): Promise<ExchangeResult> {
+    return bounded(timeoutMs, signal, (finish) => {
+      const socket = this.open();
+      this.waiting.set(id, (msg, rinfo) => {
+        if (rinfo.port === server.port && accept(msg)) finish({ bytes: msg });
+      });
+      socket.send(query, server.port, server.address, (err) => {
+        if (err) finish({ failed: 'error' });
+      });
+      return () => this.waiting.delete(id);
+    });
+  }
+
+  /** Close the socket (a later exchange opens a new one). */
+  close(): void {
+    this.socket?.close();
+    this.socket = undefined;
+  }
+
+  private open(): dgram.Socket {
+    if (this.socket) return this.socket;
+    const socket = dgram.createSocket(this.family === 6 ? 'udp6' : 'udp4');
     socket.on('message', (msg, rinfo) => {
-      // Not a connected socket (scoped IPv6 addresses defeat connect on some hosts): check the sender's port.
-      if (rinfo.port === server.port && accept(msg)) finish({ bytes: msg });
+      if (msg.length >= 2) this.waiting.get(msg.readUInt16BE(0))?.(msg, rinfo);
     });
-    socket.send(query, server.port, server.address, (err) => {
-      if (err) finish({ failed: 'error' });
+    // A broken socket is dropped; queries waiting on it time out and are retried on a new one.
+    socket.on('error', () => {
+      if (this.socket === socket) this.socket = undefined;
+      socket.close();
     });
-    return () => socket.close();
-  });
+    // An idle resolver must not keep the process alive (timers of queries in flight do).
+    socket.unref();
+    this.socket = socket;
+    return socket;
+  }
 }
 
 /** Send `query` over TCP (two-byte length prefix, RFC 1035 4.2.2). */

@@ -145,6 +145,14 @@ describe('retries and transports', () => {
     assert.ok(Date.now() - started < 2000);
   });
 
+  test('a name DNS cannot carry is not sent: ERROR at once', async () => {
+    const r = resolver();
+    for (const name of ['a'.repeat(64) + '.bl.test', 'a..bl.test', `${'abcdefgh.'.repeat(28)}bl.test`, '']) {
+      assert.equal((await r.query(name, 'A')).status, 'ERROR', name);
+    }
+    assert.equal(r.stats.packets, 0);
+  });
+
   test('a dns_server entry that is not an address is a coded error', () => {
     assert.throws(() => new Resolver({ servers: ['dns.example'], resolvConf: NO_CONF }), (e: unknown) => e instanceof DnsConfigError && e.code === 'HAMLET_ERR_DNS_SERVER');
   });
