@@ -34,5 +34,6 @@ export { dnsblQueryName, ipv4ToInt, isListingAddress, reverseIp, rhsblQueryName 
 export { publicIps, rblQueryIps, rblSelection, type RblIpSources, type RblSelection } from './rbl-relays';
 export { parseRblSubtest, rblAnswerValues, rblSubtestMatch, type RblSubtest } from './rbl-subtest';
 export { parseUriSubtest, uriSubtestMatches, type UriSubtest } from './uri-subtest';
+export { applyDnsOptions, DEFAULT_DNS_OPTIONS, type DnsOptions } from './dns-options';
 export { queryAllowed, tightestZone, timeoutForName } from './query-policy';
 export { uriblHosts, uriRhsblQueryName, type UriHost, type UriHostOptions, type UriRuleFlags } from './uri-blocklist';
