@@ -129,7 +129,8 @@ describe('harvest against a DNS server', () => {
     await set.harvest();
     const took = Date.now() - started;
     // 4 of 5 answered: 2 - 1.8 * 0.64 = 0.848 s, not the full 2 s.
-    assert.ok(took >= 800 && took < 1_600, `harvest took ${took} ms`);
+    // Below the full 2 s even on a loaded host.
+    assert.ok(took >= 800 && took < 1_900, `harvest took ${took} ms`);
     assert.equal(never.result()?.status, 'TIMEOUT');
     for (const l of fast) assert.equal(l.result()?.status, 'NOERROR');
   });

@@ -45,7 +45,7 @@ before(async () => {
     .add('sel._domainkey.example.com', 'TXT', txtStrings(`v=DKIM1; k=rsa; p=${spki}`))
     .add('nospf.example.org', 'A', '192.0.2.9')
     .behave('broken.example', { servfail: true });
-  resolver = new Resolver({ servers: [server.spec], resolvConf: parseResolvConf(''), tryTimeoutMs: 500, attempts: 1 });
+  resolver = new Resolver({ servers: [server.spec], resolvConf: parseResolvConf(''), tryTimeoutMs: 3_000, attempts: 1 });
   // mailauth 4.13 signs what `signatureData` lists (its typings also require the top-level fields).
   const key = { signingDomain: 'example.com', selector: 'sel', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) };
   const sig = await dkimSign(MESSAGE, { ...key, signatureData: [key] });

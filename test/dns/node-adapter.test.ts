@@ -30,9 +30,9 @@ before(async () => {
     .add('10.2.0.192.in-addr.arpa', 'PTR', 'example.test')
     .add('fail.example.test', 'A', '192.0.2.1')
     .behave('fail.example.test', { servfail: true });
-  ours = new Resolver({ servers: [server.spec], resolvConf: parseResolvConf(''), tryTimeoutMs: 500, attempts: 1 });
+  ours = new Resolver({ servers: [server.spec], resolvConf: parseResolvConf(''), tryTimeoutMs: 3_000, attempts: 1 });
   resolve = nodeStyleResolver(ours);
-  node = new dns.Resolver({ timeout: 500, tries: 1 });
+  node = new dns.Resolver({ timeout: 3_000, tries: 1 });
   node.setServers([server.spec]);
 });
 
