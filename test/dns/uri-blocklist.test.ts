@@ -1,0 +1,52 @@
+/** URI blocklists: which hosts of a message are asked about, and the names asked. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMessage } from '../../src/message/parse';
+import { uriblHosts, uriRhsblQueryName, type UriHost, type UriRuleFlags } from '../../src/dns/uri-blocklist';
+
+function hostsOf(body: string, opts: Parameters<typeof uriblHosts>[1] = {}): UriHost[] {
+  const msg = parseMessage(Buffer.from(`From: a@example.org\nSubject: s\n\n${body}\n`, 'latin1'));
+  return uriblHosts(msg.uris, opts);
+}
+
+describe('uriblHosts', () => {
+  test('each host once, with its registrable domain; mailto: left out by default', () => {
+    const got = hostsOf('see http://www.sub.dom0.com/x and http://1.2.3.0/y and HTTP://WWW.SUB.DOM0.COM/z, mail me@mail.example.co.uk');
+    assert.deepEqual(got, [
+      { host: 'www.sub.dom0.com', domain: 'dom0.com' },
+      { host: '1.2.3.0', domain: '1.2.3.0' },
+    ]);
+    const withMailto = hostsOf('mail me@mail.example.co.uk', { skipMailto: false });
+    assert.deepEqual(withMailto, [{ host: 'mail.example.co.uk', domain: 'example.co.uk' }]);
+  });
+
+  test('uridnsbl_skip_domain matches the registrable domain or the full host', () => {
+    const got = hostsOf('http://a.skipped.com/ http://b.keep.com/ http://only.this.host.net/ http://other.host.net/', {
+      skipDomains: new Set(['skipped.com', 'only.this.host.net']),
+    });
+    assert.deepEqual(got.map((h) => h.host), ['b.keep.com', 'other.host.net']);
+  });
+
+  test('uridnsbl_max_domains bounds distinct domains, not hosts', () => {
+    const got = hostsOf('http://a.one.com/ http://b.one.com/ http://two.com/ http://three.com/', { maxDomains: 2 });
+    assert.deepEqual(got.map((h) => h.host), ['a.one.com', 'b.one.com', 'two.com']);
+  });
+});
+
+describe('uriRhsblQueryName', () => {
+  const name: UriHost = { host: 'www.sub.bar.co.uk', domain: 'bar.co.uk' };
+  const ip: UriHost = { host: '1.2.3.0', domain: '1.2.3.0' };
+  const v6: UriHost = { host: '2001:db8::1', domain: '2001:db8::1' };
+  const cases: [string, UriHost, UriRuleFlags, string | undefined][] = [
+    ['trimmed to the registrable domain', name, {}, 'bar.co.uk.multi.test'],
+    ['notrim: the full host', name, { notrim: true }, 'www.sub.bar.co.uk.multi.test'],
+    ['an IP host reversed', ip, {}, '0.3.2.1.multi.test'],
+    ['ips_only skips a name', name, { ipsOnly: true }, undefined],
+    ['ips_only keeps an IP', ip, { ipsOnly: true }, '0.3.2.1.multi.test'],
+    ['domains_only skips an IP', ip, { domainsOnly: true }, undefined],
+    ['an IPv6 host is not asked', v6, {}, undefined],
+  ];
+  for (const [label, h, flags, want] of cases) {
+    test(label, () => assert.equal(uriRhsblQueryName(h, 'multi.test.', flags), want));
+  }
+});
