@@ -7,6 +7,7 @@
  *   hamlet with a cold rule-set cache (a fresh, empty HAMLET_CACHE_DIR each run) and a warm one
  *   (a cache directory primed once);
  * - `hamlet -t` on hamlet's own rules (warm cache);
+ * - a bare `node -e 0`, the floor any Node CLI starts from (node_cpu_s);
  * - `hamlet-learn --dump magic` vs `sa-learn --dump magic` on small databases both trained on the
  *   same 100 TRAIN messages.
  *
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
       { name: 'spamassassin', argv: [spamassassin, '-L', '-t'], input: message, env: () => ({ HOME: home }), expect: report },
       { name: 'hamlet_stock_cold', argv: [node, hamlet, '-t', ...stock], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: coldCache() }), expect: report },
       { name: 'hamlet_own_warm', argv: [node, hamlet, '-t'], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: report },
+      { name: 'node_bare', argv: [node, '-e', '0'], input: '/dev/null', env: () => ({ HOME: home }), expect: /^$/ },
     ];
 
     if (saLearn) {
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
     console.log(
       `RESULT startup cli_cpu_s=${a.toFixed(3)} sa_cli_cpu_s=${b.toFixed(3)} cli_ratio=${(a / b).toFixed(2)} cold_cli_cpu_s=${cpuS('hamlet_stock_cold').toFixed(3)} ` +
         `own_cli_cpu_s=${cpuS('hamlet_own_warm').toFixed(3)} peak_mb=${peak('hamlet_stock_warm').toFixed(0)} sa_peak_mb=${peak('spamassassin').toFixed(0)} ` +
-        `cold_peak_mb=${peak('hamlet_stock_cold').toFixed(0)} own_peak_mb=${peak('hamlet_own_warm').toFixed(0)}${learnKeys}`,
+        `cold_peak_mb=${peak('hamlet_stock_cold').toFixed(0)} own_peak_mb=${peak('hamlet_own_warm').toFixed(0)} node_cpu_s=${cpuS('node_bare').toFixed(3)}${learnKeys}`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });
