@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// First, before any regex has run (see src/regex-flags.ts); an absolute path keeps Node's
+// First, before any regex has run (see src/regex-flags.ts); absolute paths keep Node's
 // loader from running its relative-path regexes before the switch.
-require(`${__dirname}/../dist/src/regex-flags.js`).compileRegexesFromFirstRun();
+const regexFlags = require(`${__dirname}/../dist/src/regex-flags.js`);
+regexFlags.compileRegexesFromFirstRun();
+if (require(`${__dirname}/../dist/src/cli/one-shot.js`).fewMessages(process.argv.slice(2))) regexFlags.compileRegexesQuickly();
 process.exitCode = require('../dist/src/cli/hamlet.js').main(process.argv.slice(2));

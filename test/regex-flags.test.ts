@@ -19,3 +19,17 @@ const EVIL = `console.log(new RegExp('(a+)+$').test('a'.repeat(48) + '!'), new R
 test('with the flags module, backtracking regexes V8 linear engine takes fall back to it', () => {
   assert.equal(run(EVIL), 'false true false');
 });
+
+test('switching to quick regex compilation after regexes ran keeps them working (no V8 crash), same answers', () => {
+  // The bin shim sets compile-from-first-run, may then run Node's own regexes, then picks quick compilation.
+  const code = `const f = require(${JSON.stringify(FLAGS_MODULE)}); f.compileRegexesFromFirstRun();
+    const early = /(\\w+)@(\\w+)\\.com/; const a = early.exec('mail joe@example.com now')[2];
+    f.compileRegexesQuickly();
+    const late = new RegExp('[Vv][Ii1][Aa@][Gg][Rr][Aa@]'.repeat(20), 'i');
+    const b = early.exec('to ann@test.com')[1];
+    for (let i = 0; i < 3; i++) globalThis.gc?.();
+    console.log(a, b, late.test('viagra'.repeat(20)), late.test('viagra'), early.test('none'))`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', code], { timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.equal(r.stdout.toString().trim(), 'example ann true false false');
+});

@@ -15,6 +15,8 @@ export interface TimedRun {
   readonly cpuMs: number;
   readonly wallMs: number;
   readonly timedOut: boolean;
+  /** Peak resident memory (wait4's ru_maxrss). */
+  readonly peakMb: number;
   /** The end of stderr, for error reports. */
   readonly stderr: string;
 }
@@ -41,7 +43,7 @@ while True:
     time.sleep(0.01)
 wall = time.monotonic() - t0
 code = os.waitstatus_to_exitcode(status)
-print('RUN %d %.3f %.3f %d' % (code, (ru.ru_utime + ru.ru_stime) * 1000, wall * 1000, timed_out))
+print('RUN %d %.3f %.3f %d %d' % (code, (ru.ru_utime + ru.ru_stime) * 1000, wall * 1000, timed_out, ru.ru_maxrss))
 `;
 
 /** Run `cmd` (absolute path first) with `input` as stdin and stdout to `outPath`, killed after `timeoutS`. */
@@ -59,7 +61,7 @@ export function timedRun(cmd: readonly string[], input: string, outPath: string,
     c.on('error', reject);
     c.on('close', () => {
       clearTimeout(guard);
-      const m = /^RUN (-?\d+) ([\d.]+) ([\d.]+) ([01])$/m.exec(out);
+      const m = /^RUN (-?\d+) ([\d.]+) ([\d.]+) ([01]) (\d+)$/m.exec(out);
       if (!m) return reject(new Error(`timed run of ${cmd[0]} failed: ${out.slice(-500)}`));
       let stderr = '';
       try {
@@ -67,7 +69,7 @@ export function timedRun(cmd: readonly string[], input: string, outPath: string,
       } catch {
         // no stderr file
       }
-      resolve({ code: Number(m[1]), cpuMs: Number(m[2]), wallMs: Number(m[3]), timedOut: m[4] === '1', stderr });
+      resolve({ code: Number(m[1]), cpuMs: Number(m[2]), wallMs: Number(m[3]), timedOut: m[4] === '1', peakMb: Number(m[5]) / 1024, stderr });
     });
   });
 }

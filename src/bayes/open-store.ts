@@ -2,9 +2,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BayesSettings } from './settings';
-import { openSqliteStore } from './sqlite-store';
+import type * as SqliteStore from './sqlite-store';
 import type { BayesStore } from './store';
 import type { DbFileGuard } from '../util/sqlite-file';
+import { lazy } from '../util/lazy';
+
+// The store and better-sqlite3 load when a database is opened: a scan without one never does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sqliteStore = lazy(() => require('./sqlite-store') as typeof SqliteStore);
 
 /**
  * The database file for a `bayes_path` (or `--dbpath`): `<path>.sqlite`, or
@@ -19,5 +24,5 @@ export function bayesDbFile(path: string): string {
 
 /** Open the Bayes store `settings` name (read-only for scanning). */
 export function openBayesStore(settings: BayesSettings, opts: { readonly?: boolean; path?: string; guard?: DbFileGuard } = {}): BayesStore {
-  return openSqliteStore(bayesDbFile(opts.path ?? settings.path), { readonly: opts.readonly, fileMode: settings.fileMode, guard: opts.guard });
+  return sqliteStore().openSqliteStore(bayesDbFile(opts.path ?? settings.path), { readonly: opts.readonly, fileMode: settings.fileMode, guard: opts.guard });
 }

@@ -8,17 +8,32 @@ import { Command } from 'commander';
 import { readStdin } from '../io/stdin';
 import { exitQuietlyWhenOutputCloses, writeAll } from './output';
 import { readConfig, type LoadOptions } from '../config/read';
-import { readMessages, splitMbox, type SourcedMessage } from '../io/mailbox';
-import { defaultThreads, IDLE, LearnPool } from '../bayes/learn-pool';
+import type * as Mailbox from '../io/mailbox';
+import type { SourcedMessage } from '../io/mailbox';
+import type * as LearnPoolModule from '../bayes/learn-pool';
+import type { LearnPool } from '../bayes/learn-pool';
 // The store-side modules only: the message parser and tokenizer load in the workers
 // (or on demand, for inline learning), which keeps start-up short.
-import { applyBatch, PendingBatch, type PreparedMessage } from '../bayes/learn-batch';
+import type * as LearnBatch from '../bayes/learn-batch';
+import type { PreparedMessage } from '../bayes/learn-batch';
 import { backup, dumpData, dumpMagic, restore } from '../bayes/backup';
 import { bayesSettings, type BayesSettings } from '../bayes/settings';
 import { BayesError } from '../bayes/errors';
-import { expireOldTokens, expiryDue } from '../bayes/expiry';
+import type * as Expiry from '../bayes/expiry';
 import { openBayesStore } from '../bayes/open-store';
 import type { BayesStore } from '../bayes/store';
+import { lazy } from '../util/lazy';
+
+// What only learning uses (mailbox readers, the worker pool and its worker_threads, batches,
+// expiry) loads when learning starts: `--dump`, `--backup` and friends never pay for it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const mailbox = lazy(() => require('../io/mailbox') as typeof Mailbox);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const learnPool = lazy(() => require('../bayes/learn-pool') as typeof LearnPoolModule);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const learnBatch = lazy(() => require('../bayes/learn-batch') as typeof LearnBatch);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const expiry = lazy(() => require('../bayes/expiry') as typeof Expiry);
 
 const VERSION = '0.1.0';
 /**
@@ -86,11 +101,11 @@ function* sources(targets: readonly string[], o: CliOptions): Generator<SourcedM
     const raw = readStdin();
     if (mbox) {
       let n = 0;
-      for (const m of splitMbox(raw)) yield { id: `-#${++n}`, raw: m };
+      for (const m of mailbox().splitMbox(raw)) yield { id: `-#${++n}`, raw: m };
     } else yield { id: '-', raw };
     return;
   }
-  yield* readMessages(targets, { mbox });
+  yield* mailbox().readMessages(targets, { mbox });
 }
 
 function progressWriter(o: CliOptions): (n: number) => void {
@@ -111,7 +126,7 @@ function readsStdin(targets: readonly string[], o: CliOptions): boolean {
 /** Worker threads to parse with: --threads, else none for stdin (one message rarely pays for a thread), else the default. */
 function threadCount(targets: readonly string[], o: CliOptions): number {
   if (o.threads !== undefined) return Math.max(0, Math.floor(Number(o.threads)) || 0);
-  return readsStdin(targets, o) ? 0 : defaultThreads();
+  return readsStdin(targets, o) ? 0 : learnPool().defaultThreads();
 }
 
 async function learnFrom(
@@ -129,6 +144,7 @@ async function learnFrom(
   const ignore = o.useIgnores && mode !== 'forget' ? settings.ignore : undefined;
   let examined = 0;
   let learned = 0;
+  const { applyBatch, PendingBatch } = learnBatch();
   let batch = new PendingBatch(mode);
   const flush = (): void => {
     if (batch.messages.length === 0) return;
@@ -154,7 +170,8 @@ async function learnFrom(
   }
   const prepared = pool ? pool.prepare(raws(), settings.tokenizer, now, ignore) : inline();
   for await (const p of prepared) {
-    if (p === IDLE) {
+    // The pool's IDLE, the only symbol it yields (compared by type: inline learning leaves the pool module unloaded).
+    if (typeof p === 'symbol') {
       if (batch.messages.length >= IDLE_BATCH_MESSAGES) flush();
       continue;
     }
@@ -165,7 +182,7 @@ async function learnFrom(
   if (o.showdots || (o.progress !== false && process.stderr.isTTY)) err('\n');
   if (mode !== 'forget' && settings.autoExpire) {
     const v = store.vars();
-    if (expiryDue(v, { maxDbSize: settings.expiryMaxDbSize, now })) expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, now });
+    if (expiry().expiryDue(v, { maxDbSize: settings.expiryMaxDbSize, now })) expiry().expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, now });
   }
   return [learned, examined];
 }
@@ -234,7 +251,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let store: BayesStore | undefined;
   // Started before the configuration is read, so the workers' start-up overlaps ours.
   const threads = modes > 0 ? threadCount(targets, o) : 0;
-  const pool = threads > 0 ? new LearnPool(threads) : undefined;
+  const pool = threads > 0 ? new (learnPool().LearnPool)(threads) : undefined;
   try {
     const settings = bayesSettings(readConfig(loadOptions(o)).options);
     const readonly = modes === 0 && (o.dump !== undefined || o.backup) && !o.forceExpire && !o.clear && o.restore === undefined;
@@ -272,7 +289,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!o.quiet) out(`${mode === 'forget' ? 'Forgot' : 'Learned'} tokens from ${learned} message(s) (${examined} message(s) examined)\n`);
     }
     if (o.forceExpire) {
-      const r = expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, force: true });
+      const r = expiry().expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, force: true });
       if (o.debug !== undefined) err(`bayes: expiry ${r.ran ? `removed ${r.deleted}, kept ${r.kept}` : `skipped: ${r.reason}`}\n`);
     }
     return 0;

@@ -16,7 +16,7 @@ import { DEFAULT_RULES_DIR, loadConfig, loadRuleSet, readConfig, type LoadOption
 import { optList } from '../config/options';
 import { findUserPrefs, USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
-import { addrListMessage, addressesInMail, modifyAddress, type AddrListAction } from '../awl/index';
+import { addrListMessage, addressesInMail, modifyAddress, type AddrListAction } from '../awl/manage';
 import { checkWithFeedback, openFeedbackStores, type FeedbackStores } from '../learn/feedback';
 import { parseMessage } from '../message/parse';
 import { removeMarkup } from '../report/remove-markup';
@@ -24,8 +24,12 @@ import { fixed, tagScore } from '../report/format';
 import { HAMLET_VERSION } from '../report/version';
 import { makeDebug, type Debug } from './debug';
 import { CliError, notMailReason, readInputs, type Input } from './inputs';
-import { lintReport, summarize } from './lint';
 import { exitQuietlyWhenOutputCloses, writeAll } from './output';
+import type * as Lint from './lint';
+import { lazy } from '../util/lazy';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lint = lazy(() => require('./lint') as typeof Lint);
 
 /** Where hamlet looks for the site configuration (`*.pre`, `local.cf`) unless told. */
 export const DEFAULT_SITE_DIR = '/etc/hamlet';
@@ -313,8 +317,8 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
   try {
     if (o.lint) {
       const rules = loadRules(o, io, dbg);
-      for (const line of lintReport(rules, o.debug !== undefined)) io.err(line + '\n');
-      return summarize(rules).errors > 0 ? 1 : 0;
+      for (const line of lint().lintReport(rules, o.debug !== undefined)) io.err(line + '\n');
+      return lint().summarize(rules).errors > 0 ? 1 : 0;
     }
     if (o.removeMarkup) return removeAll(o, cmd.args, io);
     if (addressOption(o) || messageAddressOption(o)) return manageAddresses(o, cmd.args, io, dbg);

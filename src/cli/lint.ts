@@ -1,7 +1,12 @@
 /** `hamlet --lint`: what the configuration defines, what runs, what does not and why. */
 import type { RuleSet } from '../config/compile';
 import type { LintMessage } from '../config/draft';
-import { analyseSync } from '../config/redos-analyse';
+import type * as RedosAnalyse from '../config/redos-analyse';
+import { lazy } from '../util/lazy';
+
+// recheck costs ~200 ms to load: only a user's own pattern without a checked-in verdict needs it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const redosAnalyse = lazy(() => require('../config/redos-analyse') as typeof RedosAnalyse);
 
 const at = (m: LintMessage): string => (m.at ? `${m.at.file}:${m.at.line}: ` : '');
 
@@ -41,7 +46,7 @@ export function redosLint(rs: RuleSet): LintMessage[] {
   const out: LintMessage[] = [];
   for (const g of rs.guarded) {
     const known = g.bound !== undefined;
-    const bound = g.bound ?? analyseSync(g.re);
+    const bound = g.bound ?? redosAnalyse().analyseSync(g.re);
     if (bound === 'safe' || bound === 'linear-engine') continue;
     const why = bound === 'unknown' ? 'pattern may backtrack super-linearly (recheck could not decide)' : `pattern can backtrack super-linearly (recheck: ${bound})`;
     out.push({ level: known ? 'info' : 'warn', at: g.at, text: `rule ${g.name}: ${why}, runs under a time budget` });

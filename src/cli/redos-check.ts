@@ -14,7 +14,7 @@ import { compileDraft, type RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, readConfig, type LoadOptions } from '../config/load';
 import { auditRuleSet, auditSummary } from '../config/redos-audit';
 import { analyse, RECHECK_TIMEOUT_MS } from '../config/redos-analyse';
-import { regexBound, verdictKey, VERDICTS, type Verdicts } from '../config/regex-bounds';
+import { checkedInVerdicts, regexBound, verdictKey, type Verdicts } from '../config/regex-bounds';
 
 const STOCK_RULES = '/usr/share/spamassassin';
 const STOCK_SITE = '/etc/spamassassin';
@@ -67,13 +67,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   const list = targets(say);
   const drafts = list.map((t) => readConfig(t.load));
   const sets = drafts.map((d) => compileDraft(d));
-  let verdicts: Verdicts = VERDICTS;
+  let verdicts: Verdicts = checkedInVerdicts();
   if (argv.includes('--update')) {
     const all = existsSync(STOCK_RULES); // without the stock rules, keep their verdicts
     const t = argv.indexOf('--timeout');
     const timeoutMs = t >= 0 ? Number(argv[t + 1]) : RECHECK_TIMEOUT_MS;
-    const fresh = await updateVerdicts(sets, VERDICTS, { retryUnknown: argv.includes('--retry-unknown'), timeoutMs }, say);
-    const merged = all ? fresh : { ...VERDICTS, ...fresh };
+    const fresh = await updateVerdicts(sets, checkedInVerdicts(), { retryUnknown: argv.includes('--retry-unknown'), timeoutMs }, say);
+    const merged = all ? fresh : { ...checkedInVerdicts(), ...fresh };
     const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     writeFileSync(VERDICT_FILE, JSON.stringify({ about: 'recheck 4.5.0 verdicts on translated rule regexes V8 linear engine refuses; written by src/cli/redos-check.ts --update', verdicts: sorted }, null, 1) + '\n');
     say(`redos: wrote ${Object.keys(sorted).length} verdicts to ${VERDICT_FILE} (rebuild to use them)`);

@@ -7,7 +7,7 @@
 import { asciiForm } from '../engine/ascii-form';
 import type { CompiledRule } from '../engine/types';
 import type { RuleSet } from './compile';
-import { regexBound, VERDICTS, type RegexBound, type Verdicts } from './regex-bounds';
+import { checkedInVerdicts, regexBound, type RegexBound, type Verdicts } from './regex-bounds';
 
 /** One regex the scanner may run for a rule. */
 export interface AuditedRegex {
@@ -38,7 +38,7 @@ function scannedForms(rule: CompiledRule): { re: RegExp; guarded: boolean }[] {
 }
 
 /** Audit `rs` against recheck's verdicts. */
-export function auditRuleSet(rs: RuleSet, verdicts: Verdicts = VERDICTS): RedosAudit {
+export function auditRuleSet(rs: RuleSet, verdicts: Verdicts = checkedInVerdicts()): RedosAudit {
   const regexes: AuditedRegex[] = [];
   for (const rule of rs.compiled.rules) {
     for (const f of scannedForms(rule)) regexes.push({ rule: rule.name, re: f.re, guarded: f.guarded, bound: regexBound(f.re, verdicts) });

@@ -11,7 +11,9 @@
  */
 // Sets the flags that let `new RegExp(src, 'l')` ask V8 itself whether the linear engine accepts a pattern.
 import '../regex-flags';
-import verdictFile from './redos-verdicts.json';
+// Type only: the file (1 MB) loads when a pattern V8's linear engine refuses is first looked up.
+import type VerdictFile from './redos-verdicts.json';
+import { lazy } from '../util/lazy';
 
 /**
  * How a regex is bounded: `linear-engine` (V8 falls back to its linear engine), `safe` (recheck:
@@ -23,8 +25,9 @@ export type RegexBound = 'linear-engine' | 'safe' | 'polynomial' | 'exponential'
 /** recheck's verdicts, by `verdictKey`. */
 export type Verdicts = Readonly<Record<string, Exclude<RegexBound, 'linear-engine'>>>;
 
-/** The checked-in verdicts. */
-export const VERDICTS: Verdicts = (verdictFile as { verdicts: Verdicts }).verdicts;
+/** The checked-in verdicts (read on first call: ~20-40 ms a process need not pay when every pattern runs on the linear engine). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const checkedInVerdicts = lazy(() => (require('./redos-verdicts.json') as typeof VerdictFile as { verdicts: Verdicts }).verdicts);
 
 /** Whether V8's linear-time engine can run `re` (V8 decides: it refuses the rest at construction). */
 export function linearEligible(re: RegExp): boolean {
@@ -42,7 +45,7 @@ export function verdictKey(re: RegExp): string {
 }
 
 /** How `re` is bounded; undefined when V8's linear engine refuses it and it was never analysed. */
-export function regexBound(re: RegExp, verdicts: Verdicts = VERDICTS): RegexBound | undefined {
+export function regexBound(re: RegExp, verdicts?: Verdicts): RegexBound | undefined {
   if (linearEligible(re)) return 'linear-engine';
-  return verdicts[verdictKey(re)];
+  return (verdicts ?? checkedInVerdicts())[verdictKey(re)];
 }

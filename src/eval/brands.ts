@@ -4,7 +4,12 @@
  * hamlet's own; it names well-known brands only, and each brand's own domains
  * (any TLD of its token counts too, `paypal.de`, `amazon.co.uk`).
  */
-import { parse as parseHost } from 'tldts';
+import type * as Tldts from 'tldts';
+import { lazy } from '../util/lazy';
+
+// tldts loads (~20 ms) when a link is first checked against the brands, not with the eval registry.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tldts = lazy(() => require('tldts') as typeof Tldts);
 
 /** One impersonated brand. */
 export interface Brand {
@@ -55,7 +60,7 @@ export const BRANDS: readonly Brand[] = [
 
 /** The label of a host's registrable domain without its public suffix (`paypal` for `www.paypal.co.uk`), or ''. */
 export function domainLabel(host: string): string {
-  return parseHost(host, { allowPrivateDomains: false }).domainWithoutSuffix ?? '';
+  return tldts().parse(host, { allowPrivateDomains: false }).domainWithoutSuffix ?? '';
 }
 
 /** True when `domain` (registrable, lower case) belongs to `brand`. */

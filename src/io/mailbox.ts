@@ -6,6 +6,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type FastGlob from 'fast-glob';
+import { lazy } from '../util/lazy';
 
 /** One message read from a source, with where it came from. */
 export interface SourcedMessage {
@@ -76,14 +77,11 @@ function looksLikeMbox(path: string): boolean {
   }
 }
 
-/** The files a path or glob names, in a stable order. Maildir folders yield cur/ and new/. */
-/** fast-glob costs ~40 ms to load: only directory and glob targets need it. */
-let fastGlob: typeof FastGlob | undefined;
-function fg(): typeof FastGlob {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (fastGlob ??= require('fast-glob') as typeof FastGlob);
-}
+// fast-glob costs ~40 ms to load: only directory and glob targets need it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fg = lazy(() => require('fast-glob') as typeof FastGlob);
 
+/** The files a path or glob names, in a stable order. Maildir folders yield cur/ and new/. */
 export function expandTargets(targets: readonly string[]): string[] {
   const out: string[] = [];
   for (const t of targets) {

@@ -25,11 +25,25 @@ import type { ScanResult } from '../engine/types';
 import { parseMessage } from '../message/parse';
 import type { Message } from '../message/types';
 import { scan } from '../engine/scanner';
-import { bayesDbFile, bayesScanner, bayesSettings, canClassify, learn, openBayesStore, type BayesSettings, type BayesStore } from '../bayes/index';
-import { awlActive, awlForScan, awlRuleName, awlSettings, openAwlStore, withAwlHit, type AddrListStore, type AwlScanResult, type AwlSettings } from '../awl/index';
+import type * as Bayes from '../bayes/index';
+import type { BayesStore } from '../bayes/store';
+import { bayesDbFile } from '../bayes/open-store';
+import { bayesSettings, type BayesSettings } from '../bayes/settings';
+import type * as AwlSqliteStore from '../awl/sqlite-store';
+import type { AddrListStore } from '../awl/store';
+import { awlSettings, type AwlSettings } from '../awl/settings';
+import { awlActive, awlForScan, awlRuleName, withAwlHit, type AwlScanResult } from '../awl/scan';
+import { lazy } from '../util/lazy';
 import type { DbFileGuard } from '../util/sqlite-file';
 import { markCheckedMessage, markupOptionsFrom, type CheckOptions, type CheckOutcome } from '../report/check';
 import { autoLearnForScan, autoLearnSettings, autoLearnTag, type AutoLearnDecision } from './autolearn';
+
+// Bayes (tokenizer, learner, SQLite) and the AWL's SQLite store load when a database is there to
+// use: a scan with neither never pays for them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bayes = lazy(() => require('../bayes/index') as typeof Bayes);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const awlSqliteStore = lazy(() => require('../awl/sqlite-store') as typeof AwlSqliteStore);
 
 /** What became of an auto-learn decision: SpamAssassin's `autolearn=` words. */
 export type AutoLearnOutcome = 'spam' | 'ham' | 'no' | 'disabled' | 'unavailable' | 'failed';
@@ -116,19 +130,19 @@ export class FeedbackStores {
     if (!this.bayesOn) return undefined;
     // In a user's tree a symlink counts as there (the guard then refuses it, and the scan says why).
     const present = this.guard ? entryExists : existsSync;
-    if (!this.bayesStore && present(this.bayesFile)) this.bayesStore = openBayesStore(this.bayesSettings, { guard: this.guard });
+    if (!this.bayesStore && present(this.bayesFile)) this.bayesStore = bayes().openBayesStore(this.bayesSettings, { guard: this.guard });
     return this.bayesStore;
   }
 
   /** The Bayes store to learn into, created when absent. */
   bayesForLearning(): BayesStore {
-    this.bayesStore ??= openBayesStore(this.bayesSettings, { guard: this.guard });
+    this.bayesStore ??= bayes().openBayesStore(this.bayesSettings, { guard: this.guard });
     return this.bayesStore;
   }
 
   /** The address list (created when absent): for the AWL and the welcomelist commands. */
   addressList(): AddrListStore {
-    this.awlStore ??= openAwlStore(this.awlSettings.dbFile, { fileMode: this.awlSettings.fileMode, username: this.awlSettings.overrideUsername, guard: this.guard });
+    this.awlStore ??= awlSqliteStore().openAwlStore(this.awlSettings.dbFile, { fileMode: this.awlSettings.fileMode, username: this.awlSettings.overrideUsername, guard: this.guard });
     return this.awlStore;
   }
 
@@ -198,7 +212,7 @@ function learnDecided(stores: FeedbackStores, msg: Message, decision: AutoLearnD
   // use_learner 0 (or no Bayes plugin): the decision stands but nothing can learn it.
   if (!stores.bayesOn || !autoLearnSettings(rules.options).useLearner) return { autolearn: 'unavailable' };
   try {
-    const changed = learn(stores.bayesForLearning(), msg, decision.status === 'spam', stores.bayesSettings, { now });
+    const changed = bayes().learn(stores.bayesForLearning(), msg, decision.status === 'spam', stores.bayesSettings, { now });
     return { autolearn: changed ? decision.status : 'unavailable' };
   } catch (e) {
     return { autolearn: 'failed', learnError: e instanceof Error ? e : new Error(String(e)) };
@@ -222,9 +236,9 @@ export function checkWithFeedback(input: Buffer | Message, rules: RuleSet, store
     problems.push(asError(e)); // an unreadable database: scan without Bayes, as SpamAssassin does
   }
   let probability: number | undefined;
-  let bayesOpt: ReturnType<typeof bayesScanner> | undefined;
-  if (store && canClassify(store, stores.bayesSettings)) {
-    const inner = bayesScanner(store, stores.bayesSettings, { now: opts.now });
+  let bayesOpt: ReturnType<typeof Bayes.bayesScanner> | undefined;
+  if (store && bayes().canClassify(store, stores.bayesSettings)) {
+    const inner = bayes().bayesScanner(store, stores.bayesSettings, { now: opts.now });
     let asked = false;
     bayesOpt = {
       available: () => inner.available(),

@@ -7,6 +7,7 @@ import { isAscii as nodeIsAscii, isUtf8 } from 'node:buffer';
 import type * as Iconv from 'iconv-lite';
 import type * as LibmimeCharset from 'libmime/lib/charset';
 import { decodeSingleByte, decodeWindows1252 } from './single-byte';
+import { lazy } from '../util/lazy';
 
 /** Charset names that are plain aliases of ones Node decodes natively. */
 const NATIVE: Readonly<Record<string, BufferEncoding>> = {
@@ -25,20 +26,12 @@ const LIBMIME_ONLY = new Set(['iso-2022-jp', 'iso2022jp', 'iso-2022-jp-1', 'iso-
 
 // The decoders for other charsets load on first use: in a fresh process (a hamlet-learn worker)
 // iconv-lite costs ~20 ms and libmime's charset module, with encoding-japanese, ~25 ms more.
-let iconvModule: typeof Iconv | undefined;
-let libmimeCharsetModule: typeof LibmimeCharset | undefined;
-
-/** iconv-lite, loaded on first use. */
-function iconv(): typeof Iconv {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (iconvModule ??= require('iconv-lite') as typeof Iconv);
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const iconv = lazy(() => require('iconv-lite') as typeof Iconv);
 
 /** libmime's charset functions, loaded on first use (encoded words in rarer charsets need them too). */
-export function libmimeCharset(): typeof LibmimeCharset {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (libmimeCharsetModule ??= require('libmime/lib/charset') as typeof LibmimeCharset);
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const libmimeCharset = lazy(() => require('libmime/lib/charset') as typeof LibmimeCharset);
 
 /** True when every byte is < 0x80 (Node's native check). */
 export function isAscii(buf: Buffer): boolean {

@@ -3,8 +3,13 @@
  * lists from config (`util_rb_tld`, `util_rb_2tld`, `util_rb_3tld`); without config we
  * fall back to the Public Suffix List through tldts.
  */
-import { parse as parseHost } from 'tldts';
+import type * as Tldts from 'tldts';
 import type * as Net from 'node:net';
+import { lazy } from '../util/lazy';
+
+// tldts (the Public Suffix List, ~20 ms to load) only when a host is looked up.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tldts = lazy(() => require('tldts') as typeof Tldts);
 
 /** TLD lists from config; any list left out falls back to the Public Suffix List. */
 export interface DomainOptions {
@@ -21,10 +26,10 @@ const IPV4ISH = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 // hasValidTld and registrableDomain are usually asked about the same host in a row: the
 // Public Suffix List lookup is kept for the last host.
 let lastHost = '';
-let lastParsed: ReturnType<typeof parseHost> | undefined;
-function publicSuffixInfo(h: string): ReturnType<typeof parseHost> {
+let lastParsed: ReturnType<typeof Tldts.parse> | undefined;
+function publicSuffixInfo(h: string): ReturnType<typeof Tldts.parse> {
   if (lastParsed === undefined || h !== lastHost) {
-    lastParsed = parseHost(h, { allowPrivateDomains: false });
+    lastParsed = tldts().parse(h, { allowPrivateDomains: false });
     lastHost = h;
   }
   return lastParsed;
@@ -35,11 +40,10 @@ const IPV6_CHARS = /^[0-9a-fA-F:.]*(?:%|$)/;
 
 // node:net loads ~15 ms of stream code in a fresh process, and its isIPv6() compiles a large regex
 // on first use: only a host made of IPv6 characters needs it.
-let netModule: typeof Net | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const net = lazy(() => require('node:net') as typeof Net);
 function isIPv6(h: string): boolean {
-  if (!IPV6_CHARS.test(h)) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (netModule ??= require('node:net') as typeof Net).isIPv6(h);
+  return IPV6_CHARS.test(h) && net().isIPv6(h);
 }
 
 /** True for dotted-quad or IPv6 literals (with or without brackets). */

@@ -3,6 +3,7 @@ import type Libmime from 'libmime';
 import { isSpace } from './chars';
 import { decodeGuess, isAscii, libmimeCharset } from './charset';
 import { decodeWindows1252 } from './single-byte';
+import { lazy } from '../util/lazy';
 
 /**
  * Headers whose values are never MIME-word decoded: their `=?` is data, not
@@ -47,11 +48,8 @@ export function decodeHeaderValue(rawValue: string, key: string): string {
 // (a hamlet-learn worker), for the few messages with encoded words. Values whose every `=?`
 // opens a well-formed word are decoded here with the same result (test/message/encoded-words.test.ts
 // compares the two); anything odder goes to libmime, loaded then.
-let libmimeModule: typeof Libmime | undefined;
-function libmime(): typeof Libmime {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (libmimeModule ??= require('libmime') as typeof Libmime);
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const libmime = lazy(() => require('libmime') as typeof Libmime);
 
 /** One `=?charset?enc?text?=` in a value, by offsets. */
 interface Word {
