@@ -50,9 +50,9 @@ export interface ScanPlan {
   readonly slotCount: number;
   /** How many distinct header values header rules with a need read. */
   readonly headerGroupCount: number;
-  /** Index 0-3: the live rules of that score set; index 4: all of them. */
-  readonly rules: readonly RuleList[];
-  readonly metas: readonly MetaList[];
+  /** Index 0-3: the live rules of that score set; index 4: all of them (each built on first use: a one-shot run needs one). */
+  rules(which: number): RuleList;
+  metas(which: number): MetaList;
   readonly program: MetaProgram;
 }
 
@@ -126,10 +126,24 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
     slots: Int32Array.from(rules, (r) => slot(r.name)),
     depSlots: rules.map((r) => Int32Array.from(r.test.type === 'meta' ? r.test.deps : [], slot)),
   });
-  const live = [0, 1, 2, 3].map((set) => liveRules(byName, set));
-  const rules = [...live.map((l) => ruleList(rs.rules.filter((r) => l.has(r.name)))), ruleList(rs.rules)];
-  const metas = [...live.map((l) => metaList(rs.metas.filter((r) => l.has(r.name)))), metaList(rs.metas)];
-  return { byName, prefilter, slotCount: slots.size, headerGroupCount: groups.size, rules, metas, program };
+  const ruleLists: RuleList[] = [];
+  const metaLists: MetaList[] = [];
+  const subset = (all: readonly CompiledRule[], which: number): readonly CompiledRule[] => {
+    if (which === 4) return all;
+    const live = liveRules(byName, which);
+    return all.filter((r) => live.has(r.name));
+  };
+  // Header groups number the values header rules read: known for every list before any scan uses one.
+  const all = ruleList(rs.rules);
+  return {
+    byName,
+    prefilter,
+    slotCount: slots.size,
+    headerGroupCount: groups.size,
+    rules: (which) => (ruleLists[which] ??= which === 4 ? all : ruleList(subset(rs.rules, which))),
+    metas: (which) => (metaLists[which] ??= metaList(subset(rs.metas, which))),
+    program,
+  };
 }
 
 const plans = new WeakMap<CompiledRuleSet, ScanPlan>();

@@ -253,7 +253,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     order.push(rule);
   };
   const which = opts.allRules ? 4 : set;
-  const list = plan.rules[which]!;
+  const list = plan.rules(which);
   const { rules, slots, guarded } = list;
   const gates = new Gates(plan, list, ctx);
   // Guarded rules run together, in watched calls, when the first of them is reached.
@@ -295,7 +295,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     unfinished ??= new Uint8Array(plan.slotCount);
     for (let j = i; j < rules.length; j++) unfinished[slots[j]!] = 1;
   }
-  const metas = plan.metas[which]!;
+  const metas = plan.metas(which);
   const stack = new Float64Array(plan.program.depth);
   for (let m = 0; m < metas.rules.length; m++) {
     if (unfinished && metas.depSlots[m]!.some((s) => unfinished![s] === 1)) {
