@@ -111,25 +111,55 @@ export function classifyCounts(
   totalTokens: number,
   found: ReadonlyMap<number, { spam: number; ham: number }>,
 ): BayesVerdict | undefined {
-  const scored: Array<UsedToken & { strength: number }> = [];
-  for (const [hash, c] of found) {
-    const prob = tokenProbability(c.spam, c.ham, nspam, nham);
-    if (prob === undefined) continue;
-    scored.push({ hash, prob, spam: c.spam, ham: c.ham, strength: Math.abs(prob - 0.5) });
+  const hashes: number[] = [];
+  const spam: number[] = [];
+  const ham: number[] = [];
+  for (const [h, c] of found) {
+    hashes.push(h);
+    spam.push(c.spam);
+    ham.push(c.ham);
   }
-  if (scored.length === 0) return undefined;
-  scored.sort((a, b) => b.strength - a.strength);
-  const used: UsedToken[] = [];
-  for (const t of scored.slice(0, N_SIGNIFICANT_TOKENS)) {
-    if (t.strength < MIN_PROB_STRENGTH) continue;
-    used.push({ hash: t.hash, prob: t.prob, spam: t.spam, ham: t.ham });
+  return classifyLookup({ nspam, nham, hashes, spam, ham }, totalTokens);
+}
+
+/** The known tokens of a message and the message counts, as a store's `lookup` gives them. */
+export interface FoundTokens {
+  readonly nspam: number;
+  readonly nham: number;
+  readonly hashes: readonly number[];
+  readonly spam: readonly number[];
+  readonly ham: readonly number[];
+}
+
+/**
+ * `classifyCounts` on a store's lookup. Tokens are ranked by strength, ties by ascending hash,
+ * so the verdict does not depend on the order a store returns them in (SQLite's was ascending
+ * hash order). Only tokens at least MIN_PROB_STRENGTH from 0.5 are sorted: they are a prefix
+ * of the full ranking, so taking them first gives the same tokens as ranking everything.
+ */
+export function classifyLookup(found: FoundTokens, totalTokens: number): BayesVerdict | undefined {
+  const { nspam, nham, hashes, spam, ham } = found;
+  let learned = 0;
+  const strong: number[] = [];
+  const prob = new Float64Array(hashes.length);
+  const strength = new Float64Array(hashes.length);
+  for (let i = 0; i < hashes.length; i++) {
+    const p = tokenProbability(spam[i]!, ham[i]!, nspam, nham);
+    if (p === undefined) continue;
+    learned++;
+    prob[i] = p;
+    strength[i] = Math.abs(p - 0.5);
+    if (strength[i]! >= MIN_PROB_STRENGTH) strong.push(i);
   }
-  if (used.length === 0) return undefined;
+  if (learned === 0 || strong.length === 0) return undefined;
+  strong.sort((a, b) => strength[b]! - strength[a]! || hashes[a]! - hashes[b]!);
+  if (strong.length > N_SIGNIFICANT_TOKENS) strong.length = N_SIGNIFICANT_TOKENS;
+  const used: UsedToken[] = strong.map((i) => ({ hash: hashes[i]!, prob: prob[i]!, spam: spam[i]!, ham: ham[i]! }));
   const probability = combine(
     nspam,
     nham,
     used.map((t) => t.prob),
   );
   if (probability === undefined) return undefined;
-  return { probability, tokens: totalTokens, learned: scored.length, used };
+  return { probability, tokens: totalTokens, learned, used };
 }

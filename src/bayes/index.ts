@@ -7,7 +7,7 @@
  *   const v = classify(store, msg, settings);           // { probability, ... } or undefined
  */
 import type { Message } from '../message/types';
-import { classifyCounts, type BayesVerdict } from './classifier';
+import { classifyLookup, type BayesVerdict } from './classifier';
 import { forget as forgetTokens, learn as learnTokens, messageHashes, type LearnOptions } from './learner';
 import { bayesIgnores } from './ignore';
 import { receiveTime } from './message-info';
@@ -16,8 +16,8 @@ import type { BayesStore } from './store';
 
 export { bayesDbFile, openBayesStore } from './open-store';
 export { bayesSettings, type BayesSettings, type OptionSource } from './settings';
-export type { BayesStore, StoreVars, TokenCounts } from './store';
-export type { BayesVerdict, UsedToken } from './classifier';
+export type { BayesStore, StoreVars, TokenCounts, TokenLookup } from './store';
+export { classifyLookup, type BayesVerdict, type FoundTokens, type UsedToken } from './classifier';
 export { BayesError, type BayesErrorCode } from './errors';
 export { applyBatch, prepareMessage, type PreparedMessage, type LearnOptions, type LearnResult } from './learner';
 export { expireOldTokens, expiryDue, type ExpiryOptions, type ExpiryResult } from './expiry';
@@ -50,24 +50,38 @@ export interface ClassifyOptions {
 /**
  * The message's spam probability, or undefined when Bayes gives no verdict
  * (too little training, no known tokens).
+ *
+ * The asynchronous seam: the scan is synchronous (check_bayes is an eval the scanner calls
+ * mid-scan), so a store answers `lookup` synchronously, SQLite from its file. A network store
+ * (PostgreSQL, Redis) would be asked before the scan instead, in one round trip per message:
+ *
+ *   const hashes = bayesTokens(msg, settings);
+ *   const verdict = classifyLookup(await remote.lookup(hashes), hashes.length);
+ *   scan(msg, rules, { bayes: { available: () => true, probability: () => verdict?.probability } });
+ *
+ * (then `touchLater` with the verdict's tokens; the minimum-training check reads the lookup's
+ * nspam / nham), which needs no change to the scanner or the eval.
  */
 export function classify(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): BayesVerdict | undefined {
-  const v = store.messageCounts();
-  if (!settings.useBayes || v.nspam < settings.minSpam || v.nham < settings.minHam) return undefined;
-  if (bayesIgnores(msg, settings.ignore)) return undefined;
-  const hashes = messageHashes(msg, settings.tokenizer);
-  const verdict = classifyCounts(v.nspam, v.nham, hashes.length, store.getTokens(hashes));
-  if (verdict && (opts.touch ?? !store.readonly) && !store.readonly) {
+  if (!settings.useBayes || bayesIgnores(msg, settings.ignore)) return undefined;
+  const hashes = bayesTokens(msg, settings);
+  // One read: the message counts come with the token counts (callers have usually checked them already).
+  const found = store.lookup(hashes);
+  if (found.nspam < settings.minSpam || found.nham < settings.minHam) return undefined;
+  const verdict = classifyLookup(found, hashes.length);
+  if (verdict && (opts.touch ?? true) && !store.readonly) {
     const now = opts.now ?? Math.floor(Date.now() / 1000);
-    const atime = Math.min(receiveTime(msg, now), now);
-    const used = verdict.used.map((t) => t.hash);
-    try {
-      store.write((w) => w.touch(used, atime));
-    } catch {
-      /* a busy or read-only database: the verdict stands, the atimes wait */
-    }
+    store.touchLater(
+      verdict.used.map((t) => t.hash),
+      Math.min(receiveTime(msg, now), now),
+    );
   }
   return verdict;
+}
+
+/** The distinct token hashes classification looks up (and learning counts). */
+export function bayesTokens(msg: Message, settings: BayesSettings): number[] {
+  return messageHashes(msg, settings.tokenizer);
 }
 
 /** What the scanner needs: is Bayes usable (score set 2/3), and the probability of one message. */

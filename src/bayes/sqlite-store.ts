@@ -6,8 +6,9 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { BayesError } from './errors';
-import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts } from './store';
+import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts, type TokenLookup } from './store';
 import type { TokenDeltas } from './token-deltas';
+import { TouchBuffer } from './touch-buffer';
 import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../util/sqlite-file';
 
 export interface SqliteStoreOptions {
@@ -33,6 +34,19 @@ DROP INDEX IF EXISTS bayes_token_atime;
 CREATE TABLE IF NOT EXISTS bayes_seen (msgid TEXT PRIMARY KEY, flag TEXT NOT NULL) WITHOUT ROWID;
 `;
 
+/**
+ * A classification's read as one statement: `[nspam, nham, [[hash, spam, ham], ...]]`. Packing
+ * the rows as JSON in SQLite costs a third less CPU than returning them as rows (better-sqlite3
+ * builds one JS array per row), and one statement is one snapshot. Hashes are below 2^40, so
+ * JSON carries them exactly. (Measured on 1,016 TEST messages, 319 tokens each, against a
+ * 144,547-token database: this 251 us/msg; `WHERE hash IN (SELECT value FROM json_each(?))`
+ * plus the counts 378; the same through a join in one read transaction 311; one prepared
+ * look-up per token inside one read transaction 263, outside one 4,500-6,300.)
+ */
+const LOOKUP_SQL =
+  "SELECT json_array((SELECT value FROM bayes_vars WHERE name = 'nspam'), (SELECT value FROM bayes_vars WHERE name = 'nham'), " +
+  '(SELECT json_group_array(json_array(t.hash, t.spam, t.ham)) FROM json_each(?) j CROSS JOIN bayes_token t ON t.hash = j.value))';
+
 /** Page cache for writers (KiB): a trained database (5-20 MB) stays in memory while a batch is applied. */
 const WRITER_CACHE_KIB = 65536;
 
@@ -51,6 +65,7 @@ class SqliteStore implements BayesStore {
   readonly readonly: boolean;
   private readonly db: Database.Database;
   private readonly stmts: ReturnType<SqliteStore['prepare']>;
+  private readonly touches = new TouchBuffer();
 
   constructor(
     readonly path: string,
@@ -128,6 +143,7 @@ class SqliteStore implements BayesStore {
       tokenStats: db.prepare('SELECT COUNT(*), MIN(atime), MAX(atime) FROM bayes_token').raw(),
       getTok: db.prepare('SELECT spam, ham, atime FROM bayes_token WHERE hash = ?').raw(),
       getToks: db.prepare('SELECT hash, spam, ham, atime FROM bayes_token WHERE hash IN (SELECT value FROM json_each(?))').raw(),
+      lookup: db.prepare(LOOKUP_SQL).pluck(),
       allToks: db.prepare('SELECT hash, spam, ham, atime FROM bayes_token').raw(),
       allSeen: db.prepare('SELECT msgid, flag FROM bayes_seen').raw(),
       seenGet: db.prepare('SELECT flag FROM bayes_seen WHERE msgid = ?').pluck(),
@@ -147,6 +163,8 @@ class SqliteStore implements BayesStore {
       ),
       dropEmpty: db.prepare('DELETE FROM bayes_token WHERE hash = ? AND spam <= 0 AND ham <= 0'),
       touch: db.prepare('UPDATE bayes_token SET atime = ? WHERE hash = ? AND atime < ?'),
+      // One statement per atime for a batch of stamps (a message's tokens share one).
+      touchMany: db.prepare('UPDATE bayes_token SET atime = @atime WHERE hash IN (SELECT value FROM json_each(@hashes)) AND atime < @atime'),
       seenPut: db.prepare('INSERT INTO bayes_seen (msgid, flag) VALUES (?, ?) ON CONFLICT(msgid) DO UPDATE SET flag = excluded.flag'),
       seenDel: db.prepare('DELETE FROM bayes_seen WHERE msgid = ?'),
       countOlder: db.prepare('SELECT COUNT(*) FROM bayes_token WHERE atime < ?').pluck(),
@@ -190,6 +208,28 @@ class SqliteStore implements BayesStore {
     const rows = this.stmts.getToks.all(JSON.stringify(hashes)) as Array<[number, number, number, number]>;
     for (const [h, spam, ham, atime] of rows) out.set(h, { spam, ham, atime });
     return out;
+  }
+
+  lookup(hashes: readonly number[]): TokenLookup {
+    const [nspam, nham, rows] = JSON.parse(this.stmts.lookup.get(JSON.stringify(hashes)) as string) as [number | null, number | null, Array<[number, number, number]>];
+    const out: TokenLookup = { nspam: nspam ?? 0, nham: nham ?? 0, hashes: new Array<number>(rows.length), spam: new Array<number>(rows.length), ham: new Array<number>(rows.length) };
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out.hashes[i] = r[0];
+      out.spam[i] = r[1];
+      out.ham[i] = r[2];
+    }
+    return out;
+  }
+
+  touchLater(hashes: readonly number[], atime: number): void {
+    if (this.readonly || hashes.length === 0) return;
+    if (!this.touches.add(hashes, atime)) return;
+    try {
+      this.write(() => undefined); // the write takes the pending stamps along
+    } catch {
+      /* a busy or read-only database: those stamps are dropped, as they only steer expiry */
+    }
   }
 
   *allTokens(): IterableIterator<[number, TokenCounts]> {
@@ -256,15 +296,30 @@ class SqliteStore implements BayesStore {
         s.setVar.run('db_version', DB_VERSION);
       },
     };
+    const run = (): T => {
+      this.touches.drain((stamps) => {
+        for (const [atime, hashes] of stamps) s.touchMany.run({ atime, hashes: JSON.stringify(hashes) });
+        s.maxVar.run('newest_atime', Math.max(...stamps.keys()));
+      });
+      return fn(writer);
+    };
     try {
-      return this.db.transaction(fn).immediate(writer);
+      return this.db.transaction(run).immediate();
     } catch (e) {
       throw writeError(this.path, e);
     }
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (this.touches.size > 0) {
+      try {
+        this.write(() => undefined);
+      } catch {
+        /* as in touchLater: the stamps only steer expiry */
+      }
+    }
+    this.db.close();
   }
 }
 

@@ -30,6 +30,19 @@ export interface StoreVars {
 
 export type SeenFlag = 's' | 'h';
 
+/**
+ * What classifying one message reads, from one snapshot: the message counts and the counts of
+ * those of its tokens the store knows (`hashes[i]` was seen in `spam[i]` spam and `ham[i]` ham
+ * messages), in any order.
+ */
+export interface TokenLookup {
+  nspam: number;
+  nham: number;
+  hashes: number[];
+  spam: number[];
+  ham: number[];
+}
+
 /** What a write transaction can do. Everything in one `write` call commits or fails together. */
 export interface BayesWriter {
   seenGet(msgid: string): SeenFlag | undefined;
@@ -62,12 +75,26 @@ export interface BayesStore {
   messageCounts(): { nspam: number; nham: number };
   /** Counts for the given tokens (absent ones are left out). */
   getTokens(hashes: readonly number[]): Map<number, TokenCounts>;
+  /**
+   * Everything a classification reads, in one request: the message counts and the counts of
+   * `hashes` (distinct). SQLite answers with one statement on one snapshot; a server backend
+   * (PostgreSQL, Redis) answers it in one round trip. Synchronous because the scan is: see
+   * "The asynchronous seam" in index.ts for how a network store fits.
+   */
+  lookup(hashes: readonly number[]): TokenLookup;
+  /**
+   * Raise the atimes of tokens a verdict used, now or later (stores gather these stamps and
+   * write them together, as SpamAssassin's journal does: they only steer expiry). A read-only
+   * store ignores them.
+   */
+  touchLater(hashes: readonly number[], atime: number): void;
   /** Every token, for dumps and backups. */
   allTokens(): IterableIterator<[number, TokenCounts]>;
   allSeen(): IterableIterator<[string, SeenFlag]>;
   seenGet(msgid: string): SeenFlag | undefined;
-  /** Run `fn` in one write transaction (busy-waiting on other writers up to the timeout). */
+  /** Run `fn` in one write transaction (busy-waiting on other writers up to the timeout); pending atime stamps go with it. */
   write<T>(fn: (w: BayesWriter) => T): T;
+  /** Write pending atime stamps, then close. */
   close(): void;
 }
 
