@@ -17,10 +17,14 @@
  * BAYES_ hits. For context, hamletd alone is also driven by raw sockets from
  * this Node process (no spamc): what it does when clients cost nothing.
  *
- * Prints msgs/s, p50/p99 latency (spamc start to exit), peak RSS summed over
- * each server's processes, verdict and BAYES_ agreement; ends with the RESULT line.
+ * Prints msgs/s, p50/p99 latency (spamc start to exit), server CPU per message,
+ * RSS summed over each server's processes (after the warm-up, at the peak and after
+ * the run), verdict and BAYES_ agreement. Then, with spamd stopped, a fresh hamletd
+ * is driven by raw sockets for `--flat-scans` CHECKs (20,000; 0 skips it) cycling
+ * through all TEST messages, and its RSS after the first 1,000 and at the end shows
+ * whether its memory stays flat (lib/rss-flatness.ts). Ends with the RESULT line.
  *
- * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes]
+ * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes] [--flat-scans N]
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -31,6 +35,7 @@ import { startHamletd } from './lib/hamletd-run';
 import { LOCAL_ONLY_CF } from './lib/local-only';
 import { treeCpuS, treeRssMb } from './lib/proc-tree';
 import { rawCheck } from './lib/raw-spamc';
+import { rssFlatness, type Flatness } from './lib/rss-flatness';
 import { sharedBayes } from './lib/shared-bayes';
 import { runSpamcLanes, type SpamcRun } from './lib/spamc-lanes';
 import { haveSpamd, startSpamd } from './lib/spamd-run';
@@ -70,6 +75,8 @@ async function main(): Promise<void> {
   const site = arg('--site', '/etc/spamassassin');
   const clients = Number(arg('--clients', '8'));
   const forceBash = process.argv.includes('--bash-lanes');
+  const flatScans = Number(arg('--flat-scans', '20000'));
+  const flatFirst = Math.min(1000, flatScans);
   const all = TEST_GROUPS.flatMap((g) => corpusFiles(g));
   const sample = process.argv.includes('--all') ? all.length : Number(arg('--sample', '1000'));
   const step = Math.max(1, Math.floor(all.length / sample));
@@ -80,9 +87,14 @@ async function main(): Promise<void> {
   const bayes = sharedBayes();
   console.log(`bench:spamd: ${files.length} TEST messages, ${clients} concurrent real spamc -c, 2 workers each, -L, Bayes on both (nspam ${bayes.nspam}, nham ${bayes.nham}; ${bayes.how}), auto-learn and AWL off; load ${load()}`);
 
-  const hd = await startHamletd({ rules, site, cf: `${LOCAL_ONLY_CF}\n${bayesCf(bayes.hamletPath)}`, args: ['-m', '2'] });
+  const hamletdOpts = { rules, site, cf: `${LOCAL_ONLY_CF}\n${bayesCf(bayes.hamletPath)}`, args: ['-m', '2'] };
+  const hd = await startHamletd(hamletdOpts);
+  console.log(`hamletd ready ${hd.startS.toFixed(1)} s after its start (2 workers loading the rules)`);
   const sd = await startSpamd({ rules, site, children: 2, extraCf: bayesCf(bayes.saPath) });
   const peak = { hamletd: 0, spamd: 0 };
+  const rssNow = (): { hamletd: number; spamd: number } => ({ hamletd: treeRssMb(hd.proc.pid!), spamd: sd.pid ? treeRssMb(sd.pid) : NaN });
+  let warmRss = { hamletd: NaN, spamd: NaN };
+  let afterRss = { hamletd: NaN, spamd: NaN };
   const sampleRss = (): void => {
     peak.hamletd = Math.max(peak.hamletd, treeRssMb(hd.proc.pid!));
     if (sd.pid) peak.spamd = Math.max(peak.spamd, treeRssMb(sd.pid));
@@ -101,6 +113,7 @@ async function main(): Promise<void> {
     const hy = await runSpamcLanes(warm, clients, ['-d', '127.0.0.1', '-p', String(hd.port), '-y', '-t', '60'], { forceBash });
     const sy = await runSpamcLanes(warm, clients, ['-d', '127.0.0.1', '-p', String(sd.port), '-y', '-t', '60'], { forceBash });
     driver = hy.driver;
+    warmRss = rssNow();
     const saHits = new Map(sy.runs.map((r) => [r.file, bayesHit(r)]));
     for (const r of hy.runs) {
       const other = saHits.get(r.file);
@@ -120,10 +133,24 @@ async function main(): Promise<void> {
       console.log(`  ${who.padEnd(7)} half ${half + 1}: ${halves[half]!.length} msgs in ${p.seconds.toFixed(1)} s (${(halves[half]!.length / p.seconds).toFixed(1)} msgs/s), mean latency ${mean.toFixed(0)} ms, ${errors} errors, load ${load()}`);
     }
     raw = await rawCheck(hd.port, halves[0]!, clients);
+    afterRss = rssNow();
   } finally {
     clearInterval(tick);
     await hd.stop();
     await sd.stop();
+  }
+  let flat: Flatness | undefined;
+  try {
+    if (flatScans > 0) {
+      // A fresh server, alone on the machine, so its RSS after the first scans is its warmed-up size.
+      const fresh = await startHamletd(hamletdOpts);
+      try {
+        flat = await rssFlatness(fresh, all, { scans: flatScans, first: flatFirst, clients: 4 });
+      } finally {
+        await fresh.stop();
+      }
+    }
+  } finally {
     rmSync(dirname(bayes.saPath), { recursive: true, force: true });
   }
   const sum = (ps: Pass[]): { rate: number; p50: number; p99: number; errors: number; scores: Map<string, number>; serverCpuMs: number; clientCpuMs: number } => {
@@ -158,9 +185,13 @@ async function main(): Promise<void> {
   const f = (x: number, d = 1): string => x.toFixed(d);
   const row = (name: string, r: typeof h, rss: number): string =>
     `${name.padEnd(8)} ${r.rate.toFixed(1).padStart(8)} msgs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p99 ${r.p99.toFixed(0).padStart(5)} ms   RSS ${rss.toFixed(0).padStart(5)} MiB   CPU/msg: server ${r.serverCpuMs.toFixed(1)} ms, spamc ${r.clientCpuMs.toFixed(1)} ms   errors ${r.errors}`;
+  const memRow = (name: 'hamletd' | 'spamd'): string =>
+    `${name.padEnd(8)} RSS after warm-up ${f(warmRss[name], 0)} MiB, peak ${f(peak[name], 0)} MiB, after the run ${f(afterRss[name], 0)} MiB`;
   console.log(`clients: ${driver ?? '-'}`);
   console.log(row('hamletd', h, peak.hamletd));
   console.log(row('spamd', s, peak.spamd));
+  console.log(memRow('hamletd'));
+  console.log(memRow('spamd'));
   // Load-independent view: what each message costs in CPU (the rate ratio moves with other tenants' load).
   console.log(
     `CPU per message, spamd / hamletd: servers ${f(s.serverCpuMs / h.serverCpuMs, 2)}x; servers + spamc ${f((s.serverCpuMs + s.clientCpuMs) / (h.serverCpuMs + h.clientCpuMs), 2)}x`,
@@ -171,9 +202,15 @@ async function main(): Promise<void> {
     const n = raw.latencies.length;
     console.log(`context: hamletd driven by ${clients} raw Node sockets (no spamc): ${(n / raw.seconds).toFixed(1)} msgs/s, p50 ${quantile(raw.latencies, 0.5).toFixed(0)} ms, p99 ${quantile(raw.latencies, 0.99).toFixed(0)} ms, ${raw.errors} errors`);
   }
+  if (flat) {
+    console.log(
+      `memory over a long run: a fresh hamletd, ${flat.scans} raw CHECKs in ${flat.seconds.toFixed(0)} s (${flat.errors} errors): RSS ${f(flat.rssFirstMb, 0)} MiB after ${flat.first}, ${f(flat.rssEndMb, 0)} MiB after ${flat.scans} (x${f(flat.growth, 3)}), peak ${f(flat.peakMb, 0)} MiB; server CPU per scan ${f(flat.cpuFirstMs)} ms, then ${f(flat.cpuRestMs)} ms`,
+    );
+  }
   console.log(`load average at the end: ${load()}`);
+  const flatKeys = flat ? ` rss_1k_mb=${f(flat.rssFirstMb, 0)} rss_20k_mb=${f(flat.rssEndMb, 0)} growth=${f(flat.growth, 3)}` : '';
   console.log(
-    `RESULT spamd msgs_per_s=${f(h.rate)} spamd_msgs_per_s=${f(s.rate)} ratio_vs_spamd=${f(h.rate / s.rate, 2)} p99_ms=${f(h.p99, 0)} spamd_p99_ms=${f(s.p99, 0)} p99_ratio=${f(h.p99 / s.p99, 2)} rss_mb=${f(peak.hamletd, 0)} spamd_rss_mb=${f(peak.spamd, 0)}`,
+    `RESULT spamd msgs_per_s=${f(h.rate)} spamd_msgs_per_s=${f(s.rate)} ratio_vs_spamd=${f(h.rate / s.rate, 2)} p99_ms=${f(h.p99, 0)} spamd_p99_ms=${f(s.p99, 0)} p99_ratio=${f(h.p99 / s.p99, 2)} rss_mb=${f(peak.hamletd, 0)} spamd_rss_mb=${f(peak.spamd, 0)} server_cpu_ratio=${f(s.serverCpuMs / h.serverCpuMs, 2)} rss_after_mb=${f(afterRss.hamletd, 0)} spamd_rss_after_mb=${f(afterRss.spamd, 0)}${flatKeys}`,
   );
 }
 

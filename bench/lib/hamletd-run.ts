@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface HamletdServer {
   readonly port: number;
   readonly proc: ChildProcess;
+  /** Seconds from spawn to the log's `server started` (workers loaded). */
+  readonly startS: number;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startHamletd(opts: { rules: string; site: string; cf: stri
   // hamletd logs to a file, as spamd does here: a pipe this process drains late would block its writes.
   const dir = mkdtempSync(join(tmpdir(), 'hamletd-bench-'));
   const logPath = join(dir, 'hamletd.log');
+  const t0 = performance.now();
   const proc = spawn(process.execPath, [bin, '-C', opts.rules, '--siteconfigpath', opts.site, ...cf, '-L', '-x', ...opts.args, '-i', '127.0.0.1', '-p', '0', '-s', logPath], { stdio: 'ignore' });
   const log = (): string => {
     try {
@@ -41,10 +44,12 @@ export async function startHamletd(opts: { rules: string; site: string; cf: stri
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const startS = (performance.now() - t0) / 1000;
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   return {
     port: Number(m[1]),
     proc,
+    startS,
     stop: async () => {
       if (proc.exitCode === null) process.kill(proc.pid!, 'SIGTERM');
       const kill = setTimeout(() => proc.exitCode === null && process.kill(proc.pid!, 'SIGKILL'), 15_000);

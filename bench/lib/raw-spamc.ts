@@ -28,16 +28,19 @@ function check(port: number, msg: Buffer): Promise<boolean> {
   });
 }
 
-/** CHECK every file with `clients` requests in flight. */
-export async function rawCheck(port: number, files: readonly string[], clients: number): Promise<RawRun> {
+/**
+ * CHECK every file with `clients` requests in flight; with `total`, that many requests,
+ * cycling through the files (each read once).
+ */
+export async function rawCheck(port: number, files: readonly string[], clients: number, total = files.length): Promise<RawRun> {
   const msgs = files.map((f) => readFileSync(f));
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
   const t0 = performance.now();
   const lane = async (): Promise<void> => {
-    while (next < msgs.length) {
-      const m = msgs[next++]!;
+    while (next < total) {
+      const m = msgs[next++ % msgs.length]!;
       const t = performance.now();
       if (!(await check(port, m))) errors++;
       latencies.push(performance.now() - t);

@@ -22,6 +22,7 @@ import { ByteTable, grownFloat64, grownInt32, hashBytes, stringBytes } from './w
 import { assembleBodyText, effectiveType, truncateNear } from '../message/body-text';
 import { lastHeader } from '../message/headers';
 import { DEFAULT_BODY_PART_SCAN_SIZE } from '../message/parse';
+import { detach } from '../util/detach';
 
 /** What the tokenizer reads from the configuration. */
 export interface TokenizerConfig {
@@ -589,12 +590,17 @@ function headerPlan(name: string): HeaderPlan {
   return memo(headerPlans, HEADER_PLAN_LIMIT, name, makeHeaderPlan);
 }
 
-/** `cache`'s value for `key`, made on a miss; the cache is emptied when it reaches `limit` entries. */
+/**
+ * `cache`'s value for `key`, made on a miss; the cache is emptied when it reaches `limit` entries.
+ * Keys are header names and values cut from a message's header block: stored (and made from)
+ * detached copies, or each entry would keep its whole header block alive.
+ */
 function memo<V>(cache: Map<string, V>, limit: number, key: string, make: (key: string) => V): V {
   let v = cache.get(key);
   if (v === undefined) {
     if (cache.size >= limit) cache.clear();
-    cache.set(key, (v = make(key)));
+    const own = detach(key);
+    cache.set(own, (v = make(own)));
   }
   return v;
 }

@@ -9,6 +9,7 @@ import { isSpace } from './chars';
 import { hasValidTld, isIpHost, nameHasValidTld, nameRegistrableDomain, stripTrailingDots, type DomainOptions } from './domain';
 import type { HtmlRender } from './html';
 import type { MessageUri } from './types';
+import { detach } from '../util/detach';
 
 export interface UriOptions {
   readonly domains?: DomainOptions;
@@ -386,15 +387,6 @@ interface Canonical {
 }
 
 const canonicalCache = new WeakMap<object, WeakMap<object, Map<string, Canonical>>>();
-
-/**
- * A copy of `s` that shares no memory with the string it was cut from. URIs are cut from whole
- * HTML parts and bodies; a cached slice would keep that whole text alive for as long as the entry.
- * (Concatenating flattens into a new string, and the slice is then taken from that one.)
- */
-function detach(s: string): string {
-  return (' ' + s).slice(1);
-}
 
 function canonical(uri: string, opts: UriOptions): Canonical {
   const cleaned = canonicalizeUri(uri, opts).map(detach);

@@ -10,6 +10,7 @@
 import '../regex-flags';
 import { statSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileDraft, type RuleSet } from '../config/compile';
 import { loadRuleSet, readConfig, type LoadOptions } from '../config/load';
@@ -21,6 +22,7 @@ import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
 import { tell } from './tell';
 import { StoreCache } from './user-stores';
+import type { ReadyNote } from './pool';
 import { createPrefsFile } from './prefs-template';
 import { checkOwnedPath, readOwnedFile, type UserTree } from '../util/owned-files';
 
@@ -212,10 +214,14 @@ function main(): void {
   if (!port) return;
   const cfg = workerData as WorkerConfig;
   let base: Loaded;
+  let ready: ReadyNote;
   try {
+    const t0 = performance.now();
     const rules = loadRuleSet(cfg.load, cfg.ruleCache ?? false);
-    if (cfg.warm) warmUp(rules);
+    const compileMs = performance.now() - t0;
+    const warmMs = cfg.warm ? warmUp(rules) * 1000 : 0;
     base = loadedFrom(rules);
+    ready = { type: 'ready', compileMs, warmMs, heapMb: getHeapStatistics().used_heap_size / 2 ** 20 };
   } catch (e) {
     port.postMessage({ type: 'failed', error: (e as Error).message });
     return;
@@ -232,7 +238,7 @@ function main(): void {
     }
     port.postMessage(a);
   });
-  port.postMessage({ type: 'ready' });
+  port.postMessage(ready);
 }
 
 main();
