@@ -9,7 +9,7 @@
 // First: V8's regex flags must be set before any rule regex exists.
 import '../regex-flags';
 import { Command, CommanderError, Option } from 'commander';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, loadConfig, loadRuleSet, readConfig, type LoadOptions, type RuleCacheOptions } from '../config/load';
@@ -27,12 +27,13 @@ import { CliError, notMailReason, readInputs, type Input } from './inputs';
 import { exitQuietlyWhenOutputCloses, writeAll } from './output';
 import type * as Lint from './lint';
 import { lazy } from '../util/lazy';
+import { DEFAULT_SITE_DIR, hasCfFiles } from './config-dirs';
+
+export { DEFAULT_SITE_DIR, hasCfFiles } from './config-dirs';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lint = lazy(() => require('./lint') as typeof Lint);
 
-/** Where hamlet looks for the site configuration (`*.pre`, `local.cf`) unless told. */
-export const DEFAULT_SITE_DIR = '/etc/hamlet';
 /** The per-user preferences file, relative to the home directory. */
 export const USER_PREFS = USER_PREFS_CANDIDATES[0]!;
 
@@ -136,8 +137,6 @@ function succeeds(probe: () => unknown): boolean {
   }
 }
 
-/** The directory holds at least one `.cf` file (a rules directory worth loading). */
-export const hasCfFiles = (dir: string): boolean => succeeds(() => readdirSync(dir).some((f) => f.endsWith('.cf')));
 const readable = (path: string): boolean => succeeds(() => readFileSync(path));
 const exists = (path: string): boolean => succeeds(() => statSync(path));
 

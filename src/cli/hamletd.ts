@@ -13,7 +13,7 @@ import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/load';
+import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/read';
 import { HAMLET_VERSION } from '../report/version';
 import { NetSet } from '../util/cidr';
 import { parseListen } from '../spamd/listen';
@@ -23,7 +23,7 @@ import { SpamdServer, type ListenSpec } from '../spamd/server';
 import { shutdown } from '../spamd/shutdown';
 import { passwdEntry } from '../spamd/user-prefs';
 import type { WorkerConfig } from '../spamd/worker';
-import { DEFAULT_SITE_DIR, hasCfFiles } from './hamlet';
+import { DEFAULT_SITE_DIR, hasCfFiles } from './config-dirs';
 import { exitQuietlyWhenOutputCloses } from './output';
 
 interface Opts {
