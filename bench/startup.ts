@@ -85,8 +85,12 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'hamlet-bench-startup-'));
   try {
     const home = join(work, 'home');
+    // SpamAssassin writes ~/.spamassassin/user_prefs on its first run, which hamlet also reads
+    // (its fallback): a shared HOME would change hamlet's configuration, and its cache, mid-bench.
+    const saHome = join(work, 'sa-home');
     const warmCache = join(work, 'cache-warm');
     mkdirSync(home);
+    mkdirSync(saHome);
     mkdirSync(warmCache);
     let cold = 0;
     const coldCache = (): string => {
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
     const report = /Content analysis details/;
     const sides: Side[] = [
       { name: 'hamlet_stock_warm', argv: [node, hamlet, '-t', ...stock], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: report },
-      { name: 'spamassassin', argv: [spamassassin, '-L', '-t'], input: message, env: () => ({ HOME: home }), expect: report },
+      { name: 'spamassassin', argv: [spamassassin, '-L', '-t'], input: message, env: () => ({ HOME: saHome }), expect: report },
       { name: 'hamlet_stock_cold', argv: [node, hamlet, '-t', ...stock], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: coldCache() }), expect: report },
       { name: 'hamlet_own_warm', argv: [node, hamlet, '-t'], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: report },
       { name: 'node_bare', argv: [node, '-e', '0'], input: '/dev/null', env: () => ({ HOME: home }), expect: /^$/ },
@@ -112,11 +116,11 @@ async function main(): Promise<void> {
       const saDb = join(work, 'sa-bayes', 'bayes');
       const hamletLearn = join(ROOT, 'bin', 'hamlet-learn.js');
       trainSmall(home, (cls, files) => [node, hamletLearn, '--dbpath', hamletDb, `--${cls}`, ...files]);
-      trainSmall(home, (cls, files) => [saLearn, '-L', '--dbpath', saDb, `--${cls}`, ...files]);
+      trainSmall(saHome, (cls, files) => [saLearn, '-L', '--dbpath', saDb, `--${cls}`, ...files]);
       const magic = /non-token data: nspam/;
       sides.push(
         { name: 'hamlet_learn_dump', argv: [node, hamletLearn, '--dbpath', hamletDb, '--dump', 'magic'], input: '/dev/null', env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: magic },
-        { name: 'sa_learn_dump', argv: [saLearn, '--dbpath', saDb, '--dump', 'magic'], input: '/dev/null', env: () => ({ HOME: home }), expect: magic },
+        { name: 'sa_learn_dump', argv: [saLearn, '--dbpath', saDb, '--dump', 'magic'], input: '/dev/null', env: () => ({ HOME: saHome }), expect: magic },
       );
     } else {
       console.log('sa-learn is not installed: the --dump magic comparison is left out');
