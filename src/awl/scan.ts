@@ -9,6 +9,7 @@
  */
 import type { RuleSet } from '../config/compile';
 import type { RuleHit, ScanResult } from '../engine/types';
+import { verdict } from '../engine/verdict';
 import type { Message } from '../message/types';
 import { awlAdjust, awlInputFromScan, awlSenderOf, type AwlResult } from './awl';
 
@@ -67,11 +68,9 @@ export const AWL_DESCRIBE = 'Adjusted score from AWL reputation of From: address
 export function withAwlHit(result: ScanResult, awl: Pick<AwlResult, 'delta'> | undefined, name = 'AWL', describe = AWL_DESCRIBE): ScanResult {
   if (!awl || awl.delta === 0) return result;
   const hit: RuleHit = { name, score: awl.delta, describe, area: 'header', count: 1 };
-  const score = Math.round((result.score + awl.delta) * 1000) / 1000;
   return {
     ...result,
-    score,
-    isSpam: score >= result.required,
+    ...verdict(result.score + awl.delta, result.required),
     hits: [...result.hits, hit],
     tests: [...result.tests, name].sort(),
   };

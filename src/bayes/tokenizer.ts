@@ -14,6 +14,7 @@
  */
 import type { Message, MimePart } from '../message/types';
 import { parseAddressList } from '../message/address';
+import { toByteString } from '../message/charset';
 import { headerNames } from './header-names';
 import { tokenHashBytes } from './hash';
 import { cjkWordTokens } from './cjk-words';
@@ -45,11 +46,6 @@ const enum Region {
   Header = 0,
   Body = 1,
   Uri = 2,
-}
-
-/** Unicode text as its UTF-8 bytes, in a binary string. Pure ASCII is returned as is. */
-export function utf8Bytes(s: string): string {
-  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
 }
 
 /**
@@ -425,7 +421,7 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
   const uris = sink();
   const uriWords = lt.wordKind(Region.Uri, '');
   for (const uri of msg.uriList) {
-    lt.run(utf8Bytes(uri), '', Region.Uri, uris, uriWords);
+    lt.run(toByteString(uri), '', Region.Uri, uris, uriWords);
     if (uris.count >= MAX_URI_TOKENS) break;
   }
   const inviz = sink();
@@ -500,12 +496,7 @@ function asPerlBytes(lines: readonly string[], msg: Message, htmlOnly: boolean):
     const decoded = HAS_HIGH.test(subject) || msg.leaves.some((p) => isTextLeaf(p, htmlOnly) && hasHighByte(p.decoded()));
     if (!decoded) return [...lines];
   }
-  return lines.map(toUtf8Bytes);
-}
-
-/** `utf8Bytes` for a line that may hold non-ASCII characters. */
-function toUtf8Bytes(l: string): string {
-  return HAS_HIGH.test(l) ? Buffer.from(l, 'utf8').toString('latin1') : l;
+  return lines.map(toByteString);
 }
 
 const WIDE = /[^\x00-\xff]/;
@@ -637,17 +628,17 @@ function chewHeader(chew: Chew, value: string): string {
     case Chew.PresenceOnly:
       return '1';
     case Chew.MessageId:
-      return chewMessageId(' ' + utf8Bytes(value));
+      return chewMessageId(' ' + toByteString(value));
     case Chew.Received:
-      return chewReceived(' ' + utf8Bytes(value));
+      return chewReceived(' ' + toByteString(value));
     case Chew.ContentType:
-      return chewContentType(' ' + utf8Bytes(value));
+      return chewContentType(' ' + toByteString(value));
     case Chew.MimeVersion:
-      return (' ' + utf8Bytes(value)).replace('1.0', '');
+      return (' ' + toByteString(value)).replace('1.0', '');
     case Chew.Relays:
-      return (' ' + utf8Bytes(value)).replace(/ [a-z]+=/g, ' ');
+      return (' ' + toByteString(value)).replace(/ [a-z]+=/g, ' ');
     default:
-      return ' ' + utf8Bytes(value);
+      return ' ' + toByteString(value);
   }
 }
 
@@ -708,8 +699,8 @@ function chewAddresses(value: string): string {
     // SpamAssassin's Bayes keeps it as a name token.
     let phrase = a.phrase;
     if (phrase === undefined && a.address !== undefined && namedByAddress(value, a.address)) phrase = a.address;
-    if (phrase !== undefined) for (const w of utf8Bytes(phrase).split(/\s+/)) toks.push('N*' + w);
-    if (a.address !== undefined) mailAddrTokens(utf8Bytes(a.address), toks);
+    if (phrase !== undefined) for (const w of toByteString(phrase).split(/\s+/)) toks.push('N*' + w);
+    if (a.address !== undefined) mailAddrTokens(toByteString(a.address), toks);
   }
   return toks.join(' ');
 }

@@ -10,6 +10,7 @@ import { asciiOf } from './ascii-form-memo';
 import { evalMeta, runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
+import { verdict } from './verdict';
 import { runGuardedRules, timeLimitHit, type GuardedResults } from './guarded-rules';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
@@ -324,12 +325,10 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
       hits.push(h);
     }
   }
-  score = Math.round(score * 1000) / 1000;
   const required = rs.settings.requiredScore;
   return {
-    score,
+    ...verdict(score, required),
     required,
-    isSpam: score >= required,
     hits,
     tests: hits.map((h) => h.name).sort(),
     counts: ctx.counts,

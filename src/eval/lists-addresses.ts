@@ -5,6 +5,7 @@
 import type { ScanContext } from '../engine/context';
 import { headerValues, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import { headersNamed } from '../message/headers';
+import { isFqdnValid } from '../message/domain';
 
 const requests = new Map<string, HeaderRequest>();
 function req(spec: string): HeaderRequest {
@@ -52,23 +53,12 @@ const TO_SPECS = [
   'X-Real-To:addr', 'Cc:addr',
 ];
 
-/** A valid DNS host name (ASCII, 2+ labels, no `_` in the last two). */
-export function isFqdnValid(host: string): boolean {
-  const h = host.toLowerCase().replace(/\.+$/, '');
-  if (h.length > 253) return false;
-  const labels = h.split('.');
-  if (labels.length < 2) return false;
-  return labels.every(
-    (l, i) => l.length >= 1 && l.length <= 63 && /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/.test(l) && (i < labels.length - 2 || !l.includes('_')),
-  );
-}
-
 /** `for <user@host>;` recipients recorded by the newest three Received headers. */
 function receivedRecipients(ctx: ScanContext): string[] {
   const out: string[] = [];
   for (const h of headersNamed(ctx.msg.headers, 'received').slice(0, 3)) {
     const m = / for <?(\S+@(\S+?))>?;/.exec(h.value.replace(/\r?\n[ \t]+/g, ' '));
-    if (m && isFqdnValid(domainToAscii(m[2]!))) out.push(m[1]!);
+    if (m && isFqdnValid(domainToAscii(m[2]!).toLowerCase())) out.push(m[1]!);
   }
   return out;
 }

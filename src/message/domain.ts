@@ -99,3 +99,31 @@ export function nameHasValidTld(h: string, opts: DomainOptions): boolean {
   if (opts.validTlds) return opts.validTlds.has(tld);
   return publicSuffixInfo(h).isIcann === true;
 }
+
+/** A DNS label character (`_` included); `-` is allowed too, but not first or last. */
+function isLabelChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+/** A valid DNS host name: lower-case ASCII, 2+ labels, trailing dots ignored, no `_` in the last two labels. */
+export function isFqdnValid(host: string): boolean {
+  const h = stripTrailingDots(host);
+  if (h.length > 253) return false;
+  const lastDot = h.lastIndexOf('.');
+  if (lastDot < 0) return false;
+  // Labels starting after this dot are the last two: underscores are allowed in DNS names, but not there.
+  const lastTwoFrom = lastDot > 0 ? h.lastIndexOf('.', lastDot - 1) : -1;
+  for (let start = 0; ; ) {
+    let end = h.indexOf('.', start);
+    if (end < 0) end = h.length;
+    if (end === start || end - start > 63) return false;
+    if (!isLabelChar(h.charCodeAt(start)) || !isLabelChar(h.charCodeAt(end - 1))) return false;
+    for (let i = start; i < end; i++) {
+      const c = h.charCodeAt(i);
+      if (!isLabelChar(c) && c !== 0x2d) return false;
+      if (c === 0x5f && start > lastTwoFrom) return false;
+    }
+    if (end === h.length) return true;
+    start = end + 1;
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { domainToASCII } from 'node:url';
 import { isSpace } from './chars';
-import { hasValidTld, isIpHost, nameHasValidTld, nameRegistrableDomain, stripTrailingDots, type DomainOptions } from './domain';
+import { hasValidTld, isFqdnValid, isIpHost, nameHasValidTld, nameRegistrableDomain, stripTrailingDots, type DomainOptions } from './domain';
 import type { HtmlRender } from './html';
 import type { MessageUri } from './types';
 import { detach } from '../util/detach';
@@ -325,33 +325,6 @@ function authorityHost(u: string, asciiOnly: boolean): string | undefined {
     if (digits === end) end = colon;
   }
   return u.slice(start, end);
-}
-
-/** A DNS label character (`_` included); `-` is allowed too, but not first or last. */
-function isLabelChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
-}
-
-function isFqdnValid(host: string): boolean {
-  const h = stripTrailingDots(host);
-  if (h.length > 253) return false;
-  const lastDot = h.lastIndexOf('.');
-  if (lastDot < 0) return false;
-  // Labels starting after this dot are the last two: underscores are allowed in DNS names, but not there.
-  const lastTwoFrom = lastDot > 0 ? h.lastIndexOf('.', lastDot - 1) : -1;
-  for (let start = 0; ; ) {
-    let end = h.indexOf('.', start);
-    if (end < 0) end = h.length;
-    if (end === start || end - start > 63) return false;
-    if (!isLabelChar(h.charCodeAt(start)) || !isLabelChar(h.charCodeAt(end - 1))) return false;
-    for (let i = start; i < end; i++) {
-      const c = h.charCodeAt(i);
-      if (!isLabelChar(c) && c !== 0x2d) return false;
-      if (c === 0x5f && start > lastTwoFrom) return false;
-    }
-    if (end === h.length) return true;
-    start = end + 1;
-  }
 }
 
 /** URI-bearing attributes of rendered HTML parts. */
