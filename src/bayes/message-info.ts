@@ -5,6 +5,7 @@
 import * as crypto from 'node:crypto';
 import { lastHeader } from '../message/headers';
 import type { Message } from '../message/types';
+import { parseRfc822Date } from '../message/date';
 
 /** The last field named `name` as SpamAssassin's `get` gives it (decoded, newline-terminated), or ''. */
 function lastValue(msg: Message, name: string): string {
@@ -34,47 +35,51 @@ export function messageIds(msg: Message): string[] {
   return ids;
 }
 
-function parseDate(s: string): number | undefined {
-  const cleaned = s.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
-  const t = Date.parse(cleaned);
-  return Number.isFinite(t) ? Math.floor(t / 1000) : undefined;
+/** The first of `fields` that holds a date; a date at the epoch (or clamped to it) counts as none, as in SpamAssassin. */
+function firstDate(fields: readonly string[]): number | undefined {
+  for (const f of fields) {
+    const t = parseRfc822Date(f);
+    if (t) return t;
+  }
+  return undefined;
 }
 
-/** The date part of a Received field (after the last `;`). */
-function receivedDate(value: string): number | undefined {
-  const i = value.lastIndexOf(';');
-  return i < 0 ? undefined : parseDate(value.slice(i + 1));
+/** The local zone as `+hhmm`, which SpamAssassin appends to an mbox `From ` date that names none. */
+function localZone(): string {
+  const off = -new Date().getTimezoneOffset();
+  const a = Math.abs(off);
+  return (off < 0 ? '-' : '+') + String(Math.floor(a / 60)).padStart(2, '0') + String(a % 60).padStart(2, '0');
 }
 
 /**
  * When the message was received (seconds), the time its tokens are stamped with:
- * the first Received hop that is not a local hand-over, else the mbox `From ` line,
- * else another Received, else Date, else `now`.
+ * the first Received hop that is not a local hand-over (a whole field is searched for
+ * its date), else the local hand-overs, else the mbox `From ` line, else the other
+ * Received hops, else Resent-Date, else Date, else `now`.
  * A time more than a day in the future is replaced by `now`.
  */
 export function receiveTime(msg: Message, now: number): number {
   const rcvd = msg.headers.filter((h) => h.key === 'received').map((h) => h.value);
-  let t: number | undefined;
-  let i = 0;
-  if (rcvd.length && (/qmail \d+ invoked by uid \d+/.test(rcvd[0]!) || /\bfrom (?:localhost\s|(?:\S+ ){1,2}\S*\b127\.0\.0\.1\b)/.test(rcvd[0]!))) i++;
-  if (i < rcvd.length && /\bby localhost with \w+ \(fetchmail-[\d.]+/.test(rcvd[i]!)) i++;
-  else i = 0;
-  if (i < rcvd.length) t = receivedDate(rcvd[i]!);
+  const local: string[] = [];
+  if (rcvd.length && (/qmail \d+ invoked by uid \d+/.test(rcvd[0]!) || /\bfrom (?:localhost\s|(?:\S+ ){1,2}\S*\b127\.0\.0\.1\b)/.test(rcvd[0]!))) {
+    local.push(rcvd.shift()!);
+  }
+  // A local hop counts as one only when fetchmail's hand-over follows it.
+  if (rcvd.length && /\bby localhost with \w+ \(fetchmail-[\d.]+/.test(rcvd[0]!)) local.push(rcvd.shift()!);
+  else if (local.length) rcvd.unshift(local.shift()!);
+  let t = firstDate(rcvd.slice(0, 1)) ?? firstDate(local);
   if (t === undefined && msg.mboxFrom !== undefined) {
-    // The mbox separator `From sender  Thu Jan  1 00:00:00 2002` (no zone: local time).
-    const m = /^From\s+\S+\s+(.+)$/.exec(msg.mboxFrom);
-    if (m) t = parseDate(m[1]!);
+    // The mbox separator `From sender  Thu Jan  1 00:00:00 2002`: no zone means local time.
+    const m = /^From\s+(.+)$/.exec(msg.mboxFrom);
+    if (m) t = firstDate([/[-+]\d{4}|\b[A-Z]{2,4}\b/.test(m[1]!) ? m[1]! : `${m[1]!} ${localZone()}`]);
   }
-  if (t === undefined) {
-    for (const r of rcvd) {
-      t = receivedDate(r);
-      if (t !== undefined) break;
-    }
-  }
-  if (t === undefined) {
-    const date = msg.headers.find((h) => h.key === 'date');
-    if (date) t = parseDate(date.value);
-  }
+  t ??= firstDate(rcvd.slice(1)) ?? firstDate(fieldValues(msg, 'resent-date')) ?? firstDate(fieldValues(msg, 'date'));
   if (t === undefined || t - now > 86400) return now;
   return t;
+}
+
+/** The first field named `key` (lower case), as a list of zero or one value. */
+function fieldValues(msg: Message, key: string): string[] {
+  const h = msg.headers.find((f) => f.key === key);
+  return h ? [h.value] : [];
 }

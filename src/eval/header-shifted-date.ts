@@ -4,7 +4,7 @@
  * Message-ID embeds a timestamp that fits the message's dates.
  */
 import type { ScanContext } from '../engine/context';
-import { RECEIVED_DATE, parseRfc822Date } from './header-date';
+import { RECEIVED_DATE, parseRfc822Date } from '../message/date';
 import { getHeaderList, getHeaderOr } from './header-get';
 import { numArg, type EvalDef } from './registry';
 

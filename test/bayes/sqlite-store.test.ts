@@ -153,7 +153,8 @@ test('token atimes come from the first Received date, else the mbox From line, e
   const rcvd = parseMessage(Buffer.from('Received: from a (a [1.2.3.4]) by b; Tue, 20 Aug 2002 17:27:47 -0500\nDate: Mon, 01 Jul 2002 12:00:00 +0000\n\nx\n'));
   assert.equal(receiveTime(rcvd, now), Date.UTC(2002, 7, 20, 22, 27, 47) / 1000);
   const mbox = parseMessage(Buffer.from('From someone@example.com  Thu Jan  3 10:00:00 2002\nReceived: (qmail 1 invoked by uid 0); no date here\nDate: Mon, 01 Jul 2002 12:00:00 +0000\n\nx\n'));
-  assert.equal(receiveTime(mbox, now), new Date(2002, 0, 3, 10, 0, 0).getTime() / 1000);
+  // A ctime date's time of day is taken with the date (SpamAssassin reads midnight); no zone means the local one.
+  assert.equal(receiveTime(mbox, now), Date.UTC(2002, 0, 3) / 1000 + new Date().getTimezoneOffset() * 60);
   const date = parseMessage(Buffer.from('Date: Mon, 01 Jul 2002 12:00:00 +0000\n\nx\n'));
   assert.equal(receiveTime(date, now), Date.UTC(2002, 6, 1, 12) / 1000);
   const future = parseMessage(Buffer.from('Date: Mon, 01 Jul 2099 12:00:00 +0000\n\nx\n'));

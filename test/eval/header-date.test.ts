@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRfc822Date } from '../../src/eval/header-date';
+import { parseRfc822Date } from '../../src/message/date';
 import { runEval } from '../helpers/eval-context';
 
 const utc = (iso: string): number => Date.parse(iso) / 1000;
