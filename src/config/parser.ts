@@ -21,6 +21,11 @@ const RULE_DIRECTIVES: ReadonlySet<string> = new Set<RuleDirective>([
 /** Directives accepted and deliberately ignored (mass-check and translation helpers). */
 const IGNORED = new Set(['test', 'reuse', 'require_version', 'lang', 'version_tag']);
 
+/** The Shortcircuit plugin's directives: hamlet does not implement it, so they are reported as having no effect. */
+const SHORTCIRCUIT_DIRECTIVES = new Set([
+  'shortcircuit', 'shortcircuit_ham_score', 'shortcircuit_max_spam_score', 'shortcircuit_min_ham_score', 'shortcircuit_spam_score',
+]);
+
 /** Directives that edit the list of added X-Spam headers; their order matters, so they are also logged together. */
 const HEADER_OPS: ReadonlySet<string> = new Set(['add_header', 'remove_header', 'clear_headers', 'report_safe']);
 
@@ -221,6 +226,7 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
       return;
   }
   if (IGNORED.has(key)) return;
+  if (SHORTCIRCUIT_DIRECTIVES.has(key)) return warn(at, `config: ${key} is inactive: the Shortcircuit plugin is not implemented by hamlet`);
   // The X-Spam header list is built by these in order (report_safe 0 adds X-Spam-Report).
   if (HEADER_OPS.has(key)) setOption(draft, HEADER_OPS_OPTION, `${key} ${value}`);
   const clears = CLEARS[key];

@@ -2,6 +2,7 @@
  * SpamAssassin plugins hamlet answers for. A `loadplugin` of one of these makes
  * `ifplugin` true: either hamlet implements the plugin's evals natively, or it
  * recognises them and reports them inactive (network, image, PDF, external tools).
+ * Shortcircuit is neither: its `ifplugin` blocks stay off, as in a SpamAssassin that does not load it.
  */
 const P = 'Mail::SpamAssassin::Plugin::';
 
@@ -10,7 +11,7 @@ export const KNOWN_PLUGINS: ReadonlySet<string> = new Set(
     // implemented natively
     'Check', 'HTMLEval', 'HeaderEval', 'BodyEval', 'MIMEEval', 'RelayEval', 'WLBLEval', 'VBounce', 'FreeMail',
     'FromNameSpoof', 'ReplaceTags', 'MIMEHeader', 'URIEval', 'HTTPSMismatch', 'AntiVirus', 'WelcomeListSubject',
-    'AutoLearnThreshold', 'Bayes', 'AWL', 'Shortcircuit', 'Rule2XSBody', 'URIDetail', 'SpamCop', 'DecodeShortURLs',
+    'AutoLearnThreshold', 'Bayes', 'AWL', 'Rule2XSBody', 'URIDetail', 'SpamCop', 'DecodeShortURLs',
     'URLShortener',
     // recognised: their rules are defined and reported as not active locally
     'DNSEval', 'URIDNSBL', 'SPF', 'DKIM', 'DMARC', 'AskDNS', 'HashBL', 'Razor2', 'Pyzor', 'DCC', 'ImageInfo',

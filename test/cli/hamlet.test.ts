@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import { loadOptionsFor, main, type CliIo } from '../../src/cli/hamlet';
-import { HAMLET_BIN, rulesDir } from './fixture';
+import { FIXTURE_RULES, HAMLET_BIN, rulesDir } from './fixture';
 
 const DATA = join(__dirname, '..', '..', '..', 'data');
 const SPAM = join(DATA, 'sample-spam.eml');
@@ -146,6 +146,34 @@ test('bad config: no rules found exits 2; an unreadable file and a broken regex 
   assert.equal(lint.code, 1); // as spamassassin --lint
   assert.match(lint.err, /disabled: BROKEN_RE \(.*50_rules\.cf:1\)/);
   assert.equal(run([...base, '--lint']).code, 0);
+});
+
+test('--lint: Shortcircuit is not implemented, so its ifplugin blocks stay off and its directives are reported inactive', () => {
+  const dir = rulesDir(`${FIXTURE_RULES}
+loadplugin Mail::SpamAssassin::Plugin::Shortcircuit
+ifplugin Mail::SpamAssassin::Plugin::Shortcircuit
+body SC_INSIDE /the/
+shortcircuit SC_INSIDE on
+else
+body SC_ELSE /the/
+endif
+shortcircuit SAMPLE_PRIZE spam
+shortcircuit_spam_score 100
+`);
+  const lint = run(['-C', dir, '--siteconfigpath', dir, '-p', emptyPrefs, '--lint']);
+  const lines = FIXTURE_RULES.split('\n').length;
+  assert.match(lint.err, new RegExp(`50_rules\\.cf:${lines + 1}: config: plugin Mail::SpamAssassin::Plugin::Shortcircuit is not implemented by hamlet`));
+  assert.match(lint.err, new RegExp(`warn: .*50_rules\\.cf:${lines + 8}: config: shortcircuit is inactive: the Shortcircuit plugin is not implemented by hamlet`));
+  assert.match(lint.err, new RegExp(`warn: .*50_rules\\.cf:${lines + 9}: config: shortcircuit_spam_score is inactive`));
+  // The line inside the off block is not read at all, as in SpamAssassin without the plugin.
+  assert.doesNotMatch(lint.err, new RegExp(`50_rules\\.cf:${lines + 4}:`));
+  const rs = loadConfig({ configPath: dir, siteConfigPath: dir });
+  const names = rs.compiled.rules.map((r) => r.name);
+  assert.ok(names.includes('SC_ELSE') && !names.includes('SC_INSIDE'), names.join(','));
+  // Nothing is short-circuited: rules after a `shortcircuit ... spam` rule that hit still run.
+  const r = run(['-C', dir, '--siteconfigpath', dir, '-p', emptyPrefs, '-t', SPAM]);
+  assert.match(r.out, /SAMPLE_PRIZE/);
+  assert.match(r.out, /SC_ELSE/);
 });
 
 test('user_prefs (-p): the command reads it with full rights, as spamassassin does', () => {
