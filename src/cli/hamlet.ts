@@ -283,6 +283,7 @@ function checkEach(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debu
     dbg('check', `${input.id}: bayes=${f.bayes?.toFixed(4) ?? 'none'} awl=${f.awl ? `${f.awl.delta} (mean ${f.awl.mean ?? 'none'}, count ${f.awl.count})` : 'none'} autolearn=${f.autolearn} (${f.decision.reason}, points ${f.decision.points})`);
     dbg('check', `${input.id}: score=${r.score.toFixed(3)} required=${r.required} ${r.isSpam ? 'spam' : 'ham'} in ${r.ms.toFixed(1)} ms${r.timedOut ? ' (time limit reached)' : ''}${r.cut?.length ? ` (cut by their time budget: ${r.cut.join(', ')})` : ''}`);
     for (const h of r.hits) dbg('rules', `hit ${h.name} (${h.area}) score=${h.score}${h.count > 1 ? ` count=${h.count}` : ''}`);
+    for (const e of r.evalFailures ?? []) dbg('rules', `${input.id}: rule ${e.rule}: eval ${e.fn} failed, rule not hit: ${e.message}`);
     const flags = Object.entries(c.msg.flags).filter(([, v]) => v).map(([k]) => k);
     if (flags.length > 0) dbg('message', `${input.id}: ${flags.join(', ')}`);
     if (o.mbox) {

@@ -3,6 +3,7 @@ import { toByteString } from '../message/charset';
 import { headerText, type HeaderRequest } from '../message/header-access';
 import type { Message } from '../message/types';
 import type { OptionValues } from '../config/options';
+import type { EvalFailure } from './types';
 
 /** Settings a scan reads (from the rule set's options). */
 export interface ScanSettings {
@@ -26,6 +27,8 @@ export class ScanContext {
   private uriStrings: string[] | undefined;
   private headerCache = new Map<string, string | undefined>();
   private asciiFlags = new Map<string, Uint8Array>();
+  /** Evals that threw in this scan, by rule name (first failure of each rule); created on the first. */
+  evalFailures: Map<string, EvalFailure> | undefined;
   /** The Bayes classifier for this scan, when one was given (`ScanOptions.bayes`). */
   bayes: { probability(msg: Message): number | undefined } | undefined;
 

@@ -199,8 +199,11 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
       try {
         const r = t.fn(ctx, t.args);
         return typeof r === 'number' ? r : r ? 1 : 0;
-      } catch {
-        return 0; // a failing eval fails only its own rule
+      } catch (e) {
+        // A failing eval fails only its own rule; the failure is kept for `-D rules`.
+        const failures = (ctx.evalFailures ??= new Map());
+        if (!failures.has(rule.name)) failures.set(rule.name, { rule: rule.name, fn: t.fnName, message: e instanceof Error ? e.message : String(e) });
+        return 0;
       }
     }
     case 'meta':
@@ -335,6 +338,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     scoreSet: set,
     timedOut,
     cut,
+    ...(ctx.evalFailures && { evalFailures: [...ctx.evalFailures.values()] }),
     ms: performance.now() - started,
   };
 }

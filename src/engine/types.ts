@@ -88,6 +88,13 @@ export interface RuleHit {
   readonly count: number;
 }
 
+/** An eval that threw: its rule counts as not hit. */
+export interface EvalFailure {
+  readonly rule: string;
+  readonly fn: string;
+  readonly message: string;
+}
+
 /** The verdict on one message. */
 export interface ScanResult {
   readonly score: number;
@@ -108,6 +115,8 @@ export interface ScanResult {
    * are not evaluated); the scan then also hits `TIME_LIMIT_EXCEEDED`. Empty or absent: none.
    */
   readonly cut?: readonly string[];
+  /** Evals that threw, one entry per rule (for `-D rules`). Absent: none. */
+  readonly evalFailures?: readonly EvalFailure[];
   /** Wall time of the scan in milliseconds. */
   readonly ms: number;
 }

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import { loadOptionsFor, main, type CliIo } from '../../src/cli/hamlet';
 import { FIXTURE_RULES, HAMLET_BIN, rulesDir } from './fixture';
+import { EVAL_REGISTRY } from '../../src/eval/index';
+import type { EvalDef } from '../../src/eval/registry';
 
 const DATA = join(__dirname, '..', '..', '..', 'data');
 const SPAM = join(DATA, 'sample-spam.eml');
@@ -146,6 +148,19 @@ test('bad config: no rules found exits 2; an unreadable file and a broken regex 
   assert.equal(lint.code, 1); // as spamassassin --lint
   assert.match(lint.err, /disabled: BROKEN_RE \(.*50_rules\.cf:1\)/);
   assert.equal(run([...base, '--lint']).code, 0);
+});
+
+test('-D rules logs an eval that threw: rule, eval and message; the rule is not hit', (t) => {
+  // An eval that throws, added to the real registry for this test only.
+  const active = EVAL_REGISTRY.active as Map<string, EvalDef>;
+  active.set('check_test_throws', { name: 'check_test_throws', areas: ['header'], fn: () => { throw new Error('test failure'); } });
+  t.after(() => active.delete('check_test_throws'));
+  const dir = rulesDir(`${FIXTURE_RULES}\nheader THROWS eval:check_test_throws()\nscore THROWS 1\n`);
+  const r = run(['-C', dir, '--siteconfigpath', dir, '-p', emptyPrefs, '--no-rule-cache', '-D', 'rules', '-t', SPAM]);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /^dbg: rules: .*: rule THROWS: eval check_test_throws failed, rule not hit: test failure$/m);
+  assert.equal(r.err.match(/eval check_test_throws failed/g)?.length, 1);
+  assert.doesNotMatch(r.out, /THROWS/);
 });
 
 test('--lint: Shortcircuit is not implemented, so its ifplugin blocks stay off and its directives are reported inactive', () => {
