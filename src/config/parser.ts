@@ -15,7 +15,7 @@ export const SA_COMPAT_VERSION = 4.000001;
 
 const RULE_DIRECTIVES: ReadonlySet<string> = new Set<RuleDirective>([
   'header', 'body', 'rawbody', 'full', 'uri', 'meta', 'mimeheader',
-  'askdns', 'urirhssub', 'urirhsbl', 'uridnsbl', 'uridnssub', 'dns_block_rule',
+  'askdns', 'urirhssub', 'urirhsbl', 'uridnsbl', 'uridnssub',
 ]);
 
 /** Directives accepted and deliberately ignored (mass-check and translation helpers). */
@@ -38,6 +38,9 @@ const CLEARS: Readonly<Record<string, readonly string[]>> = {
   clear_uridnsbl_skip_domain: ['uridnsbl_skip_domain'],
   clear_bayes_ignore_header: ['bayes_ignore_header'],
   clear_url_shortener: ['url_shortener'],
+  clear_dns_servers: ['dns_server'],
+  clear_dns_query_restriction: ['dns_query_restriction'],
+  clear_dns_query_restrictions: ['dns_query_restriction'],
 };
 
 /** `un*` directives remove entries from the list they name. */
