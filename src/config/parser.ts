@@ -9,6 +9,7 @@ import { KNOWN_DIRECTIVES } from './known-directives';
 import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
 import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
 import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
+import { dnsSettingError } from '../dns/setting-lines';
 
 /** hamlet answers `version` conditions as SpamAssassin 4.0.1 would. */
 export const SA_COMPAT_VERSION = 4.000001;
@@ -241,6 +242,9 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
   if (!KNOWN_DIRECTIVES.has(key) && !/^bayes_stopword_[a-z]{2,}$/.test(key) && !OPTION_ALIASES[key]) {
     return warn(at, `config: unknown option '${key}'`);
   }
+  // A bad DNS setting line is dropped here, where its position is known; the lines before it stay.
+  const dnsError = dnsSettingError(key, value);
+  if (dnsError !== undefined) return warn(at, `config: invalid '${key}' value '${value}': ${dnsError}`, 'error');
   setOption(draft, OPTION_ALIASES[key] ?? key, value);
 }
 

@@ -15,16 +15,17 @@ import { dnsSettings, resolverFor, resolverOptions, type DnsSettings } from '../
 import { queryAllowed, timeoutForName } from '../../src/dns/query-policy';
 import { TestDnsServer } from '../helpers/dns-server';
 
-/** Parse .cf text as hamlet does; the parser's own lint comes back too. */
-function parse(text: string): { options: OptionValues; parserLint: string[]; rules: string[] } {
+/** Parse .cf text (file dns.cf) as hamlet does; the parser's lint as `file:line: text`. */
+function parse(text: string): { options: OptionValues; lint: string[]; rules: string[] } {
   const draft = newDraft();
   parseConfigText(draft, text, 'dns.cf', { user: false, resolve: (_f, t) => t, readInclude: () => undefined });
-  return { options: Object.fromEntries(draft.options), parserLint: draft.lint.map((l) => l.text), rules: [...draft.rules.keys()] };
+  const lint = draft.lint.map((l) => `${l.at?.file}:${l.at?.line}: ${l.text}`);
+  return { options: Object.fromEntries(draft.options), lint, rules: [...draft.rules.keys()] };
 }
 
 function settingsOf(text: string, localOnly = false): { s: DnsSettings; lint: string[] } {
-  const r = dnsSettings(parse(text).options, { localOnly });
-  return { s: r.settings, lint: r.lint.map((l) => l.text) };
+  const p = parse(text);
+  return { s: dnsSettings(p.options, { localOnly }), lint: p.lint };
 }
 
 const ALL_DIRECTIVES = `
@@ -46,7 +47,7 @@ rbl_timeout 5 1 bl.example
 
 test('every DNS directive is known to the parser and kept as an option', () => {
   const p = parse(ALL_DIRECTIVES);
-  assert.deepEqual(p.parserLint, []);
+  assert.deepEqual(p.lint, []);
   for (const name of ['dns_server', 'dns_options', 'dns_available', 'skip_rbl_checks', 'skip_uribl_checks', 'dns_query_restriction', 'dns_block_rule', 'dns_block_time', 'rbl_timeout']) {
     assert.ok(p.options[name] !== undefined, `${name} kept`);
   }
@@ -117,13 +118,14 @@ describe('valid values', () => {
   }
 });
 
-describe('invalid values are lint errors; the setting keeps its previous good value', () => {
+describe('invalid values are lint errors at file:line; the setting keeps its previous good value', () => {
   const cases: [string, string, (s: DnsSettings) => unknown, unknown][] = [
     ['dns_server 1.2.3', 'dns_server 10.0.0.1\ndns_server 1.2.3', (s) => s.servers.length, 1],
     ['dns_server bad port', 'dns_server 127.0.0.1:99999', (s) => s.servers.length, 0],
     ['dns_server empty', 'dns_server', (s) => s.servers.length, 0],
     ['dns_server two addresses', 'dns_server 10.0.0.1 10.0.0.2', (s) => s.servers.length, 0],
-    ['dns_options bogus', 'dns_options rotate bogus', (s) => s.options.rotate, true],
+    // The whole bad line is dropped (SpamAssassin applies the words before the bad one).
+    ['dns_options bogus', 'dns_options rotate\ndns_options nov6 bogus', (s) => [s.options.rotate, s.options.v6], [true, true]],
     ['dns_available YES (case matters)', 'dns_available no\ndns_available YES', (s) => s.available, 'no'],
     ['dns_available test: without domains', 'dns_available test:', (s) => s.available, 'yes'],
     ['skip_rbl_checks on', 'skip_rbl_checks on', (s) => s.skipRblChecks, false],
@@ -141,9 +143,10 @@ describe('invalid values are lint errors; the setting keeps its previous good va
   for (const [name, cf, get, want] of cases) {
     test(name, () => {
       const { s, lint } = settingsOf(cf);
-      const directive = cf.split('\n').at(-1)!.split(' ')[0];
+      const lines = cf.split('\n');
+      const directive = lines.at(-1)!.split(' ')[0];
       assert.equal(lint.length, 1, `one message: ${lint.join(' | ')}`);
-      assert.match(lint[0], new RegExp(`^config: invalid '${directive}' value`));
+      assert.match(lint[0], new RegExp(`^dns\\.cf:${lines.length}: config: invalid '${directive}' value`));
       assert.deepEqual(get(s), want);
     });
   }
