@@ -9,7 +9,7 @@ import { KNOWN_DIRECTIVES } from './known-directives';
 import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
 import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
 import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
-import { dnsSettingError } from '../dns/setting-lines';
+import { checkDnsSettingLine } from '../dns/setting-lines';
 
 /** hamlet answers `version` conditions as SpamAssassin 4.0.1 would. */
 export const SA_COMPAT_VERSION = 4.000001;
@@ -242,10 +242,11 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
   if (!KNOWN_DIRECTIVES.has(key) && !/^bayes_stopword_[a-z]{2,}$/.test(key) && !OPTION_ALIASES[key]) {
     return warn(at, `config: unknown option '${key}'`);
   }
-  // A bad DNS setting line is dropped here, where its position is known; the lines before it stay.
-  const dnsError = dnsSettingError(key, value);
-  if (dnsError !== undefined) return warn(at, `config: invalid '${key}' value '${value}': ${dnsError}`, 'error');
-  setOption(draft, OPTION_ALIASES[key] ?? key, value);
+  // A bad DNS setting line is reported here, where its position is known, and dropped (all of it,
+  // or for dns_options the words from the bad one on); the lines before it stay in force.
+  const dns = checkDnsSettingLine(key, value);
+  if (dns.error !== undefined) warn(at, `config: invalid '${key}' value '${value}': ${dns.error}`, 'error');
+  if (dns.keep !== undefined) setOption(draft, OPTION_ALIASES[key] ?? key, dns.keep);
 }
 
 /** Store an option value: lists accumulate (by token or by line), scalars are replaced. */

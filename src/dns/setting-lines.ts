@@ -1,6 +1,6 @@
 /**
  * One line of each DNS directive, read as SpamAssassin 4.0.1 reads it (syntax observed with its
- * Conf object): the value, or a reason it is bad. The config parser uses `dnsSettingError` to
+ * Conf object): the value, or a reason it is bad. The config parser uses `checkDnsSettingLine` to
  * report a bad line with file:line and drop it; settings.ts reads the lines that were kept.
  */
 import { applyDnsOptions, DEFAULT_DNS_OPTIONS } from './dns-options';
@@ -85,9 +85,24 @@ export function parseBlockRule(v: string): readonly [string, string[]] | string 
   return rest.length === 0 ? 'expected RULE domain...' : [name, rest.map(domainKey)];
 }
 
+/**
+ * `dns_options`: the words before the first bad one, and why that one is bad. SpamAssassin
+ * applies the words before a bad one and drops the rest; it also refuses an EDNS0 size below 512.
+ */
+export function splitDnsOptions(v: string): { good: string; error: string | undefined } {
+  const words = v.split(/[\s,]+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const [error] = applyDnsOptions(DEFAULT_DNS_OPTIONS, words[i]).errors;
+    const size = /^edns0?=(\d+)$/i.exec(words[i]);
+    const why = error?.replace(/^dns_options: /, '') ?? (size && Number(size[1]) < 512 ? `EDNS0 size below 512: ${words[i]}` : undefined);
+    if (why !== undefined) return { good: words.slice(0, i).join(' '), error: why };
+  }
+  return { good: words.join(' '), error: undefined };
+}
+
 const LINE_PARSERS: Readonly<Record<string, (v: string) => unknown>> = {
   dns_server: parseServerLine,
-  dns_options: (v) => applyDnsOptions(DEFAULT_DNS_OPTIONS, v).errors.map((e) => e.replace(/^dns_options: /, '')).join('; ') || null,
+  dns_options: (v) => splitDnsOptions(v).error ?? null,
   rbl_timeout: parseRblTimeoutLine,
   dns_available: parseDnsAvailable,
   dns_block_time: parseBlockTime,
@@ -97,9 +112,15 @@ const LINE_PARSERS: Readonly<Record<string, (v: string) => unknown>> = {
   skip_uribl_checks: parseYesNo,
 };
 
-/** Why a line of DNS directive `key` is bad, or undefined when it is good (or not a DNS directive). */
-export function dnsSettingError(key: string, value: string): string | undefined {
-  const parse = LINE_PARSERS[key];
-  const r = parse?.(value.trim());
-  return typeof r === 'string' ? r : undefined;
+/**
+ * How the parser treats a line of a DNS directive: `error` when it is bad, and `keep`, the value
+ * to store (undefined: store nothing). Lines of other directives come back as they are.
+ */
+export function checkDnsSettingLine(key: string, value: string): { error: string | undefined; keep: string | undefined } {
+  if (key === 'dns_options') {
+    const { good, error } = splitDnsOptions(value);
+    return { error, keep: error === undefined ? value : good || undefined };
+  }
+  const r = LINE_PARSERS[key]?.(value.trim());
+  return typeof r === 'string' ? { error: r, keep: undefined } : { error: undefined, keep: value };
 }

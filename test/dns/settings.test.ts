@@ -124,8 +124,10 @@ describe('invalid values are lint errors at file:line; the setting keeps its pre
     ['dns_server bad port', 'dns_server 127.0.0.1:99999', (s) => s.servers.length, 0],
     ['dns_server empty', 'dns_server', (s) => s.servers.length, 0],
     ['dns_server two addresses', 'dns_server 10.0.0.1 10.0.0.2', (s) => s.servers.length, 0],
-    // The whole bad line is dropped (SpamAssassin applies the words before the bad one).
-    ['dns_options bogus', 'dns_options rotate\ndns_options nov6 bogus', (s) => [s.options.rotate, s.options.v6], [true, true]],
+    // The words before the bad one apply, the rest are dropped (as SpamAssassin does).
+    ['dns_options bogus', 'dns_options rotate bogus nov6', (s) => [s.options.rotate, s.options.v6], [true, true]],
+    ['dns_options bad first word', 'dns_options rotate\ndns_options v4=1 nov6', (s) => [s.options.rotate, s.options.v6], [true, true]],
+    ['dns_options EDNS0 below 512', 'dns_options edns=100', (s) => s.options.ednsPayload, 4096],
     ['dns_available YES (case matters)', 'dns_available no\ndns_available YES', (s) => s.available, 'no'],
     ['dns_available test: without domains', 'dns_available test:', (s) => s.available, 'yes'],
     ['skip_rbl_checks on', 'skip_rbl_checks on', (s) => s.skipRblChecks, false],
