@@ -46,7 +46,7 @@ const DEFAULT_BLOCK_TIME = 300;
 
 /**
  * The DNS settings of `o` (a rule set's options). The parser has reported bad lines with
- * file:line and dropped them (`dnsSettingError`); any left (options built by hand) are skipped.
+ * file:line and dropped them (`checkDnsSettingLine`); any left (options built by hand) are skipped.
  */
 export function dnsSettings(o: OptionValues, input: DnsSettingsInput): DnsSettings {
   /** Each good line of `name`, through `parse`. */
@@ -66,7 +66,7 @@ export function dnsSettings(o: OptionValues, input: DnsSettingsInput): DnsSettin
 
   const servers = each('dns_server', parseServerLine);
 
-  // Each line changes only the options it names (a bad word alone is skipped).
+  // Each line changes only the options it names (in hand-built options a bad word is skipped).
   let options = DEFAULT_DNS_OPTIONS;
   for (const line of optList(o, 'dns_options')) options = applyDnsOptions(options, line).options;
 

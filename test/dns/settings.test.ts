@@ -248,3 +248,11 @@ describe('a resolver built from the settings asks the configured server', () => 
     }
   });
 });
+
+test('options built by hand: bad lines are skipped, not thrown', () => {
+  const s = dnsSettings({ dns_server: ['bogus', '10.0.0.1'], rbl_timeout: ['x', '9 1'], skip_rbl_checks: ['maybe'], dns_options: ['rotate bogus'] }, { localOnly: false });
+  assert.deepEqual(s.servers.map((x) => x.address), ['10.0.0.1']);
+  assert.deepEqual(s.rblTimeout, { t: 9, tMin: 1 });
+  assert.equal(s.skipRblChecks, false);
+  assert.equal(s.options.rotate, true);
+});
