@@ -19,7 +19,7 @@ export interface LintMessage {
 /** The rule-defining directives. Network-only ones are kept so lint can list them. */
 export type RuleDirective =
   | 'header' | 'body' | 'rawbody' | 'full' | 'uri' | 'meta' | 'mimeheader'
-  | 'askdns' | 'urirhssub' | 'urirhsbl' | 'uridnsbl' | 'uridnssub' | 'dns_block_rule';
+  | 'askdns' | 'urirhssub' | 'urirhsbl' | 'uridnsbl' | 'uridnssub';
 
 /** A rule as written (last definition wins, as in SpamAssassin). */
 export interface RuleDraft {

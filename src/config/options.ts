@@ -72,6 +72,10 @@ export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
   'add_header', 'remove_header', 'rewrite_header', 'report', 'unsafe_report', 'redirector_pattern', HEADER_OPS_OPTION,
   'welcomelist_from_rcvd', 'def_welcomelist_from_rcvd', 'enlist_uri_host', 'delist_uri_host', 'enlist_addrlist',
   'originating_ip_headers', 'url_shortener_get', 'welcomelist_subject', 'blocklist_subject',
+  // DNS settings read line by line, in order (src/dns/settings.ts): later lines add or override.
+  // (Also the scalars: a bad last line then leaves the last good one in force, as in SpamAssassin.)
+  'dns_server', 'dns_options', 'rbl_timeout', 'dns_query_restriction', 'dns_block_rule', 'dns_block_time',
+  'dns_available', 'skip_rbl_checks', 'skip_uribl_checks',
 ]);
 
 /** Last value of a scalar option, or undefined when never set. */

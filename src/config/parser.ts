@@ -9,13 +9,14 @@ import { KNOWN_DIRECTIVES } from './known-directives';
 import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
 import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
 import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
+import { checkDnsSettingLine } from '../dns/setting-lines';
 
 /** hamlet answers `version` conditions as SpamAssassin 4.0.1 would. */
 export const SA_COMPAT_VERSION = 4.000001;
 
 const RULE_DIRECTIVES: ReadonlySet<string> = new Set<RuleDirective>([
   'header', 'body', 'rawbody', 'full', 'uri', 'meta', 'mimeheader',
-  'askdns', 'urirhssub', 'urirhsbl', 'uridnsbl', 'uridnssub', 'dns_block_rule',
+  'askdns', 'urirhssub', 'urirhsbl', 'uridnsbl', 'uridnssub',
 ]);
 
 /** Directives accepted and deliberately ignored (mass-check and translation helpers). */
@@ -43,6 +44,9 @@ const CLEARS: Readonly<Record<string, readonly string[]>> = {
   clear_uridnsbl_skip_domain: ['uridnsbl_skip_domain'],
   clear_bayes_ignore_header: ['bayes_ignore_header'],
   clear_url_shortener: ['url_shortener'],
+  clear_dns_servers: ['dns_server'],
+  clear_dns_query_restriction: ['dns_query_restriction'],
+  clear_dns_query_restrictions: ['dns_query_restriction'],
 };
 
 /** `un*` directives remove entries from the list they name. */
@@ -244,7 +248,11 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
   if (!KNOWN_DIRECTIVES.has(key) && !/^bayes_stopword_[a-z]{2,}$/.test(key) && !OPTION_ALIASES[key]) {
     return warn(at, `config: unknown option '${key}'`);
   }
-  setOption(draft, OPTION_ALIASES[key] ?? key, value);
+  // A bad DNS setting line is reported here, where its position is known, and dropped (all of it,
+  // or for dns_options the words from the bad one on); the lines before it stay in force.
+  const dns = checkDnsSettingLine(key, value);
+  if (dns.error !== undefined) warn(at, `config: invalid '${key}' value '${value}': ${dns.error}`, 'error');
+  if (dns.keep !== undefined) setOption(draft, OPTION_ALIASES[key] ?? key, dns.keep);
 }
 
 /** Store an option value: lists accumulate (by token or by line), scalars are replaced. */
