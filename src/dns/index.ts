@@ -37,3 +37,4 @@ export { parseUriSubtest, uriSubtestMatches, type UriSubtest } from './uri-subte
 export { applyDnsOptions, DEFAULT_DNS_OPTIONS, type DnsOptions } from './dns-options';
 export { queryAllowed, tightestZone, timeoutForName } from './query-policy';
 export { uriblHosts, uriRhsblQueryName, type UriHost, type UriHostOptions, type UriRuleFlags } from './uri-blocklist';
+export { dnsSettings, resolverFor, resolverOptions, type DnsSettings, type DnsSettingsInput } from './settings';
