@@ -141,7 +141,6 @@ class SqliteStore implements BayesStore {
       allVars: db.prepare('SELECT name, value FROM bayes_vars'),
       // One pass over the token table (there is no atime index).
       tokenStats: db.prepare('SELECT COUNT(*), MIN(atime), MAX(atime) FROM bayes_token').raw(),
-      getTok: db.prepare('SELECT spam, ham, atime FROM bayes_token WHERE hash = ?').raw(),
       getToks: db.prepare('SELECT hash, spam, ham, atime FROM bayes_token WHERE hash IN (SELECT value FROM json_each(?))').raw(),
       lookup: db.prepare(LOOKUP_SQL).pluck(),
       allToks: db.prepare('SELECT hash, spam, ham, atime FROM bayes_token').raw(),
@@ -162,7 +161,6 @@ class SqliteStore implements BayesStore {
           'spam = MAX(0, spam + excluded.spam), ham = MAX(0, ham + excluded.ham), atime = MAX(atime, excluded.atime)',
       ),
       dropEmpty: db.prepare('DELETE FROM bayes_token WHERE hash = ? AND spam <= 0 AND ham <= 0'),
-      touch: db.prepare('UPDATE bayes_token SET atime = ? WHERE hash = ? AND atime < ?'),
       // One statement per atime for a batch of stamps (a message's tokens share one).
       touchMany: db.prepare('UPDATE bayes_token SET atime = @atime WHERE hash IN (SELECT value FROM json_each(@hashes)) AND atime < @atime'),
       seenPut: db.prepare('INSERT INTO bayes_seen (msgid, flag) VALUES (?, ?) ON CONFLICT(msgid) DO UPDATE SET flag = excluded.flag'),
@@ -266,10 +264,6 @@ class SqliteStore implements BayesStore {
           if (atime > newest) newest = atime;
         });
         if (newest) s.maxVar.run('newest_atime', newest);
-      },
-      touch: (hashes, atime) => {
-        for (const h of hashes) s.touch.run(atime, h, atime);
-        s.maxVar.run('newest_atime', atime);
       },
       setVar: (name, value) => {
         const key = { lastExpire: 'last_expire', lastAtimeDelta: 'last_atime_delta', lastExpireReduce: 'last_expire_reduce' }[name];

@@ -52,8 +52,6 @@ export interface BayesWriter {
   countsChange(dspam: number, dham: number): void;
   /** Apply token changes; tokens whose counts fall to zero are removed. */
   tokensChange(deltas: TokenDeltas): void;
-  /** Set token atimes (never lowering them). */
-  touch(hashes: readonly number[], atime: number): void;
   setVar(name: 'lastExpire' | 'lastAtimeDelta' | 'lastExpireReduce', value: number): void;
   /** Number of tokens with atime < cutoff, for expiry's atime search. */
   countOlderThan(cutoff: number): number;

@@ -110,8 +110,8 @@ function primeRegexes(rule: CompiledRule, ctx: ScanContext, only: readonly numbe
   const t = rule.test;
   if (t.type !== 'header' && t.type !== 'mimeheader' && t.type !== 'regex') return;
   const at = t.type === 'regex' ? ruleLines(rule, ctx) : undefined;
-  // What countMatches runs: the global twin when the rule counts.
-  const counting = rule.multiple && rule.maxHits !== 1 && !(t.type !== 'regex' && t.negate);
+  // What countMatches runs: the global twin when the rule counts (a negated header rule never does).
+  const counting = matchCap(rule) > 1 && !(t.type !== 'regex' && t.negate);
   for (const form of at ? formsUsed(t.re, at, only) : [t.re]) {
     const re = counting ? globalOf(form) : form;
     if (primed.has(re)) continue;
@@ -168,9 +168,14 @@ function mimeHeaderList(ctx: ScanContext, spec: string, req: HeaderRequest): rea
   return ctx.memo(`mimeheader:${spec}`, () => mimeHeaderValues(ctx.msg.root, req, req.name.toLowerCase(), []));
 }
 
+/** How many matches a rule counts: 1, or with `tflags multiple` its `maxhits` (0: no bound). */
+function matchCap(rule: CompiledRule): number {
+  return rule.multiple ? (rule.maxHits > 0 ? rule.maxHits : Number.MAX_SAFE_INTEGER) : 1;
+}
+
 /** Run one non-meta rule (a line-based one only on the `only` lines when given); returns its hit count. */
 function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[]): number {
-  const cap = rule.multiple ? (rule.maxHits > 0 ? rule.maxHits : Number.MAX_SAFE_INTEGER) : 1;
+  const cap = matchCap(rule);
   const t = rule.test;
   switch (t.type) {
     case 'header': {

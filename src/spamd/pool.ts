@@ -70,7 +70,7 @@ export const WORKER_HEAP = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb
 /** What a worker reports once it can take jobs (worker.ts). */
 export interface ReadyNote {
   readonly type: 'ready';
-  /** Reading and compiling the configuration, and compiling its regexes, in ms. */
+  /** Loading the rule set (from the rule-set cache, or read and compiled), and compiling its regexes, in ms. */
   readonly compileMs?: number;
   readonly warmMs?: number;
   /** The worker's V8 heap once loaded, MB. */

@@ -1,7 +1,17 @@
 /** A scan result and template input for markup tests, without running a scan. */
 import type { ScanResult } from '../../src/engine/types';
 import { parseMessage } from '../../src/message/parse';
+import type { MarkupOptions } from '../../src/report/markup';
 import type { TagInput } from '../../src/report/tags';
+
+/** The markup options tests do not vary: wording, product, host and a fixed clock. */
+export const FIXED_MARKUP = {
+  unsafeReportTemplate: 'The original message was not completely plain text.\n',
+  contentDescription: 'original message before hamlet',
+  product: 'hamlet (version 0.1.0)',
+  hostname: 'test.example',
+  now: new Date(Date.UTC(2026, 10, 22, 12, 0, 0)),
+} as const satisfies Partial<MarkupOptions>;
 
 /** One TEST_RULE hit: 9.8 points when spam, -1.5 when ham. */
 export const fixedResult = (isSpam: boolean): ScanResult => ({

@@ -11,7 +11,7 @@ import { parseMessage } from '../../src/message/parse';
 import { markupMessage, splitFields, type MarkupOptions } from '../../src/report/markup';
 import { removeMarkup } from '../../src/report/remove-markup';
 import { wrapText } from '../../src/report/wrap';
-import { fixedTags } from '../helpers/markup-fixture';
+import { FIXED_MARKUP, fixedTags } from '../helpers/markup-fixture';
 
 const TIMEOUT = { timeout: 60_000 };
 
@@ -22,11 +22,7 @@ const opts = (reportSafe: 0 | 1 | 2): MarkupOptions => ({
   headersHam: [{ name: 'Status', template: '_YESNO_, score=_SCORE_ required=_REQD_ tests=_TESTS_' }],
   rewriteHeader: { Subject: '*****SPAM*****', From: 'spam', To: 'spam' },
   reportTemplate: 'Spam detection software has_YESNO(, NOT)_ identified this as spam.\n\n_SUMMARY_',
-  unsafeReportTemplate: 'The original message was not completely plain text.\n',
-  contentDescription: 'original message before hamlet',
-  product: 'hamlet (version 0.1.0)',
-  hostname: 'test.example',
-  now: new Date(Date.UTC(2026, 10, 22, 12, 0, 0)),
+  ...FIXED_MARKUP,
   random32: () => 0x12345678,
   copyHeaders: ['Received', 'X-Long'],
 });

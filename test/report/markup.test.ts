@@ -4,7 +4,7 @@ import { parseMessage } from '../../src/message/parse';
 import { markupMessage, type MarkupOptions } from '../../src/report/markup';
 import { removeMarkup } from '../../src/report/remove-markup';
 import { corpusFiles } from '../helpers/corpus';
-import { fixedTags } from '../helpers/markup-fixture';
+import { FIXED_MARKUP, fixedTags } from '../helpers/markup-fixture';
 import { readFileSync } from 'node:fs';
 
 
@@ -21,11 +21,7 @@ const opts = (reportSafe: 0 | 1 | 2, subjectTag?: string): MarkupOptions => ({
   ],
   rewriteHeader: subjectTag ? { Subject: subjectTag } : {},
   reportTemplate: 'Spam detection software has_YESNO(, NOT)_ identified this as spam.\n\nContent analysis details:   (_SCORE_ points, _REQD_ required)\n\n_SUMMARY_',
-  unsafeReportTemplate: 'The original message was not completely plain text.\n',
-  contentDescription: 'original message before hamlet',
-  product: 'hamlet (version 0.1.0)',
-  hostname: 'test.example',
-  now: new Date(Date.UTC(2026, 10, 22, 12, 0, 0)),
+  ...FIXED_MARKUP,
   random32: () => 0x1f553619,
 });
 
