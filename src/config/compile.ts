@@ -107,7 +107,7 @@ function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
   const def = ctx.registry.active.get(call.name);
   if (def) {
     if (!def.areas.includes(area)) return { reason: `eval ${call.name} cannot be used in a ${area} rule` };
-    return { test: { type: 'eval', fn: def.fn, fnName: call.name, args: call.args } };
+    return { test: { type: 'eval', fn: def.fn, fnName: call.name, args: call.args, ...(def.net && { net: def.net }) } };
   }
   const why = ctx.registry.inactive.get(call.name);
   if (why) return { reason: `eval ${call.name} needs ${why} (not active)`, needs: why };

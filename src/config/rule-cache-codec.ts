@@ -33,7 +33,7 @@ interface Payload {
 
 type EvalTest = Extract<CompiledTest, { type: 'eval' }>;
 
-/** The rule without its eval function (which cannot be serialized). */
+/** The rule without its eval function and network hooks (which cannot be serialized). */
 function storable(r: CompiledRule): CompiledRule {
   if (r.test.type !== 'eval') return r;
   const { fnName, args } = r.test;
@@ -53,13 +53,14 @@ export function encodeRuleSet(rs: RuleSet): Buffer {
   return serialize({ set, metas, prefilter, ascii } satisfies Payload);
 }
 
-/** Bind a stored eval test to its function again; false when the registry no longer has it. */
+/** Bind a stored eval test to its function (and network hooks) again; false when the registry no longer has it. */
 function rebind(r: CompiledRule, registry: EvalRegistry): boolean {
   const t = r.test;
   if (t.type !== 'eval') return true;
   const def = registry.active.get(t.fnName);
   if (!def) return false;
   (t as { fn: EvalTest['fn'] }).fn = def.fn;
+  if (def.net) (t as { net?: EvalTest['net'] }).net = def.net;
   return true;
 }
 

@@ -3,6 +3,7 @@ import { toByteString } from '../message/charset';
 import { headerText, type HeaderRequest } from '../message/header-access';
 import type { Message } from '../message/types';
 import type { OptionValues } from '../config/options';
+import type { NetScan } from '../dns/net-scan';
 import type { EvalFailure } from './types';
 
 /** Settings a scan reads (from the rule set's options). */
@@ -31,6 +32,8 @@ export class ScanContext {
   evalFailures: Map<string, EvalFailure> | undefined;
   /** The Bayes classifier for this scan, when one was given (`ScanOptions.bayes`). */
   bayes: { probability(msg: Message): number | undefined } | undefined;
+  /** The scan's network state when network tests are on (network evals read their answers here). */
+  net: NetScan | undefined;
 
   constructor(
     readonly msg: Message,

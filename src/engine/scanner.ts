@@ -2,6 +2,7 @@
  * Scan one message against a compiled rule set: run rules by priority, then
  * metas in dependency order, then score. Pure apart from the clock.
  */
+import type { NetScan } from '../dns/net-scan';
 import { toByteString } from '../message/charset';
 import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, Message, MimePart } from '../message/types';
@@ -30,6 +31,8 @@ export interface ScanOptions {
   deadline?: number;
   /** Bayes (see bayes/index.ts `bayesScanner`): when available, score set 2 (or 3) is used and BAYES_ rules run. */
   bayes?: { available(): boolean; probability(msg: Message): number | undefined };
+  /** The scan's network state (lookups started by the pipeline); absent: network rules do not hit. */
+  net?: NetScan;
 }
 
 /** Global twins of non-global regexes, for counting `multiple` matches. */
@@ -241,8 +244,46 @@ export function warmUp(rs: CompiledRuleSet): number {
   return (performance.now() - t0) / 1000;
 }
 
-/** Scan a parsed message. */
+/** True for a network eval's rule: it runs after the lookups are harvested. */
+function isNetRule(rule: CompiledRule): boolean {
+  return rule.test.type === 'eval' && rule.test.net !== undefined;
+}
+
+/**
+ * A scan whose local rules have run and whose network rules and metas have not: what the check
+ * pipeline holds while it harvests the lookups (`finishScan` completes it).
+ */
+export interface LocalScan {
+  readonly ctx: ScanContext;
+  /** The network rules of this scan's rule list, in order (none ran yet). */
+  readonly netRules: readonly CompiledRule[];
+  /** @internal the rest of the scan's state, for finishScan. */
+  readonly state: LocalScanState;
+}
+
+interface LocalScanState {
+  readonly rs: CompiledRuleSet;
+  readonly started: number;
+  readonly set: number;
+  readonly which: number;
+  readonly values: Float64Array;
+  readonly order: CompiledRule[];
+  readonly netSlots: number[];
+  readonly cut: string[];
+  readonly unfinished: Uint8Array | undefined;
+  readonly timedOut: boolean;
+}
+
+/** Scan a parsed message: local rules, network rules (reading `opts.net`, when given), metas, score. */
 export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}): ScanResult {
+  return finishScan(scanLocal(msg, rs, opts));
+}
+
+/**
+ * Run a message's local rules (everything but network rules and metas). Network rules are
+ * left for `finishScan`, which the pipeline calls once their lookups are harvested.
+ */
+export function scanLocal(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}): LocalScan {
   const started = performance.now();
   const withBayes = opts.bayes?.available() ?? false;
   const set = (opts.scoreSet ?? 0) | (withBayes ? 2 : 0);
@@ -251,6 +292,7 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   if (opts.deadline !== undefined && opts.deadline > 0 && (deadline === 0 || opts.deadline < deadline)) deadline = opts.deadline;
   const ctx = new ScanContext(msg, rs.settings, deadline);
   if (withBayes) ctx.bayes = opts.bayes;
+  ctx.net = opts.net;
   const plan = planFor(rs);
   const order: CompiledRule[] = [];
   let timedOut = false;
@@ -265,6 +307,8 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   const list = plan.rules(which);
   const { rules, slots, guarded } = list;
   const gates = new Gates(plan, list, ctx);
+  const netRules: CompiledRule[] = [];
+  const netSlots: number[] = [];
   // Guarded rules run together, in watched calls, when the first of them is reached.
   let batch: GuardedResults | undefined;
   // Slots of rules that did not finish (cut, or not reached before the deadline); allocated when one exists.
@@ -277,6 +321,11 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
     if ((i & 15) === 0 && ctx.expired()) {
       timedOut = true;
       break;
+    }
+    if (isNetRule(rule)) {
+      netRules.push(rule);
+      netSlots.push(slots[i]!);
+      continue;
     }
     const only = gates.of(i);
     if (only === null) {
@@ -303,6 +352,23 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
   if (timedOut) {
     unfinished ??= new Uint8Array(plan.slotCount);
     for (let j = i; j < rules.length; j++) unfinished[slots[j]!] = 1;
+  }
+  return { ctx, netRules, state: { rs, started, set, which, values, order, netSlots, cut, unfinished, timedOut } };
+}
+
+/** Run the network rules (their lookups harvested), then the metas, and score. */
+export function finishScan(local: LocalScan): ScanResult {
+  const { ctx, netRules } = local;
+  const { rs, started, set, which, values, order, netSlots, cut, timedOut, unfinished } = local.state;
+  const plan = planFor(rs);
+  const record = (rule: CompiledRule, slot: number, n: number): void => {
+    ctx.counts.set(rule.name, n);
+    values[slot] = n;
+    order.push(rule);
+  };
+  for (let k = 0; k < netRules.length; k++) {
+    const n = runRule(netRules[k]!, ctx);
+    if (n > 0) record(netRules[k]!, netSlots[k]!, n);
   }
   const metas = plan.metas(which);
   const stack = new Float64Array(plan.program.depth);

@@ -1,4 +1,5 @@
 /** What a scan produces, and the compiled form of rules the scanner runs. */
+import type { NetScan } from '../dns/net-scan';
 import type { HeaderRequest } from '../message/header-access';
 import type { ScanContext } from './context';
 
@@ -16,6 +17,22 @@ export type EvalArg = string | number;
  * A number is a hit count (0 = no hit). It reports problems by returning false, never by throwing.
  */
 export type EvalFn = (ctx: ScanContext, args: readonly EvalArg[]) => boolean | number;
+
+/** The rule a network eval starts lookups for. */
+export interface NetRuleInfo {
+  readonly name: string;
+  readonly tflags: ReadonlySet<string>;
+}
+
+/**
+ * What makes an eval a network eval: it starts the lookups its answer needs before the local
+ * rules run (the pipeline calls `start` once per rule per scan, in rule order), and its `fn`
+ * runs after the harvest, reading the answers from `ctx.net`. Without network tests (`-L`,
+ * `dns_available no`) `start` is never called, `ctx.net` is undefined and `fn` must say no.
+ */
+export interface NetEvalHooks {
+  start(net: NetScan, args: readonly EvalArg[], rule: NetRuleInfo): void;
+}
 
 /** A meta expression tree over rule hit counts. */
 export type MetaExpr =
@@ -57,7 +74,14 @@ export type CompiledTest =
       readonly cacheKey: string;
     }
   | { readonly type: 'regex'; readonly re: RegExp; readonly guarded?: boolean }
-  | { readonly type: 'eval'; readonly fn: EvalFn; readonly fnName: string; readonly args: readonly EvalArg[] }
+  | {
+      readonly type: 'eval';
+      readonly fn: EvalFn;
+      readonly fnName: string;
+      readonly args: readonly EvalArg[];
+      /** Set for a network eval: it runs after the lookups are harvested. */
+      readonly net?: NetEvalHooks;
+    }
   | { readonly type: 'meta'; readonly expr: MetaExpr; readonly deps: readonly string[] };
 
 /** A rule ready to run. */

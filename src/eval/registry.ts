@@ -3,7 +3,7 @@
  * `index.ts` lists the files. A rule naming an unknown function is disabled
  * with a reason, never a crash.
  */
-import type { EvalFn, RuleArea } from '../engine/types';
+import type { EvalFn, NetEvalHooks, RuleArea } from '../engine/types';
 
 /** An eval function as registered. */
 export interface EvalDef {
@@ -11,6 +11,8 @@ export interface EvalDef {
   /** Rule types it may be used from (SpamAssassin registers most for one type). */
   readonly areas: readonly RuleArea[];
   readonly fn: EvalFn;
+  /** For a network eval: how it starts its lookups (its `fn` then runs after the harvest). */
+  readonly net?: NetEvalHooks;
 }
 
 /** Why a known SpamAssassin eval is not run (yet): it needs something hamlet does not do locally. */
