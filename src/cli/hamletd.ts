@@ -18,7 +18,7 @@ import { HAMLET_VERSION } from '../report/version';
 import { NetSet } from '../util/cidr';
 import { parseListen } from '../spamd/listen';
 import { makeLogger, type Logger } from '../spamd/log';
-import { WorkerPool } from '../spamd/pool';
+import { DEFAULT_SCANS_PER_WORKER, WorkerPool } from '../spamd/pool';
 import { SpamdServer, type ListenSpec } from '../spamd/server';
 import { shutdown } from '../spamd/shutdown';
 import { passwdEntry } from '../spamd/user-prefs';
@@ -39,6 +39,7 @@ interface Opts {
   allowedIps: string[];
   maxChildren?: string;
   maxConnPerChild: string;
+  maxScansPerWorker: string;
   timeoutTcp: string;
   timeoutChild: string;
   timeoutRequest: string;
@@ -95,6 +96,7 @@ function program(out: (s: string) => void): Command {
     .option('-A, --allowed-ips <nets>', 'comma-separated addresses/CIDR allowed to connect (default 127.0.0.1,::1)', list, [])
     .option('-m, --max-children <n>', 'scan workers (default: CPUs, at most 5)')
     .option('--max-conn-per-child <n>', 'recycle a worker after n scans (0: never)', '0')
+    .option('--max-scans-per-worker <n>', 'scans one worker holds at once, overlapping their DNS waits (1: one at a time)', String(DEFAULT_SCANS_PER_WORKER))
     .option('--timeout-tcp <s>', 'seconds to wait for a request\'s headers, and for each piece of its body (0: none)', '30')
     .option('--timeout-child <s>', 'seconds a scan may take before its worker is replaced (0: none)', '300')
     .option('--timeout-request <s>', 'seconds the whole request (headers and body) may take to arrive (0: none)', '120')
@@ -255,13 +257,21 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
     graceMs = int(o.shutdownTimeout, '--shutdown-timeout') * 1000;
     const size = o.maxChildren !== undefined ? int(o.maxChildren, '--max-children', 1) : Math.min(5, availableParallelism());
     const ruleCache = ruleCacheFor(o);
-    const workerConfig = (): WorkerConfig => ({ load: lo, ruleCache, allowUserRules: o.allowUserRules === true, warm: true, childTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000 });
+    const workerConfig = (): WorkerConfig => ({
+      load: lo,
+      ruleCache,
+      allowUserRules: o.allowUserRules === true,
+      warm: true,
+      childTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000,
+      local: o.local === true,
+    });
     pool = new WorkerPool({
       size,
       config: workerConfig,
       maxQueue: int(o.maxQueue, '--max-queue', 1),
       jobTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000,
       maxJobsPerWorker: int(o.maxConnPerChild, '--max-conn-per-child'),
+      maxScansPerWorker: int(o.maxScansPerWorker, '--max-scans-per-worker', 1),
       log,
       // A stand-in worker for the tests of what no rule can do any more (stall a scan); the
       // environment is the administrator's, who can load any code through NODE_OPTIONS anyway.
@@ -312,7 +322,7 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
     return e instanceof UsageError ? 64 : 70;
   }
   log('info', `server started on ${server.addresses.join(', ')} (running version ${HAMLET_VERSION})`);
-  log('info', `server pid: ${process.pid}, ${pool.size} scan workers`);
+  log('info', `server pid: ${process.pid}, ${pool.size} scan workers, up to ${pool.scansPerWorker} scans each at once`);
 
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -3,8 +3,13 @@
  *
  * - A bounded queue: past `maxQueue` waiting jobs a new job is refused at once
  *   (`75`), so overload is not absorbed into unbounded memory.
+ * - A worker holds up to `maxScansPerWorker` jobs at once (K): a scan that waits for
+ *   DNS leaves the worker's event loop to the others' CPU parts, so waits overlap.
+ *   The next job goes to the ready worker holding the fewest.
  * - A job running past `jobTimeoutMs` is answered with spamd's timeout error
- *   (`79`); its worker, which may be stuck in one regex, is terminated and replaced.
+ *   (`79`); its worker, which may be stuck, takes no more jobs and is replaced. The
+ *   jobs it still holds keep their own time-outs: each is answered when it finishes
+ *   or, if the worker is stuck, with `79` in turn; once it holds none it is terminated.
  * - `reload()` starts a new generation of workers with freshly read configuration;
  *   only once all of them are ready do new jobs go to them, and the old workers
  *   finish what they hold first (SIGHUP loses no request). Reloads are coalesced:
@@ -29,6 +34,8 @@ export interface PoolOptions {
   readonly jobTimeoutMs: number;
   /** 0: never recycle. */
   readonly maxJobsPerWorker: number;
+  /** Jobs one worker holds at once (K); 1: one at a time. Default {@link DEFAULT_SCANS_PER_WORKER}. */
+  readonly maxScansPerWorker?: number;
   readonly log: (level: 'info' | 'warn' | 'error', text: string) => void;
   /** Worker script (tests may point elsewhere). */
   readonly script?: string;
@@ -41,17 +48,28 @@ interface Pending {
   readonly resolve: (a: ScanAnswer) => void;
   readonly reject: (e: SpamdError) => void;
   cancelled: boolean;
+  /** The job's time-out, from when it was sent to a worker. */
+  timer?: NodeJS.Timeout;
 }
 
 interface Slot {
   readonly worker: Worker;
   readonly generation: number;
   ready: boolean;
-  current: Pending | undefined;
-  timer: NodeJS.Timeout | undefined;
+  /** Jobs sent and not yet answered, by id. */
+  readonly running: Map<number, Pending>;
+  /** Jobs sent in all (for --max-conn-per-child). */
   jobs: number;
+  /** Takes no more jobs; terminated once it holds none. */
   retiring: boolean;
 }
+
+/**
+ * Jobs a worker holds at once unless told otherwise: enough for a scan's DNS wait (tens of ms
+ * to seconds) to be covered by other scans' CPU parts, few enough that a worker's messages in
+ * flight stay a small part of its memory (each is bounded by --max-size).
+ */
+export const DEFAULT_SCANS_PER_WORKER = 8;
 
 let nextId = 1;
 
@@ -138,8 +156,19 @@ export class WorkerPool {
     return this.queue.length;
   }
 
+  /** Workers holding at least one job. */
   get busy(): number {
-    return this.slots.filter((s) => s.current).length;
+    return this.slots.filter((s) => s.running.size > 0).length;
+  }
+
+  /** Jobs sent to workers and not yet answered. */
+  get inFlight(): number {
+    return this.slots.reduce((n, s) => n + s.running.size, 0);
+  }
+
+  /** Jobs one worker holds at once. */
+  get scansPerWorker(): number {
+    return Math.max(1, this.opts.maxScansPerWorker ?? DEFAULT_SCANS_PER_WORKER);
   }
 
   /** Run a job; `cancel()` drops it if it is still queued (its client went away). */
@@ -236,23 +265,19 @@ export class WorkerPool {
   async close(graceMs = Infinity): Promise<void> {
     this.closing = true;
     const deadline = Date.now() + graceMs;
-    while ((this.queue.some((p) => !p.cancelled) || this.slots.some((s) => s.current)) && Date.now() < deadline) {
+    while ((this.queue.some((p) => !p.cancelled) || this.inFlight > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
     for (const p of this.queue.splice(0)) if (!p.cancelled) p.reject(shuttingDown());
     const slots = this.slots;
     this.slots = [];
-    for (const s of slots) {
-      if (s.timer) clearTimeout(s.timer);
-      s.current?.reject(shuttingDown());
-      s.current = undefined;
-    }
+    for (const s of slots) failAll(s, shuttingDown);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
   private spawn(gen: number, config: WorkerConfig): Promise<ReadyNote> {
     const worker = new Worker(this.opts.script ?? join(__dirname, 'worker.js'), { workerData: config, resourceLimits: WORKER_HEAP });
-    const slot: Slot = { worker, generation: gen, ready: false, current: undefined, timer: undefined, jobs: 0, retiring: false };
+    const slot: Slot = { worker, generation: gen, ready: false, running: new Map(), jobs: 0, retiring: false };
     this.slots.push(slot);
     return new Promise<ReadyNote>((resolve, reject) => {
       worker.on('message', (m: Answer | ReadyNote | { type: 'failed'; error: string }) => {
@@ -276,13 +301,8 @@ export class WorkerPool {
       });
       worker.on('exit', (code) => {
         if (!slot.ready) reject(new Error(`scan worker exited with code ${code} while loading`));
-        const job = slot.current;
         this.remove(slot);
-        if (job) {
-          slot.current = undefined;
-          if (slot.timer) clearTimeout(slot.timer);
-          job.reject(new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, 'Internal software error: scan worker stopped'));
-        }
+        failAll(slot, () => new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, 'Internal software error: scan worker stopped'));
         // Replace a worker of the live generation that stopped by itself or was terminated for a time-out.
         if (slot.ready && !slot.retiring && !this.closing && slot.generation === this.generation) {
           this.replace();
@@ -301,27 +321,21 @@ export class WorkerPool {
   }
 
   private settle(slot: Slot, a: Answer): void {
-    const job = slot.current;
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.current = undefined;
-    slot.timer = undefined;
-    if (job && job.job.id === a.id) {
+    const job = slot.running.get(a.id);
+    if (job) {
+      slot.running.delete(a.id);
+      clearTimeout(job.timer);
       if (a.ok) job.resolve(a);
       else job.reject(new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, `Internal software error: ${a.error}`));
     }
-    if (slot.retiring || (this.opts.maxJobsPerWorker > 0 && slot.jobs >= this.opts.maxJobsPerWorker && slot.generation === this.generation)) {
-      if (!slot.retiring) {
-        // Start the replacement first; the old worker stops once it is idle (now).
-        this.replace();
-      }
-      this.retire(slot);
-    }
+    if (slot.retiring) this.retire(slot);
     this.dispatch();
   }
 
+  /** Take no more jobs on `slot`; stop its worker once it holds none. */
   private retire(slot: Slot): void {
     slot.retiring = true;
-    if (!slot.current) {
+    if (slot.running.size === 0) {
       this.remove(slot);
       void slot.worker.terminate();
     }
@@ -332,29 +346,59 @@ export class WorkerPool {
     if (i >= 0) this.slots.splice(i, 1);
   }
 
+  /** The ready, live worker holding the fewest jobs, if one has room. */
+  private leastLoaded(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.slots) {
+      if (!s.ready || s.retiring || s.generation !== this.generation || s.running.size >= this.scansPerWorker) continue;
+      if (!best || s.running.size < best.running.size) best = s;
+    }
+    return best;
+  }
+
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (!slot.ready || slot.current || slot.retiring || slot.generation !== this.generation) continue;
+    for (let slot = this.leastLoaded(); slot; slot = this.leastLoaded()) {
       let next = this.queue.shift();
       while (next && next.cancelled) next = this.queue.shift();
       if (!next) return;
-      slot.current = next;
-      slot.jobs++;
-      if (this.opts.jobTimeoutMs > 0) slot.timer = setTimeout(() => this.expire(slot, next), this.opts.jobTimeoutMs);
-      slot.worker.postMessage(next.job, ownsBuffer(next.job.raw) ? [next.job.raw.buffer as ArrayBuffer] : []);
+      this.send(slot, next);
+    }
+  }
+
+  private send(slot: Slot, p: Pending): void {
+    slot.running.set(p.job.id, p);
+    slot.jobs++;
+    if (this.opts.jobTimeoutMs > 0) p.timer = setTimeout(() => this.expire(slot, p), this.opts.jobTimeoutMs);
+    // The worker counts the job's time from now, as the pool does, not from when it gets to it.
+    const job: Job = { ...p.job, sentAt: Date.now() };
+    slot.worker.postMessage(job, ownsBuffer(job.raw) ? [job.raw.buffer as ArrayBuffer] : []);
+    if (this.opts.maxJobsPerWorker > 0 && slot.jobs >= this.opts.maxJobsPerWorker) {
+      // --max-conn-per-child: the replacement loads while this worker finishes what it holds.
+      this.replace();
+      this.retire(slot);
     }
   }
 
   private expire(slot: Slot, job: Pending): void {
-    if (slot.current !== job) return;
+    if (slot.running.get(job.job.id) !== job) return;
+    slot.running.delete(job.job.id);
     this.timeouts++;
-    slot.current = undefined;
     const secs = this.opts.jobTimeoutMs / 1000;
-    this.opts.log('warn', `scan of job ${job.job.id} ran over ${secs} s; its worker is replaced`);
+    const others = slot.running.size;
+    const rest = others > 0 ? ` once its ${others} other scan${others === 1 ? ' is' : 's are'} answered or time out` : '';
+    this.opts.log('warn', `scan of job ${job.job.id} ran over ${secs} s; its worker is replaced${rest}`);
     job.reject(timeout('HAMLET_ERR_SPAMD_CHILD_TIMEOUT', `(child processing timeout at ${secs} seconds)`));
-    this.remove(slot);
-    slot.retiring = true;
-    void slot.worker.terminate();
-    this.replace();
+    if (!slot.retiring && slot.generation === this.generation && !this.closing) this.replace();
+    this.retire(slot);
+    this.dispatch();
   }
+}
+
+/** Answer every job `slot` holds with `error()` (its worker stopped, or the pool is closing). */
+function failAll(slot: Slot, error: () => SpamdError): void {
+  for (const p of slot.running.values()) {
+    clearTimeout(p.timer);
+    p.reject(error());
+  }
+  slot.running.clear();
 }

@@ -5,6 +5,10 @@
  * file's mtime. Scans go through the shared check path with Bayes, the AWL and
  * auto-learn as configured (src/learn/feedback.ts), TELL through tell.ts; the
  * databases are opened once per worker (user-stores.ts). Runs only inside a Worker.
+ *
+ * Jobs are handled asynchronously: the pool may send several at once, and a scan
+ * that waits (DNS) leaves the event loop to the others' CPU parts. TELL jobs on one
+ * store run one after another (serial-lanes.ts): learning is transactional.
  */
 // First: V8's regex flags must be set before any rule regex exists.
 import '../regex-flags';
@@ -15,12 +19,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { compileDraft, type RuleSet } from '../config/compile';
 import { loadRuleSet, readConfig, type LoadOptions } from '../config/load';
 import { parseConfigText } from '../config/parser';
-import { markupOptionsFrom, type ReportSettings } from '../report/check';
-import { checkWithFeedback } from '../learn/feedback';
+import { markupOptionsFrom, type CheckOptions, type ReportSettings } from '../report/check';
+import { checkWithFeedback, type FeedbackOutcome, type FeedbackStores } from '../learn/feedback';
 import { warmUp } from '../index';
 import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
 import { tell } from './tell';
+import { SerialLanes } from './serial-lanes';
 import { StoreCache } from './user-stores';
 import type { ReadyNote } from './pool';
 import { createPrefsFile } from './prefs-template';
@@ -41,6 +46,8 @@ export interface WorkerConfig {
    * with TIME_LIMIT_EXCEEDED rather than the pool's `79 Timeout`.
    */
   readonly childTimeoutMs?: number;
+  /** `hamletd -L`: local tests only, no network lookups. */
+  readonly local?: boolean;
 }
 
 /** When a scan's rules must stop, for a job that started at `t0` (performance.now()); 0: no deadline. */
@@ -52,6 +59,8 @@ export function scanDeadline(cfg: WorkerConfig, t0: number): number {
 
 /** Whose request a job is, and where that user's files are (user-prefs.ts `userFields`). */
 export interface JobUser {
+  /** When the pool sent the job (epoch ms): its time limits count from then. */
+  readonly sentAt?: number;
   readonly user?: string;
   readonly prefsFile?: string;
   readonly userDir?: string;
@@ -176,18 +185,34 @@ function rulesFor(job: Job, base: Loaded, users: UserCache, problems: string[]):
   }
 }
 
-function answer(job: Job, base: Loaded, users: UserCache, stores: StoreCache, cfg: WorkerConfig): Answer {
-  const t0 = performance.now();
+/** A scan's check: the one place it is called, awaited, so scans in flight overlap their waits. */
+async function runScan(raw: Buffer, rules: RuleSet, db: FeedbackStores, opts: CheckOptions): Promise<FeedbackOutcome> {
+  return checkWithFeedback(raw, rules, db, opts);
+}
+
+/** What a worker keeps between jobs. */
+interface WorkerState {
+  readonly cfg: WorkerConfig;
+  readonly base: Loaded;
+  readonly users: UserCache;
+  readonly stores: StoreCache;
+  readonly tells: SerialLanes;
+}
+
+async function answer(job: Job, w: WorkerState): Promise<Answer> {
+  const { base, users, stores, cfg } = w;
+  // The job's clock started when the pool sent it (it may have waited here behind others).
+  const t0 = performance.now() - Math.max(0, job.sentAt !== undefined ? Date.now() - job.sentAt : 0);
   const noted: string[] = [];
   const { loaded, prefsFile } = rulesFor(job, base, users, noted);
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
   const db = stores.get(loaded.rules, job.userDir, loaded === base ? '' : prefsFile, { tree: job.userTree, noUserFiles: job.noUserFiles });
   if (job.type === 'tell') {
-    const done = tell(raw, loaded.rules, db, job.tell);
+    const done = await w.tells.run(db, async () => tell(raw, loaded.rules, db, job.tell));
     if (done.note) noted.push(done.note);
     return { id: job.id, ok: true, score: 0, required: 0, isSpam: false, tests: [], ms: performance.now() - t0, timedOut: false, didSet: done.didSet, didRemove: done.didRemove, problems: noted.length ? noted : undefined };
   }
-  const c = checkWithFeedback(raw, loaded.rules, db, { settings: loaded.settings, scan: { deadline: scanDeadline(cfg, t0) } });
+  const c = await runScan(raw, loaded.rules, db, { settings: loaded.settings, scan: { deadline: scanDeadline(cfg, t0) } });
   const r = c.result;
   const out = job.need === 'marked' ? c.marked : job.need === 'headers' ? Buffer.from(c.headers, 'latin1') : undefined;
   const mid = c.msg.headers.find((h) => h.key === 'message-id')?.value;
@@ -226,17 +251,13 @@ function main(): void {
     port.postMessage({ type: 'failed', error: (e as Error).message });
     return;
   }
-  const users = new UserCache(cfg);
-  const stores = new StoreCache();
-  port.on('close', () => stores.close());
+  const w: WorkerState = { cfg, base, users: new UserCache(cfg), stores: new StoreCache(), tells: new SerialLanes() };
+  port.on('close', () => w.stores.close());
   port.on('message', (job: Job) => {
-    let a: Answer;
-    try {
-      a = answer(job, base, users, stores, cfg);
-    } catch (e) {
-      a = { id: job.id, ok: false, error: (e as Error).message };
-    }
-    port.postMessage(a);
+    answer(job, w).then(
+      (a) => port.postMessage(a),
+      (e: unknown) => port.postMessage({ id: job.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer),
+    );
   });
   port.postMessage(ready);
 }

@@ -32,7 +32,7 @@ const scan = (p: WorkerPool, raw = SPAM) => p.run({ type: 'scan', need: 'verdict
 describe('worker pool', () => {
   let p: WorkerPool;
   before(async () => {
-    p = pool(1, { maxQueue: 3, maxJobsPerWorker: 2, jobTimeoutMs: 2000 });
+    p = pool(1, { maxQueue: 3, maxJobsPerWorker: 2, jobTimeoutMs: 2000, maxScansPerWorker: 2 });
     await p.start();
   });
   after(async () => {
@@ -40,9 +40,10 @@ describe('worker pool', () => {
   });
 
   test('past --max-queue a job is refused at once with 75', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => scan(p)));
+    // Two in the worker (--max-scans-per-worker 2), three queued: the other five are refused.
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => scan(p)));
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as SpamdError);
-    assert.ok(refused.length >= 4, `${refused.length} refused`);
+    assert.equal(refused.length, 5, `${refused.length} refused`);
     for (const e of refused) assert.deepEqual([e.code, e.status], ['HAMLET_ERR_SPAMD_BUSY', 75]);
     assert.ok(results.some((r) => r.status === 'fulfilled' && r.value.score === 1000));
   });
@@ -73,6 +74,21 @@ test('the last resort: a job that never ends is answered 79 at the job timeout, 
     await assert.rejects(scan(p, Buffer.from('Subject: x\r\n\r\nSTALL\r\n')), (e: SpamdError) => e.status === 79 && e.code === 'HAMLET_ERR_SPAMD_CHILD_TIMEOUT');
     assert.equal((await scan(p)).score, 1000);
     assert.ok(logs.some((l) => /its worker is replaced/.test(l)), logs.join('\n'));
+  } finally {
+    await p.close();
+  }
+});
+
+test('jobs sent together to one real worker are each answered with their own message\'s result', async () => {
+  const p = pool(1, { maxScansPerWorker: 6 });
+  await p.start();
+  try {
+    const msgs = [SPAM, Buffer.from('Subject: hello\r\n\r\nplain\r\n'), Buffer.from('Subject: x\r\n\r\ncheap\r\n'), SPAM, Buffer.from('Subject: hello\r\n\r\ncheap\r\n'), Buffer.from('Subject: x\r\n\r\nnothing\r\n')];
+    const answers = await Promise.all(msgs.map((m) => scan(p, m)));
+    assert.deepEqual(
+      answers.map((a) => a.tests.join(',')),
+      ['GTUBE', 'SUBJ_HELLO', 'BODY_CHEAP', 'GTUBE', 'BODY_CHEAP,SUBJ_HELLO', ''],
+    );
   } finally {
     await p.close();
   }
