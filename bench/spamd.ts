@@ -24,7 +24,9 @@
  * through all TEST messages, and its RSS after the first 1,000 and at the end shows
  * whether its memory stays flat (lib/rss-flatness.ts). Ends with the RESULT line.
  *
- * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes] [--flat-scans N]
+ * `--hamletd-arg A` (repeatable) passes A to hamletd, e.g. `--hamletd-arg --max-scans-per-worker=1`.
+ *
+ * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes] [--flat-scans N] [--hamletd-arg A]
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -87,7 +89,8 @@ async function main(): Promise<void> {
   const bayes = sharedBayes();
   console.log(`bench:spamd: ${files.length} TEST messages, ${clients} concurrent real spamc -c, 2 workers each, -L, Bayes on both (nspam ${bayes.nspam}, nham ${bayes.nham}; ${bayes.how}), auto-learn and AWL off; load ${load()}`);
 
-  const hamletdOpts = { rules, site, cf: `${LOCAL_ONLY_CF}\n${bayesCf(bayes.hamletPath)}`, args: ['-m', '2'] };
+  const extraArgs = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--hamletd-arg' ? [a] : []));
+  const hamletdOpts = { rules, site, cf: `${LOCAL_ONLY_CF}\n${bayesCf(bayes.hamletPath)}`, args: ['-m', '2', ...extraArgs] };
   const hd = await startHamletd(hamletdOpts);
   console.log(`hamletd ready ${hd.startS.toFixed(1)} s after its start (2 workers loading the rules)`);
   const sd = await startSpamd({ rules, site, children: 2, extraCf: bayesCf(bayes.saPath) });
