@@ -19,8 +19,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { compileDraft, type RuleSet } from '../config/compile';
 import { loadRuleSet, readConfig, type LoadOptions } from '../config/load';
 import { parseConfigText } from '../config/parser';
-import { markupOptionsFrom, type CheckOptions, type ReportSettings } from '../report/check';
-import { checkWithFeedback, type FeedbackOutcome, type FeedbackStores } from '../learn/feedback';
+import { markupOptionsFrom, type ReportSettings } from '../report/check';
+import { check, closeResolvers, netRuntimeFor, type NetRuntime, type PipelineOptions } from '../check/index';
+import type { FeedbackOutcome } from '../learn/feedback';
 import { warmUp } from '../index';
 import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
@@ -119,9 +120,11 @@ export type Answer = ScanAnswer | FailedAnswer;
 interface Loaded {
   readonly rules: RuleSet;
   readonly settings: ReportSettings;
+  /** Network tests for this rule set (its DNS settings); undefined under `-L` or `dns_available no`. */
+  readonly net: NetRuntime | undefined;
 }
 
-const loadedFrom = (rules: RuleSet): Loaded => ({ rules, settings: markupOptionsFrom(rules) });
+const loadedFrom = (rules: RuleSet, cfg: WorkerConfig): Loaded => ({ rules, settings: markupOptionsFrom(rules), net: netRuntimeFor(rules, { localOnly: cfg.local === true }) });
 
 /** The base rule set plus one user's preferences, read as a server reads them. */
 export function loadUserRules(cfg: WorkerConfig, prefsFile: string, text = readFileSync(prefsFile, 'latin1')): RuleSet {
@@ -158,7 +161,7 @@ class UserCache {
     const read = tree ? readOwnedFile(tree, file) : { text: readFileSync(file), mtimeMs: st.mtimeMs };
     if (!read) return undefined;
     const text = read.text.toString('latin1');
-    const loaded = /^[ \t]*[^#\s]/m.test(text) ? loadedFrom(loadUserRules(this.cfg, file, text)) : undefined;
+    const loaded = /^[ \t]*[^#\s]/m.test(text) ? loadedFrom(loadUserRules(this.cfg, file, text), this.cfg) : undefined;
     this.map.set(file, { mtime: read.mtimeMs, loaded });
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
     return loaded;
@@ -186,8 +189,8 @@ function rulesFor(job: Job, base: Loaded, users: UserCache, problems: string[]):
 }
 
 /** A scan's check: the one place it is called, awaited, so scans in flight overlap their waits. */
-async function runScan(raw: Buffer, rules: RuleSet, db: FeedbackStores, opts: CheckOptions): Promise<FeedbackOutcome> {
-  return checkWithFeedback(raw, rules, db, opts);
+function runScan(raw: Buffer, rules: RuleSet, opts: PipelineOptions): Promise<FeedbackOutcome> {
+  return check(raw, rules, opts);
 }
 
 /** What a worker keeps between jobs. */
@@ -212,7 +215,7 @@ async function answer(job: Job, w: WorkerState): Promise<Answer> {
     if (done.note) noted.push(done.note);
     return { id: job.id, ok: true, score: 0, required: 0, isSpam: false, tests: [], ms: performance.now() - t0, timedOut: false, didSet: done.didSet, didRemove: done.didRemove, problems: noted.length ? noted : undefined };
   }
-  const c = await runScan(raw, loaded.rules, db, { settings: loaded.settings, scan: { deadline: scanDeadline(cfg, t0) } });
+  const c = await runScan(raw, loaded.rules, { stores: db, net: loaded.net, settings: loaded.settings, scan: { deadline: scanDeadline(cfg, t0) } });
   const r = c.result;
   const out = job.need === 'marked' ? c.marked : job.need === 'headers' ? Buffer.from(c.headers, 'latin1') : undefined;
   const mid = c.msg.headers.find((h) => h.key === 'message-id')?.value;
@@ -245,14 +248,17 @@ function main(): void {
     const rules = loadRuleSet(cfg.load, cfg.ruleCache ?? false);
     const compileMs = performance.now() - t0;
     const warmMs = cfg.warm ? warmUp(rules) * 1000 : 0;
-    base = loadedFrom(rules);
+    base = loadedFrom(rules, cfg);
     ready = { type: 'ready', compileMs, warmMs, heapMb: getHeapStatistics().used_heap_size / 2 ** 20 };
   } catch (e) {
     port.postMessage({ type: 'failed', error: (e as Error).message });
     return;
   }
   const w: WorkerState = { cfg, base, users: new UserCache(cfg), stores: new StoreCache(), tells: new SerialLanes() };
-  port.on('close', () => w.stores.close());
+  port.on('close', () => {
+    w.stores.close();
+    closeResolvers();
+  });
   port.on('message', (job: Job) => {
     answer(job, w).then(
       (a) => port.postMessage(a),
