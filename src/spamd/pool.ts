@@ -5,7 +5,9 @@
  *   (`75`), so overload is not absorbed into unbounded memory.
  * - A worker holds up to `maxScansPerWorker` jobs at once (K): a scan that waits for
  *   DNS leaves the worker's event loop to the others' CPU parts, so waits overlap.
- *   The next job goes to the ready worker holding the fewest.
+ *   A worker takes another job only while every job it holds is waiting (it says so
+ *   with an `idle` note), so scans that never wait (`-L`) go one at a time to whichever
+ *   worker is free, as with K=1. The next job goes to such a worker holding the fewest.
  * - A job running past `jobTimeoutMs` is answered with spamd's timeout error
  *   (`79`); its worker, which may be stuck, takes no more jobs and is replaced. The
  *   jobs it still holds keep their own time-outs: each is answered when it finishes
@@ -58,8 +60,10 @@ interface Slot {
   ready: boolean;
   /** Jobs sent and not yet answered, by id. */
   readonly running: Map<number, Pending>;
-  /** Jobs sent in all (for --max-conn-per-child). */
+  /** Jobs sent in all (for --max-conn-per-child, and to match idle notes). */
   jobs: number;
+  /** A job it holds may be computing: set when a job is sent, cleared by an idle note sent after it. */
+  computing: boolean;
   /** Takes no more jobs; terminated once it holds none. */
   retiring: boolean;
 }
@@ -93,6 +97,16 @@ export interface ReadyNote {
   readonly warmMs?: number;
   /** The worker's V8 heap once loaded, MB. */
   readonly heapMb?: number;
+}
+
+/**
+ * What a worker reports when its event loop has nothing to compute: every job it holds is
+ * waiting (for DNS). `seen` is how many jobs it had received then, so a note that crossed a
+ * newer job on the way is ignored.
+ */
+export interface IdleNote {
+  readonly type: 'idle';
+  readonly seen: number;
 }
 
 /** One line on a generation that finished loading: wall time, and the slowest worker's steps. */
@@ -277,12 +291,15 @@ export class WorkerPool {
 
   private spawn(gen: number, config: WorkerConfig): Promise<ReadyNote> {
     const worker = new Worker(this.opts.script ?? join(__dirname, 'worker.js'), { workerData: config, resourceLimits: WORKER_HEAP });
-    const slot: Slot = { worker, generation: gen, ready: false, running: new Map(), jobs: 0, retiring: false };
+    const slot: Slot = { worker, generation: gen, ready: false, running: new Map(), jobs: 0, computing: false, retiring: false };
     this.slots.push(slot);
     return new Promise<ReadyNote>((resolve, reject) => {
-      worker.on('message', (m: Answer | ReadyNote | { type: 'failed'; error: string }) => {
+      worker.on('message', (m: Answer | ReadyNote | IdleNote | { type: 'failed'; error: string }) => {
         if ('type' in m) {
-          if (m.type === 'ready') {
+          if (m.type === 'idle') {
+            if (m.seen >= slot.jobs) slot.computing = false;
+            this.dispatch();
+          } else if (m.type === 'ready') {
             slot.ready = true;
             resolve(m);
             this.dispatch();
@@ -346,11 +363,12 @@ export class WorkerPool {
     if (i >= 0) this.slots.splice(i, 1);
   }
 
-  /** The ready, live worker holding the fewest jobs, if one has room. */
+  /** The ready, live worker holding the fewest jobs, among those free (none held, or all waiting) with room. */
   private leastLoaded(): Slot | undefined {
     let best: Slot | undefined;
     for (const s of this.slots) {
-      if (!s.ready || s.retiring || s.generation !== this.generation || s.running.size >= this.scansPerWorker) continue;
+      if (!s.ready || s.retiring || s.generation !== this.generation) continue;
+      if (s.running.size > 0 && (s.computing || s.running.size >= this.scansPerWorker)) continue;
       if (!best || s.running.size < best.running.size) best = s;
     }
     return best;
@@ -368,6 +386,7 @@ export class WorkerPool {
   private send(slot: Slot, p: Pending): void {
     slot.running.set(p.job.id, p);
     slot.jobs++;
+    slot.computing = true;
     if (this.opts.jobTimeoutMs > 0) p.timer = setTimeout(() => this.expire(slot, p), this.opts.jobTimeoutMs);
     // The worker counts the job's time from now, as the pool does, not from when it gets to it.
     const job: Job = { ...p.job, sentAt: Date.now() };

@@ -28,6 +28,7 @@ import type { TellRequest } from './request';
 import { tell } from './tell';
 import { SerialLanes } from './serial-lanes';
 import { StoreCache } from './user-stores';
+import { idleNotes } from './idle-notes';
 import type { ReadyNote } from './pool';
 import { createPrefsFile } from './prefs-template';
 import { checkOwnedPath, readOwnedFile, type UserTree } from '../util/owned-files';
@@ -259,11 +260,16 @@ function main(): void {
     w.stores.close();
     closeResolvers();
   });
+  const idle = idleNotes(port);
   port.on('message', (job: Job) => {
-    answer(job, w).then(
-      (a) => port.postMessage(a),
-      (e: unknown) => port.postMessage({ id: job.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer),
-    );
+    idle.received();
+    answer(job, w)
+      .then(
+        (a) => port.postMessage(a),
+        (e: unknown) => port.postMessage({ id: job.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer),
+      )
+      .finally(idle.soon);
+    idle.soon();
   });
   port.postMessage(ready);
 }
