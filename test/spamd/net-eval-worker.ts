@@ -9,10 +9,10 @@ import { EVAL_REGISTRY } from '../../src/eval/index';
 import type { EvalDef } from '../../src/eval/registry';
 import type { Message } from '../../src/message/types';
 
-const nameFor = (msg: Message): string => `${msg.headers.find((h) => h.key === 'subject')?.value.trim() ?? 'none'}.wait.test`;
+const nameFor = (msg: Message): string => `${msg.headers.find((h) => h.key === 'x-wait-name')?.value.trim() ?? 'none'}.wait.test`;
 
 const def: EvalDef = {
-  name: 'check_test_subject_listed',
+  name: 'check_test_wait_listed',
   areas: ['header'],
   net: {
     start(net: NetScan) {

@@ -28,7 +28,7 @@ before(async () => {
       `dns_server ${server.spec}`,
       'rbl_timeout 5 5',
       'required_score 5',
-      'header SUBJ_LISTED eval:check_test_subject_listed()',
+      'header SUBJ_LISTED eval:check_test_wait_listed()',
       'score SUBJ_LISTED 3',
       'header SUBJ_X Subject =~ /^[aceg]$/',
       'score SUBJ_X 0.5',
@@ -56,7 +56,7 @@ function pool(k: number, local = false): WorkerPool {
   });
 }
 
-const scan = (p: WorkerPool, subject: string) => p.run({ type: 'scan', need: 'verdict', raw: new Uint8Array(Buffer.from(`From: x@example.com\r\nSubject: ${subject}\r\n\r\nbody\r\n`)) }).promise;
+const scan = (p: WorkerPool, subject: string) => p.run({ type: 'scan', need: 'verdict', raw: new Uint8Array(Buffer.from(`From: x@example.com\r\nSubject: ${subject}\r\nX-Wait-Name: ${subject}\r\n\r\nbody\r\n`)) }).promise;
 
 /** Scan `subjects` at once; the tests each hit and how long all took. */
 async function scanAll(p: WorkerPool, subjects: readonly string[]): Promise<{ tests: string[]; ms: number }> {
