@@ -76,6 +76,8 @@ export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
   // (Also the scalars: a bad last line then leaves the last good one in force, as in SpamAssassin.)
   'dns_server', 'dns_options', 'rbl_timeout', 'dns_query_restriction', 'dns_block_rule', 'dns_block_time',
   'dns_available', 'skip_rbl_checks', 'skip_uribl_checks',
+  // The URI blocklist definitions, one line each (src/dns/uri-list-defs.ts).
+  '@uri_lists',
 ]);
 
 /** Last value of a scalar option, or undefined when never set. */
