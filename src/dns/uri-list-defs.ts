@@ -25,8 +25,7 @@ export interface UriListDef {
   readonly subtest?: UriSubtest;
 }
 
-/** Internal list option holding each definition line as `directive NAME zone type [subtest]`. */
-export const URI_LISTS_OPTION = '@uri_lists';
+export { URI_LISTS_OPTION } from '../config/options';
 
 const DIRECTIVES: Readonly<Record<string, { readonly kind: UriListKind; readonly sub: boolean }>> = {
   urirhsbl: { kind: 'rhsbl', sub: false },

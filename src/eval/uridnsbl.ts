@@ -23,7 +23,7 @@ import type { Lookup } from '../dns/lookup-set';
 import type { NetScan } from '../dns/net-scan';
 import { dnsblQueryName, rhsblQueryName } from '../dns/blocklist';
 import { recordsOfType, type DnsAnswer } from '../dns/types';
-import { uriblHosts, type UriHost } from '../dns/uri-blocklist';
+import { uriblHosts, uriRhsblQueryName, type UriHost } from '../dns/uri-blocklist';
 import { URI_LISTS_OPTION, uriListDefs, type UriListDef } from '../dns/uri-list-defs';
 import { uriSubtestMatches } from '../dns/uri-subtest';
 import { isIpHost, registrableDomain } from '../message/domain';
@@ -76,23 +76,20 @@ const addresses = (a: DnsAnswer): string[] => (a.status === 'NOERROR' ? recordsO
 /** Start what definition `def` asks for the message's hosts; its zone queries go into `asked`. */
 function startDefinition(net: NetScan, def: UriListDef, flags: ReadonlySet<string>, hosts: readonly UriHost[], asked: Asked[]): void {
   const seen = new Set<string>();
-  const ask = (subject: string): void => {
-    const name = publicIpv4(subject) ? dnsblQueryName(subject, def.zone) : rhsblQueryName(subject, def.zone);
+  const askName = (name: string | undefined): void => {
     if (name === undefined || seen.has(name)) return;
     seen.add(name);
     if (net.query(name, def.type)) asked.push({ name, type: def.type });
   };
+  const ask = (subject: string): void => askName(publicIpv4(subject) ? dnsblQueryName(subject, def.zone) : rhsblQueryName(subject, def.zone));
   // Each address an A lookup of `host` gives is asked about (continuations run before the harvest looks again).
   const askAddressesOf = (host: string): void => {
     net.query(host, 'A')?.promise.then((a) => addresses(a).forEach(ask), () => undefined);
   };
   const names = hosts.filter((h) => !isIpHost(h.host));
   if (def.kind === 'rhsbl') {
-    for (const h of hosts) {
-      if (isIpHost(h.host)) {
-        if (publicIpv4(h.host) && !flags.has('domains_only')) ask(h.host);
-      } else if (!flags.has('ips_only')) ask(flags.has('notrim') ? h.host : h.domain);
-    }
+    const uriFlags = { notrim: flags.has('notrim'), ipsOnly: flags.has('ips_only'), domainsOnly: flags.has('domains_only') };
+    for (const h of hosts) if (!isIpHost(h.host) || publicIpv4(h.host)) askName(uriRhsblQueryName(h, def.zone, uriFlags));
     return;
   }
   if (def.kind === 'dnsbl') {
