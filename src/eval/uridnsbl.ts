@@ -11,7 +11,9 @@
  *   ask about each name server's registrable domain, `urifullnsrhs*` its full name;
  * - `uridns*` rules with tflags `a` ask about the addresses of the host and of its domain's
  *   name servers; without `a` (tflags `ns`, the default) they ask nothing: SpamAssassin 4.0.1
- *   looks the name servers up for them but asks the zones only for the `a` rules;
+ *   looks the name servers up for them but asks the zones only for the `a` rules (it looks
+ *   name servers up only when some name-server rule is active, as in the stock rules; hamlet
+ *   always does for an `a` rule);
  * - without a sub-test any TXT answer, or an A answer in 127.0.0.0/8, lists; with one, A answers
  *   are tested by it (a TXT answer then never matches a numeric sub-test);
  * - a zone is asked each name once per message however many rules read it.
