@@ -67,6 +67,9 @@ export const LIST_OPTIONS: ReadonlySet<string> = new Set([
  */
 export const HEADER_OPS_OPTION = '@header_ops';
 
+/** Internal list: the URI blocklist definitions, one `directive NAME zone type [subtest]` line each (src/dns/uri-list-defs.ts). */
+export const URI_LISTS_OPTION = '@uri_lists';
+
 /** List options whose entries are whole lines (templates, patterns, address/domain pairs), not tokens. */
 export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
   'add_header', 'remove_header', 'rewrite_header', 'report', 'unsafe_report', 'redirector_pattern', HEADER_OPS_OPTION,
@@ -76,6 +79,7 @@ export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
   // (Also the scalars: a bad last line then leaves the last good one in force, as in SpamAssassin.)
   'dns_server', 'dns_options', 'rbl_timeout', 'dns_query_restriction', 'dns_block_rule', 'dns_block_time',
   'dns_available', 'skip_rbl_checks', 'skip_uribl_checks',
+  URI_LISTS_OPTION,
 ]);
 
 /** Last value of a scalar option, or undefined when never set. */

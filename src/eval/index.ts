@@ -1,4 +1,5 @@
 /** Every eval function hamlet knows, active or recognised-but-inactive: the one registry. */
+import { askdnsEvals } from './askdns';
 import { bayesEvals } from './bayes';
 import { bodyCheckEvals } from './body-checks';
 import { freemailEvals } from './freemail';
@@ -14,8 +15,9 @@ import { phishingEvals } from './phishing';
 import { buildRegistry, type EvalRegistry } from './registry';
 import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
+import { uridnsblEvals } from './uridnsbl';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [bayesEvals, bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
+  [askdnsEvals, bayesEvals, bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals, uridnsblEvals],
   INACTIVE_EVALS,
 );
