@@ -1,7 +1,11 @@
 /** Every eval function hamlet knows, active or recognised-but-inactive: the one registry. */
 import { bayesEvals } from './bayes';
 import { bodyCheckEvals } from './body-checks';
+import { dnsRblEvals } from './dns-rbl';
+import { dnsRblHostEvals } from './dns-rbl-hosts';
+import { dnsSenderEvals } from './dns-sender';
 import { freemailEvals } from './freemail';
+import { hashblEvals } from './hashbl';
 import { headerCheckEvals } from './header-checks';
 import { htmlCheckEvals } from './html-checks';
 import { htmlStatEvals } from './html-stats';
@@ -16,6 +20,6 @@ import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [bayesEvals, bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
+  [bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
   INACTIVE_EVALS,
 );
