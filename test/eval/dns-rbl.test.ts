@@ -150,12 +150,16 @@ describe('switches and arguments', () => {
 });
 
 describe('the _RBL_ tag', () => {
-  test('lists each positive answer, TXT marked, whether or not a sub-test took it', async () => {
-    const cf = [...rule('Z_A', "check_rbl('a', 'bl.test.', '127.0.0.99')"), ...rule('Z_T', "check_rbl_txt('t', 'txt.test.')"), ...rule('Z_N', "check_rbl('n', 'none.test.')")];
+  test('lists each answer with records, TXT marked, whether or not a rule hit', async () => {
+    const cf = [
+      ...rule('Z_A', "check_rbl('a', 'bl.test.', '127.0.0.99')"), ...rule('Z_T', "check_rbl_txt('t', 'txt.test.')"),
+      ...rule('Z_N', "check_rbl('n', 'none.test.')"), ...rule('Z_W', "check_rbl('w', 'wild.test.')"),
+    ];
     const { net } = await netCheck(MSG, rulesFrom([...NETS, ...cf].join('\n')), server);
     assert.deepEqual((net.tags.get('RBL') ?? '').split('\n').sort(), [
       `<dns:${rev('2.2.2.2')}.bl.test> [127.0.0.2]`,
       `<dns:${rev('2.2.2.2')}.txt.test?type=TXT> [listed, see https://bl.example/2.2.2.2]`,
+      `<dns:${rev('2.2.2.2')}.wild.test> [10.9.8.7]`,
       `<dns:${rev('3.3.3.3')}.bl.test> [127.0.0.10, 127.0.0.4]`,
     ]);
   });
