@@ -13,8 +13,6 @@ import type { EvalArg } from '../engine/types';
 export interface RblQuery {
   readonly name: string;
   readonly type: 'A' | 'TXT';
-  /** The name is an address reversed under the zone (only those appear in `_RBL_`). */
-  readonly ip?: boolean;
 }
 
 /** A scan's DNSEval queries. */
@@ -72,10 +70,10 @@ export function subtestArg(args: readonly EvalArg[], i: number): RblSubtest | { 
 }
 
 /**
- * Fill the `_RBL_` tag once the answers are in: one line per address query that got records,
+ * Fill the `_RBL_` tag once the answers are in: one line per query that got records,
  * `<dns:NAME> [v1, v2]` (`?type=TXT` after a TXT name), as SpamAssassin 4.0.1 was seen to
  * print it: every A record (even outside 127/8) or TXT text, whether or not a rule's sub-test
- * accepted it, and nothing for host-name queries (check_rbl_from_domain and the like).
+ * accepted it. (SpamAssassin lists the values in no fixed order; hamlet keeps the answer's.)
  */
 export function fillRblTag(net: NetScan): void {
   const book = rblBook(net);
@@ -83,7 +81,7 @@ export function fillRblTag(net: NetScan): void {
   book.tagDone = true;
   const lines: string[] = [];
   for (const q of book.all) {
-    const a = q.ip ? net.lookup(q.name, q.type)?.result() : undefined;
+    const a = net.lookup(q.name, q.type)?.result();
     const values = a === undefined || a.status !== 'NOERROR' ? [] : q.type === 'TXT' ? answerTexts(a) : answerAddresses(a);
     if (values.length > 0) lines.push(`<dns:${q.name}${q.type === 'A' ? '' : `?type=${q.type}`}> [${values.join(', ')}]`);
   }

@@ -75,7 +75,7 @@ function queryFor(net: NetScan, subject: string, zone: string): RblQuery | undef
   if (subject === '') return undefined;
   if (isIpHost(subject)) {
     const name = isPrivateIp(subject) ? undefined : dnsblQueryName(subject, zone);
-    return name === undefined ? undefined : { name, type: 'A', ip: true };
+    return name === undefined ? undefined : { name, type: 'A' };
   }
   if (!subject.includes('.') || !hasValidTld(subject, net.parseOptions.domains)) return undefined;
   return { name: rhsblQueryName(subject, zone), type: 'A' };

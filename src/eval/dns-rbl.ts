@@ -22,7 +22,7 @@ function setQueries(net: NetScan, set: string, zone: string, type: RblQuery['typ
   const out: RblQuery[] = [];
   for (const ip of ips) {
     const name = dnsblQueryName(ip, zone);
-    if (name !== undefined) out.push({ name, type, ip: true });
+    if (name !== undefined) out.push({ name, type });
   }
   return out;
 }
