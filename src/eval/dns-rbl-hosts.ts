@@ -37,9 +37,10 @@ function fromHosts(net: NetScan): string[] {
   return net.state('dnseval:from-hosts', () => fromAddrsOf(net.msg).filter((a) => a.includes('@')).map(hostOf));
 }
 
-function envfromHost(net: NetScan): string[] {
+/** The envelope sender's host, lower case (undefined without one). */
+export function envfromHost(net: NetScan): string | undefined {
   const a = headerValues(net.msg, request('EnvelopeFrom:addr'))[0];
-  return a?.includes('@') ? [hostOf(a)] : [];
+  return a?.includes('@') ? hostOf(a) : undefined;
 }
 
 const IP_IN_TEXT = /(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]+/i;
@@ -118,7 +119,7 @@ function nameCheck(name: string, subjects: Subjects): EvalDef {
 export const dnsRblHostEvals: readonly EvalDef[] = [
   nameCheck('check_rbl_from_host', fromHosts),
   nameCheck('check_rbl_from_domain', (net) => fromHosts(net).map((h) => registrableDomain(h, net.parseOptions.domains))),
-  nameCheck('check_rbl_envfrom', envfromHost),
+  nameCheck('check_rbl_envfrom', (net) => [envfromHost(net) ?? '']),
   nameCheck('check_rbl_headers', headerSubjects),
   nameCheck('check_rbl_rcvd', rcvdSubjects),
 ];

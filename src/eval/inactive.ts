@@ -5,9 +5,7 @@
 import type { InactiveReason } from './registry';
 
 const NETWORK = [
-  // check_rbl_ns_from asks of a list the SOA master name in the authority section of an NS
-  // answer, which the resolver does not keep (DnsAnswer holds the answer section only).
-  'check_rbl_ns_from', 'check_hashbl_tag', 'check_hashbl_attachments',
+  'check_hashbl_tag', 'check_hashbl_attachments',
   'check_uridnsbl', 'check_uri_host_listed', 'check_dkim_adsp', 'check_dkim_dependable', 'check_dkim_signall', 'check_dkim_signed',
   'check_dkim_signsome', 'check_dkim_testing', 'check_dkim_valid', 'check_dkim_valid_author_sig',
   'check_dkim_valid_envelopefrom', 'check_for_dkim_welcomelist_from', 'check_for_dkim_whitelist_from',

@@ -3,6 +3,7 @@ import { bayesEvals } from './bayes';
 import { bodyCheckEvals } from './body-checks';
 import { dnsRblEvals } from './dns-rbl';
 import { dnsRblHostEvals } from './dns-rbl-hosts';
+import { dnsRblNsEvals } from './dns-rbl-ns';
 import { dnsSenderEvals } from './dns-sender';
 import { freemailEvals } from './freemail';
 import { hashblEvals } from './hashbl';
@@ -20,6 +21,6 @@ import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
+  [bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsRblNsEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
   INACTIVE_EVALS,
 );

@@ -11,6 +11,8 @@ let server: TestDnsServer;
 
 before(async () => {
   server = await TestDnsServer.start();
+  // env.example.com has no records: its NS answer is NXDOMAIN with example.com's SOA (MNAME ns.example.com).
+  server.soa('example.com', 300).add('ns.example.com.ns.test', 'A', '127.0.0.2');
   server.add('example.co.uk.fd.test', 'A', '127.0.0.2').add('h3.rdns.example.com.rc.test', 'A', '127.0.0.3');
 });
 
@@ -55,6 +57,9 @@ describe('DNSEval name checks', () => {
     { test: "check_rbl_headers('hd', 'hd.test.', '', 'Reply-To')", zone: 'hd.test', asked: ['reply.example.info'], hit: false },
     { test: "check_rbl_headers('hd', 'hd.test.')", zone: 'hd.test', extra: ['rbl_headers X-Source-IP'], asked: ['9.8.7.6'], hit: false },
     // The most remote untrusted relay: its address reversed, then its by, HELO and rDNS names.
+    // NS of the envelope sender's host, then the SOA MNAME of that answer under the zone.
+    { test: "check_rbl_ns_from('ns', 'ns.test.')", zone: 'ns.test', asked: ['ns.example.com'], hit: true },
+    { test: "check_rbl_ns_from('ns', 'ns.test.', '127.0.0.3')", zone: 'ns.test', asked: ['ns.example.com'], hit: false },
     { test: "check_rbl_rcvd('rc', 'rc.test.')", zone: 'rc.test', asked: ['6.7.8.9', 'h3.helo.example.com', 'h3.rdns.example.com', 'h3by.example.info'], hit: true },
   ];
   for (const row of rows) {

@@ -36,6 +36,8 @@ before(async () => {
     .add(`${rev('6.7.8.9')}.hd.test`, 'A', '127.0.0.5')
     .add(`${rev('4.4.4.4')}.orig.test`, 'A', '127.0.0.2')
     .add(`${rev('9.8.7.6')}.acc.test`, 'A', '127.0.0.2')
+    .add('ns.example.com.ns.test', 'A', '127.0.0.2')
+    .soa('example.com', 300)
     .behave('fail.test', { servfail: true });
 });
 
@@ -81,7 +83,7 @@ const MSG = 'Return-Path: <bounce@nx-sender.example.com>\n' + relayedMessage(
 
 /** The names asked under the test zones, and the A/MX of the sender domain, sorted. */
 const asked = (qs: readonly ReceivedQuery[]): string[] =>
-  [...new Set(qs.filter((q) => /\.test$|nx-sender/.test(q.name)).map((q) => `${q.type} ${q.name}`))].sort();
+  [...new Set(qs.filter((q) => /\.test$|nx-sender|^env\./.test(q.name)).map((q) => `${q.type} ${q.name}`))].sort();
 
 /** `_RBL_` lines sorted, each line's values sorted (SpamAssassin prints them in hash order). */
 const tagLines = (tag: string): string[] =>
@@ -137,6 +139,8 @@ const RULES2: [string, string][] = [
   ['Z_ACC_FOO', "check_rbl_accreditor('acc', 'acc.test.', '', 'foo')"],
   ['Z_ACC_BAZ', "check_rbl_accreditor('acc2', 'acc.test.', '', 'baz')"],
   ['Z_EF', "check_rbl_envfrom('ef', 'ef.test.')"],
+  ['Z_NS', "check_rbl_ns_from('ns', 'ns.test.')"],
+  ['Z_NS3', "check_rbl_ns_from('ns3', 'ns.test.', '127.0.0.3')"],
 ];
 
 const CF2 = [
