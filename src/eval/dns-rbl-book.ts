@@ -21,6 +21,8 @@ export class RblBook {
   readonly sets = new Map<string, RblQuery[]>();
   /** Every query once, in start order (the `_RBL_` tag lists their positive answers). */
   readonly all: RblQuery[] = [];
+  /** What each rule asked, by its arguments (the start may have filtered by its tflags). */
+  readonly byRule = new WeakMap<readonly EvalArg[], RblQuery[]>();
   private readonly seen = new Set<string>();
   tagDone = false;
 

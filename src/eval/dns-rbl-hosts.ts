@@ -10,7 +10,8 @@
  *   comma list given) holds: an address's host, an IP address (reversed), or a host name;
  * - `check_rbl_rcvd(set, zone[, sub])`: the most remote untrusted relay: its address (reversed),
  *   then the `by`, HELO and reverse-DNS names of its Received line.
- * Only names with a valid TLD are asked. `skip_rbl_checks` turns them off.
+ * Only names with a valid TLD are asked. `tflags ... ips_only` keeps only the addresses,
+ * `domains_only` only the names (also observed). `skip_rbl_checks` turns them off.
  */
 import { dnsblQueryName, rhsblQueryName } from '../dns/blocklist';
 import type { NetScan } from '../dns/net-scan';
@@ -72,21 +73,24 @@ function rcvdSubjects(net: NetScan): string[] {
 }
 
 /** The query for a subject: an address reversed, a host with a valid TLD prepended; undefined for anything else. */
-function queryFor(net: NetScan, subject: string, zone: string): RblQuery | undefined {
+function queryFor(net: NetScan, subject: string, zone: string): NameQuery | undefined {
   if (subject === '') return undefined;
   if (isIpHost(subject)) {
     const name = isPrivateIp(subject) ? undefined : dnsblQueryName(subject, zone);
-    return name === undefined ? undefined : { name, type: 'A' };
+    return name === undefined ? undefined : { name, type: 'A', ip: true };
   }
   if (!subject.includes('.') || !hasValidTld(subject, net.parseOptions.domains)) return undefined;
-  return { name: rhsblQueryName(subject, zone), type: 'A' };
+  return { name: rhsblQueryName(subject, zone), type: 'A', ip: false };
 }
 
+/** A query, and whether it asks about an address (for `ips_only` / `domains_only`). */
+type NameQuery = RblQuery & { readonly ip: boolean };
+
 /** The queries a rule asks, each once. */
-function queriesOf(net: NetScan, args: readonly EvalArg[], subjects: Subjects): RblQuery[] {
+function queriesOf(net: NetScan, args: readonly EvalArg[], subjects: Subjects): NameQuery[] {
   const zone = strArg(args, 1);
   if (!zone) return [];
-  const out = new Map<string, RblQuery>();
+  const out = new Map<string, NameQuery>();
   for (const s of subjects(net, args)) {
     const q = queryFor(net, s, zone);
     if (q && !out.has(q.name)) out.set(q.name, q);
@@ -100,18 +104,21 @@ function nameCheck(name: string, subjects: Subjects): EvalDef {
     areas: ['header'],
     validate: (args) => checkSetZone(args, 2),
     net: {
-      start(net, args) {
+      start(net, args, rule) {
         const set = strArg(args, 0);
         if (net.settings.skipRblChecks || !set) return;
         const book = rblBook(net);
-        for (const q of queriesOf(net, args, subjects)) book.ask(net, set, q);
+        const ipsOnly = rule.tflags.has('ips_only');
+        const domainsOnly = rule.tflags.has('domains_only');
+        const asked = queriesOf(net, args, subjects).filter((q) => (q.ip ? !domainsOnly : !ipsOnly) && book.ask(net, set, q));
+        book.byRule.set(args, asked);
       },
     },
     fn(ctx, args) {
       const net = rblNet(ctx);
       const sub = subtestArg(args, 2);
       if (!net || 'error' in sub) return false;
-      return anyListed(net, queriesOf(net, args, subjects), sub);
+      return anyListed(net, rblBook(net).byRule.get(args) ?? [], sub);
     },
   };
 }

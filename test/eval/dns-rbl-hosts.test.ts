@@ -38,16 +38,16 @@ const MSG = [
   '',
 ].join('\n');
 
-async function check(test: string, zone: string, extra: string[] = []): Promise<{ asked: string[]; hit: boolean }> {
+async function check(test: string, zone: string, extra: string[] = [], tflags = ''): Promise<{ asked: string[]; hit: boolean }> {
   server.received.length = 0;
-  const cf = ['trusted_networks 10.0.0.0/8', ...extra, `header Z_N eval:${test}`, 'tflags Z_N net', 'score Z_N 0.1'];
+  const cf = ['trusted_networks 10.0.0.0/8', ...extra, `header Z_N eval:${test}`, `tflags Z_N net ${tflags}`, 'score Z_N 0.1'];
   const { result } = await netCheck(MSG, rulesFrom(cf.join('\n')), server);
   const asked = server.received.filter((q) => q.name.endsWith(`.${zone}`)).map((q) => q.name.slice(0, -zone.length - 1));
   return { asked: asked.sort(), hit: result.counts.has('Z_N') };
 }
 
 describe('DNSEval name checks', () => {
-  const rows: { test: string; zone: string; extra?: string[]; asked: string[]; hit: boolean }[] = [
+  const rows: { test: string; zone: string; extra?: string[]; tflags?: string; asked: string[]; hit: boolean }[] = [
     { test: "check_rbl_from_host('fh', 'fh.test.')", zone: 'fh.test', asked: ['env.example.com', 'sub.from.example.co.uk'], hit: false },
     { test: "check_rbl_from_domain('fd', 'fd.test.')", zone: 'fd.test', asked: ['example.co.uk', 'example.com'], hit: true },
     { test: "check_rbl_from_domain('fd', 'fd.test.', '127.0.0.3')", zone: 'fd.test', asked: ['example.co.uk', 'example.com'], hit: false },
@@ -61,10 +61,15 @@ describe('DNSEval name checks', () => {
     { test: "check_rbl_ns_from('ns', 'ns.test.')", zone: 'ns.test', asked: ['ns.example.com'], hit: true },
     { test: "check_rbl_ns_from('ns', 'ns.test.', '127.0.0.3')", zone: 'ns.test', asked: ['ns.example.com'], hit: false },
     { test: "check_rbl_rcvd('rc', 'rc.test.')", zone: 'rc.test', asked: ['6.7.8.9', 'h3.helo.example.com', 'h3.rdns.example.com', 'h3by.example.info'], hit: true },
+    // tflags ips_only / domains_only keep the addresses / the names.
+    { test: "check_rbl_rcvd('rc', 'rc.test.')", zone: 'rc.test', tflags: 'ips_only', asked: ['6.7.8.9'], hit: false },
+    { test: "check_rbl_rcvd('rc', 'rc.test.')", zone: 'rc.test', tflags: 'domains_only', asked: ['h3.helo.example.com', 'h3.rdns.example.com', 'h3by.example.info'], hit: true },
+    { test: "check_rbl_headers('hd', 'hd.test.')", zone: 'hd.test', tflags: 'ips_only', asked: ['9.8.7.6'], hit: false },
+    { test: "check_rbl_from_host('fh', 'fh.test.')", zone: 'fh.test', tflags: 'ips_only', asked: [], hit: false },
   ];
   for (const row of rows) {
-    test(`${row.test}${row.extra ? ` (${row.extra.join('; ')})` : ''}`, async () => {
-      const got = await check(row.test, row.zone, row.extra);
+    test(`${row.test}${row.extra ? ` (${row.extra.join('; ')})` : ''}${row.tflags ? ` tflags ${row.tflags}` : ''}`, async () => {
+      const got = await check(row.test, row.zone, row.extra, row.tflags);
       assert.deepEqual(got, { asked: [...row.asked].sort(), hit: row.hit });
     });
   }

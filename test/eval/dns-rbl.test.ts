@@ -5,6 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseMessage } from '../../src/message/parse';
+import { finishScan, scanLocal } from '../../src/engine/scanner';
 import { TestDnsServer } from '../helpers/dns-server';
 import { netCheck, rulesFrom } from '../helpers/net-check';
 import { relayedMessage, rev } from '../helpers/rbl-message';
@@ -126,6 +128,13 @@ describe('switches and arguments', () => {
     server.received.length = 0;
     assert.deepEqual(await hits(['skip_rbl_checks 1', ...rule('Z_R', "check_rbl('a', 'bl.test.')"), ...rule('Z_S', "check_rbl_sub('a', '2')")], MSG), []);
     assert.equal(server.received.length, 0);
+  });
+
+  test('without network (-L) the rules run, read nothing and do not hit', () => {
+    const rs = rulesFrom([...NETS, ...rule('Z_R', "check_rbl('a', 'bl.test.')"), ...rule('Z_S', "check_rbl_sub('a', '2')")].join('\n'));
+    const result = finishScan(scanLocal(parseMessage(Buffer.from(MSG), rs.parseOptions), rs.compiled, { scoreSet: 0 }));
+    assert.deepEqual([...result.counts.keys()].filter((n) => n.startsWith('Z_')), []);
+    assert.equal(result.evalFailures, undefined);
   });
 
   test('a bad sub-test disables its rule at compile time, with the reason', () => {
