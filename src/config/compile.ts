@@ -109,6 +109,8 @@ function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
   const def = ctx.registry.active.get(call.name);
   if (def) {
     if (!def.areas.includes(area)) return { reason: `eval ${call.name} cannot be used in a ${area} rule` };
+    const bad = def.validate?.(call.args);
+    if (bad !== undefined) return { reason: `eval ${call.name}: ${bad}` };
     return { test: { type: 'eval', fn: def.fn, fnName: call.name, args: call.args, ...(def.net && { net: def.net }) } };
   }
   const why = ctx.registry.inactive.get(call.name);

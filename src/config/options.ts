@@ -59,6 +59,7 @@ export const LIST_OPTIONS: ReadonlySet<string> = new Set([
   'uridnsbl_skip_domains', 'enlist_uri_host', 'delist_uri_host', 'fns_ignore_dkim', 'fns_ignore_headers',
   'whitelist_from_spf', 'def_whitelist_from_spf', 'welcomelist_from_spf', 'def_welcomelist_from_spf',
   'welcomelist_from_dkim', 'def_welcomelist_from_dkim', 'def_welcomelist_from', 'report_safe_copy_headers',
+  'hashbl_ignore',
 ]);
 
 /**

@@ -2,7 +2,12 @@
 import { askdnsEvals } from './askdns';
 import { bayesEvals } from './bayes';
 import { bodyCheckEvals } from './body-checks';
+import { dnsRblEvals } from './dns-rbl';
+import { dnsRblHostEvals } from './dns-rbl-hosts';
+import { dnsRblNsEvals } from './dns-rbl-ns';
+import { dnsSenderEvals } from './dns-sender';
 import { freemailEvals } from './freemail';
+import { hashblEvals } from './hashbl';
 import { headerCheckEvals } from './header-checks';
 import { htmlCheckEvals } from './html-checks';
 import { htmlStatEvals } from './html-stats';
@@ -18,6 +23,6 @@ import { senderDomainEvals } from './sender-domains';
 import { uridnsblEvals } from './uridnsbl';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [askdnsEvals, bayesEvals, bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals, uridnsblEvals],
+  [askdnsEvals, bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsRblNsEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals, uridnsblEvals],
   INACTIVE_EVALS,
 );

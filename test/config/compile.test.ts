@@ -76,7 +76,7 @@ test('broken rules are disabled with a reason; the rest still run', () => {
   const rs = rules(`
 body BAD_RE /unclosed(/
 body BAD_EVAL eval:no_such_function()
-body NET_EVAL eval:check_rbl('x', 'y.example.')
+body NET_EVAL eval:check_hashbl_tag('y.example', 'raw', 'TAG')
 meta BAD_META A &&
 askdns DNS_RULE _AUTHORDOMAIN_ A 127.0.0.2
 body GOOD /prize/
