@@ -1,4 +1,8 @@
 /** Every eval function hamlet knows, active or recognised-but-inactive: the one registry. */
+import { authDkimEvals } from './auth-dkim';
+import { authDmarcEvals } from './auth-dmarc';
+import { authSpfEvals } from './auth-spf';
+import { authWelcomelistEvals } from './auth-welcomelist';
 import { bayesEvals } from './bayes';
 import { bodyCheckEvals } from './body-checks';
 import { freemailEvals } from './freemail';
@@ -16,6 +20,6 @@ import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [bayesEvals, bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
+  [authDkimEvals, authDmarcEvals, authSpfEvals, authWelcomelistEvals, bayesEvals, bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
   INACTIVE_EVALS,
 );
