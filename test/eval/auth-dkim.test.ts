@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestDnsServer } from '../helpers/dns-server';
 import { netCheck, rulesFrom } from '../helpers/net-check';
+import { sealMessage } from 'mailauth/lib/arc';
 import { authMessage, authRules, dkimKey, publishKey, signed, type DkimKey } from '../helpers/auth-fixture';
 
 const RULES: Record<string, string> = {
@@ -135,5 +136,35 @@ describe('ADSP', () => {
     const before = server.count('_adsp._domainkey.example.com', 'TXT');
     assert.deepEqual((await check(good, RULES_ADSP, ['adsp_override example.com all'])).hits, []);
     assert.equal(server.count('_adsp._domainkey.example.com', 'TXT'), before);
+  });
+});
+
+describe('ARC', () => {
+  const RULES_ARC = { Z_ARC_SIGNED: 'check_arc_signed()', Z_ARC_VALID: 'check_arc_valid()', Z_ARC_WITH_ARG: "check_arc_valid('example.org')" };
+
+  async function sealed(): Promise<string> {
+    const crlf = plain.replace(/\r?\n/g, '\r\n');
+    const seal = { signingDomain: 'lists.example.org', selector: 'ml', privateKey: key.privateKey, authResults: 'lists.example.org; spf=pass smtp.mailfrom=example.com', cv: 'none' };
+    const headers = await sealMessage(crlf, seal as Parameters<typeof sealMessage>[1]);
+    return headers.toString('latin1') + crlf;
+  }
+
+  test('a sealed chain: signed and valid; with domain arguments SpamAssassin says no', async () => {
+    assert.deepEqual((await check(await sealed(), RULES_ARC)).hits, ['Z_ARC_SIGNED', 'Z_ARC_VALID']);
+  });
+
+  // As SpamAssassin (Mail::DKIM::ARC) judges: one verifying ARC signature, the seal or the
+  // message signature, is enough (observed with both cases below).
+  test('body altered after sealing: the seal still verifies, valid', async () => {
+    assert.deepEqual((await check((await sealed()).replace('attached', 'enclosed'), RULES_ARC)).hits, ['Z_ARC_SIGNED', 'Z_ARC_VALID']);
+  });
+
+  test('a chain mailauth cannot read (cv=pass at i=1): signed, not valid (SpamAssassin: valid)', async () => {
+    assert.deepEqual((await check((await sealed()).replace('cv=none', 'cv=pass'), RULES_ARC)).hits, ['Z_ARC_SIGNED']);
+  });
+
+  test('the key is missing: signed, not valid; unsealed: neither', async () => {
+    assert.deepEqual((await check((await sealed()).replace(/s=ml;/g, 's=gone;'), RULES_ARC)).hits, ['Z_ARC_SIGNED']);
+    assert.deepEqual((await check(plain, RULES_ARC)).hits, []);
   });
 });

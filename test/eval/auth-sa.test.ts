@@ -1,5 +1,5 @@
 /**
- * The SPF, DKIM, ADSP and welcomelist evals compared with real SpamAssassin 4.0.1 on the same
+ * The SPF, DKIM, ADSP, ARC and welcomelist evals compared with real SpamAssassin 4.0.1 on the same
  * test DNS server and the same messages (one `spamassassin --mbox` run). Skipped when
  * spamassassin, Mail::SPF or Mail::DKIM is missing. DMARC is not compared: SpamAssassin's DMARC
  * plugin asks through Mail::DMARC, which uses the system resolver, not `dns_server` (observed:
@@ -20,6 +20,7 @@ import { TestDnsServer } from '../helpers/dns-server';
 import { netCheck, rulesFrom } from '../helpers/net-check';
 import { authMessage, authRules, dkimKey, publishKey, signed, type DkimKey, type MessageSpec } from '../helpers/auth-fixture';
 import { haveSpamAssassin } from '../cli/sa-output';
+import { sealMessage } from 'mailauth/lib/arc';
 
 function havePerl(module: string): boolean {
   try {
@@ -40,6 +41,7 @@ const RULES: Record<string, string> = {
   Z_ADSP_N: "check_dkim_adsp('N')", Z_ADSP_A: "check_dkim_adsp('A')", Z_ADSP_D: "check_dkim_adsp('D')", Z_ADSP_3: "check_dkim_adsp('3')",
   Z_SPF_WL: 'check_for_spf_welcomelist_from()', Z_SPF_DEF: 'check_for_def_spf_welcomelist_from()',
   Z_DKIM_WL: 'check_for_dkim_welcomelist_from()', Z_DKIM_DEF: 'check_for_def_dkim_welcomelist_from()',
+  Z_ARC_SIGNED: 'check_arc_signed()', Z_ARC_VALID: 'check_arc_valid()',
 };
 const CF = [
   'welcomelist_from_spf *@soft.example', 'welcomelist_from_spf alice@example.com', 'def_welcomelist_auth *@all.example',
@@ -82,9 +84,12 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** SpamAssassin's Z_ hits for each message of an mbox, in order. */
-async function saHits(cf: string, messages: string[]): Promise<string[][]> {
-  const lines = ['dns_available yes', 'clear_dns_servers', `dns_server ${server.spec}`, 'use_bayes 0', 'use_auto_whitelist 0', 'clear_headers', 'add_header all Status case=_HEADER(X-Case)_ tests=_TESTS_', cf];
+/** SpamAssassin's Z_ hits and DKIM tags for each message of an mbox, in order. */
+async function saHits(cf: string, messages: string[]): Promise<Array<{ hits: string[]; tags: string }>> {
+  const lines = [
+    'dns_available yes', 'clear_dns_servers', `dns_server ${server.spec}`, 'use_bayes 0', 'use_auto_whitelist 0', 'clear_headers',
+    'add_header all Status case=_HEADER(X-Case)_ tests=_TESTS_', 'add_header all Dkim case=_HEADER(X-Case)_ d=_DKIMDOMAIN_ i=_DKIMIDENTITY_ s=_DKIMSELECTOR_', cf,
+  ];
   writeFileSync(join(dir, 'rules', '50_test.cf'), lines.join('\n') + '\n');
   const mbox = messages.map((m) => `From MAILER-DAEMON Mon Dec  7 00:00:00 2026\n${m.replace(/\r\n/g, '\n').replace(/\n*$/, '\n')}\n`).join('');
   const out = await new Promise<string>((resolve, reject) => {
@@ -99,11 +104,13 @@ async function saHits(cf: string, messages: string[]): Promise<string[][]> {
   for (const m of out.matchAll(/^X-Spam-Status: case=(\d+)\s+tests=([^\n]*(?:\n[ \t][^\n]*)*)/gm)) {
     found.set(m[1]!, m[2]!.split(/[\s,]+/).filter((t) => t.startsWith('Z_')).sort());
   }
+  const tags = new Map<string, string>();
+  for (const m of out.matchAll(/^X-Spam-Dkim: case=(\d+)\s+(d=[^\n]*(?:\n[ \t][^\n]*)*)/gm)) tags.set(m[1]!, m[2]!.replace(/\s+/g, ' '));
   assert.equal(found.size, messages.length, 'one Status header per message');
-  return messages.map((_m, i) => found.get(String(i)) ?? []);
+  return messages.map((_m, i) => ({ hits: found.get(String(i)) ?? [], tags: tags.get(String(i)) ?? '' }));
 }
 
-test('SPF, DKIM, ADSP and welcomelist hits agree with SpamAssassin', { skip }, async () => {
+test('SPF, DKIM, ADSP and welcomelist hits and the DKIM tags agree with SpamAssassin', { skip }, async () => {
   const specs: Array<[string, MessageSpec, string?]> = [
     ['pass', {}],
     ['fail', { ip: '198.51.100.7' }],
@@ -123,24 +130,36 @@ test('SPF, DKIM, ADSP and welcomelist hits agree with SpamAssassin', { skip }, a
     ['ADSP discardable', { from: 'a@disc.example' }],
     ['ADSP nxdomain', { from: 'a@nowhere.example' }],
     ['ADSP override', { from: 'a@custom.example' }],
+    ['ARC sealed', {}, 'arc:ml'],
+    ['ARC sealed, body altered', { body: 'ALTER' }, 'arc:ml'],
+    ['ARC sealed, key missing', {}, 'arc:gone'],
   ];
   const messages: string[] = [];
   for (const [, spec, signer] of specs) {
     let raw = authMessage({ ...spec, body: undefined });
-    if (signer) {
+    if (signer?.startsWith('arc:')) {
+      const crlf = raw.replace(/\r?\n/g, '\r\n');
+      const seal = { signingDomain: 'lists.example.org', selector: signer.slice(4), privateKey: key.privateKey, authResults: 'lists.example.org; spf=pass', cv: 'none' };
+      raw = (await sealMessage(crlf, seal as Parameters<typeof sealMessage>[1])).toString('latin1') + crlf;
+    } else if (signer) {
       const [d, s] = signer.split('/') as [string, string];
       raw = await signed(raw, d, s, key);
-      if (spec.body === 'ALTER') raw = raw.replace('attached', 'enclosed');
     }
+    if (spec.body === 'ALTER') raw = raw.replace('attached', 'enclosed');
     messages.push(`X-Case: ${messages.length}\n${raw.replace(/\r\n/g, '\n')}`);
   }
   const cf = authRules(RULES, CF);
   const theirs = await saHits(cf, messages);
   const rules = rulesFrom(cf);
-  const ours: string[][] = [];
-  for (const m of messages) ours.push((await netCheck(m, rules, server)).result.hits.map((h) => h.name).filter((n) => n.startsWith('Z_')).sort());
-  const table = (hits: string[][]) => specs.map(([name], i) => `${name}: ${hits[i]!.join(' ')}`);
+  const ours: Array<{ hits: string[]; tags: string }> = [];
+  for (const m of messages) {
+    const { result, net } = await netCheck(m, rules, server);
+    const tag = (t: string) => net.tags.get(t) ?? '';
+    ours.push({ hits: result.hits.map((h) => h.name).filter((n) => n.startsWith('Z_')).sort(), tags: `d=${tag('DKIMDOMAIN')} i=${tag('DKIMIDENTITY')} s=${tag('DKIMSELECTOR')}` });
+  }
+  const table = (r: Array<{ hits: string[]; tags: string }>) => specs.map(([name], i) => `${name}: ${r[i]!.hits.join(' ')} | ${r[i]!.tags}`);
   assert.deepEqual(table(ours), table(theirs));
   // Both outcomes occur for the main rules, so the comparison means something.
-  for (const rule of ['Z_SPF_PASS', 'Z_SPF_FAIL', 'Z_DKIM_VALID', 'Z_DKIM_AU', 'Z_ADSP_N', 'Z_DKIM_WL']) assert.ok(theirs.some((h) => h.includes(rule)), `${rule} hits somewhere`);
+  for (const rule of ['Z_SPF_PASS', 'Z_SPF_FAIL', 'Z_DKIM_VALID', 'Z_DKIM_AU', 'Z_ADSP_N', 'Z_DKIM_WL', 'Z_ARC_VALID']) assert.ok(theirs.some((h) => h.hits.includes(rule)), `${rule} hits somewhere`);
+  assert.ok(theirs.some((h) => h.tags.startsWith('d=example.com ')), 'SpamAssassin filled the DKIM tags');
 });
