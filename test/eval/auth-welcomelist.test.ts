@@ -53,6 +53,7 @@ describe('SPF welcomelists', () => {
     assert.deepEqual(await hits(authMessage({ ip: '198.51.100.7' }), ['welcomelist_from_spf *@example.com']), []);
     assert.deepEqual(await hits(plain, ['welcomelist_from_spf bob@example.com']), []);
     assert.deepEqual(await hits(plain, ['welcomelist_from_spf alice@example.com', 'unwelcomelist_from_spf alice@example.com']), []);
+    assert.deepEqual(await hits(plain, ['def_welcomelist_from_spf alice@example.com', 'unwhitelist_from_spf alice@example.com']), []);
   });
 });
 
@@ -76,5 +77,13 @@ describe('DKIM welcomelists', () => {
     assert.deepEqual(await hits(raw, ['whitelist_from_dkim alice@example.com *.example.org']), ['Z_DKIM_WL', 'Z_DKIM_WL_OLD']);
     assert.deepEqual(await hits(raw, ['def_welcomelist_from_dkim *@* .lists.example.org']), []);
     assert.deepEqual(await hits(raw, ['def_whitelist_from_dkim *@* lists.example.org']), ['Z_DKIM_DEF']);
+  });
+
+  test('unwelcomelist_from_dkim removes an entry only when it repeats it whole, from either list', async () => {
+    const raw = await signed(plain, 'lists.example.org', 'ml', key);
+    const wl = 'welcomelist_from_dkim alice@example.com lists.example.org';
+    assert.deepEqual(await hits(raw, [wl, 'unwelcomelist_from_dkim alice@example.com']), ['Z_DKIM_WL', 'Z_DKIM_WL_OLD']);
+    assert.deepEqual(await hits(raw, [wl, 'unwelcomelist_from_dkim alice@example.com  LISTS.example.org']), []);
+    assert.deepEqual(await hits(raw, ['def_welcomelist_from_dkim *@* lists.example.org', 'unwhitelist_from_dkim *@* lists.example.org']), []);
   });
 });
