@@ -5,10 +5,10 @@
  * the harvest. Its wait key 'mailauth' is shared: the askdns helper awaits it and then reads
  * the DKIM tags from `net.tags`, which are set before the wait settles.
  */
-import { dkimVerify } from 'mailauth/lib/dkim/verify';
-import { spf } from 'mailauth/lib/spf';
-import { dmarc } from 'mailauth/lib/dmarc';
-import { verifyASChain } from 'mailauth/lib/arc';
+import type * as DkimVerify from 'mailauth/lib/dkim/verify';
+import type * as Spf from 'mailauth/lib/spf';
+import type * as Dmarc from 'mailauth/lib/dmarc';
+import type * as Arc from 'mailauth/lib/arc';
 import type { DKIMVerifyResult, DNSResolver } from 'mailauth';
 import { headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import type { Message } from '../message/types';
@@ -17,6 +17,17 @@ import type { NetScan, NetWait } from './net-scan';
 import { nodeStyleResolver } from './node-adapter';
 import { scanQueryFn } from './scan-query';
 import { spfIdentity, type SpfIdentity, type SpfResult } from './spf-identity';
+import { lazy } from '../util/lazy';
+
+// mailauth is loaded on the first scan with network tests (a `-L` run never pays for it).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const mailauth = lazy(() => ({
+  dkimVerify: (require('mailauth/lib/dkim/verify') as typeof DkimVerify).dkimVerify,
+  spf: (require('mailauth/lib/spf') as typeof Spf).spf,
+  dmarc: (require('mailauth/lib/dmarc') as typeof Dmarc).dmarc,
+  verifyASChain: (require('mailauth/lib/arc') as typeof Arc).verifyASChain,
+}));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The key of the shared wait (a contract with the askdns helper). */
 export const MAIL_AUTH_WAIT = 'mailauth';
@@ -81,11 +92,11 @@ async function runMailAuth(net: NetScan): Promise<MailAuthResults> {
     return spfCheck(resolver, relay.ip, relay.helo, who);
   };
   // minBitLength 1 lets every key verify; dkim_minimum_key_bits is applied by the evals.
-  const [dk, spfMfrom, spfHelo] = await Promise.all([dkimVerify(messageBytes(msg), { resolver, minBitLength: 1 }), check('mfrom'), check('helo')]);
+  const [dk, spfMfrom, spfHelo] = await Promise.all([mailauth().dkimVerify(messageBytes(msg), { resolver, minBitLength: 1 }), check('mfrom'), check('helo')]);
   const sigs = dkimSignatures(msg, dk.results);
   setDkimTags(net, sigs);
   const chain = dk.arc?.chain || [];
-  const arcValid = chain.length > 0 && (arcMessageSignatureOk(dk) || (await verifyASChain({ ...dk.arc, chain }, { resolver, minBitLength: 1 }).then(Boolean, () => false)));
+  const arcValid = chain.length > 0 && (arcMessageSignatureOk(dk) || (await mailauth().verifyASChain({ ...dk.arc, chain }, { resolver, minBitLength: 1 }).then(Boolean, () => false)));
   const fromAddr = headerText(msg, FROM_ADDR);
   const authors = fromAddr ? [fromAddr] : [];
   const authorDomains = new Set(authors.map((a) => /@([^@]+?)[ \t]*$/.exec(a)?.[1]?.toLowerCase()).filter((d): d is string => d !== undefined));
@@ -117,7 +128,7 @@ function arcMessageSignatureOk(dk: DKIMVerifyResult): boolean {
 /** One SPF check; mailauth's verdict names are SpamAssassin's (its 'temperr' spelled out). */
 async function spfCheck(resolver: DNSResolver, ip: string, helo: string, who: string): Promise<SpfResult | undefined> {
   try {
-    const r = await spf({ sender: who, ip, helo: helo || 'unknown', mta: 'localhost', resolver });
+    const r = await mailauth().spf({ sender: who, ip, helo: helo || 'unknown', mta: 'localhost', resolver });
     const v = r.status.result as string;
     if (v === 'temperr') return 'temperror';
     return ['pass', 'neutral', 'none', 'fail', 'softfail', 'permerror', 'temperror'].includes(v) ? (v as SpfResult) : undefined;
@@ -133,7 +144,7 @@ async function spfCheck(resolver: DNSResolver, ip: string, helo: string, who: st
  */
 async function dmarcOutcome(resolver: DNSResolver, msg: Message, fromAddr: string, spfResult: SpfResult | undefined, dk: DKIMVerifyResult): Promise<DmarcOutcome | undefined> {
   const mfrom = /@([^@\s]+)$/.exec(headerText(msg, ENVFROM_ADDR) ?? '')?.[1] ?? /@([^@\s]+)$/.exec(fromAddr)?.[1];
-  const r = await dmarc({
+  const r = await mailauth().dmarc({
     headerFrom: fromAddr,
     spfDomains: spfResult === 'pass' && mfrom ? [mfrom.toLowerCase()] : [],
     dkimDomains: dk.results.filter((s) => s.status.result === 'pass' && s.signingDomain).map((s) => ({ domain: s.signingDomain })),
