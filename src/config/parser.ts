@@ -10,13 +10,14 @@ import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
 import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
 import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
 import { checkDnsSettingLine } from '../dns/setting-lines';
+import { parseUriListLine, URI_LISTS_OPTION, URI_LIST_DIRECTIVES } from '../dns/uri-list-defs';
 
 /** hamlet answers `version` conditions as SpamAssassin 4.0.1 would. */
 export const SA_COMPAT_VERSION = 4.000001;
 
 const RULE_DIRECTIVES: ReadonlySet<string> = new Set<RuleDirective>([
   'header', 'body', 'rawbody', 'full', 'uri', 'meta', 'mimeheader',
-  'askdns', 'urirhssub', 'urirhsbl', 'uridnsbl', 'uridnssub',
+  'askdns',
 ]);
 
 /** Directives accepted and deliberately ignored (mass-check and translation helpers). */
@@ -41,7 +42,6 @@ const CLEARS: Readonly<Record<string, readonly string[]>> = {
   clear_internal_networks: ['internal_networks'],
   clear_msa_networks: ['msa_networks'],
   clear_redirector_patterns: ['redirector_pattern'],
-  clear_uridnsbl_skip_domain: ['uridnsbl_skip_domain'],
   clear_bayes_ignore_header: ['bayes_ignore_header'],
   clear_url_shortener: ['url_shortener'],
   clear_dns_servers: ['dns_server'],
@@ -49,17 +49,20 @@ const CLEARS: Readonly<Record<string, readonly string[]>> = {
   clear_dns_query_restrictions: ['dns_query_restriction'],
 };
 
-/** `un*` directives remove entries from the list they name. */
-const REMOVES: Readonly<Record<string, string>> = {
-  unwelcomelist_from: 'welcomelist_from',
-  unblocklist_from: 'blocklist_from',
-  unwelcomelist_auth: 'welcomelist_auth',
-  unwelcomelist_from_rcvd: 'welcomelist_from_rcvd',
-  unwelcomelist_from_dkim: 'welcomelist_from_dkim',
-  unwelcomelist_from_spf: 'welcomelist_from_spf',
-  unwhitelist_from_dkim: 'welcomelist_from_dkim',
-  unwhitelist_from_spf: 'welcomelist_from_spf',
+/** `un*` directives remove entries from the lists they name (the SPF and DKIM ones from the default list too). */
+const REMOVES: Readonly<Record<string, readonly string[]>> = {
+  unwelcomelist_from: ['welcomelist_from'],
+  unblocklist_from: ['blocklist_from'],
+  unwelcomelist_auth: ['welcomelist_auth'],
+  unwelcomelist_from_rcvd: ['welcomelist_from_rcvd'],
+  unwelcomelist_from_dkim: ['welcomelist_from_dkim', 'def_welcomelist_from_dkim'],
+  unwelcomelist_from_spf: ['welcomelist_from_spf', 'def_welcomelist_from_spf'],
+  unwhitelist_from_dkim: ['welcomelist_from_dkim', 'def_welcomelist_from_dkim'],
+  unwhitelist_from_spf: ['welcomelist_from_spf', 'def_welcomelist_from_spf'],
 };
+
+/** Lists whose `un*` line must repeat the whole entry (`author [signing-domain]`), not just its first word. */
+const REMOVE_WHOLE_LINE: ReadonlySet<string> = new Set(['welcomelist_from_dkim', 'def_welcomelist_from_dkim']);
 
 /** How the parser reaches files and what it may accept. */
 export interface ParseEnv {
@@ -170,7 +173,22 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
     draft.rules.set(name, { name, directive: key as RuleDirective, text: rest, at, user: env.user });
     return;
   }
+  if (URI_LIST_DIRECTIVES.has(key)) {
+    // Kept apart from the rules: the `body NAME eval:check_uridnsbl` line of the same name is the rule.
+    const def = parseUriListLine(key, value);
+    if ('error' in def) return warn(at, `config: ${def.error}`, 'error');
+    setOption(draft, URI_LISTS_OPTION, `${key} ${value.trim()}`);
+    return;
+  }
   switch (key) {
+    case 'clear_uridnsbl_skip_domain': {
+      // With domains, only those leave the list; without, the whole list is cleared.
+      const drop = new Set(value.toLowerCase().split(/\s+/).filter((d) => d !== ''));
+      const cur = draft.options.get('uridnsbl_skip_domain');
+      const kept = drop.size > 0 && Array.isArray(cur) ? cur.filter((d) => !drop.has(d.toLowerCase())) : [];
+      draft.options.set('uridnsbl_skip_domain', kept);
+      return;
+    }
     case 'include': {
       if (env.user) return warn(at, 'config: include is not allowed in user preferences', 'error');
       const path = env.resolve(at.file, value);
@@ -241,8 +259,14 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
   const removes = REMOVES[key] ?? (OPTION_ALIASES[key] ? REMOVES[OPTION_ALIASES[key]] : undefined);
   if (removes) {
     const drop = new Set(value.toLowerCase().split(/\s+/));
-    const cur = draft.options.get(removes);
-    if (Array.isArray(cur)) draft.options.set(removes, cur.filter((e) => !drop.has(e.toLowerCase().split(/\s+/)[0]!)));
+    const line = value.toLowerCase().trim().split(/\s+/).join(' ');
+    for (const list of removes) {
+      const cur = draft.options.get(list);
+      const keep = REMOVE_WHOLE_LINE.has(list)
+        ? (e: string) => e.toLowerCase().trim().split(/\s+/).join(' ') !== line
+        : (e: string) => !drop.has(e.toLowerCase().split(/\s+/)[0]!);
+      if (Array.isArray(cur)) draft.options.set(list, cur.filter(keep));
+    }
     return;
   }
   if (!KNOWN_DIRECTIVES.has(key) && !/^bayes_stopword_[a-z]{2,}$/.test(key) && !OPTION_ALIASES[key]) {
