@@ -29,6 +29,11 @@ const mailauth = lazy(() => ({
 }));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/** Load mailauth now (a server's start-up step when network tests are on), not on the first scan. */
+export function preloadMailAuth(): void {
+  mailauth();
+}
+
 /** The key of the shared wait (a contract with the askdns helper). */
 export const MAIL_AUTH_WAIT = 'mailauth';
 
