@@ -13,7 +13,8 @@ import type { BayesStore } from '../bayes/store';
 import type { RuleSet } from '../config/compile';
 import type { NetScan } from '../dns/net-scan';
 import { finishScan, runNetworkRules, scanLocal, type LocalScan, type ScanOptions } from '../engine/scanner';
-import type { ScanResult } from '../engine/types';
+import type { CompiledRule, ScanResult } from '../engine/types';
+import type { HitDetails } from '../report/summary';
 import { awlForScan, awlRuleName, withAwlHit, type AwlScanResult } from '../awl/scan';
 import { autoLearnForScan, autoLearnTag, type AutoLearnDecision } from '../learn/autolearn';
 import { awlTags, bayesModule, learnDecided, type FeedbackCheckOptions, type FeedbackOutcome, type FeedbackResult, type FeedbackStores } from '../learn/feedback';
@@ -165,14 +166,27 @@ function markup(s: CheckState): void {
   const decision = s.decision!;
   const feedback: FeedbackResult = { bayes: s.probability, awl: s.awl, decision, ...learned, problems: s.problems };
   const netTags = s.netScan ? Object.fromEntries(s.netScan.tags) : undefined;
+  const details = s.netScan ? { ...networkDetails(s.netScan, s.local!.netRules, s.result!), ...opts.details } : opts.details;
   const outcome = markCheckedMessage(s.msg!, s.result!, s.settings, {
     ...opts,
+    details,
     autolearn: opts.autolearn ?? autoLearnTag(learned.autolearn, decision.forcedBy),
     autolearnScore: opts.autolearnScore ?? decision.points,
     bayes: opts.bayes ?? s.probability,
     extraTags: { ...netTags, ...awlTags(s.awl), ...opts.extraTags },
   });
   s.outcome = Object.assign(outcome, { feedback, net: s.netScan }); // not a spread: that would build the lazy markup
+}
+
+/** The report lines the network rules that hit noted (`[45.67.89.10 listed in zen.spamhaus.org]`). */
+function networkDetails(net: NetScan, rules: readonly CompiledRule[], result: ScanResult): HitDetails {
+  const out: Record<string, readonly string[]> = {};
+  for (const r of rules) {
+    if (r.test.type !== 'eval' || !result.counts.get(r.name)) continue;
+    const notes = net.notes(r.test.args);
+    if (notes) out[r.name] = notes;
+  }
+  return out;
 }
 
 /** The pipeline, in order. */

@@ -94,6 +94,8 @@ export class NetScan {
   private readonly blocked: (name: string) => boolean;
   /** Queries refused by `dns_query_restriction` or `dns_block_rule` (for `-D dns` and tests). */
   readonly refused: string[] = [];
+  /** Report lines under a hit rule (`45.67.89.10 listed in zen.spamhaus.org`), keyed by the rule's arguments. */
+  private readonly hitNotes = new WeakMap<object, string[]>();
 
   constructor(init: NetScanInit) {
     this.msg = init.msg;
@@ -115,6 +117,21 @@ export class NetScan {
       return undefined;
     }
     return this.lookups.start(name, type, timeoutForName(name, this.settings.rblTimeout, this.settings.rblTimeoutByZone));
+  }
+
+  /**
+   * Note what made a rule hit, for the report's line under it. `key` is the rule's argument
+   * list (an eval's `args`: one object per compiled rule), which is all an eval knows of its rule.
+   */
+  note(key: object, text: string): void {
+    const list = this.hitNotes.get(key);
+    if (!list) this.hitNotes.set(key, [text]);
+    else if (!list.includes(text)) list.push(text);
+  }
+
+  /** The notes made under `key`, if any. */
+  notes(key: object): readonly string[] | undefined {
+    return this.hitNotes.get(key);
   }
 
   /** The lookup of (name, type) this scan started, if any. */

@@ -401,7 +401,8 @@ export function finishScan(local: LocalScan): ScanResult {
     if (rule.subrule || rule.scores[set] === 0) continue;
     const s = rule.scores[set];
     score += s;
-    hits.push({ name: rule.name, score: s, describe: rule.describe, area: rule.area, count: ctx.count(rule.name) });
+    const label = rule.test.type === 'eval' ? rule.test.net?.label : undefined;
+    hits.push({ name: rule.name, score: s, describe: rule.describe, area: rule.area, count: ctx.count(rule.name), ...(label !== undefined && { label }) });
   }
   if (timedOut || cut.length > 0) {
     const h = timeLimitHit(rs.settings, set);

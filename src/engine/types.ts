@@ -32,6 +32,8 @@ export interface NetRuleInfo {
  */
 export interface NetEvalHooks {
   start(net: NetScan, args: readonly EvalArg[], rule: NetRuleInfo): void;
+  /** The prefix the report shows before its rules' descriptions, instead of their type's (`RBL: `). */
+  readonly label?: string;
 }
 
 /** A meta expression tree over rule hit counts. */
@@ -110,6 +112,8 @@ export interface RuleHit {
   readonly area: RuleArea;
   /** Match count (1 unless the rule counts `multiple`). */
   readonly count: number;
+  /** The report's prefix before the description when not the rule type's (network rules: `RBL: `). */
+  readonly label?: string;
 }
 
 /** An eval that threw: its rule counts as not hit. */

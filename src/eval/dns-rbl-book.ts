@@ -13,6 +13,9 @@ import type { EvalArg } from '../engine/types';
 export interface RblQuery {
   readonly name: string;
   readonly type: 'A' | 'TXT';
+  /** What was asked about and of which list (for the report's `[1.2.3.4 listed in zone]`), when known. */
+  readonly subject?: string;
+  readonly zone?: string;
 }
 
 /** A scan's DNSEval queries. */
@@ -54,9 +57,19 @@ export function answerValues(net: NetScan, q: RblQuery): string[] {
   return a ? rblAnswerValues(a) : [];
 }
 
-/** True when some query's answer has a value the sub-test accepts. */
-export function anyListed(net: NetScan, queries: readonly RblQuery[], sub: RblSubtest): boolean {
-  return queries.some((q) => rblSubtestMatch(sub, answerValues(net, q)) !== undefined);
+/**
+ * True when some query's answer has a value the sub-test accepts. With `key` (the rule's
+ * arguments) each listed query is noted for the report line under the rule.
+ */
+export function anyListed(net: NetScan, queries: readonly RblQuery[], sub: RblSubtest, key?: object): boolean {
+  let hit = false;
+  for (const q of queries) {
+    if (rblSubtestMatch(sub, answerValues(net, q)) === undefined) continue;
+    hit = true;
+    if (!key) break;
+    net.note(key, q.subject !== undefined && q.zone !== undefined ? `${q.subject} listed in ${q.zone}` : `${q.name} listed`);
+  }
+  return hit;
 }
 
 const parsed = new WeakMap<readonly EvalArg[], RblSubtest | { error: string }>();

@@ -20,6 +20,7 @@ import { optString } from '../config/options';
 import type { EvalArg } from '../engine/types';
 import { headerValues, parseHeaderRequest } from '../message/header-access';
 import { hasValidTld, isIpHost, registrableDomain } from '../message/domain';
+import { RBL_LABEL } from './dns-rbl';
 import { anyListed, rblBook, subtestArg, type RblQuery } from './dns-rbl-book';
 import { checkSetZone, rblNet } from './dns-rbl';
 import { request } from './header-get';
@@ -104,6 +105,7 @@ function nameCheck(name: string, subjects: Subjects): EvalDef {
     areas: ['header'],
     validate: (args) => checkSetZone(args, 2),
     net: {
+      label: RBL_LABEL,
       start(net, args, rule) {
         const set = strArg(args, 0);
         if (net.settings.skipRblChecks || !set) return;
@@ -118,7 +120,7 @@ function nameCheck(name: string, subjects: Subjects): EvalDef {
       const net = rblNet(ctx);
       const sub = subtestArg(args, 2);
       if (!net || 'error' in sub) return false;
-      return anyListed(net, rblBook(net).byRule.get(args) ?? [], sub);
+      return anyListed(net, rblBook(net).byRule.get(args) ?? [], sub, args);
     },
   };
 }

@@ -8,6 +8,7 @@
  */
 import { rhsblQueryName } from '../dns/blocklist';
 import { isFqdnValid } from '../message/domain';
+import { RBL_LABEL } from './dns-rbl';
 import { anyListed, rblBook, subtestArg } from './dns-rbl-book';
 import { checkSetZone, rblNet } from './dns-rbl';
 import { envfromHost } from './dns-rbl-hosts';
@@ -19,6 +20,7 @@ export const dnsRblNsEvals: readonly EvalDef[] = [
     areas: ['header'],
     validate: (args) => checkSetZone(args, 2),
     net: {
+      label: RBL_LABEL,
       start(net, args) {
         const [set, zone] = [strArg(args, 0), strArg(args, 1)];
         const host = envfromHost(net);
@@ -40,7 +42,7 @@ export const dnsRblNsEvals: readonly EvalDef[] = [
       const sub = subtestArg(args, 2);
       if (!net || !set || !zone || 'error' in sub) return false;
       const suffix = `.${zone.replace(/\.+$/, '').toLowerCase()}`;
-      return anyListed(net, (rblBook(net).sets.get(set) ?? []).filter((q) => q.name.endsWith(suffix)), sub);
+      return anyListed(net, (rblBook(net).sets.get(set) ?? []).filter((q) => q.name.endsWith(suffix)), sub, args);
     },
   },
 ];

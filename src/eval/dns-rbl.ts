@@ -17,12 +17,15 @@ import { anyListed, fillRblTag, rblBook, subtestArg, type RblQuery } from './dns
 import { strArg, type EvalDef } from './registry';
 
 /** The queries of set `set` on `zone`: its relay addresses reversed under the zone. */
+/** How SpamAssassin's report labels a DNSEval hit. */
+export const RBL_LABEL = 'RBL: ';
+
 function setQueries(net: NetScan, set: string, zone: string, type: RblQuery['type']): RblQuery[] {
   const ips = net.state(`dnseval:ips:${set}`, () => rblQueryIps(set, rblSources(net.msg.relays)));
   const out: RblQuery[] = [];
   for (const ip of ips) {
     const name = dnsblQueryName(ip, zone);
-    if (name !== undefined) out.push({ name, type });
+    if (name !== undefined) out.push({ name, type, subject: ip, zone: zone.replace(/\.+$/, '') });
   }
   return out;
 }
@@ -63,6 +66,7 @@ function rblCheck(type: RblQuery['type'], accreditorIndex?: number): Pick<EvalDe
     accreditorIndex === undefined || accreditors(net).has((strArg(args, accreditorIndex) ?? '').toLowerCase());
   return {
     net: {
+      label: RBL_LABEL,
       start(net, args) {
         const [set, zone] = [strArg(args, 0), strArg(args, 1)];
         if (net.settings.skipRblChecks || !set || !zone || !wanted(net, args)) return;
@@ -75,7 +79,7 @@ function rblCheck(type: RblQuery['type'], accreditorIndex?: number): Pick<EvalDe
       const [set, zone] = [strArg(args, 0), strArg(args, 1)];
       const sub = subtestArg(args, 2);
       if (!net || !set || !zone || 'error' in sub || !wanted(net, args)) return false;
-      return anyListed(net, setQueries(net, set, zone, type), sub);
+      return anyListed(net, setQueries(net, set, zone, type), sub, args);
     },
   };
 }
@@ -93,14 +97,14 @@ export const dnsRblEvals: readonly EvalDef[] = [
     // Reads the answers of its set's queries, started by the set's check_rbl rules; asks nothing itself.
     name: 'check_rbl_sub',
     areas: ['header'],
-    net: { start() {} },
+    net: { label: RBL_LABEL, start() {} },
     validate: (args) => checkSetZone(args, 1, false),
     fn(ctx, args) {
       const net = rblNet(ctx);
       const set = strArg(args, 0);
       const sub = subtestArg(args, 1);
       if (!net || !set || 'error' in sub) return false;
-      return anyListed(net, rblBook(net).sets.get(set) ?? [], sub);
+      return anyListed(net, rblBook(net).sets.get(set) ?? [], sub, args);
     },
   },
 ];

@@ -139,11 +139,22 @@ function checkUridnsbl(ctx: ScanContext, args: readonly EvalArg[]): boolean {
   const def = definitions(net.options).get(name);
   const asked = net.state<UriblScan | undefined>(STATE, () => undefined)?.asked.get(name);
   if (!def || !asked) return false;
-  return asked.some((q) => {
+  let hit = false;
+  for (const q of asked) {
     const l: Lookup | undefined = net.lookup(q.name, q.type);
     const a = l?.result();
-    return a !== undefined && listed(def, a);
-  });
+    if (a === undefined || !listed(def, a)) continue;
+    hit = true;
+    net.note(args, `URI: ${subjectOf(q.name, def.zone)}`);
+  }
+  return hit;
+}
+
+/** What a query asked the list about: the name without the zone, an address put back in order. */
+function subjectOf(name: string, zone: string): string {
+  const z = zone.replace(/\.+$/, '').toLowerCase();
+  const subject = name.endsWith(`.${z}`) ? name.slice(0, -z.length - 1) : name;
+  return /^\d+\.\d+\.\d+\.\d+$/.test(subject) ? subject.split('.').reverse().join('.') : subject;
 }
 
 export const uridnsblEvals: readonly EvalDef[] = [
@@ -153,6 +164,8 @@ export const uridnsblEvals: readonly EvalDef[] = [
     areas: ['body', 'rawbody', 'header', 'full', 'uri'],
     fn: checkUridnsbl,
     net: {
+      // SpamAssassin's report shows no rule-type prefix for a URI list's hit.
+      label: '',
       start(net, args, rule) {
         if (net.settings.skipUriblChecks) return;
         const name = definitionName(args, rule);

@@ -45,7 +45,7 @@ export function summaryTable(hits: readonly RuleHit[], details: HitDetails = {},
   let out = '';
   for (const h of hits) {
     const pts = tablePoints(h.score);
-    const area = areaLabel(h.area);
+    const area = h.label ?? areaLabel(h.area);
     const desc = wrapDesc(h.describe || 'No description available.', 3 + h.name.length + pts.length + area.length, ' '.repeat(28), width);
     out += `${pts} ${h.name.padEnd(22, ' ')} ${area}${desc}\n`;
     for (const msg of details[h.name] ?? []) {
@@ -62,7 +62,7 @@ export function terseReport(hits: readonly RuleHit[], details: HitDetails = {}, 
   let out = '';
   for (const h of hits) {
     const pts = tablePoints(h.score);
-    const area = areaLabel(h.area);
+    const area = h.label ?? areaLabel(h.area);
     const desc = wrapDesc(h.describe || 'No description available.', 4 + h.name.length + pts.length + area.length, '*      ', width);
     let terse = '';
     for (const msg of details[h.name] ?? []) for (const chunk of detailChunks(msg)) terse += `[${chunk}]\n`;
