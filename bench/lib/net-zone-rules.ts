@@ -22,6 +22,8 @@ export interface ZoneUse {
   readonly zone: string;
   /** Queried as TXT (check_rbl_txt), else A. */
   txt: boolean;
+  /** Asked with the addresses of a URI domain's name servers (uridnsbl, uridnssub). */
+  byIp: boolean;
   readonly subtests: ZoneSubtest[];
 }
 
@@ -61,7 +63,7 @@ export function blocklistZones(dirs: readonly string[]): Map<string, ZoneUse> {
   const use = (zone: string): ZoneUse => {
     const z = strip(zone);
     let u = zones.get(z);
-    if (!u) zones.set(z, (u = { zone: z, txt: false, subtests: [] }));
+    if (!u) zones.set(z, (u = { zone: z, txt: false, byIp: false, subtests: [] }));
     return u;
   };
   const addSub = (u: ZoneUse, rule: string, text: string | undefined, matcher: (t: string) => ((a: string) => boolean) | undefined): void => {
@@ -90,11 +92,13 @@ export function blocklistZones(dirs: readonly string[]): Map<string, ZoneUse> {
       use(m[1]!);
       continue;
     }
-    m = /^\s*(?:urirhsbl|urirhssub|urinsrhsbl|urinsrhssub|urifullnsrhsbl|urifullnsrhssub|uridnsbl|uridnssub)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?/.exec(l);
+    m = /^\s*(urirhsbl|urirhssub|urinsrhsbl|urinsrhssub|urifullnsrhsbl|urifullnsrhssub|uridnsbl|uridnssub)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?/.exec(l);
     if (m) {
-      const u = use(m[2]!);
-      if (m[3]!.toUpperCase() === 'TXT') u.txt = true;
-      addSub(u, m[1]!, m[4], uriMatcher);
+      const [, kind, rule, zone, type, sub] = m;
+      const u = use(zone!);
+      if (kind!.startsWith('uridns')) u.byIp = true;
+      if (type!.toUpperCase() === 'TXT') u.txt = true;
+      addSub(u, rule!, sub, uriMatcher);
       continue;
     }
     // askdns NAME _TAG_.zone TYPE /regex/: only templates with a fixed zone after the tag.

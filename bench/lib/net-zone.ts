@@ -51,6 +51,28 @@ function zoneOf(name: string, zones: ReadonlyMap<string, ZoneUse>): ZoneUse | un
   return undefined;
 }
 
+/**
+ * Half the domains whose NS SpamAssassin asked (URIDNSBL, for uridnsbl / uridnssub rules) get a
+ * name server with an address; `asks` are the queries the IP-keyed URI lists will then see,
+ * listed like the discovered ones.
+ */
+function nameServerRecords(queries: readonly Received[], zones: ReadonlyMap<string, ZoneUse>): { records: TestRecord[]; asks: Received[] } {
+  const byIp = [...zones.values()].filter((z) => z.byIp);
+  const records: TestRecord[] = [];
+  const asks: Received[] = [];
+  const done = new Set<string>();
+  for (const [d, type] of queries) {
+    if (type !== 'NS' || done.has(d) || zoneOf(d, zones)) continue;
+    done.add(d);
+    const h = nameHash(d, 'ns');
+    if (h % 2 !== 0) continue;
+    const ip = `${[45, 62, 77, 89, 91, 185, 193, 212][h % 8]}.${(h >>> 8) & 255}.${(h >>> 16) & 255}.${1 + ((h >>> 24) % 254)}`;
+    records.push({ name: d, type: 'NS', data: `ns1.${d}`, ttl: 300 }, { name: `ns1.${d}`, type: 'A', data: ip, ttl: 300 });
+    for (const z of byIp) asks.push([`${ip.split('.').reverse().join('.')}.${z.zone}`, 'A']);
+  }
+  return { records, asks };
+}
+
 /** Split a TXT value into the <= 255-byte strings a record carries. */
 const txtStrings = (s: string): string[] => s.match(/.{1,250}/g) ?? [''];
 
@@ -94,7 +116,9 @@ export function buildZone(input: ZoneInput): TestZone {
   const seen = new Set<string>();
   const txtDomains: string[] = [];
   const mxDomains: string[] = [];
-  for (const [name, type] of input.queries) {
+  const nsRecords = nameServerRecords(input.queries, input.zones);
+  records.push(...nsRecords.records);
+  for (const [name, type] of [...input.queries, ...nsRecords.asks]) {
     const key = `${name} ${type}`;
     if (seen.has(key)) continue;
     seen.add(key);
