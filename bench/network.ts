@@ -18,10 +18,12 @@
  * resolver and no cache (lib/hamlet-net.ts), so both sides' queries per message are counted from
  * what the server received, without a cache between messages on either side. Hit lists are
  * compared over the rules hamlet runs plus every network rule (tflags net, or disabled as a
- * network rule): `identical`, and `identical_net` over network rules only.
+ * network rule): `identical`, and `identical_net` over network rules only. The rules that differ
+ * most and the queries by zone and type on each side are printed for debugging.
  *
  * Overlap: every answer delayed 50 ms, hamlet's check time minus its `-L` check time, per message
- * (interleaved), median = `delay_overhead_ms` (target <= 60). hamletd (2 workers, network on, a
+ * (interleaved), median = `delay_overhead_ms` (target <= 60); `net_overhead_ms` is the same with
+ * answers not delayed (the CPU the network rules and lookups cost). hamletd (2 workers, network on, a
  * fresh server per pass so its cache starts empty) under 8 raw-socket clients, zone delayed 50 ms
  * vs not: `spamd_delay_ratio` (target >= 0.8). A zone that never answers with `rbl_timeout 1`:
  * scan times (`timeout_scan_ms`, median and max) and whether the non-network, non-meta rules hit
@@ -41,7 +43,7 @@ import { DnsThread } from './lib/dns-thread';
 import { hamletCheck } from './lib/hamlet-net';
 import { startHamletd } from './lib/hamletd-run';
 import { HitDiff } from './lib/hit-diff';
-import { buildZone } from './lib/net-zone';
+import { buildZone, queryKinds } from './lib/net-zone';
 import { blocklistZones } from './lib/net-zone-rules';
 import { rawCheck } from './lib/raw-spamc';
 import { haveSpamAssassin, runSaCheck } from './lib/sa-check';
@@ -124,7 +126,8 @@ async function main(): Promise<void> {
 
     // SpamAssassin against the zone.
     const sa = await runSaCheck(files, { rules: rulesDir, site, shards: 2, dns: dns.spec, state: join(tmp, 'sa-state') });
-    const saQueries = (await dns.take()).length;
+    const saAsked = await dns.take();
+    const saQueries = saAsked.length;
     console.log(`[${secs()} s] SpamAssassin: ${saQueries} queries`);
 
     // hamlet against the zone, one message at a time.
@@ -134,10 +137,10 @@ async function main(): Promise<void> {
     const netOnly = new HitDiff();
     let netHits = 0;
     let saNetHits = 0;
-    const ours: (readonly string[])[] = [];
+    const netMs: number[] = [];
     for (let i = 0; i < files.length; i++) {
       const r = await hamletCheck(readFileSync(files[i]!), rs, true);
-      ours.push(r.tests);
+      netMs.push(r.ms);
       const v = sa[i]!;
       if (v.error) continue;
       all_.add(v.tests, r.tests, (t) => roles.compared.has(t));
@@ -145,23 +148,31 @@ async function main(): Promise<void> {
       netHits += r.tests.filter((t) => roles.net.has(t)).length;
       saNetHits += v.tests.filter((t) => roles.net.has(t)).length;
     }
-    const hamletQueries = (await dns.take()).length;
+    const hamletAsked = await dns.take();
+    const hamletQueries = hamletAsked.length;
     console.log(`[${secs()} s] hamlet: ${hamletQueries} queries; rules compared: ${roles.compared.size} (${roles.net.size} network)`);
     console.log('rules that disagree most (SA-only hits / hamlet-only hits):');
     for (const [k, miss, extra] of all_.worst(25)) console.log(`  ${k.padEnd(32)} ${String(miss).padStart(5)} ${String(extra).padStart(5)}${roles.net.has(k) ? '  net' : ''}`);
 
+    const [saKinds, ourKinds] = [queryKinds(saAsked, zones), queryKinds(hamletAsked, zones)];
+    console.log('queries by kind, most different first (SpamAssassin / hamlet):');
+    const kinds = [...new Set([...saKinds.keys(), ...ourKinds.keys()])].map((k): [string, number, number] => [k, saKinds.get(k) ?? 0, ourKinds.get(k) ?? 0]);
+    for (const [k, a, b] of kinds.sort((x, y) => Math.abs(y[1] - y[2]) - Math.abs(x[1] - x[2])).slice(0, 15)) console.log(`  ${k.padEnd(40)} ${String(a).padStart(6)} ${String(b).padStart(6)}`);
+
     // Overlap: answers delayed 50 ms vs no network, per message.
     await dns.behave('', { delayMs: 50 });
     const overheads: number[] = [];
-    for (const f of files) {
+    const undelayed: number[] = [];
+    for (const [i, f] of files.entries()) {
       const raw = readFileSync(f);
       const withNet = await hamletCheck(raw, rs, true);
       const local = await hamletCheck(raw, rs, false);
       overheads.push(withNet.ms - local.ms);
+      undelayed.push(netMs[i]! - local.ms);
     }
     await dns.take();
     const delayOverhead = median(overheads);
-    console.log(`[${secs()} s] every answer delayed 50 ms: check time minus -L check time, median ${delayOverhead.toFixed(1)} ms, p90 ${[...overheads].sort((a, b) => a - b)[Math.floor(overheads.length * 0.9)]!.toFixed(1)} ms`);
+    console.log(`[${secs()} s] every answer delayed 50 ms: check time minus -L check time, median ${delayOverhead.toFixed(1)} ms, p90 ${[...overheads].sort((a, b) => a - b)[Math.floor(overheads.length * 0.9)]!.toFixed(1)} ms (answers not delayed: median ${median(undelayed).toFixed(1)} ms)`);
 
     // hamletd under 8 clients, delayed zone vs not.
     let ratio = NaN;
@@ -190,6 +201,7 @@ async function main(): Promise<void> {
       times.push(dropped.ms);
       const plain = (ts: readonly string[]): string => ts.filter((t) => roles.localPlain.has(t)).join(',');
       if (plain(dropped.tests) === plain(local.tests)) intact++;
+      else console.log(`  ${f}: local hits differ: ${plain(dropped.tests)} vs -L ${plain(local.tests)}`);
     }
     await dns.behave('', {});
     console.log(`[${secs()} s] zone never answers, rbl_timeout 1: ${some.length} scans, median ${median(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms; local rules as under -L on ${intact} of ${some.length}`);
@@ -199,7 +211,7 @@ async function main(): Promise<void> {
     console.log(`bench:network took ${secs()} s`);
     console.log(
       `RESULT network messages=${all_.compared} identical=${f4(all_.share())} identical_net=${f4(netOnly.share())} net_rules_hit=${netHits} sa_net_rules_hit=${saNetHits}` +
-        ` queries_per_msg=${(hamletQueries / m).toFixed(2)} sa_queries_per_msg=${(saQueries / m).toFixed(2)} delay_overhead_ms=${delayOverhead.toFixed(1)}` +
+        ` queries_per_msg=${(hamletQueries / m).toFixed(2)} sa_queries_per_msg=${(saQueries / m).toFixed(2)} delay_overhead_ms=${delayOverhead.toFixed(1)} net_overhead_ms=${median(undelayed).toFixed(1)}` +
         ` spamd_delay_ratio=${ratio.toFixed(3)} timeout_scan_ms=${median(times).toFixed(0)} timeout_scan_max_ms=${Math.max(...times).toFixed(0)} timeout_local_intact=${intact}/${some.length}`,
     );
   } finally {

@@ -25,6 +25,8 @@ export interface ZoneUse {
   /** Asked with the addresses of a URI domain's name servers (uridnsbl, uridnssub). */
   byIp: boolean;
   readonly subtests: ZoneSubtest[];
+  /** Sub-tests of `dns_block_rule` rules: a listing must not match them (see blocklistZones). */
+  readonly blocking: ZoneSubtest[];
 }
 
 const strip = (z: string): string => z.toLowerCase().replace(/\.+$/, '');
@@ -48,9 +50,11 @@ function cfLines(dir: string): string[] {
 }
 
 /**
- * The zones the rules in `dirs` query, by zone name (lower case, no final dot). Rules named in
- * `dns_block_rule` lines are left out: a hit on one blocks its zone for the rest of the run
- * (SpamAssassin writes a file for it), which would make the comparison depend on message order.
+ * The zones the rules in `dirs` query, by zone name (lower case, no final dot). The sub-tests of
+ * rules named in `dns_block_rule` lines are kept apart: a hit on one blocks its zone for the
+ * rest of the run (SpamAssassin writes a file for it), which would make the comparison depend
+ * on message order, so no listing may match them (a bitmask such as multi.surbl.org's `1`
+ * matches any odd code).
  */
 export function blocklistZones(dirs: readonly string[]): Map<string, ZoneUse> {
   const lines = dirs.flatMap(cfLines);
@@ -63,13 +67,13 @@ export function blocklistZones(dirs: readonly string[]): Map<string, ZoneUse> {
   const use = (zone: string): ZoneUse => {
     const z = strip(zone);
     let u = zones.get(z);
-    if (!u) zones.set(z, (u = { zone: z, txt: false, byIp: false, subtests: [] }));
+    if (!u) zones.set(z, (u = { zone: z, txt: false, byIp: false, subtests: [], blocking: [] }));
     return u;
   };
   const addSub = (u: ZoneUse, rule: string, text: string | undefined, matcher: (t: string) => ((a: string) => boolean) | undefined): void => {
-    if (text === undefined || text === '' || blocked.has(rule)) return;
+    if (text === undefined || text === '') return;
     const match = matcher(text);
-    if (match) u.subtests.push({ rule, text, match });
+    if (match) (blocked.has(rule) ? u.blocking : u.subtests).push({ rule, text, match });
   };
   const setZone = new Map<string, ZoneUse>();
   const setSubs: [string, string, string][] = [];

@@ -73,6 +73,17 @@ function nameServerRecords(queries: readonly Received[], zones: ReadonlyMap<stri
   return { records, asks };
 }
 
+/** Queries counted by what they ask: `zone TYPE` for blocklists, else `_dmarc` / `_domainkey` / `other` and the type. */
+export function queryKinds(queries: readonly Received[], zones: ReadonlyMap<string, ZoneUse>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [name, type] of queries) {
+    const where = zoneOf(name, zones)?.zone ?? (name.startsWith('_dmarc.') ? '_dmarc' : name.includes('._domainkey.') ? '_domainkey' : 'other');
+    const k = `${where} ${type}`;
+    out.set(k, (out.get(k) ?? 0) + 1);
+  }
+  return out;
+}
+
 /** Split a TXT value into the <= 255-byte strings a record carries. */
 const txtStrings = (s: string): string[] => s.match(/.{1,250}/g) ?? [''];
 
@@ -105,9 +116,9 @@ export function buildZone(input: ZoneInput): TestZone {
   const share = input.share ?? 4;
   const pool = candidatePool(input.zones.values());
   const accepted = new Map<ZoneSubtest, string[]>();
-  const codesFor = (s: ZoneSubtest): string[] => {
+  const codesFor = (z: ZoneUse, s: ZoneSubtest): string[] => {
     let c = accepted.get(s);
-    if (!c) accepted.set(s, (c = pool.filter((a) => s.match(a))));
+    if (!c) accepted.set(s, (c = pool.filter((a) => s.match(a) && !z.blocking.some((b) => b.match(a)))));
     return c;
   };
   const records: TestRecord[] = [];
@@ -138,16 +149,16 @@ export function buildZone(input: ZoneInput): TestZone {
     }
     if (type !== 'A') continue;
     // One code from a sub-test chosen by the hash; a quarter of listings carry a second one.
-    const usable = z.subtests.filter((s) => codesFor(s).length > 0);
+    const usable = z.subtests.filter((s) => codesFor(z, s).length > 0);
     const pick = (salt: string): string => {
       if (usable.length === 0) return '127.0.0.2';
       const s = usable[nameHash(name, salt) % usable.length]!;
-      const c = codesFor(s);
+      const c = codesFor(z, s);
       return c[nameHash(name, salt + 'code') % c.length]!;
     };
     const codes = new Set([pick('first')]);
     if (nameHash(name, 'second') % 4 === 0) codes.add(pick('second'));
-    for (const c of codes) records.push({ name, type: 'A', data: c, ttl: 300 });
+    for (const c of codes) if (!z.blocking.some((b) => b.match(c))) records.push({ name, type: 'A', data: c, ttl: 300 });
   }
   counts.listedZones = listedZones.size;
   records.push(...spfRecords(txtDomains, input.files, counts), ...dmarcRecords(mxDomains, counts));

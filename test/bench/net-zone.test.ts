@@ -16,7 +16,7 @@ const CF = [
   "header T_ZA eval:check_rbl('za-lastexternal', 'za.example.test.')",
   "header T_ZA_8 eval:check_rbl_sub('za-lastexternal', '8')",
   "header T_ZA_R eval:check_rbl_sub('za-lastexternal', '^127\\.0\\.2\\.\\d+$')",
-  "header T_ZA_BLOCKED eval:check_rbl_sub('za-lastexternal', '127.255.255.254')",
+  "header T_ZA_BLOCKED eval:check_rbl_sub('za-lastexternal', '1')",
   'dns_block_rule T_ZA_BLOCKED za.example.test',
   "header T_ZT eval:check_rbl_txt('zt', 'zt.example.test.', '(?i:zt)')",
   'urirhssub T_ZU zu.example.test. A 127.0.1.4',
@@ -35,11 +35,12 @@ function withRules<T>(fn: (dir: string) => T): T {
   }
 }
 
-test('zones and sub-tests come from the rule files; dns_block_rule rules are left out', () => {
+test('zones and sub-tests come from the rule files; dns_block_rule rules are kept apart', () => {
   const zones = withRules((d) => blocklistZones([d]));
   assert.deepEqual([...zones.keys()].sort(), ['za.example.test', 'zi.example.test', 'zk.example.test', 'zt.example.test', 'zu.example.test']);
   const za = zones.get('za.example.test')!;
   assert.deepEqual(za.subtests.map((s) => s.rule), ['T_ZA_8', 'T_ZA_R']);
+  assert.deepEqual(za.blocking.map((s) => s.rule), ['T_ZA_BLOCKED']);
   assert.ok(za.subtests[0]!.match('127.0.0.8') && !za.subtests[0]!.match('127.0.0.4'));
   assert.ok(za.subtests[1]!.match('127.0.2.9') && !za.subtests[1]!.match('127.0.3.9'));
   assert.equal(zones.get('zt.example.test')!.txt, true);
@@ -48,7 +49,7 @@ test('zones and sub-tests come from the rule files; dns_block_rule rules are lef
   assert.ok(zones.get('zk.example.test')!.subtests[0]!.match('127.2.0.14'));
 });
 
-test('a fixed share of the names asked is listed, with codes a sub-test accepts', () => {
+test('a fixed share of the names asked is listed, with codes a sub-test accepts and no blocking rule does', () => {
   const zones = withRules((d) => blocklistZones([d]));
   const queries: Received[] = [];
   for (let i = 0; i < 400; i++) queries.push([`${i % 250}.${i >> 3}.2.45.za.example.test`, 'A'], [`dom${i}.com.zu.example.test`, 'A']);
@@ -62,7 +63,10 @@ test('a fixed share of the names asked is listed, with codes a sub-test accepts'
     const share = listed.size / unique.size;
     assert.ok(share > 0.15 && share < 0.35, `share ${share}`);
     for (const r of a.records) {
-      if (r.name.endsWith('.za.example.test')) assert.ok(zones.get('za.example.test')!.subtests.some((s) => s.match(r.data as string)), `${r.name} ${String(r.data)}`);
+      if (r.name.endsWith('.za.example.test')) {
+        assert.ok(zones.get('za.example.test')!.subtests.some((s) => s.match(r.data as string)), `${r.name} ${String(r.data)}`);
+        assert.equal(Number((r.data as string).split('.')[3]) % 2, 0, `${String(r.data)} would hit the dns_block_rule rule`);
+      }
       if (r.name.endsWith('.zu.example.test')) assert.equal(r.data, '127.0.1.4');
       if (r.type === 'TXT') assert.match(String(r.data), /zt\.example\.test/);
     }
