@@ -104,10 +104,10 @@ async function main(): Promise<void> {
     const stock = ['-C', STOCK_RULES, '--siteconfigpath', STOCK_SITE];
     const report = /Content analysis details/;
     const sides: Side[] = [
-      { name: 'hamlet_stock_warm', argv: [node, hamlet, '-t', ...stock], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: report },
+      { name: 'hamlet_stock_warm', argv: [node, hamlet, '-L', '-t', ...stock], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: report },
       { name: 'spamassassin', argv: [spamassassin, '-L', '-t'], input: message, env: () => ({ HOME: saHome }), expect: report },
-      { name: 'hamlet_stock_cold', argv: [node, hamlet, '-t', ...stock], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: coldCache() }), expect: report },
-      { name: 'hamlet_own_warm', argv: [node, hamlet, '-t'], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: report },
+      { name: 'hamlet_stock_cold', argv: [node, hamlet, '-L', '-t', ...stock], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: coldCache() }), expect: report },
+      { name: 'hamlet_own_warm', argv: [node, hamlet, '-L', '-t'], input: message, env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: report },
       { name: 'node_bare', argv: [node, '-e', '0'], input: '/dev/null', env: () => ({ HOME: home }), expect: /^$/ },
     ];
 

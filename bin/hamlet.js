@@ -4,4 +4,4 @@
 const regexFlags = require(`${__dirname}/../dist/src/regex-flags.js`);
 regexFlags.compileRegexesFromFirstRun();
 if (require(`${__dirname}/../dist/src/cli/one-shot.js`).fewMessages(process.argv.slice(2))) regexFlags.compileRegexesQuickly();
-process.exitCode = require('../dist/src/cli/hamlet.js').main(process.argv.slice(2));
+require('../dist/src/cli/hamlet.js').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

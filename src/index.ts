@@ -2,7 +2,8 @@
  * hamlet as a library: load a configuration once, scan many messages.
  *
  *   const rules = loadConfig({ configPath: '/usr/share/spamassassin', siteConfigPath: '/etc/spamassassin' });
- *   const result = scan(fs.readFileSync('msg.eml'), rules);
+ *   const result = scan(fs.readFileSync('msg.eml'), rules);            // rules only, synchronous
+ *   const c = await check(raw, rules, { net: netRuntimeFor(rules, { localOnly: false }) }); // the full check
  *
  * `loadRuleSet(opts, { dir })` is loadConfig through the compiled rule-set cache (config/rule-cache.ts).
  */
@@ -32,8 +33,9 @@ export function warmUp(rules: RuleSet): number {
   return warmCompiled(rules.compiled);
 }
 
+export { check, checkMessage, checkWithFeedback, netRuntimeFor, closeResolvers, CHECK_STEPS, type PipelineOptions, type NetRuntime } from './check/index';
+export { openFeedbackStores, type FeedbackStores, type FeedbackOutcome } from './learn/feedback';
 export {
-  checkMessage,
   reportText,
   tagInput,
   headerBlock,

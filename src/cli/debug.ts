@@ -1,6 +1,6 @@
 /** `-D [areas]`: debug lines on stderr, as `dbg: area: text`, for the areas asked (all by default). */
 
-export type DebugArea = 'config' | 'message' | 'rules' | 'check' | 'markup';
+export type DebugArea = 'config' | 'message' | 'rules' | 'check' | 'dns' | 'markup';
 
 export type Debug = (area: DebugArea, text: string) => void;
 

@@ -17,7 +17,8 @@ import { optList } from '../config/options';
 import { findUserPrefs, USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
 import { addrListMessage, addressesInMail, modifyAddress, type AddrListAction } from '../awl/manage';
-import { checkWithFeedback, openFeedbackStores, type FeedbackStores } from '../learn/feedback';
+import { openFeedbackStores, type FeedbackStores } from '../learn/feedback';
+import { check, closeResolvers, netRuntimeFor, type NetRuntime } from '../check/index';
 import { parseMessage } from '../message/parse';
 import { removeMarkup } from '../report/remove-markup';
 import { fixed, tagScore } from '../report/format';
@@ -85,7 +86,7 @@ function program(io: CliIo): Command {
     .helpOption('-h, --help', 'print usage message')
     .option('-t, --test-mode', 'pipe the message through and append the report')
     .option('-e, --exit-code', 'exit with 5 (or with N, given as -e N) when a message is spam')
-    .option('-L, --local', 'local tests only (hamlet runs no network tests)')
+    .option('-L, --local', 'local tests only: no DNS blocklists, SPF, DKIM or DMARC')
     .option('-d, --remove-markup', 'remove spam markup from a message')
     .option('--lint', 'check the configuration: report errors and what runs')
     .option('-C, --configpath <dir>', `rules directory (default: ${DEFAULT_RULES_DIR})`)
@@ -94,7 +95,7 @@ function program(io: CliIo): Command {
     .option('--cf <line>', 'additional configuration line (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--rule-cache <dir>', 'directory of the compiled rule-set cache (default: $HAMLET_CACHE_DIR, else $XDG_CACHE_HOME/hamlet or ~/.cache/hamlet)')
     .option('--no-rule-cache', 'compile the rules without the cache')
-    .option('-D, --debug [areas]', 'print debugging messages (areas: config,message,rules,check,markup)')
+    .option('-D, --debug [areas]', 'print debugging messages (areas: config,message,rules,check,dns,markup)')
     .option('--mbox', 'read mbox files; print one verdict line per message')
     .option('--add-addr-to-welcomelist <addr>', 'add an address to the persistent address list as welcome')
     .option('--add-addr-to-blocklist <addr>', 'add an address to the persistent address list as blocked')
@@ -186,12 +187,12 @@ function warnIfNotMail(input: Input, io: CliIo): void {
  * argument that cannot be read is reported and skipped; the exit code is the
  * first non-zero one (a read error, or `-e`'s spam code), as SpamAssassin keeps it.
  */
-function eachInput(args: readonly string[], mbox: boolean, io: CliIo, each: (input: Input) => number): number {
+async function eachInput(args: readonly string[], mbox: boolean, io: CliIo, each: (input: Input) => number | Promise<number>): Promise<number> {
   let exit = 0;
   for (const arg of args.length === 0 ? [undefined] : args) {
     try {
       for (const input of readInputs(arg === undefined ? [] : [arg], mbox)) {
-        const code = each(input);
+        const code = await each(input);
         if (exit === 0) exit = code;
       }
     } catch (e) {
@@ -203,7 +204,7 @@ function eachInput(args: readonly string[], mbox: boolean, io: CliIo, each: (inp
   return exit;
 }
 
-function removeAll(o: CliOptions, files: readonly string[], io: CliIo): number {
+function removeAll(o: CliOptions, files: readonly string[], io: CliIo): Promise<number> {
   // -d needs no rules, only the Subject tag to take off again.
   const lo = loadOptionsFor(o);
   const options = Object.fromEntries(readConfig({ ...lo, configPath: hasCfFiles(lo.configPath!) ? lo.configPath : undefined }).options);
@@ -234,7 +235,7 @@ function messageAddressOption(o: CliOptions): AddrListAction | undefined {
 }
 
 /** Change the persistent address list, printing SpamAssassin's line per address. */
-function manageAddresses(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug): number {
+async function manageAddresses(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug): Promise<number> {
   const rules = loadRules(o, io, dbg);
   const stores = openFeedbackStores(rules, { noAwl: true, noAutoLearn: true });
   try {
@@ -247,7 +248,7 @@ function manageAddresses(o: CliOptions, files: readonly string[], io: CliIo, dbg
     }
     const action = messageAddressOption(o)!;
     let count = 0;
-    const exit = eachInput(files, o.mbox === true, io, (input) => {
+    const exit = await eachInput(files, o.mbox === true, io, (input) => {
       count++;
       for (const addr of addressesInMail(parseMessage(input.raw, rules.parseOptions))) {
         if (modifyAddress(list, addr, action)) io.out(addrListMessage(action, addr) + '\n');
@@ -261,22 +262,27 @@ function manageAddresses(o: CliOptions, files: readonly string[], io: CliIo, dbg
   }
 }
 
-function checkAll(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug): number {
+async function checkAll(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug): Promise<number> {
   const rules = loadRules(o, io, dbg);
   const settings: ReportSettings = markupOptionsFrom(rules);
   const stores: FeedbackStores = openFeedbackStores(rules);
-  dbg('check', `bayes ${stores.bayesOn ? stores.bayesFile : 'off'}, awl ${stores.awlOn ? stores.awlSettings.dbFile : 'off'}`);
+  const net = netRuntimeFor(rules, { localOnly: o.local === true });
+  dbg('check', `bayes ${stores.bayesOn ? stores.bayesFile : 'off'}, awl ${stores.awlOn ? stores.awlSettings.dbFile : 'off'}, network tests ${net ? 'on' : 'off'}`);
   try {
-    return checkEach(o, files, io, dbg, rules, settings, stores);
+    return await checkEach(o, files, io, dbg, rules, settings, stores, net);
   } finally {
     stores.close();
+    closeResolvers();
   }
 }
 
-function checkEach(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug, rules: RuleSet, settings: ReportSettings, stores: FeedbackStores): number {
-  return eachInput(files, o.mbox === true, io, (input) => {
+function checkEach(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debug, rules: RuleSet, settings: ReportSettings, stores: FeedbackStores, net: NetRuntime | undefined): Promise<number> {
+  return eachInput(files, o.mbox === true, io, async (input) => {
     warnIfNotMail(input, io);
-    const c = checkWithFeedback(input.raw, rules, stores, { settings });
+    const steps: string[] = [];
+    const c = await check(input.raw, rules, { settings, stores, net, onStep: (name, ms) => steps.push(`${name} ${ms.toFixed(1)}`) });
+    dbg('check', `${input.id}: steps (ms): ${steps.join(', ')}`);
+    if (c.net) dbg('dns', `${input.id}: ${c.net.queryCount} lookup(s)${c.net.refused.length > 0 ? `, refused: ${c.net.refused.join(', ')}` : ''}`);
     const r = c.result;
     const f = c.feedback;
     for (const p of f.problems ?? []) io.err(`hamlet: warning: ${p.message}\n`);
@@ -298,8 +304,8 @@ function checkEach(o: CliOptions, files: readonly string[], io: CliIo, dbg: Debu
   });
 }
 
-/** Run `hamlet` with `argv` (without node and script); returns the exit code. */
-export function main(argv: readonly string[], io: CliIo = processIo): number {
+/** Run `hamlet` with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   if (io === processIo) exitQuietlyWhenOutputCloses();
   const cmd = program(io);
   cmd.addOption(new Option('--exit-code-value <n>').hideHelp());
@@ -320,9 +326,9 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
       for (const line of lint().lintReport(rules, o.debug !== undefined)) io.err(line + '\n');
       return lint().summarize(rules).errors > 0 ? 1 : 0;
     }
-    if (o.removeMarkup) return removeAll(o, cmd.args, io);
-    if (addressOption(o) || messageAddressOption(o)) return manageAddresses(o, cmd.args, io, dbg);
-    return checkAll(o, cmd.args, io, dbg);
+    if (o.removeMarkup) return await removeAll(o, cmd.args, io);
+    if (addressOption(o) || messageAddressOption(o)) return await manageAddresses(o, cmd.args, io, dbg);
+    return await checkAll(o, cmd.args, io, dbg);
   } catch (e) {
     if (e instanceof CliError) {
       io.err(`hamlet: ${e.message}\n`);

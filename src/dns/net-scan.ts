@@ -185,6 +185,11 @@ export class NetScan {
     for (const w of this.waits.values()) w.giveUp();
   }
 
+  /** True when a non-DNS wait was started. */
+  get hasWaits(): boolean {
+    return this.waits.size > 0;
+  }
+
   /** How many DNS lookups this scan started (one per name and type). */
   get queryCount(): number {
     return this.lookups.size;

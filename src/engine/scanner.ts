@@ -272,11 +272,12 @@ interface LocalScanState {
   readonly cut: string[];
   readonly unfinished: Uint8Array | undefined;
   readonly timedOut: boolean;
+  netDone: boolean;
 }
 
 /** Scan a parsed message: local rules, network rules (reading `opts.net`, when given), metas, score. */
 export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}): ScanResult {
-  return finishScan(scanLocal(msg, rs, opts));
+  return finishScan(runNetworkRules(scanLocal(msg, rs, opts)));
 }
 
 /**
@@ -353,23 +354,34 @@ export function scanLocal(msg: Message, rs: CompiledRuleSet, opts: ScanOptions =
     unfinished ??= new Uint8Array(plan.slotCount);
     for (let j = i; j < rules.length; j++) unfinished[slots[j]!] = 1;
   }
-  return { ctx, netRules, state: { rs, started, set, which, values, order, netSlots, cut, unfinished, timedOut } };
+  return { ctx, netRules, state: { rs, started, set, which, values, order, netSlots, cut, unfinished, timedOut, netDone: false } };
 }
 
-/** Run the network rules (their lookups harvested), then the metas, and score. */
-export function finishScan(local: LocalScan): ScanResult {
-  const { ctx, netRules } = local;
-  const { rs, started, set, which, values, order, netSlots, cut, timedOut, unfinished } = local.state;
-  const plan = planFor(rs);
-  const record = (rule: CompiledRule, slot: number, n: number): void => {
-    ctx.counts.set(rule.name, n);
-    values[slot] = n;
-    order.push(rule);
-  };
+/** Run the network rules, reading the harvested answers from `ctx.net` (once; a second call does nothing). */
+export function runNetworkRules(local: LocalScan): LocalScan {
+  const { ctx, netRules, state } = local;
+  if (state.netDone) return local;
+  state.netDone = true;
   for (let k = 0; k < netRules.length; k++) {
     const n = runRule(netRules[k]!, ctx);
-    if (n > 0) record(netRules[k]!, netSlots[k]!, n);
+    if (n > 0) recordHit(local, netRules[k]!, state.netSlots[k]!, n);
   }
+  return local;
+}
+
+function recordHit(local: LocalScan, rule: CompiledRule, slot: number, n: number): void {
+  local.ctx.counts.set(rule.name, n);
+  local.state.values[slot] = n;
+  local.state.order.push(rule);
+}
+
+/** Run the metas and score (the network rules first, if `runNetworkRules` was not called). */
+export function finishScan(local: LocalScan): ScanResult {
+  runNetworkRules(local);
+  const { ctx } = local;
+  const { rs, started, set, which, values, order, cut, timedOut, unfinished } = local.state;
+  const plan = planFor(rs);
+  const record = (rule: CompiledRule, slot: number, n: number): void => recordHit(local, rule, slot, n);
   const metas = plan.metas(which);
   const stack = new Float64Array(plan.program.depth);
   for (let m = 0; m < metas.rules.length; m++) {

@@ -1,6 +1,6 @@
 /**
- * The check with SpamAssassin's two feedback loops around it, shared by `hamlet`
- * and `hamletd`:
+ * SpamAssassin's two feedback loops around a check, Bayes and the AWL: their databases and
+ * settings, and the auto-learn outcome. The check pipeline (src/check/) runs them in its steps:
  *
  *   scan (with Bayes when it is usable: score set 2)
  *   -> AWL (look the sender up, add this score to its history, the AWL pseudo-rule)
@@ -8,7 +8,7 @@
  *   -> templates (`autolearn=`, `_AWL_`..., `_BAYES_`) -> markup.
  *
  *   const stores = openFeedbackStores(rules);
- *   try { const c = checkWithFeedback(raw, rules, stores, { settings }); ... } finally { stores.close(); }
+ *   try { const c = await check(raw, rules, { stores, settings }); ... } finally { stores.close(); }
  *
  * The stores come from the rule set's options (`bayes_path`, `use_bayes`,
  * `auto_welcomelist_path`, `use_auto_welcomelist` and their 3.x spellings).
@@ -21,10 +21,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RuleSet } from '../config/compile';
 import { optString } from '../config/options';
-import type { ScanResult } from '../engine/types';
-import { parseMessage } from '../message/parse';
+import type { NetScan } from '../dns/net-scan';
 import type { Message } from '../message/types';
-import { scan } from '../engine/scanner';
 import type * as Bayes from '../bayes/index';
 import type { BayesStore } from '../bayes/store';
 import { bayesDbFile } from '../bayes/open-store';
@@ -32,16 +30,18 @@ import { bayesSettings, type BayesSettings } from '../bayes/settings';
 import type * as AwlSqliteStore from '../awl/sqlite-store';
 import type { AddrListStore } from '../awl/store';
 import { awlSettings, type AwlSettings } from '../awl/settings';
-import { awlActive, awlForScan, awlRuleName, withAwlHit, type AwlScanResult } from '../awl/scan';
+import { awlActive, type AwlScanResult } from '../awl/scan';
 import { lazy } from '../util/lazy';
 import type { DbFileGuard } from '../util/sqlite-file';
-import { markCheckedMessage, markupOptionsFrom, type CheckOptions, type CheckOutcome } from '../report/check';
-import { autoLearnForScan, autoLearnSettings, autoLearnTag, type AutoLearnDecision } from './autolearn';
+import type { CheckOptions, CheckOutcome } from '../report/check';
+import { autoLearnSettings, type AutoLearnDecision } from './autolearn';
 
 // Bayes (tokenizer, learner, SQLite) and the AWL's SQLite store load when a database is there to
 // use: a scan with neither never pays for them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const bayes = lazy(() => require('../bayes/index') as typeof Bayes);
+/** The Bayes module, loaded on first use. */
+export const bayesModule = bayes;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const awlSqliteStore = lazy(() => require('../awl/sqlite-store') as typeof AwlSqliteStore);
 
@@ -192,6 +192,8 @@ export interface FeedbackResult {
 
 export interface FeedbackOutcome extends CheckOutcome {
   readonly feedback: FeedbackResult;
+  /** The scan's network state, when network tests ran (queries made, tags). */
+  readonly net?: NetScan;
 }
 
 /** `%2.1f`, as SpamAssassin prints the AWL tags. */
@@ -203,7 +205,8 @@ export function awlTags(awl: AwlScanResult | undefined): Record<string, string> 
   return { AWL: tenths(awl.delta), AWLMEAN: tenths(awl.mean), AWLCOUNT: tenths(awl.count), AWLPRESCORE: tenths(awl.preScore) };
 }
 
-function learnDecided(stores: FeedbackStores, msg: Message, decision: AutoLearnDecision, rules: RuleSet, now: number | undefined, incomplete: boolean): Pick<FeedbackResult, 'autolearn' | 'learnError'> {
+/** Learn what auto-learn decided (the `autolearn=` word, and the error when learning failed). */
+export function learnDecided(stores: FeedbackStores, msg: Message, decision: AutoLearnDecision, rules: RuleSet, now: number | undefined, incomplete: boolean): Pick<FeedbackResult, 'autolearn' | 'learnError'> {
   // A scan the time limit or a rule's budget stopped is not learned from (SpamAssassin skips
   // auto-learning past its deadline and then reports `unavailable`).
   if (incomplete) return { autolearn: 'unavailable' };
@@ -217,63 +220,4 @@ function learnDecided(stores: FeedbackStores, msg: Message, decision: AutoLearnD
   } catch (e) {
     return { autolearn: 'failed', learnError: e instanceof Error ? e : new Error(String(e)) };
   }
-}
-
-/**
- * Check one message with Bayes, the AWL and auto-learn as configured, then mark
- * it up. The result's score and `tests` include the AWL pseudo-rule.
- */
-export function checkWithFeedback(input: Buffer | Message, rules: RuleSet, stores: FeedbackStores, opts: FeedbackCheckOptions = {}): FeedbackOutcome {
-  const settings = opts.settings ?? markupOptionsFrom(rules);
-  const msg = Buffer.isBuffer(input) ? parseMessage(input, rules.parseOptions) : input;
-
-  const problems: Error[] = [];
-  const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
-  let store: BayesStore | undefined;
-  try {
-    store = stores.bayes();
-  } catch (e) {
-    problems.push(asError(e)); // an unreadable database: scan without Bayes, as SpamAssassin does
-  }
-  let probability: number | undefined;
-  let bayesOpt: ReturnType<typeof Bayes.bayesScanner> | undefined;
-  if (store && bayes().canClassify(store, stores.bayesSettings)) {
-    const inner = bayes().bayesScanner(store, stores.bayesSettings, { now: opts.now });
-    let asked = false;
-    bayesOpt = {
-      available: () => inner.available(),
-      probability: (m) => {
-        if (!asked) {
-          asked = true;
-          probability = inner.probability(m);
-        }
-        return probability;
-      },
-    };
-  }
-  let result: ScanResult = scan(msg, rules.compiled, bayesOpt ? { ...opts.scan, bayes: bayesOpt } : (opts.scan ?? {}));
-  if (bayesOpt?.available()) bayesOpt.probability(msg);
-
-  let awl: AwlScanResult | undefined;
-  if (stores.awlOn) {
-    try {
-      awl = awlForScan(stores.addressList(), msg, result, rules, { settings: stores.awlSettings, now: opts.now });
-      result = withAwlHit(result, awl, awlRuleName(rules));
-    } catch (e) {
-      problems.push(asError(e)); // the list cannot be opened or written: no AWL for this message
-    }
-  }
-
-  const decision = autoLearnForScan(result, rules);
-  const learned = learnDecided(stores, msg, decision, rules, opts.now, result.timedOut || (result.cut?.length ?? 0) > 0);
-  if (learned.learnError) problems.push(learned.learnError);
-  const feedback: FeedbackResult = { bayes: probability, awl, decision, ...learned, problems };
-  const outcome = markCheckedMessage(msg, result, settings, {
-    ...opts,
-    autolearn: opts.autolearn ?? autoLearnTag(learned.autolearn, decision.forcedBy),
-    autolearnScore: opts.autolearnScore ?? decision.points,
-    bayes: opts.bayes ?? probability,
-    extraTags: { ...awlTags(awl), ...opts.extraTags },
-  });
-  return Object.assign(outcome, { feedback }); // not a spread: that would build the lazy markup
 }

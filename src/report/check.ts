@@ -1,19 +1,13 @@
 /**
- * The check-and-mark path `hamlet` and `hamletd` share: parse, scan, expand
- * the templates, mark the message up. One call per message; the rule set and
- * the settings derived from it are reused across calls.
- *
- *   const rules = loadConfig({ configPath: '/usr/share/spamassassin' });
- *   const settings = markupOptionsFrom(rules);
- *   const { marked, report, result } = checkMessage(raw, rules, { settings });
+ * What a check produces for the caller: the templates expanded, the message marked up, the
+ * report; built lazily from a scan result. The check itself is src/check/ (`check`,
+ * `checkMessage`).
  */
-import type { RuleSet } from '../config/compile';
-import { scan, type ScanOptions } from '../engine/scanner';
+import type { ScanOptions } from '../engine/scanner';
 import type { ScanResult } from '../engine/types';
-import { parseMessage } from '../message/parse';
 import type { Message } from '../message/types';
 import { markupMessage } from './markup';
-import { markupOptionsFrom, type ReportSettings } from './settings';
+import type { ReportSettings } from './settings';
 import type { HitDetails } from './summary';
 import { expandTags, type TagInput } from './tags';
 
@@ -84,20 +78,8 @@ export function headerBlock(marked: Buffer): string {
 }
 
 /**
- * Check one message: scan it, mark it up, and build its report. `input` is the raw
- * message or one already parsed with `parseMessage(raw, rules.parseOptions)`.
- */
-export function checkMessage(input: Buffer | Message, rules: RuleSet, opts: CheckOptions = {}): CheckOutcome {
-  const settings = opts.settings ?? markupOptionsFrom(rules);
-  const msg = Buffer.isBuffer(input) ? parseMessage(input, rules.parseOptions) : input;
-  const result = scan(msg, rules.compiled, opts.scan ?? {});
-  return markCheckedMessage(msg, result, settings, opts);
-}
-
-/**
- * The second half of `checkMessage`: expand the templates and mark the message
- * up for a scan result the caller already has (after adjusting it, e.g. with the
- * AWL pseudo-rule; see learn/feedback.ts).
+ * Expand the templates and mark the message up for a scan result (the check pipeline's last
+ * step; see src/check/steps.ts).
  */
 export function markCheckedMessage(msg: Message, result: ScanResult, settings: ReportSettings, opts: CheckOptions = {}): CheckOutcome {
   const tags = tagInput(msg, result, settings, opts);

@@ -16,7 +16,7 @@ import { compileDraft, type RuleSet } from '../config/compile';
 import { loadRuleSet, readConfig, type LoadOptions } from '../config/load';
 import { parseConfigText } from '../config/parser';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
-import { checkWithFeedback } from '../learn/feedback';
+import { checkWithFeedback } from '../check/index';
 import { warmUp } from '../index';
 import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config/load';
-import { checkMessage } from '../../src/report/check';
+import { checkMessage } from '../../src/check/index';
 import { corpusMessage, type CorpusGroup } from '../helpers/corpus';
 import { haveSpamAssassin, normaliseProduct, normaliseRows, runSpamAssassin, xSpamFields } from './sa-output';
 

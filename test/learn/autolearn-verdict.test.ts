@@ -36,7 +36,7 @@ tflags   BAYES_50  learn
 score    BAYES_50  0 0 0.8 0.8
 `;
 
-function check(from: string, subject: string, body: string, extra: string[] = []): { status: string; learned: [number, number] } {
+async function check(from: string, subject: string, body: string, extra: string[] = []): Promise<{ status: string; learned: [number, number] }> {
   const dir = mkdtempSync(join(tmpdir(), 'hamlet-autolearn-'));
   writeFileSync(join(dir, '50_rules.cf'), RULES);
   writeFileSync(join(dir, 'user_prefs'), '# none\n');
@@ -47,7 +47,7 @@ function check(from: string, subject: string, body: string, extra: string[] = []
   let err = '';
   const io: CliIo = { out: (b) => (out += Buffer.isBuffer(b) ? b.toString('latin1') : b), err: (s) => (err += s) };
   const argv = ['-C', dir, '--siteconfigpath', dir, '-p', join(dir, 'user_prefs'), '--cf', `bayes_path ${bayesPath}`, ...extra, msg];
-  assert.equal(main(argv, io), 0, err);
+  assert.equal(await main(argv, io), 0, err);
   const status = /X-Spam-Status: ([^]*?)\n(?!\t)/.exec(out)?.[1]?.replace(/\n\t/g, ' ') ?? '';
   let learned: [number, number] = [0, 0];
   if (existsSync(`${bayesPath}.sqlite`)) {
@@ -59,29 +59,29 @@ function check(from: string, subject: string, body: string, extra: string[] = []
   return { status, learned };
 }
 
-test('the setup learns: a plain message is learned as ham, a spammy one as spam', () => {
-  const ham = check('dave@example.net', 'lunch', 'See you at noon.');
+test('the setup learns: a plain message is learned as ham, a spammy one as spam', async () => {
+  const ham = await check('dave@example.net', 'lunch', 'See you at noon.');
   assert.match(ham.status, /^No, .* autolearn=ham /);
   assert.deepEqual(ham.learned, [0, 1]);
-  const spam = check('dave@example.net', 'an offer', 'Buy cheap pills now.');
+  const spam = await check('dave@example.net', 'an offer', 'Buy cheap pills now.');
   assert.match(spam.status, /^Yes, score=16\.0 .* autolearn=spam /);
   assert.deepEqual(spam.learned, [1, 0]);
 });
 
-test('GTUBE (1,000 points, none of them for learning) is not learned as ham', () => {
-  const r = check('dave@example.net', 'test', 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X');
+test('GTUBE (1,000 points, none of them for learning) is not learned as ham', async () => {
+  const r = await check('dave@example.net', 'test', 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X');
   assert.match(r.status, /^Yes, score=1000\.0 .*tests=T_GTUBE autolearn=no autolearn_force=no/);
   assert.deepEqual(r.learned, [0, 0]);
 });
 
-test('a blocklist_from sender (100 points) is not learned as ham', () => {
-  const r = check('mallory@example.net', 'hello', 'Nothing special.', ['--cf', 'blocklist_from *@example.net']);
+test('a blocklist_from sender (100 points) is not learned as ham', async () => {
+  const r = await check('mallory@example.net', 'hello', 'Nothing special.', ['--cf', 'blocklist_from *@example.net']);
   assert.match(r.status, /^Yes, score=100\.0 .*tests=USER_IN_BLOCKLIST autolearn=no autolearn_force=no/);
   assert.deepEqual(r.learned, [0, 0]);
 });
 
-test('a welcomelist_from spam (16 learning points, -84 in all) is not learned as spam', () => {
-  const r = check('friend@example.net', 'an offer', 'Buy cheap pills now.', ['--cf', 'welcomelist_from friend@example.net']);
+test('a welcomelist_from spam (16 learning points, -84 in all) is not learned as spam', async () => {
+  const r = await check('friend@example.net', 'an offer', 'Buy cheap pills now.', ['--cf', 'welcomelist_from friend@example.net']);
   assert.match(r.status, /^No, score=-84\.0 .*autolearn=no autolearn_force=no/);
   assert.deepEqual(r.learned, [0, 0]);
 });

@@ -31,11 +31,12 @@ function setup(): { base: string[]; dir: string } {
   return { base, dir };
 }
 
-function run(argv: string[]): { code: number; out: string; err: string } {
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const io: CliIo = { out: (b) => (out += Buffer.isBuffer(b) ? b.toString('latin1') : b), err: (s) => (err += s) };
-  return { code: main(argv, io), out, err };
+  const code = await main(argv, io);
+  return { code, out, err };
 }
 
 function mail(dir: string, name: string, from: string, body: string, id: string): string {
@@ -46,41 +47,41 @@ function mail(dir: string, name: string, from: string, body: string, id: string)
 
 const status = (out: string): string => /X-Spam-Status: ([^]*?)\n(?!\t)/.exec(out)?.[1]?.replace(/\n\t/g, ' ') ?? '';
 
-test('a clean message is auto-learned as ham: autolearn=ham, the Bayes counts move; learned again it is unavailable', () => {
+test('a clean message is auto-learned as ham: autolearn=ham, the Bayes counts move; learned again it is unavailable', async () => {
   const { base, dir } = setup();
   const m = mail(dir, 'ham.eml', 'dave@example.net', 'See you at lunch.', 'ham1');
-  const r = run([...base, '-t', m]);
+  const r = await run([...base, '-t', m]);
   assert.equal(r.code, 0, r.err);
   assert.match(status(r.out), /autolearn=ham autolearn_force=no/);
   const store = openBayesStore(bayesSettings({ bayes_path: join(dir, 'bayes') }));
   assert.deepEqual([store.messageCounts().nspam, store.messageCounts().nham], [0, 1]);
   store.close();
-  assert.match(status(run([...base, m]).out), /autolearn=unavailable autolearn_force=no/);
+  assert.match(status((await run([...base, m])).out), /autolearn=unavailable autolearn_force=no/);
 });
 
-test('the AWL: a sender with a history gets the AWL hit in tests= and the report', () => {
+test('the AWL: a sender with a history gets the AWL hit in tests= and the report', async () => {
   const { base, dir } = setup();
-  const first = run([...base, mail(dir, 'a.eml', 'erin@example.net', 'You won a prize.', 'a1')]);
+  const first = await run([...base, mail(dir, 'a.eml', 'erin@example.net', 'You won a prize.', 'a1')]);
   assert.doesNotMatch(status(first.out), /AWL/);
-  const second = run([...base, '-t', mail(dir, 'b.eml', 'erin@example.net', 'Nothing to see.', 'b1')]);
+  const second = await run([...base, '-t', mail(dir, 'b.eml', 'erin@example.net', 'Nothing to see.', 'b1')]);
   assert.match(status(second.out), /score=1\.8 .*tests=AWL /);
   assert.match(second.out, /\n 1\.8 AWL +Adjusted score from AWL reputation of From: address\n/);
 });
 
-test('welcomelist options: the address lines as SpamAssassin prints them, and the next verdict changes', () => {
+test('welcomelist options: the address lines as SpamAssassin prints them, and the next verdict changes', async () => {
   const { base, dir } = setup();
   const spam = mail(dir, 's.eml', 'frank@example.net', 'A prize! A prize for you, prize winner.', 's1');
   const rules = [...base, '--cf', 'score T_PRIZE 6'];
-  assert.match(status(run([...rules, spam]).out), /^Yes, /);
-  const add = run([...rules, '--add-addr-to-welcomelist=Frank@Example.net']);
+  assert.match(status((await run([...rules, spam])).out), /^Yes, /);
+  const add = await run([...rules, '--add-addr-to-welcomelist=Frank@Example.net']);
   assert.equal(add.out, 'SpamAssassin auto-welcomelist: adding address to welcomelist: Frank@Example.net\n');
-  assert.match(status(run([...rules, spam]).out), /^No, score=-\d.*AWL/);
-  const rm = run([...rules, '--remove-addr-from-whitelist', 'frank@example.net']);
+  assert.match(status((await run([...rules, spam])).out), /^No, score=-\d.*AWL/);
+  const rm = await run([...rules, '--remove-addr-from-whitelist', 'frank@example.net']);
   assert.equal(rm.out, 'SpamAssassin auto-welcomelist: removing address: frank@example.net\n');
-  const block = run([...rules, '--add-to-blocklist', mail(dir, 'w.eml', 'gina@example.net', 'hi', 'w1')]);
+  const block = await run([...rules, '--add-to-blocklist', mail(dir, 'w.eml', 'gina@example.net', 'hi', 'w1')]);
   assert.equal(
     block.out,
     'SpamAssassin auto-welcomelist: adding address to blocklist: carol@example.org\nSpamAssassin auto-welcomelist: adding address to blocklist: gina@example.net\n1 message(s) examined.\n',
   );
-  assert.match(status(run([...rules, mail(dir, 'g.eml', 'gina@example.net', 'hi again', 'g1')]).out), /^Yes, .*AWL/);
+  assert.match(status((await run([...rules, mail(dir, 'g.eml', 'gina@example.net', 'hi again', 'g1')])).out), /^Yes, .*AWL/);
 });

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { checkMessage, headerBlock, markupOptionsFrom, reportText } from '../../src/report/check';
+import { checkMessage } from '../../src/check/index';
+import { headerBlock, markupOptionsFrom, reportText } from '../../src/report/check';
 import { markupMessage } from '../../src/report/markup';
 import { rulesFrom } from '../awl/helpers';
 

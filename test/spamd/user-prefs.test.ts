@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandPattern, inside, locatePrefs, patternRoot, safeUserName } from '../../src/spamd/user-prefs';
 import { loadUserRules } from '../../src/spamd/worker';
-import { checkMessage } from '../../src/report/check';
+import { checkMessage } from '../../src/check/index';
 import { raw, request, smallRules, startHamletd, unprivileged, type Running } from './helpers';
 
 test('virtual user names keep only spamd\'s characters', () => {

@@ -1,0 +1,96 @@
+/**
+ * What network tests need for the life of a process: the DNS settings of a rule set and one
+ * resolver (shared cache, queries in flight) per set of servers, and the zones a
+ * `dns_block_rule` hit has blocked for `dns_block_time`. `-L` / `--local` and `dns_available no`
+ * give no runtime at all: nothing may query.
+ */
+import type { RuleSet } from '../config/compile';
+import { NetScan } from '../dns/net-scan';
+import type { QueryFn } from '../dns/lookup-set';
+import { tightestZone } from '../dns/query-policy';
+import { Resolver, type ResolverOptions } from '../dns/resolver';
+import { dnsSettings, resolverOptions, type DnsSettings } from '../dns/settings';
+import type { Message } from '../message/types';
+
+export interface NetRuntimeOptions {
+  /** `-L` / `--local`: no network tests. */
+  readonly localOnly: boolean;
+  /** Resolver settings the configuration does not give (tests: try timeout, cache size). */
+  readonly resolver?: Partial<ResolverOptions>;
+  /** A resolver to use instead of building one (tests, benches that count queries). */
+  readonly query?: QueryFn;
+  /** Milliseconds clock for blocks (tests). */
+  readonly clock?: () => number;
+}
+
+export class NetRuntime {
+  private readonly blockedUntil = new Map<string, number>();
+  private readonly clock: () => number;
+
+  constructor(
+    readonly settings: DnsSettings,
+    readonly resolver: QueryFn,
+    private readonly owned: Resolver | undefined,
+    clock?: () => number,
+  ) {
+    this.clock = clock ?? Date.now;
+  }
+
+  /** A scan's network state for `msg`. */
+  scanFor(msg: Message, rules: RuleSet): NetScan {
+    return new NetScan({
+      msg,
+      options: rules.options,
+      parseOptions: rules.parseOptions,
+      settings: this.settings,
+      resolver: this.resolver,
+      blocked: (name) => this.isBlocked(name),
+      clock: this.clock,
+    });
+  }
+
+  /** After a scan: block the zones of every `dns_block_rule` whose rule hit, for `dns_block_time`. */
+  noteHits(hit: (rule: string) => boolean): void {
+    for (const [rule, domains] of this.settings.blockRules) {
+      if (!hit(rule)) continue;
+      for (const d of domains) this.blockedUntil.set(d, this.clock() + this.settings.blockTimeSec * 1000);
+    }
+  }
+
+  /** True while a query for `name` falls in a blocked zone. */
+  isBlocked(name: string): boolean {
+    if (this.blockedUntil.size === 0) return false;
+    const until = tightestZone(name, this.blockedUntil);
+    return until !== undefined && until > this.clock();
+  }
+
+  /** Close the resolver this runtime built (its sockets). */
+  close(): void {
+    this.owned?.close();
+  }
+}
+
+/** Resolvers by their settings: rule sets (users' prefs) with the same servers share one. */
+const resolvers = new Map<string, Resolver>();
+
+/** The network runtime for `rules`, or undefined when network tests are off. */
+export function netRuntimeFor(rules: RuleSet, opts: NetRuntimeOptions): NetRuntime | undefined {
+  const settings = dnsSettings(rules.options, { localOnly: opts.localOnly });
+  if (!settings.network) return undefined;
+  if (opts.query) return new NetRuntime(settings, opts.query, undefined, opts.clock);
+  const ro: ResolverOptions = { ...resolverOptions(settings), ...opts.resolver };
+  if (opts.resolver) {
+    const own = new Resolver(ro);
+    return new NetRuntime(settings, own, own, opts.clock);
+  }
+  const key = JSON.stringify(ro);
+  let r = resolvers.get(key);
+  if (!r) resolvers.set(key, (r = new Resolver(ro)));
+  return new NetRuntime(settings, r, undefined, opts.clock);
+}
+
+/** Close every shared resolver (a one-shot CLI run at its end, a worker stopping). */
+export function closeResolvers(): void {
+  for (const r of resolvers.values()) r.close();
+  resolvers.clear();
+}

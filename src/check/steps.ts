@@ -1,0 +1,183 @@
+/**
+ * The check pipeline's steps, in order: one message's path from bytes to a marked-up verdict.
+ *
+ *   parse -> bayes -> start lookups -> local rules -> harvest -> network rules -> metas and score
+ *         -> awl -> auto-learn -> markup
+ *
+ * Each step reads and fills the typed `CheckState`; only the harvest waits (for DNS answers and
+ * the SPF/DKIM/DMARC checks the network rules started), and only when network tests are on, so
+ * a check without them runs synchronously from start to end.
+ */
+import type * as Bayes from '../bayes/index';
+import type { BayesStore } from '../bayes/store';
+import type { RuleSet } from '../config/compile';
+import type { NetScan } from '../dns/net-scan';
+import { finishScan, runNetworkRules, scanLocal, type LocalScan, type ScanOptions } from '../engine/scanner';
+import type { ScanResult } from '../engine/types';
+import { awlForScan, awlRuleName, withAwlHit, type AwlScanResult } from '../awl/scan';
+import { autoLearnForScan, autoLearnTag, type AutoLearnDecision } from '../learn/autolearn';
+import { awlTags, bayesModule, learnDecided, type FeedbackCheckOptions, type FeedbackOutcome, type FeedbackResult, type FeedbackStores } from '../learn/feedback';
+import { parseMessage } from '../message/parse';
+import type { Message } from '../message/types';
+import { markCheckedMessage, type ReportSettings } from '../report/check';
+import type { NetRuntime } from './net-runtime';
+import { networkRules, startLookups, type StartFailure } from './start-lookups';
+
+/** What the pipeline is given for one message. */
+export interface CheckInput {
+  readonly input: Buffer | Message;
+  readonly rules: RuleSet;
+  readonly settings: ReportSettings;
+  readonly stores: FeedbackStores | undefined;
+  /** Network tests, when on (else network rules do not hit and score sets 0/2 apply). */
+  readonly net: NetRuntime | undefined;
+  readonly opts: FeedbackCheckOptions;
+}
+
+/** The state the steps fill in, in order. */
+export interface CheckState extends CheckInput {
+  msg?: Message;
+  problems: Error[];
+  bayesOption?: NonNullable<ScanOptions['bayes']>;
+  probability?: number;
+  netScan?: NetScan;
+  startFailures?: StartFailure[];
+  local?: LocalScan;
+  result?: ScanResult;
+  awl?: AwlScanResult;
+  decision?: AutoLearnDecision;
+  learned?: Pick<FeedbackResult, 'autolearn' | 'learnError'>;
+  outcome?: FeedbackOutcome;
+}
+
+/** One step: a name (for `-D check` timings) and what it does; only a waiting step returns a promise. */
+export interface CheckStep {
+  readonly name: string;
+  run(s: CheckState): void | Promise<void>;
+}
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
+function parse(s: CheckState): void {
+  s.msg = Buffer.isBuffer(s.input) ? parseMessage(s.input, s.rules.parseOptions) : s.input;
+}
+
+/** Open Bayes when there is a database to classify with; the BAYES_ rules ask for the probability once. */
+function bayes(s: CheckState): void {
+  const stores = s.stores;
+  if (!stores) return;
+  let store: BayesStore | undefined;
+  try {
+    store = stores.bayes();
+  } catch (e) {
+    s.problems.push(asError(e)); // an unreadable database: scan without Bayes, as SpamAssassin does
+  }
+  if (!store || !bayesModule().canClassify(store, stores.bayesSettings)) return;
+  const inner: ReturnType<typeof Bayes.bayesScanner> = bayesModule().bayesScanner(store, stores.bayesSettings, { now: s.opts.now });
+  let asked = false;
+  s.bayesOption = {
+    available: () => inner.available(),
+    probability: (m) => {
+      if (!asked) {
+        asked = true;
+        s.probability = inner.probability(m);
+      }
+      return s.probability;
+    },
+  };
+}
+
+/** The scan options: score set 1 (or 3 with Bayes) when network tests are on, as SpamAssassin picks. */
+function scanOptions(s: CheckState): ScanOptions {
+  const base = s.opts.scan ?? {};
+  return {
+    ...base,
+    ...(s.net && { scoreSet: (base.scoreSet ?? 0) | 1, net: s.netScan }),
+    ...(s.bayesOption && { bayes: s.bayesOption }),
+  };
+}
+
+function startNetLookups(s: CheckState): void {
+  if (!s.net) return;
+  s.netScan = s.net.scanFor(s.msg!, s.rules);
+  const withBayes = s.bayesOption?.available() ?? false;
+  const set = ((s.opts.scan?.scoreSet ?? 0) | 1 | (withBayes ? 2 : 0)) as number;
+  const failures = startLookups(s.netScan, networkRules(s.rules.compiled, s.opts.scan?.allRules ? 4 : set));
+  if (failures.length > 0) s.startFailures = failures;
+}
+
+function localRules(s: CheckState): void {
+  s.local = scanLocal(s.msg!, s.rules.compiled, scanOptions(s));
+}
+
+/** Wait for the answers, no longer than the scan's own deadline allows. */
+function harvest(s: CheckState): Promise<void> | void {
+  const net = s.netScan;
+  if (!net || (net.queryCount === 0 && !net.hasWaits)) return;
+  const deadline = s.local!.ctx.deadline;
+  return net.harvest(deadline > 0 ? deadline - performance.now() : Infinity);
+}
+
+function networkRulesStep(s: CheckState): void {
+  runNetworkRules(s.local!);
+}
+
+function metasAndScore(s: CheckState): void {
+  s.result = finishScan(s.local!);
+  if (s.net) {
+    const counts = s.result.counts;
+    s.net.noteHits((rule) => (counts.get(rule) ?? 0) > 0);
+  }
+  if (s.bayesOption?.available()) s.bayesOption.probability(s.msg!);
+}
+
+function awl(s: CheckState): void {
+  if (!s.stores?.awlOn) return;
+  try {
+    s.awl = awlForScan(s.stores.addressList(), s.msg!, s.result!, s.rules, { settings: s.stores.awlSettings, now: s.opts.now });
+    s.result = withAwlHit(s.result!, s.awl, awlRuleName(s.rules));
+  } catch (e) {
+    s.problems.push(asError(e)); // the list cannot be opened or written: no AWL for this message
+  }
+}
+
+function autoLearn(s: CheckState): void {
+  const r = s.result!;
+  s.decision = autoLearnForScan(r, s.rules);
+  if (!s.stores) {
+    s.learned = { autolearn: 'disabled' };
+    return;
+  }
+  s.learned = learnDecided(s.stores, s.msg!, s.decision, s.rules, s.opts.now, r.timedOut || (r.cut?.length ?? 0) > 0);
+  if (s.learned.learnError) s.problems.push(s.learned.learnError);
+}
+
+function markup(s: CheckState): void {
+  const { opts } = s;
+  const learned = s.learned!;
+  const decision = s.decision!;
+  const feedback: FeedbackResult = { bayes: s.probability, awl: s.awl, decision, ...learned, problems: s.problems };
+  const netTags = s.netScan ? Object.fromEntries(s.netScan.tags) : undefined;
+  const outcome = markCheckedMessage(s.msg!, s.result!, s.settings, {
+    ...opts,
+    autolearn: opts.autolearn ?? autoLearnTag(learned.autolearn, decision.forcedBy),
+    autolearnScore: opts.autolearnScore ?? decision.points,
+    bayes: opts.bayes ?? s.probability,
+    extraTags: { ...netTags, ...awlTags(s.awl), ...opts.extraTags },
+  });
+  s.outcome = Object.assign(outcome, { feedback, net: s.netScan }); // not a spread: that would build the lazy markup
+}
+
+/** The pipeline, in order. */
+export const CHECK_STEPS: readonly CheckStep[] = [
+  { name: 'parse', run: parse },
+  { name: 'bayes', run: bayes },
+  { name: 'start-lookups', run: startNetLookups },
+  { name: 'local-rules', run: localRules },
+  { name: 'harvest', run: harvest },
+  { name: 'network-rules', run: networkRulesStep },
+  { name: 'metas-and-score', run: metasAndScore },
+  { name: 'awl', run: awl },
+  { name: 'auto-learn', run: autoLearn },
+  { name: 'markup', run: markup },
+];
