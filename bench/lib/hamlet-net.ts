@@ -13,15 +13,18 @@ export interface HamletNetResult {
   readonly tests: readonly string[];
   /** Wall time of the check in milliseconds. */
   readonly ms: number;
+  /** Milliseconds per pipeline step (src/check/steps.ts names). */
+  readonly steps: ReadonlyMap<string, number>;
 }
 
 /** Check `raw` with `rules`; `network` false is `-L` (score set 0, no lookups). */
 export async function hamletCheck(raw: Buffer, rules: RuleSet, network: boolean): Promise<HamletNetResult> {
   const t0 = performance.now();
   const net = network ? netRuntimeFor(rules, { localOnly: false, resolver: { cacheSize: 0 } }) : undefined;
+  const steps = new Map<string, number>();
   try {
-    const c = await check(raw, rules, { net });
-    return { tests: c.result.tests, ms: performance.now() - t0 };
+    const c = await check(raw, rules, { net, onStep: (name, ms) => steps.set(name, ms) });
+    return { tests: c.result.tests, ms: performance.now() - t0, steps };
   } finally {
     net?.close();
   }
