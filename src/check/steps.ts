@@ -97,13 +97,20 @@ function scanOptions(s: CheckState): ScanOptions {
   };
 }
 
-function startNetLookups(s: CheckState): void {
+/**
+ * Start every network rule's lookups, then give the event loop one turn before the local rules
+ * run synchronously: a new socket binds and sends its queued queries then, and the checks that
+ * start in promise continuations (mailauth's first queries, chained lookups) send theirs.
+ */
+function startNetLookups(s: CheckState): Promise<void> | void {
   if (!s.net) return;
-  s.netScan = s.net.scanFor(s.msg!, s.rules);
+  const net = (s.netScan = s.net.scanFor(s.msg!, s.rules));
   const withBayes = s.bayesOption?.available() ?? false;
   const set = ((s.opts.scan?.scoreSet ?? 0) | 1 | (withBayes ? 2 : 0)) as number;
-  const failures = startLookups(s.netScan, networkRules(s.rules.compiled, s.opts.scan?.allRules ? 4 : set));
+  const failures = startLookups(net, networkRules(s.rules.compiled, s.opts.scan?.allRules ? 4 : set));
   if (failures.length > 0) s.startFailures = failures;
+  if (net.queryCount === 0 && !net.hasWaits) return;
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function localRules(s: CheckState): void {

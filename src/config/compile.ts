@@ -14,6 +14,7 @@ import { asciiOf } from '../engine/ascii-form-memo';
 import { orderMetas } from '../engine/meta';
 import type { CompiledRuleSet } from '../engine/scanner';
 import { TIME_LIMIT_RULE, type CompiledRule, type CompiledTest, type RuleArea } from '../engine/types';
+import { ASKDNS_EVAL, askdnsArgs } from '../eval/askdns';
 import { EVAL_REGISTRY } from '../eval/index';
 import type { EvalRegistry, InactiveReason } from '../eval/registry';
 import { parseHeaderRequest } from '../message/header-access';
@@ -44,8 +45,9 @@ export interface RuleSet {
   readonly files: readonly string[];
 }
 
-const AREA_OF: Partial<Record<RuleDirective, RuleArea>> = {
-  header: 'header', body: 'body', rawbody: 'rawbody', full: 'full', uri: 'uri', meta: 'meta', mimeheader: 'mimeheader',
+// An askdns rule reads no part of the message: as 'full' it counts for neither side of auto-learn's points.
+const AREA_OF: Record<RuleDirective, RuleArea> = {
+  header: 'header', body: 'body', rawbody: 'rawbody', full: 'full', uri: 'uri', meta: 'meta', mimeheader: 'mimeheader', askdns: 'full',
 };
 
 const HEADER_RULE = /^(\S+)\s*([=!]~)\s*(\S.*?\S)(?:\s*\[if-unset:\s(.+)\])?$/s;
@@ -107,6 +109,8 @@ function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
   const def = ctx.registry.active.get(call.name);
   if (def) {
     if (!def.areas.includes(area)) return { reason: `eval ${call.name} cannot be used in a ${area} rule` };
+    const bad = def.validate?.(call.args);
+    if (bad !== undefined) return { reason: `eval ${call.name}: ${bad}` };
     return { test: { type: 'eval', fn: def.fn, fnName: call.name, args: call.args, ...(def.net && { net: def.net }) } };
   }
   const why = ctx.registry.inactive.get(call.name);
@@ -114,10 +118,19 @@ function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
   return { reason: `unknown eval function ${call.name}` };
 }
 
+/** An askdns rule: the network eval `ASKDNS_EVAL` with the query, type and filter as arguments. */
+function compileAskdns(text: string, ctx: Ctx): Compiled {
+  const def = ctx.registry.active.get(ASKDNS_EVAL);
+  if (!def) return { reason: 'askdns rules are not available', needs: 'dns-rule' };
+  const args = askdnsArgs(text);
+  if ('error' in args) return { reason: `bad askdns rule: ${args.error}` };
+  return { test: { type: 'eval', fn: def.fn, fnName: ASKDNS_EVAL, args, ...(def.net && { net: def.net }) } };
+}
+
 function compileTest(rule: RuleDraft, text: string, matchOnly: boolean, ctx: Ctx): Compiled {
   const use: RegexUse = { matchOnly, lines: rule.directive === 'body' || rule.directive === 'rawbody' || rule.directive === 'uri' };
+  if (rule.directive === 'askdns') return compileAskdns(text, ctx);
   const area = AREA_OF[rule.directive];
-  if (!area) return { reason: `${rule.directive} is a DNS rule type (not active)`, needs: 'dns-rule' };
   if (area === 'meta') {
     const m = parseMetaExpr(text);
     if (typeof m === 'string') return { reason: `bad meta expression: ${m}` };
@@ -235,7 +248,7 @@ export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_R
     const scores = (given ?? [d, d, d, d]) as unknown as [number, number, number, number];
     const rule: CompiledRule = {
       name: r.name,
-      area: AREA_OF[r.directive]!,
+      area: AREA_OF[r.directive],
       test: c.test,
       scores: [scores[0], scores[1], scores[2], scores[3]],
       describe: draft.describes.get(r.name) ?? '',

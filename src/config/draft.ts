@@ -16,10 +16,10 @@ export interface LintMessage {
   readonly text: string;
 }
 
-/** The rule-defining directives. Network-only ones are kept so lint can list them. */
+/** The rule-defining directives (the URI list lines are options: src/dns/uri-list-defs.ts). */
 export type RuleDirective =
   | 'header' | 'body' | 'rawbody' | 'full' | 'uri' | 'meta' | 'mimeheader'
-  | 'askdns' | 'urirhssub' | 'urirhsbl' | 'uridnsbl' | 'uridnssub';
+  | 'askdns';
 
 /** A rule as written (last definition wins, as in SpamAssassin). */
 export interface RuleDraft {

@@ -59,6 +59,7 @@ export const LIST_OPTIONS: ReadonlySet<string> = new Set([
   'uridnsbl_skip_domains', 'enlist_uri_host', 'delist_uri_host', 'fns_ignore_dkim', 'fns_ignore_headers',
   'whitelist_from_spf', 'def_whitelist_from_spf', 'welcomelist_from_spf', 'def_welcomelist_from_spf',
   'welcomelist_from_dkim', 'def_welcomelist_from_dkim', 'def_welcomelist_from', 'report_safe_copy_headers',
+  'hashbl_ignore',
 ]);
 
 /**
@@ -66,6 +67,9 @@ export const LIST_OPTIONS: ReadonlySet<string> = new Set([
  * line in the order read (`directive value`), since together they build the header list.
  */
 export const HEADER_OPS_OPTION = '@header_ops';
+
+/** Internal list: the URI blocklist definitions, one `directive NAME zone type [subtest]` line each (src/dns/uri-list-defs.ts). */
+export const URI_LISTS_OPTION = '@uri_lists';
 
 /** List options whose entries are whole lines (templates, patterns, address/domain pairs), not tokens. */
 export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
@@ -76,6 +80,7 @@ export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
   // (Also the scalars: a bad last line then leaves the last good one in force, as in SpamAssassin.)
   'dns_server', 'dns_options', 'rbl_timeout', 'dns_query_restriction', 'dns_block_rule', 'dns_block_time',
   'dns_available', 'skip_rbl_checks', 'skip_uribl_checks',
+  URI_LISTS_OPTION,
 ]);
 
 /** Last value of a scalar option, or undefined when never set. */

@@ -10,13 +10,14 @@ import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
 import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
 import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
 import { checkDnsSettingLine } from '../dns/setting-lines';
+import { parseUriListLine, URI_LISTS_OPTION, URI_LIST_DIRECTIVES } from '../dns/uri-list-defs';
 
 /** hamlet answers `version` conditions as SpamAssassin 4.0.1 would. */
 export const SA_COMPAT_VERSION = 4.000001;
 
 const RULE_DIRECTIVES: ReadonlySet<string> = new Set<RuleDirective>([
   'header', 'body', 'rawbody', 'full', 'uri', 'meta', 'mimeheader',
-  'askdns', 'urirhssub', 'urirhsbl', 'uridnsbl', 'uridnssub',
+  'askdns',
 ]);
 
 /** Directives accepted and deliberately ignored (mass-check and translation helpers). */
@@ -41,7 +42,6 @@ const CLEARS: Readonly<Record<string, readonly string[]>> = {
   clear_internal_networks: ['internal_networks'],
   clear_msa_networks: ['msa_networks'],
   clear_redirector_patterns: ['redirector_pattern'],
-  clear_uridnsbl_skip_domain: ['uridnsbl_skip_domain'],
   clear_bayes_ignore_header: ['bayes_ignore_header'],
   clear_url_shortener: ['url_shortener'],
   clear_dns_servers: ['dns_server'],
@@ -170,7 +170,22 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
     draft.rules.set(name, { name, directive: key as RuleDirective, text: rest, at, user: env.user });
     return;
   }
+  if (URI_LIST_DIRECTIVES.has(key)) {
+    // Kept apart from the rules: the `body NAME eval:check_uridnsbl` line of the same name is the rule.
+    const def = parseUriListLine(key, value);
+    if ('error' in def) return warn(at, `config: ${def.error}`, 'error');
+    setOption(draft, URI_LISTS_OPTION, `${key} ${value.trim()}`);
+    return;
+  }
   switch (key) {
+    case 'clear_uridnsbl_skip_domain': {
+      // With domains, only those leave the list; without, the whole list is cleared.
+      const drop = new Set(value.toLowerCase().split(/\s+/).filter((d) => d !== ''));
+      const cur = draft.options.get('uridnsbl_skip_domain');
+      const kept = drop.size > 0 && Array.isArray(cur) ? cur.filter((d) => !drop.has(d.toLowerCase())) : [];
+      draft.options.set('uridnsbl_skip_domain', kept);
+      return;
+    }
     case 'include': {
       if (env.user) return warn(at, 'config: include is not allowed in user preferences', 'error');
       const path = env.resolve(at.file, value);

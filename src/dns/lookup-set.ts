@@ -140,6 +140,8 @@ export class LookupSet {
 
   /** Wait until every lookup has answered or passed its deadline (lookups started meanwhile included). */
   async harvest(): Promise<void> {
+    // Read what arrived while the caller ran synchronously before judging any deadline.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     for (;;) {
       this.expireDue();
       const waiting = [...this.byKey.values()].filter((l) => !l.done);

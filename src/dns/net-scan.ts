@@ -157,6 +157,8 @@ export class NetScan {
    * left of the scan's own time limit) if that comes first. Never rejects.
    */
   async harvest(maxWaitMs = Infinity): Promise<void> {
+    // Answers that arrived while the local rules ran are read before any deadline is judged.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const waitsDone = (async () => {
       const t = shrunkTimeout(this.settings.rblTimeout, 0, 1) * 1000;
       for (const w of this.waits.values()) {

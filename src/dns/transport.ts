@@ -63,6 +63,9 @@ export class UdpChannel {
       if (this.socket === socket) this.socket = undefined;
       socket.close();
     });
+    // Bound now: the bind completes on the next tick, so the queries a scan starts leave when the
+    // pipeline yields once after starting them, not after its synchronous local rules.
+    socket.bind();
     // An idle resolver must not keep the process alive (timers of queries in flight do).
     socket.unref();
     this.socket = socket;
@@ -106,7 +109,10 @@ function bounded(timeoutMs: number, signal: AbortSignal | undefined, start: (fin
     let done = false;
     let cleanup: (() => void) | undefined = undefined;
     const onAbort = () => finish({ failed: 'aborted' });
-    const timer = setTimeout(() => finish({ failed: 'timeout' }), timeoutMs);
+    // The time-out waits one turn of the event loop before it counts: after a long synchronous
+    // stretch (a scan's local rules), timers run before pending I/O is read, and an answer that
+    // arrived in time would otherwise be thrown away.
+    const timer = setTimeout(() => setImmediate(() => finish({ failed: 'timeout' })), timeoutMs);
     function finish(r: ExchangeResult): void {
       if (done) return;
       done = true;

@@ -81,6 +81,8 @@ export interface DnsAnswer {
   readonly status: DnsStatus;
   /** The answer section (a CNAME chain comes first), empty unless `status` is NOERROR. */
   readonly records: readonly DnsRecord[];
+  /** The SOA records of the authority section (a negative answer's zone), when there were any. */
+  readonly authority?: readonly SoaRecord[];
   /**
    * Seconds this answer may be cached: the smallest record TTL, or for a negative answer the
    * SOA minimum (RFC 2308), 0 when it must not be cached.

@@ -3,7 +3,7 @@
  * `DnsAnswer`: records typed, the rcode a status, the cache lifetime worked out.
  */
 import * as packet from 'dns-packet';
-import { canonicalName, type DnsAnswer, type DnsRecord, type DnsStatus, type QueryType } from './types';
+import { canonicalName, type DnsAnswer, type DnsRecord, type DnsStatus, type QueryType, type SoaRecord } from './types';
 
 /** A decoded response, reduced to what the resolver checks before it accepts it. */
 export interface WireResponse {
@@ -64,7 +64,11 @@ export function toAnswer(name: string, type: QueryType, r: WireResponse): DnsAns
     if (rec) records.push(rec);
   }
   const positive = status === 'NOERROR' && records.some((x) => x.type === type || (x.type === 'OTHER' && x.rrtype === type));
-  return { name, type, status, records: status === 'NOERROR' ? records : [], ttl: positive ? minTtl(records) : negativeTtl(r), cached: false };
+  const soas = (r.packet.authorities ?? []).map(toRecord).filter((x): x is SoaRecord => x?.type === 'SOA');
+  return {
+    name, type, status, records: status === 'NOERROR' ? records : [], ttl: positive ? minTtl(records) : negativeTtl(r), cached: false,
+    ...(soas.length > 0 && { authority: soas }),
+  };
 }
 
 /** An answer that carries only a status (SERVFAIL, TIMEOUT, ...): never cached. */

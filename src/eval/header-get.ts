@@ -8,7 +8,8 @@ import { headerValues, parseHeaderRequest, type HeaderRequest } from '../message
 
 const requests = new Map<string, HeaderRequest>();
 
-function request(spec: string): HeaderRequest {
+/** A header spec parsed once per process; throws on a bad spec (for specs written in code). */
+export function request(spec: string): HeaderRequest {
   let req = requests.get(spec);
   if (!req) {
     const r = parseHeaderRequest(spec);

@@ -5,10 +5,8 @@
 import type { InactiveReason } from './registry';
 
 const NETWORK = [
-  'check_rbl', 'check_rbl_sub', 'check_rbl_txt', 'check_rbl_from_domain', 'check_rbl_from_host',
-  'check_rbl_envfrom', 'check_rbl_headers', 'check_rbl_ns_from', 'check_rbl_rcvd', 'check_rbl_accreditor',
-  'check_uridnsbl', 'check_uri_host_listed', 'check_dns_sender', 'check_hashbl_bodyre', 'check_hashbl_emails',
-  'check_hashbl_uris', 'check_dkim_adsp', 'check_dkim_dependable', 'check_dkim_signall', 'check_dkim_signed',
+  'check_hashbl_tag', 'check_hashbl_attachments',
+  'check_dkim_adsp', 'check_dkim_dependable', 'check_dkim_signall', 'check_dkim_signed',
   'check_dkim_signsome', 'check_dkim_testing', 'check_dkim_valid', 'check_dkim_valid_author_sig',
   'check_dkim_valid_envelopefrom', 'check_for_dkim_welcomelist_from', 'check_for_dkim_whitelist_from',
   'check_for_def_dkim_welcomelist_from', 'check_for_def_dkim_whitelist_from', 'check_arc_signed', 'check_arc_valid',

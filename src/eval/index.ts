@@ -1,7 +1,13 @@
 /** Every eval function hamlet knows, active or recognised-but-inactive: the one registry. */
+import { askdnsEvals } from './askdns';
 import { bayesEvals } from './bayes';
 import { bodyCheckEvals } from './body-checks';
+import { dnsRblEvals } from './dns-rbl';
+import { dnsRblHostEvals } from './dns-rbl-hosts';
+import { dnsRblNsEvals } from './dns-rbl-ns';
+import { dnsSenderEvals } from './dns-sender';
 import { freemailEvals } from './freemail';
+import { hashblEvals } from './hashbl';
 import { headerCheckEvals } from './header-checks';
 import { htmlCheckEvals } from './html-checks';
 import { htmlStatEvals } from './html-stats';
@@ -14,8 +20,9 @@ import { phishingEvals } from './phishing';
 import { buildRegistry, type EvalRegistry } from './registry';
 import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
+import { uridnsblEvals } from './uridnsbl';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [bayesEvals, bodyCheckEvals, freemailEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals],
+  [askdnsEvals, bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsRblNsEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals, uridnsblEvals],
   INACTIVE_EVALS,
 );

@@ -6,6 +6,7 @@ import type { ScanContext } from '../engine/context';
 import { headerValues, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import { headersNamed } from '../message/headers';
 import { isFqdnValid } from '../message/domain';
+import type { Message } from '../message/types';
 
 const requests = new Map<string, HeaderRequest>();
 function req(spec: string): HeaderRequest {
@@ -35,15 +36,20 @@ export function allFromAddrs(ctx: ScanContext): readonly string[] {
   const key = 'lists:from-addrs';
   let out = ctx.pluginState.get(key) as string[] | undefined;
   if (out) return out;
-  let list = addrs(ctx, 'Resent-From:first:addr');
+  out = fromAddrsOf(ctx.msg);
+  ctx.pluginState.set(key, out);
+  return out;
+}
+
+/** allFromAddrs of a message, not memoised (for code that has no scan context, e.g. a network eval's start). */
+export function fromAddrsOf(msg: Message): string[] {
+  let list = headerValues(msg, req('Resent-From:first:addr'));
   if (list.length === 0) {
-    list = FROM_SPECS.flatMap((s) => addrs(ctx, s))
+    list = FROM_SPECS.flatMap((s) => headerValues(msg, req(s)))
       .filter((a) => a !== '')
       .map((a) => a.replace(/\.{2,}/g, '.'));
   }
-  out = [...new Set(list)];
-  ctx.pluginState.set(key, out);
-  return out;
+  return [...new Set(list)];
 }
 
 /** Recipient headers, in the order SpamAssassin collects them. */

@@ -3,7 +3,7 @@
  * `index.ts` lists the files. A rule naming an unknown function is disabled
  * with a reason, never a crash.
  */
-import type { EvalFn, NetEvalHooks, RuleArea } from '../engine/types';
+import type { EvalArg, EvalFn, NetEvalHooks, RuleArea } from '../engine/types';
 
 /** An eval function as registered. */
 export interface EvalDef {
@@ -13,6 +13,8 @@ export interface EvalDef {
   readonly fn: EvalFn;
   /** For a network eval: how it starts its lookups (its `fn` then runs after the harvest). */
   readonly net?: NetEvalHooks;
+  /** Checks a rule's arguments when it is compiled: a message disables the rule (a lint problem) instead of failing each scan. */
+  readonly validate?: (args: readonly EvalArg[]) => string | undefined;
 }
 
 /** Why a known SpamAssassin eval is not run (yet): it needs something hamlet does not do locally. */

@@ -4,61 +4,20 @@
  * each answer (check_rbl_sub and urirhssub). Skipped when `spamassassin` is not installed.
  * Two SpamAssassin runs, a few seconds each.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { rblQueryIps } from '../../src/dns/rbl-relays';
 import { parseRblSubtest, rblAnswerValues, rblSubtestMatch, type RblSubtest } from '../../src/dns/rbl-subtest';
 import { parseUriSubtest, uriSubtestMatches, type UriSubtest } from '../../src/dns/uri-subtest';
 import type { DnsAnswer } from '../../src/dns/types';
-import { TestDnsServer } from '../helpers/dns-server';
+import { useSaNet } from '../helpers/sa-net-run';
 import { haveSpamAssassin } from '../cli/sa-output';
 
 const skip = !haveSpamAssassin() && 'spamassassin not installed';
 
-let server: TestDnsServer;
-let dir: string;
+const env = useSaNet(skip);
 
-before(async () => {
-  if (skip) return;
-  server = await TestDnsServer.start();
-  dir = mkdtempSync(join(tmpdir(), 'hamlet-dns-sa-'));
-  mkdirSync(join(dir, 'site'));
-  mkdirSync(join(dir, 'rules'));
-  // The plugin loaders from the system's site files, and the TLD list the URI rules need.
-  for (const f of readdirSync('/etc/spamassassin')) if (f.endsWith('.pre')) copyFileSync(join('/etc/spamassassin', f), join(dir, 'site', f));
-  copyFileSync('/usr/share/spamassassin/20_aux_tlds.cf', join(dir, 'rules', '20_aux_tlds.cf'));
-});
-
-after(async () => {
-  if (skip) return;
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Run SpamAssassin with `rules` (network on, our server) on a message; the rules that hit. */
-async function saHits(rules: string[], message: string): Promise<Set<string>> {
-  const cf = [
-    'dns_available yes', 'clear_dns_servers', `dns_server ${server.spec}`, 'rbl_timeout 5 2',
-    'trusted_networks 10.0.0.0/8 1.1.1.1', 'internal_networks 10.0.0.0/8', 'clear_originating_ip_headers',
-    'originating_ip_headers X-Originating-IP', 'use_bayes 0', 'use_auto_whitelist 0', 'clear_headers',
-    'add_header all Status tests=_TESTS_',
-    ...rules,
-  ];
-  writeFileSync(join(dir, 'rules', '50_test.cf'), cf.join('\n') + '\n');
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = execFile('spamassassin', ['-C', join(dir, 'rules'), '--siteconfigpath', join(dir, 'site'), '-x'], { encoding: 'latin1' }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
-    );
-    child.stdin!.end(message);
-  });
-  const m = /^X-Spam-Status: tests=([^\n]*(?:\n\s[^\n]*)*)/m.exec(out);
-  assert.ok(m, 'SpamAssassin added its Status header');
-  return new Set(m[1].split(/[\s,]+/).filter((t) => t !== '' && t !== 'none'));
-}
+const saHits = (rules: string[], message: string): Promise<Set<string>> => env.sa.hits(rules, message);
 
 function message(relays: string[], headers = '', body = 'hello'): string {
   const hops = relays.map((ip, i) => `Received: from h${i}.example.org (h${i}.example.org [${ip}])\n\tby ${i === 0 ? 'mx.local' : `h${i - 1}.example.org`} (Postfix) with ESMTP id Q${i}; Mon, 7 Dec 2026 00:0${i}:00 +0000\n`);
@@ -71,13 +30,13 @@ test('check_rbl set suffixes query the relays rblQueryIps names', { skip }, asyn
   const sets = ['t', 'n-notfirsthop', 'l-lastexternal', 'f-firsttrusted', 'u-untrusted'];
   const rules = sets.flatMap((set, i) => [`header Z_SET_${i} eval:check_rbl('${set}', 'z${i}.sets.test.')`, `tflags Z_SET_${i} net`, `score Z_SET_${i} 0.1`]);
   for (const chain of [['1.1.1.1', '2.2.2.2', '3.3.3.3', '5.5.5.5'], ['10.1.1.1', '2.2.2.2', '192.168.1.1', '3.3.3.3', '2.2.2.2']]) {
-    server.received.length = 0;
+    env.server.received.length = 0;
     await saHits(rules, message(chain, 'X-Originating-IP: [4.4.4.4]\n'));
     // The first hop is trusted either way; 1.1.1.1 is external, 10.1.1.1 internal.
     const src = { untrusted: chain.slice(1), external: chain[0] === '1.1.1.1' ? chain : chain.slice(1), originating: ['4.4.4.4'] };
     sets.forEach((set, i) => {
       const zone = `z${i}.sets.test`;
-      const asked = server.received.filter((q) => q.name.endsWith('.' + zone)).map((q) => rev(q.name.slice(0, -zone.length - 1)));
+      const asked = env.server.received.filter((q) => q.name.endsWith('.' + zone)).map((q) => rev(q.name.slice(0, -zone.length - 1)));
       assert.deepEqual(asked, rblQueryIps(set, src), `${chain.join(' ')}: set ${set}`);
     });
   }
@@ -91,8 +50,8 @@ test('check_rbl_sub and urirhssub sub-tests hit as ours do', { skip }, async () 
   const want = new Set<string>();
   const body: string[] = [];
   answers.forEach((a, i) => {
-    server.add(`${rev('2.2.2.2')}.r${i}.subs.test`, 'A', a);
-    server.add(`dom${i}.com.u${i}.subs.test`, 'A', a);
+    env.server.add(`${rev('2.2.2.2')}.r${i}.subs.test`, 'A', a);
+    env.server.add(`dom${i}.com.u${i}.subs.test`, 'A', a);
     body.push(`http://www.dom${i}.com/`);
     const answer: DnsAnswer = { name: 'q', type: 'A', status: 'NOERROR', ttl: 1, cached: false, records: [{ type: 'A', name: 'q', ttl: 1, address: a }] };
     rblSubs.forEach((s, j) => {

@@ -27,14 +27,19 @@ export interface NetCheck {
   readonly net: NetScan;
 }
 
-/** Scan `raw` with `rules`, network on, resolving through `server` (1 s tries, no retries beyond one round). */
-export async function netCheck(raw: string | Buffer, rules: RuleSet, server: TestDnsServer): Promise<NetCheck> {
+/**
+ * Scan `raw` with `rules`, network on, resolving through `server` (1 s tries, no retries beyond
+ * one round). `afterStart` runs once the rules have started their lookups (a test starts a
+ * stand-in for another area's wait there, e.g. mailauth's).
+ */
+export async function netCheck(raw: string | Buffer, rules: RuleSet, server: TestDnsServer, afterStart?: (net: NetScan) => void): Promise<NetCheck> {
   const msg = parseMessage(Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'latin1'), rules.parseOptions);
   const settings = dnsSettings(rules.options, { localOnly: false });
   const resolver = new Resolver({ servers: [server.spec], tryTimeoutMs: 1000, attempts: 1, cacheSize: 0 });
   try {
     const net = new NetScan({ msg, options: rules.options, parseOptions: rules.parseOptions, settings, resolver });
     startLookups(net, networkRules(rules.compiled, 1));
+    afterStart?.(net);
     const local = scanLocal(msg, rules.compiled, { net, scoreSet: 1 });
     await net.harvest();
     return { result: finishScan(local), net };
