@@ -8,13 +8,22 @@ import type { NetScan } from '../dns/net-scan';
 import { planFor, type CompiledRuleSet } from '../engine/scan-plan';
 import type { CompiledRule } from '../engine/types';
 
-/** The network rules of `rs` that a scan in score set `which` runs, in rule order (cached per list). */
+const isNet = (r: CompiledRule): boolean => r.test.type === 'eval' && r.test.net !== undefined;
+
+/**
+ * The network rules whose lookups a scan in score set `which` starts, in rule order (cached per
+ * list): those the scan runs, and every network sub-rule, which the scan's own list may leave out
+ * when no meta reads it: `__RCVD_IN_ZEN` defines the queries its `check_rbl_sub` rules read, as
+ * SpamAssassin runs every `__` rule.
+ */
 const netLists = new WeakMap<object, readonly CompiledRule[]>();
 export function networkRules(rs: CompiledRuleSet, which: number): readonly CompiledRule[] {
-  const list = planFor(rs).rules(which);
+  const plan = planFor(rs);
+  const list = plan.rules(which);
   let net = netLists.get(list);
   if (!net) {
-    net = list.rules.filter((r) => r.test.type === 'eval' && r.test.net !== undefined);
+    const runs = new Set(list.rules.filter(isNet));
+    net = plan.rules(4).rules.filter((r) => isNet(r) && (runs.has(r) || r.subrule));
     netLists.set(list, net);
   }
   return net;

@@ -25,6 +25,10 @@ export const OPTION_ALIASES: Readonly<Record<string, string>> = {
   unwhitelist_auth: 'unwelcomelist_auth',
   whitelist_dkim: 'welcomelist_dkim',
   def_whitelist_dkim: 'def_welcomelist_dkim',
+  whitelist_from_spf: 'welcomelist_from_spf',
+  def_whitelist_from_spf: 'def_welcomelist_from_spf',
+  whitelist_from_dkim: 'welcomelist_from_dkim',
+  def_whitelist_from_dkim: 'def_welcomelist_from_dkim',
   whitelist_subject: 'welcomelist_subject',
   blacklist_subject: 'blocklist_subject',
   whitelist_bounce_relays: 'welcomelist_bounce_relays',
@@ -57,8 +61,7 @@ export const LIST_OPTIONS: ReadonlySet<string> = new Set([
   'redirector_pattern', 'url_shortener', 'url_shortener_get', 'ok_locales', 'ok_languages',
   'bayes_ignore_header', 'bayes_ignore_from', 'bayes_ignore_to', 'uridnsbl_skip_domain',
   'uridnsbl_skip_domains', 'enlist_uri_host', 'delist_uri_host', 'fns_ignore_dkim', 'fns_ignore_headers',
-  'whitelist_from_spf', 'def_whitelist_from_spf', 'welcomelist_from_spf', 'def_welcomelist_from_spf',
-  'welcomelist_from_dkim', 'def_welcomelist_from_dkim', 'def_welcomelist_from', 'report_safe_copy_headers',
+  'welcomelist_from_spf', 'def_welcomelist_from_spf', 'def_welcomelist_from', 'report_safe_copy_headers',
   'hashbl_ignore',
 ]);
 
@@ -76,6 +79,8 @@ export const LINE_LIST_OPTIONS: ReadonlySet<string> = new Set([
   'add_header', 'remove_header', 'rewrite_header', 'report', 'unsafe_report', 'redirector_pattern', HEADER_OPS_OPTION,
   'welcomelist_from_rcvd', 'def_welcomelist_from_rcvd', 'enlist_uri_host', 'delist_uri_host', 'enlist_addrlist',
   'originating_ip_headers', 'url_shortener_get', 'welcomelist_subject', 'blocklist_subject',
+  // `author [signing-domain]` pairs, and `domain [practice]` (src/eval/auth-*.ts).
+  'welcomelist_from_dkim', 'def_welcomelist_from_dkim', 'adsp_override',
   // DNS settings read line by line, in order (src/dns/settings.ts): later lines add or override.
   // (Also the scalars: a bad last line then leaves the last good one in force, as in SpamAssassin.)
   'dns_server', 'dns_options', 'rbl_timeout', 'dns_query_restriction', 'dns_block_rule', 'dns_block_time',

@@ -49,17 +49,20 @@ const CLEARS: Readonly<Record<string, readonly string[]>> = {
   clear_dns_query_restrictions: ['dns_query_restriction'],
 };
 
-/** `un*` directives remove entries from the list they name. */
-const REMOVES: Readonly<Record<string, string>> = {
-  unwelcomelist_from: 'welcomelist_from',
-  unblocklist_from: 'blocklist_from',
-  unwelcomelist_auth: 'welcomelist_auth',
-  unwelcomelist_from_rcvd: 'welcomelist_from_rcvd',
-  unwelcomelist_from_dkim: 'welcomelist_from_dkim',
-  unwelcomelist_from_spf: 'welcomelist_from_spf',
-  unwhitelist_from_dkim: 'welcomelist_from_dkim',
-  unwhitelist_from_spf: 'welcomelist_from_spf',
+/** `un*` directives remove entries from the lists they name (the SPF and DKIM ones from the default list too). */
+const REMOVES: Readonly<Record<string, readonly string[]>> = {
+  unwelcomelist_from: ['welcomelist_from'],
+  unblocklist_from: ['blocklist_from'],
+  unwelcomelist_auth: ['welcomelist_auth'],
+  unwelcomelist_from_rcvd: ['welcomelist_from_rcvd'],
+  unwelcomelist_from_dkim: ['welcomelist_from_dkim', 'def_welcomelist_from_dkim'],
+  unwelcomelist_from_spf: ['welcomelist_from_spf', 'def_welcomelist_from_spf'],
+  unwhitelist_from_dkim: ['welcomelist_from_dkim', 'def_welcomelist_from_dkim'],
+  unwhitelist_from_spf: ['welcomelist_from_spf', 'def_welcomelist_from_spf'],
 };
+
+/** Lists whose `un*` line must repeat the whole entry (`author [signing-domain]`), not just its first word. */
+const REMOVE_WHOLE_LINE: ReadonlySet<string> = new Set(['welcomelist_from_dkim', 'def_welcomelist_from_dkim']);
 
 /** How the parser reaches files and what it may accept. */
 export interface ParseEnv {
@@ -256,8 +259,14 @@ function applyLine(draft: ConfigDraft, key: string, value: string, at: SourcePos
   const removes = REMOVES[key] ?? (OPTION_ALIASES[key] ? REMOVES[OPTION_ALIASES[key]] : undefined);
   if (removes) {
     const drop = new Set(value.toLowerCase().split(/\s+/));
-    const cur = draft.options.get(removes);
-    if (Array.isArray(cur)) draft.options.set(removes, cur.filter((e) => !drop.has(e.toLowerCase().split(/\s+/)[0]!)));
+    const line = value.toLowerCase().trim().split(/\s+/).join(' ');
+    for (const list of removes) {
+      const cur = draft.options.get(list);
+      const keep = REMOVE_WHOLE_LINE.has(list)
+        ? (e: string) => e.toLowerCase().trim().split(/\s+/).join(' ') !== line
+        : (e: string) => !drop.has(e.toLowerCase().split(/\s+/)[0]!);
+      if (Array.isArray(cur)) draft.options.set(list, cur.filter(keep));
+    }
     return;
   }
   if (!KNOWN_DIRECTIVES.has(key) && !/^bayes_stopword_[a-z]{2,}$/.test(key) && !OPTION_ALIASES[key]) {

@@ -20,8 +20,10 @@
  *    SERVFAIL / TIMEOUT ...), matched with `parseRblSubtest` + `rblAnswerValues` +
  *    `rblSubtestMatch`, or `parseUriSubtest` + `uriSubtestMatches` (parse sub-tests once, at
  *    rule compile time, so a bad one is a lint message with file:line).
- * 6. mailauth (SPF, DKIM, DMARC) gets `nodeStyleResolver(resolver)` as its `resolver`, so it
- *    shares the cache and servers; its promise can be started in step 2 and awaited in step 4.
+ * 6. SPF, DKIM, ARC and DMARC run once per scan through mailauth (`startMailAuth`, the wait
+ *    'mailauth'), on `nodeStyleResolver(scanQueryFn(net))`: the scan's own lookups, so they are
+ *    deduplicated, bounded by `rbl_timeout` and subject to `dns_query_restriction`. It sets the
+ *    DKIM template tags before it settles. ADSP is a second wait ('mailauth-adsp', `startAdsp`).
  */
 export { Resolver, DnsConfigError, type ResolverOptions, type ResolverStats } from './resolver';
 export { LookupSet, Lookup, type LookupSetOptions, type QueryFn } from './lookup-set';
@@ -38,3 +40,8 @@ export { applyDnsOptions, DEFAULT_DNS_OPTIONS, type DnsOptions } from './dns-opt
 export { queryAllowed, tightestZone, timeoutForName } from './query-policy';
 export { uriblHosts, uriRhsblQueryName, type UriHost, type UriHostOptions, type UriRuleFlags } from './uri-blocklist';
 export { dnsSettings, resolverFor, resolverOptions, type DnsSettings, type DnsSettingsInput } from './settings';
+export { MAIL_AUTH_WAIT, mailAuthResults, startMailAuth, type DmarcOutcome, type MailAuthResults } from './mail-auth';
+export { adspPractices, startAdsp } from './adsp';
+export { dkimSignatures, type DkimSignature } from './dkim-signatures';
+export { scanQueryFn } from './scan-query';
+export { spfIdentity, type SpfIdentity, type SpfResult } from './spf-identity';

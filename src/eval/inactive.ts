@@ -6,16 +6,6 @@ import type { InactiveReason } from './registry';
 
 const NETWORK = [
   'check_hashbl_tag', 'check_hashbl_attachments',
-  'check_dkim_adsp', 'check_dkim_dependable', 'check_dkim_signall', 'check_dkim_signed',
-  'check_dkim_signsome', 'check_dkim_testing', 'check_dkim_valid', 'check_dkim_valid_author_sig',
-  'check_dkim_valid_envelopefrom', 'check_for_dkim_welcomelist_from', 'check_for_dkim_whitelist_from',
-  'check_for_def_dkim_welcomelist_from', 'check_for_def_dkim_whitelist_from', 'check_arc_signed', 'check_arc_valid',
-  'check_for_spf_fail', 'check_for_spf_helo_fail', 'check_for_spf_helo_neutral', 'check_for_spf_helo_none',
-  'check_for_spf_helo_pass', 'check_for_spf_helo_permerror', 'check_for_spf_helo_softfail',
-  'check_for_spf_helo_temperror', 'check_for_spf_neutral', 'check_for_spf_none', 'check_for_spf_pass',
-  'check_for_spf_permerror', 'check_for_spf_softfail', 'check_for_spf_temperror', 'check_for_spf_welcomelist_from',
-  'check_for_spf_whitelist_from', 'check_for_def_spf_welcomelist_from', 'check_for_def_spf_whitelist_from',
-  'check_dmarc_missing', 'check_dmarc_none', 'check_dmarc_pass', 'check_dmarc_quarantine', 'check_dmarc_reject',
   'check_senders_reputation', 'check_access_database',
 ] as const;
 

@@ -1,5 +1,9 @@
 /** Every eval function hamlet knows, active or recognised-but-inactive: the one registry. */
 import { askdnsEvals } from './askdns';
+import { authDkimEvals } from './auth-dkim';
+import { authDmarcEvals } from './auth-dmarc';
+import { authSpfEvals } from './auth-spf';
+import { authWelcomelistEvals } from './auth-welcomelist';
 import { bayesEvals } from './bayes';
 import { bodyCheckEvals } from './body-checks';
 import { dnsRblEvals } from './dns-rbl';
@@ -23,6 +27,6 @@ import { senderDomainEvals } from './sender-domains';
 import { uridnsblEvals } from './uridnsbl';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [askdnsEvals, bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsRblNsEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals, uridnsblEvals],
+  [askdnsEvals, authDkimEvals, authDmarcEvals, authSpfEvals, authWelcomelistEvals, bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsRblNsEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals, uridnsblEvals],
   INACTIVE_EVALS,
 );

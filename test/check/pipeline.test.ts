@@ -155,3 +155,14 @@ test('onStep reports every step once, in order', async () => {
   await check(Buffer.from(MSG), rules(), { onStep: (name) => names.push(name) });
   assert.deepEqual(names, CHECK_STEPS.map((s) => s.name));
 });
+
+test('a network sub-rule no scored rule reads still starts its lookups (it defines what check_rbl_sub-style rules read)', async () => {
+  const rs = rules('header __NET_SUB eval:check_test_listed("sub.listed.test")\nrbl_timeout 1 1');
+  const net = netRuntimeFor(rs, { localOnly: false, resolver: { tryTimeoutMs: 500, attempts: 1 } })!;
+  try {
+    const c = await check(Buffer.from(MSG), rs, { net });
+    assert.ok(c.net?.lookup('sub.listed.test', 'A'), 'the sub-rule started its lookup');
+  } finally {
+    net.close();
+  }
+});
