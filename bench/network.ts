@@ -35,7 +35,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadConfig, type RuleSet } from '../src/index';
 import { corpusFiles } from '../test/helpers/corpus';
 import { TEST_GROUPS } from './lib/bayes-train';
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       netTests.push(r.tests);
       const v = sa[i]!;
       if (v.error) continue;
-      all_.add(v.tests, r.tests, (t) => roles.compared.has(t));
+      all_.add(v.tests, r.tests, (t) => roles.compared.has(t), basename(files[i]!));
       netOnly.add(v.tests, r.tests, (t) => roles.net.has(t));
       netHits += r.tests.filter((t) => roles.net.has(t)).length;
       saNetHits += v.tests.filter((t) => roles.net.has(t)).length;
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     const hamletQueries = hamletAsked.length;
     console.log(`[${secs()} s] hamlet: ${hamletQueries} queries; rules compared: ${roles.compared.size} (${roles.net.size} network)`);
     console.log('rules that disagree most (SA-only hits / hamlet-only hits):');
-    for (const [k, miss, extra] of all_.worst(25)) console.log(`  ${k.padEnd(32)} ${String(miss).padStart(5)} ${String(extra).padStart(5)}${roles.net.has(k) ? '  net' : ''}`);
+    for (const [k, miss, extra] of all_.worst(25)) console.log(`  ${k.padEnd(32)} ${String(miss).padStart(5)} ${String(extra).padStart(5)} ${roles.net.has(k) ? 'net' : '   '} e.g. ${all_.example.get(k)}`);
 
     const [saKinds, ourKinds] = [queryKinds(saAsked, zones), queryKinds(hamletAsked, zones)];
     console.log('queries by kind, most different first (SpamAssassin / hamlet):');

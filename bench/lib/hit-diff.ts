@@ -7,12 +7,17 @@ export class HitDiff {
   readonly missed = new Map<string, number>();
   /** hamlet hit, SA did not. */
   readonly extra = new Map<string, number>();
+  /** The first message each rule disagreed on (for debugging). */
+  readonly example = new Map<string, string>();
 
   /** `over`: the rules compared (others are ignored on both sides). Returns whether the lists agree. */
-  add(sa: readonly string[], ours: readonly string[], over: (name: string) => boolean): boolean {
+  add(sa: readonly string[], ours: readonly string[], over: (name: string) => boolean, label = ''): boolean {
     const a = new Set(sa.filter(over));
     const b = new Set(ours.filter(over));
-    const bump = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
+    const bump = (m: Map<string, number>, k: string): void => {
+      m.set(k, (m.get(k) ?? 0) + 1);
+      if (!this.example.has(k)) this.example.set(k, label);
+    };
     let same = true;
     for (const t of a) if (!b.has(t)) [same] = [false, bump(this.missed, t)];
     for (const t of b) if (!a.has(t)) [same] = [false, bump(this.extra, t)];
