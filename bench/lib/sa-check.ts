@@ -39,23 +39,39 @@ export async function haveSpamAssassin(): Promise<boolean> {
   });
 }
 
+/** How check.pl runs: rule dirs, processes, and for network tests the DNS server and a user-state dir. */
+export interface SaCheckOptions {
+  readonly rules?: string;
+  readonly site?: string;
+  readonly shards?: number;
+  /** `IP:PORT`: network tests on, every query to this server. */
+  readonly dns?: string;
+  readonly state?: string;
+}
+
 /**
  * Scan `files` with SpamAssassin in `shards` parallel processes (each pinned to
  * one core when taskset exists) and return verdicts in input order.
  */
-export async function runSaCheck(files: readonly string[], opts: { rules?: string; site?: string; shards?: number } = {}): Promise<SaVerdict[]> {
+export async function runSaCheck(files: readonly string[], opts: SaCheckOptions = {}): Promise<SaVerdict[]> {
   const shards = Math.max(1, opts.shards ?? 1);
   const script = join(__dirname, '..', '..', '..', 'bench', 'sa', 'check.pl');
   const args = [script];
   if (opts.rules) args.push('--rules', opts.rules);
   if (opts.site) args.push('--site', opts.site);
+  if (opts.dns) args.push('--dns', opts.dns);
+  if (opts.state) args.push('--state', opts.state);
+  // SpamAssassin's DMARC plugin asks through Mail::DMARC's own Net::DNS resolver, which ignores
+  // dns_server (it reads resolv.conf, or these variables): point it at the same server.
+  const [host, port] = (opts.dns ?? '').split(/:(?=\d+$)/);
+  const env = opts.dns ? { ...process.env, RES_NAMESERVERS: host, RES_OPTIONS: `port:${port ?? 53}` } : process.env;
   const parts: string[][] = Array.from({ length: shards }, () => []);
   files.forEach((f, i) => parts[i % shards]!.push(f));
   const outputs = await Promise.all(
     parts.map(
       (list) =>
         new Promise<string>((resolve, reject) => {
-          const p = spawn('perl', args, { stdio: ['pipe', 'pipe', 'ignore'] });
+          const p = spawn('perl', args, { stdio: ['pipe', 'pipe', 'ignore'], env });
           let out = '';
           p.stdout.setEncoding('utf8');
           p.stdout.on('data', (d: string) => (out += d));

@@ -1,22 +1,27 @@
 #!/usr/bin/perl
 # Our own driver: scan files with real SpamAssassin (local tests only, Bayes and AWL off)
 # and print one line per message: path, score, tests hit, sub-rules hit (tab-separated).
-# Usage: perl bench/sa/check.pl [--rules DIR] [--site DIR] < filelist
+# With --dns IP:PORT, network tests are on and every query goes to that server only; --state
+# is then SpamAssassin's user-state directory (dns_block_rule files land there, not in ~).
+# Usage: perl bench/sa/check.pl [--rules DIR] [--site DIR] [--dns IP:PORT --state DIR] < filelist
 use strict;
 use warnings;
 use Mail::SpamAssassin;
 use Getopt::Long;
 
-my ($rules, $site) = ('/usr/share/spamassassin', '/etc/spamassassin');
-GetOptions('rules=s' => \$rules, 'site=s' => \$site) or die "bad options\n";
+my ($rules, $site, $dns, $state) = ('/usr/share/spamassassin', '/etc/spamassassin', '', '');
+GetOptions('rules=s' => \$rules, 'site=s' => \$site, 'dns=s' => \$dns, 'state=s' => \$state) or die "bad options\n";
+my $off = "use_bayes 0\nbayes_auto_learn 0\nuse_razor2 0\nuse_pyzor 0\nifplugin Mail::SpamAssassin::Plugin::AWL\nuse_auto_whitelist 0\nendif\n";
+my $net = $dns eq '' ? "skip_rbl_checks 1\ndns_available no\n" : "dns_available yes\nclear_dns_servers\ndns_server $dns\n";
 
 my $sa = Mail::SpamAssassin->new({
   rules_filename      => $rules,
   site_rules_filename => $site,
   userprefs_filename  => '/dev/null',
-  local_tests_only    => 1,
+  local_tests_only    => $dns eq '' ? 1 : 0,
   dont_copy_prefs     => 1,
-  post_config_text    => "use_bayes 0\nbayes_auto_learn 0\nskip_rbl_checks 1\ndns_available no\nuse_razor2 0\nuse_pyzor 0\nifplugin Mail::SpamAssassin::Plugin::AWL\nuse_auto_whitelist 0\nendif\n",
+  ($state eq '' ? () : (userstate_dir => $state, home_dir_for_helpers => $state)),
+  post_config_text    => $off . $net,
 });
 $sa->compile_now(0);
 

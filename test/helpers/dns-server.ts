@@ -93,7 +93,7 @@ export class TestDnsServer {
     return this;
   }
 
-  /** Misbehave for names at or under `zone` (the longest matching zone decides). */
+  /** Misbehave for names at or under `zone` (the longest matching zone decides; '' is every name). */
   behave(zone: string, b: Behaviour): this {
     this.behaviours.set(lower(zone), b);
     return this;
@@ -169,7 +169,7 @@ export class TestDnsServer {
     let best: Behaviour = {};
     let bestLen = -1;
     for (const [zone, b] of this.behaviours) {
-      if ((name === zone || name.endsWith('.' + zone)) && zone.length > bestLen) {
+      if ((zone === '' || name === zone || name.endsWith('.' + zone)) && zone.length > bestLen) {
         best = b;
         bestLen = zone.length;
       }
