@@ -22,7 +22,8 @@
  * most and the queries by zone and type on each side are printed for debugging.
  *
  * Overlap: every answer delayed 50 ms, hamlet's check time minus its `-L` check time, per message
- * (interleaved), median = `delay_overhead_ms` (target <= 60); `net_overhead_ms` is the same with
+ * (interleaved), median = `delay_overhead_ms` (target <= 60; `sa_delay_overhead_ms` is SpamAssassin's on the
+ * first `--sa-delay-messages` (40), delayed minus local-only); `net_overhead_ms` is the same with
  * answers not delayed (the CPU the network rules and lookups cost). Two fresh hamletd (2 workers,
  * network on), one on a second DNS server whose answers all come 50 ms late, under 8 raw-socket
  * clients in turns: `spamd_delay_ratio` = delayed msgs/s over undelayed (target >= 0.8). A zone
@@ -192,10 +193,19 @@ async function main(): Promise<void> {
       for (const [k, ms] of withNet.steps) stepMs.set(k, [...(stepMs.get(k) ?? []), ms]);
       undelayed.push(netMs[i]! - local.ms);
     }
+    // SpamAssassin on the first messages, the same way: delayed answers minus local tests only.
+    const saN = Math.min(files.length, Number(arg('--sa-delay-messages', '40')));
+    const saSubset = files.slice(0, saN);
+    const saDelayed = await runSaCheck(saSubset, { rules: rulesDir, site, shards: 1, dns: dns.spec, state: join(tmp, 'sa-state') });
+    const saLocal = await runSaCheck(saSubset, { rules: rulesDir, site, shards: 1 });
+    const saOverheads = saDelayed.map((v, i) => v.ms - saLocal[i]!.ms).filter((x) => Number.isFinite(x));
+    const saDelayOverhead = median(saOverheads);
+    const ourFirst = median(overheads.slice(0, saN));
     await dns.take();
     const delayOverhead = median(overheads);
     console.log(`[${secs()} s] every answer delayed 50 ms: check time minus -L check time, median ${delayOverhead.toFixed(1)} ms, p90 ${[...overheads].sort((a, b) => a - b)[Math.floor(overheads.length * 0.9)]!.toFixed(1)} ms (answers not delayed: median ${median(undelayed).toFixed(1)} ms)`);
     console.log(`  median ms per step, delayed: ${[...stepMs].map(([k, v]) => `${k} ${median(v).toFixed(1)}`).join(', ')}`);
+    console.log(`  the first ${saN} messages: SpamAssassin's check time with answers delayed 50 ms minus its local-only check time, median ${saDelayOverhead.toFixed(1)} ms; hamlet's on the same messages ${ourFirst.toFixed(1)} ms`);
 
     // hamletd under 8 clients, delayed zone vs not.
     let ratio = NaN;
@@ -238,7 +248,7 @@ async function main(): Promise<void> {
     console.log(`bench:network took ${secs()} s`);
     console.log(
       `RESULT network messages=${all_.compared} identical=${f4(all_.share())} identical_net=${f4(netOnly.share())} net_rules_hit=${netHits} sa_net_rules_hit=${saNetHits}` +
-        ` queries_per_msg=${(hamletQueries / m).toFixed(2)} sa_queries_per_msg=${(saQueries / m).toFixed(2)} delay_overhead_ms=${delayOverhead.toFixed(1)} net_overhead_ms=${median(undelayed).toFixed(1)}` +
+        ` queries_per_msg=${(hamletQueries / m).toFixed(2)} sa_queries_per_msg=${(saQueries / m).toFixed(2)} delay_overhead_ms=${delayOverhead.toFixed(1)} sa_delay_overhead_ms=${saDelayOverhead.toFixed(1)} net_overhead_ms=${median(undelayed).toFixed(1)}` +
         ` spamd_delay_ratio=${ratio.toFixed(3)} timeout_scan_ms=${median(times).toFixed(0)} timeout_scan_max_ms=${Math.max(...times).toFixed(0)} timeout_local_intact=${intact}/${times.length}`,
     );
   } finally {

@@ -11,6 +11,8 @@ export interface SaVerdict {
   /** `__` sub-rules hit. */
   readonly subtests: readonly string[];
   readonly error: boolean;
+  /** Milliseconds SpamAssassin's parse and check took (NaN when not printed). */
+  readonly ms: number;
 }
 
 /** Parse check.pl's tab-separated output. */
@@ -18,13 +20,14 @@ export function parseSaOutput(text: string): SaVerdict[] {
   const out: SaVerdict[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const [path = '', score = '', tests = '', sub = ''] = line.split('\t');
+    const [path = '', score = '', tests = '', sub = '', ms = ''] = line.split('\t');
     out.push({
       path,
       score: Number(score),
       tests: tests === '' ? [] : tests.split(','),
       subtests: sub === '' ? [] : sub.split(','),
       error: score === 'ERROR',
+      ms: ms === '' ? NaN : Number(ms),
     });
   }
   return out;
@@ -83,5 +86,5 @@ export async function runSaCheck(files: readonly string[], opts: SaCheckOptions 
   );
   const byPath = new Map<string, SaVerdict>();
   for (const o of outputs) for (const v of parseSaOutput(o)) byPath.set(v.path, v);
-  return files.map((f) => byPath.get(f) ?? { path: f, score: NaN, tests: [], subtests: [], error: true });
+  return files.map((f) => byPath.get(f) ?? { path: f, score: NaN, tests: [], subtests: [], error: true, ms: NaN });
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/perl
 # Our own driver: scan files with real SpamAssassin (local tests only, Bayes and AWL off)
-# and print one line per message: path, score, tests hit, sub-rules hit (tab-separated).
+# and print one line per message: path, score, tests hit, sub-rules hit, milliseconds the check
+# took (tab-separated).
 # With --dns IP:PORT, network tests are on and every query goes to that server only; --state
 # is then SpamAssassin's user-state directory (dns_block_rule files land there, not in ~).
 # Usage: perl bench/sa/check.pl [--rules DIR] [--site DIR] [--dns IP:PORT --state DIR] < filelist
@@ -8,6 +9,7 @@ use strict;
 use warnings;
 use Mail::SpamAssassin;
 use Getopt::Long;
+use Time::HiRes qw(time);
 
 my ($rules, $site, $dns, $state) = ('/usr/share/spamassassin', '/etc/spamassassin', '', '');
 GetOptions('rules=s' => \$rules, 'site=s' => \$site, 'dns=s' => \$dns, 'state=s' => \$state) or die "bad options\n";
@@ -33,12 +35,14 @@ while (my $path = <STDIN>) {
   # Slurp in a block of its own: $/ must be back to "\n" while SpamAssassin runs (its chomps depend on it).
   my $text = do { local $/; <$fh> };
   close $fh;
+  my $t0 = time();
   my $msg = $sa->parse($text, 0);
   my $pms = $sa->check($msg);
+  my $ms = (time() - $t0) * 1000;
   my $tests = join(',', sort split(/,/, $pms->get_names_of_tests_hit()));
   my %seen;
   my $sub = join(',', grep { !$seen{$_}++ } sort split(/,/, $pms->get_names_of_subtests_hit()));
-  printf "%s\t%.3f\t%s\t%s\n", $path, $pms->get_score(), $tests, $sub;
+  printf "%s\t%.3f\t%s\t%s\t%.1f\n", $path, $pms->get_score(), $tests, $sub, $ms;
   $pms->finish();
   $msg->finish();
 }

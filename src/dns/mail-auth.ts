@@ -84,11 +84,20 @@ function messageBytes(msg: Message): Buffer {
   return nl < 0 ? raw : raw.subarray(nl + 1);
 }
 
+/** The From address's domain, lower-cased, when it has one. */
+export function authorDomainOf(msg: Message): string | undefined {
+  return /@([^@]+?)[ \t]*$/.exec(headerText(msg, FROM_ADDR) ?? '')?.[1]?.toLowerCase();
+}
+
 async function runMailAuth(net: NetScan): Promise<MailAuthResults> {
   const resolver = nodeStyleResolver(scanQueryFn(net)) as DNSResolver;
   const msg = net.msg;
   const identity = spfIdentity(msg, net.options);
   const relay = identity.relay;
+  // DMARC's record is asked now, beside SPF and DKIM, not after them: mailauth's DMARC step then
+  // finds it answered (the scan asks each name once), and a scan waits one round trip less.
+  const author = authorDomainOf(msg);
+  if (relay && author) net.query(`_dmarc.${author}`, 'TXT');
   const check = (scope: 'mfrom' | 'helo'): Promise<SpfResult | undefined> => {
     const recorded = identity.recorded[scope];
     if (recorded) return Promise.resolve(recorded);
