@@ -89,7 +89,7 @@ function program(out: (s: string) => void): Command {
     .option('--cf <line>', 'additional configuration line (repeatable)', repeat, [])
     .option('--rule-cache <dir>', "directory of the compiled rule-set cache (default: $HAMLET_CACHE_DIR, else the daemon user's ~/.cache/hamlet)")
     .option('--no-rule-cache', 'compile the rules without the cache')
-    .option('-L, --local', 'local tests only (hamlet runs no network tests)')
+    .option('-L, --local', 'local tests only: no DNS blocklists, URI lists, SPF, DKIM or DMARC')
     .option('-l, --allow-tell', 'allow TELL (learning and reporting)')
     .option('-i, --listen [address]', 'listen on address[:port], [v6]:port or /unix/path (repeatable; default 127.0.0.1 and ::1)', (v: string | true, prev: (string | true)[]) => [...prev, v], [])
     .option('-p, --port <port>', 'default port', '783')
@@ -322,7 +322,7 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
     return e instanceof UsageError ? 64 : 70;
   }
   log('info', `server started on ${server.addresses.join(', ')} (running version ${HAMLET_VERSION})`);
-  log('info', `server pid: ${process.pid}, ${pool.size} scan workers, up to ${pool.scansPerWorker} scans each at once`);
+  log('info', `server pid: ${process.pid}, ${pool.size} scan workers, up to ${pool.scansPerWorker} scans each at once, network tests ${o.local ? 'off (-L)' : 'on unless the configuration turns them off'}`);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
