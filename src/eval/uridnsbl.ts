@@ -24,6 +24,7 @@ import type { EvalArg, NetRuleInfo } from '../engine/types';
 import type { Lookup } from '../dns/lookup-set';
 import type { NetScan } from '../dns/net-scan';
 import { dnsblQueryName, rhsblQueryName } from '../dns/blocklist';
+import { dkimUriDomains } from '../dns/dkim-uris';
 import { recordsOfType, type DnsAnswer } from '../dns/types';
 import { uriblHosts, uriRhsblQueryName, type UriHost } from '../dns/uri-blocklist';
 import { URI_LISTS_OPTION, uriListDefs, type UriListDef } from '../dns/uri-list-defs';
@@ -63,6 +64,7 @@ function scanHosts(net: NetScan, scan: UriblScan): readonly UriHost[] {
     maxDomains: optNumber(net.options, 'uridnsbl_max_domains', 20),
     skipMailto: optBool(net.options, 'uridnsbl_skip_mailto', true),
     domain: net.parseOptions.domains,
+    dkimDomains: optBool(net.options, 'parse_dkim_uris', true) ? dkimUriDomains(net.msg) : [],
   });
   scan.hosts = hosts;
   net.tags.set('URIHOSTS', hosts.map((h) => h.host).sort().join(' '));
