@@ -16,7 +16,10 @@
  *   always does for an `a` rule);
  * - without a sub-test any TXT answer, or an A answer in 127.0.0.0/8, lists; with one, A answers
  *   are tested by it (a TXT answer then never matches a numeric sub-test);
- * - a zone is asked each name once per message however many rules read it.
+ * - a zone is asked each name once per message however many rules read it;
+ * - the hosts are those of the message's URIs (redirect targets included) and, with
+ *   `parse_dkim_uris` on (the default), its DKIM-Signature `d=` domains; past
+ *   `uridnsbl_max_domains` some kinds of URI are preferred (src/dns/uri-blocklist.ts).
  */
 import { optBool, optList, optNumber, type OptionValues } from '../config/options';
 import type { ScanContext } from '../engine/context';
