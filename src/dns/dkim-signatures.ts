@@ -24,7 +24,7 @@ export interface DkimSignature {
 }
 
 /** `tag=value` pairs of a DKIM-Signature (whitespace removed inside `b=`). */
-function tags(value: string): Map<string, string> {
+export function dkimTags(value: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of value.split(';')) {
     const eq = part.indexOf('=');
@@ -40,7 +40,7 @@ function tags(value: string): Map<string, string> {
 export function dkimSignatures(msg: Message, results: readonly DKIMResult[]): DkimSignature[] {
   const byB = new Map<string, Map<string, string>>();
   for (const h of msg.headers) if (h.key === 'dkim-signature') {
-    const t = tags(h.raw.replace(/\r?\n[ \t]+/g, ' '));
+    const t = dkimTags(h.raw.replace(/\r?\n[ \t]+/g, ' '));
     byB.set(t.get('b') ?? '', t);
   }
   const out: DkimSignature[] = [];

@@ -5,6 +5,7 @@
  * asks (observed from SpamAssassin 4.0.1: `http://1.2.3.0/` -> `0.3.2.1.zone`).
  */
 import { isIpHost, registrableDomain, type DomainOptions } from '../message/domain';
+import { uriHost } from '../message/uris';
 import type { MessageUri } from '../message/types';
 import { dnsblQueryName, rhsblQueryName } from './blocklist';
 
@@ -38,23 +39,72 @@ export interface UriHostOptions {
   readonly skipMailto?: boolean;
   /** `util_rb_tld` / `util_rb_2tld` / `util_rb_3tld`. */
   readonly domain?: DomainOptions;
+  /**
+   * With `parse_dkim_uris` (default on), the `d=` domains of the message's DKIM-Signature
+   * headers (src/dns/dkim-uris.ts): SpamAssassin 4.0.1 adds each as a `domainkeys:` URI that
+   * the URI lists are asked about (and `uri` rules do not match).
+   */
+  readonly dkimDomains?: readonly string[];
 }
 
-/** The hosts of `uris` the URI lists are asked about, each once, in the order first found. */
+/**
+ * Which hosts come first when there are more than `uridnsbl_max_domains`, observed from
+ * SpamAssassin 4.0.1 with small maxima: hosts of HTML anchors (their redirect targets
+ * included), then of forms, then of images, then of the other kinds (DKIM `d=` domains,
+ * schemeless `www.` text, other tags), then URIs written with their scheme in text. Within a
+ * rank SpamAssassin's order varies from run to run (hash order); here it is the order found.
+ */
+function rank(sources: readonly string[], schemeless: boolean): number {
+  if (sources.includes('a')) return 0;
+  if (sources.includes('form')) return 1;
+  if (sources.includes('img')) return 2;
+  return sources.every((s) => s === 'parsed') && !schemeless ? 4 : 3;
+}
+const DKIM_RANK = 3;
+
+/** True when a text URI was written without a scheme (`www.foo.com`). */
+const isSchemeless = (raw: string): boolean => !/^[a-z][a-z0-9+.-]*:/i.test(raw);
+
+/**
+ * The hosts of `uris` (every canonical variant: redirect targets count, as in SpamAssassin)
+ * and of the DKIM domains that the URI lists are asked about, each once, the preferred kinds
+ * first (see `rank`), at most `maxDomains`.
+ */
 export function uriblHosts(uris: readonly MessageUri[], opts: UriHostOptions = {}): UriHost[] {
   const skip = opts.skipDomains ?? new Set<string>();
-  const max = opts.maxDomains ?? 20;
-  const hosts = new Map<string, UriHost>();
-  for (const u of uris) {
-    if (hosts.size >= max) break;
-    if (u.host === '' || ((opts.skipMailto ?? true) && u.scheme === 'mailto')) continue;
-    const host = u.host.replace(/^\[|\]$/g, '');
-    if (hosts.has(host)) continue;
+  const skipMailto = opts.skipMailto ?? true;
+  const found = new Map<string, { host: UriHost; rank: number; order: number }>();
+  const consider = (hostText: string, r: number): void => {
+    const host = hostText.replace(/^\[|\]$/g, '');
+    const seen = found.get(host);
+    if (seen) {
+      if (r < seen.rank) found.set(host, { ...seen, rank: r });
+      return;
+    }
     const domain = registrableDomain(host, opts.domain);
-    if (domain === '' || skip.has(domain) || skip.has(host)) continue;
-    hosts.set(host, { host, domain });
+    if (domain === '' || skip.has(domain) || skip.has(host)) return;
+    found.set(host, { host: { host, domain }, rank: r, order: found.size });
+  };
+  for (const u of uris) {
+    const r = rank(u.sources, isSchemeless(u.raw));
+    const hosts = new Set<string>();
+    if (u.host !== '' && !(skipMailto && u.scheme === 'mailto')) hosts.add(u.host);
+    for (const c of u.cleaned) {
+      if (c === u.url || (skipMailto && /^mailto:/i.test(c))) continue;
+      const h = uriHost(c, opts.domain)?.host;
+      if (h) hosts.add(h);
+    }
+    for (const h of hosts) consider(h, r);
   }
-  return [...hosts.values()];
+  for (const d of opts.dkimDomains ?? []) {
+    const h = uriHost(`domainkeys:${d}`, opts.domain)?.host;
+    if (h) consider(h, DKIM_RANK);
+  }
+  const max = opts.maxDomains ?? 20;
+  return [...found.values()]
+    .sort((a, b) => a.rank - b.rank || a.order - b.order)
+    .slice(0, Math.max(0, max))
+    .map((f) => f.host);
 }
 
 /** The name a `urirhsbl` / `urirhssub` rule asks `zone` for `h`; undefined when its tflags skip it. */

@@ -16,7 +16,10 @@
  *   always does for an `a` rule);
  * - without a sub-test any TXT answer, or an A answer in 127.0.0.0/8, lists; with one, A answers
  *   are tested by it (a TXT answer then never matches a numeric sub-test);
- * - a zone is asked each name once per message however many rules read it.
+ * - a zone is asked each name once per message however many rules read it;
+ * - the hosts are those of the message's URIs (redirect targets included) and, with
+ *   `parse_dkim_uris` on (the default), its DKIM-Signature `d=` domains; past
+ *   `uridnsbl_max_domains` some kinds of URI are preferred (src/dns/uri-blocklist.ts).
  */
 import { optBool, optList, optNumber, type OptionValues } from '../config/options';
 import type { ScanContext } from '../engine/context';
@@ -24,6 +27,7 @@ import type { EvalArg, NetRuleInfo } from '../engine/types';
 import type { Lookup } from '../dns/lookup-set';
 import type { NetScan } from '../dns/net-scan';
 import { dnsblQueryName, rhsblQueryName } from '../dns/blocklist';
+import { dkimUriDomains } from '../dns/dkim-uris';
 import { recordsOfType, type DnsAnswer } from '../dns/types';
 import { uriblHosts, uriRhsblQueryName, type UriHost } from '../dns/uri-blocklist';
 import { URI_LISTS_OPTION, uriListDefs, type UriListDef } from '../dns/uri-list-defs';
@@ -63,6 +67,7 @@ function scanHosts(net: NetScan, scan: UriblScan): readonly UriHost[] {
     maxDomains: optNumber(net.options, 'uridnsbl_max_domains', 20),
     skipMailto: optBool(net.options, 'uridnsbl_skip_mailto', true),
     domain: net.parseOptions.domains,
+    dkimDomains: optBool(net.options, 'parse_dkim_uris', true) ? dkimUriDomains(net.msg) : [],
   });
   scan.hosts = hosts;
   net.tags.set('URIHOSTS', hosts.map((h) => h.host).sort().join(' '));

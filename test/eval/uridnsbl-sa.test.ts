@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { haveSpamAssassin } from '../cli/sa-output';
 import { netCheck, rulesFrom } from '../helpers/net-check';
 import { useSaNet } from '../helpers/sa-net-run';
+import { URI_KINDS_TAIL } from '../helpers/uri-kinds';
 
 const skip = !haveSpamAssassin() && 'spamassassin not installed';
 
@@ -87,6 +88,27 @@ test('uridnsbl_max_domains bounds the hosts asked about, as in SpamAssassin', { 
   await env.sa.hits(cf, msg);
   const saCount = count();
   env.server.received.length = 0;
-  await netCheck(msg, rulesFrom(['util_rb_tld com', ...cf].join('\n')), env.server);
+  await netCheck(msg, rulesFrom(['util_rb_tld com uk', 'util_rb_2tld co.uk', ...cf].join('\n')), env.server);
   assert.equal(count(), saCount);
 });
+
+const MIXED = ['From: a@example.org', 'To: b@example.net', 'Subject: hi', 'Date: Mon, 7 Dec 2026 00:00:00 +0000', 'Message-ID: <mixed@example.org>', URI_KINDS_TAIL].join('\n');
+
+for (const max of [4, 20]) {
+  test(`DKIM domains and the kinds of URI preferred under uridnsbl_max_domains ${max}, as in SpamAssassin`, { skip }, async () => {
+    // With 4, SpamAssassin takes the anchors' hosts, the form's and the image's (no random choice
+    // within a kind is needed); with 20 every host, the DKIM d= domain included.
+    const cf = [`uridnsbl_max_domains ${max}`, 'uridnsbl_skip_domain google.com', 'urirhsbl Z_MIX mix.test. A', "body Z_MIX eval:check_uridnsbl('Z_MIX')", 'tflags Z_MIX net notrim', 'score Z_MIX 0.1'];
+    env.server.add('sub.dk-one.co.uk.mix.test', 'A', '127.0.0.2');
+    const names = () => [...new Set(env.server.received.filter((q) => q.name.endsWith('.mix.test')).map((q) => q.name.slice(0, -'.mix.test'.length)))].sort();
+    env.server.received.length = 0;
+    const saHit = await env.sa.hits(cf, MIXED);
+    const saNames = names();
+    env.server.received.length = 0;
+    const ours = await netCheck(MIXED, rulesFrom(['util_rb_tld com uk', 'util_rb_2tld co.uk', ...cf].join('\n')), env.server);
+    assert.deepEqual(names(), saNames);
+    assert.deepEqual(ours.result.tests.includes('Z_MIX'), saHit.has('Z_MIX'));
+    const dkim = saNames.includes('sub.dk-one.co.uk');
+    assert.equal(dkim, max === 20, 'SpamAssassin asks the DKIM domain only when the preferred kinds leave room');
+  });
+}
