@@ -18,6 +18,8 @@ const ROLE_LOCALPART =
 const BULK_ENVFROM = /(?:^(?:post|host|domain)master|^double-bounce|^(?:sentto|owner|return|(?:gr)?bounced?)-.+|-(?:request|bounces?|admin|owner)|\b(?:do[._-t]?)?no[._-t]?repl(?:y|ies)|.+=.+)@/i;
 
 const EMAIL = /(?<![a-z0-9!#$%&'*+/=?^_`{|}~-])([a-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,59}[a-z0-9])?\.){1,4}[a-z]{2,24})\b/gi;
+/** EMAIL, anchored: the whole string is one address. */
+const ONE_EMAIL = new RegExp(`^${EMAIL.source}$`, 'i');
 
 interface FreemailLists {
   readonly exact: ReadonlySet<string>;
@@ -94,7 +96,9 @@ function bodyFreemails(ctx: ScanContext): ReadonlySet<string> | undefined {
   for (const u of ctx.msg.uris) {
     if (u.sources.includes('a') && !u.sources.includes('parsed') && /^mailto:/i.test(u.raw)) {
       const m = /^mailto:([^?\s]+@[^?\s]+)/i.exec(u.raw);
-      if (m) add(m[1]!.toLowerCase());
+      // Only a link to one address counts: SpamAssassin 4.0.1 takes nothing from
+      // `mailto:a@x.cn,b@libero.it` (seen on the corpus: no FREEMAIL_REPLY).
+      if (m && ONE_EMAIL.test(m[1]!)) add(m[1]!.toLowerCase());
     }
   }
   for (const line of ctx.bodyLines()) {
