@@ -1,6 +1,6 @@
 /** Per-scan state, small and typed. Built for one message, dropped after the scan. */
 import { toByteString } from '../message/charset';
-import { headerText, type HeaderRequest } from '../message/header-access';
+import { headerRuleText, headerText, type HeaderRequest } from '../message/header-access';
 import type { Message } from '../message/types';
 import type { OptionValues } from '../config/options';
 import type { NetScan } from '../dns/net-scan';
@@ -67,10 +67,19 @@ export class ScanContext {
     return flags;
   }
 
-  /** A header rule's subject string as bytes; undefined when the header is absent. */
+  /** A header's scalar value as bytes (what evals read); undefined when the header is absent. */
   header(req: HeaderRequest, key: string): string | undefined {
+    return this.cachedHeader(req, key, headerText);
+  }
+
+  /** A header rule's subject string as bytes (every address of `:addr`, one per line); undefined when absent. */
+  ruleHeader(req: HeaderRequest, key: string): string | undefined {
+    return req.addr || req.displayName ? this.cachedHeader(req, `rule:${key}`, headerRuleText) : this.cachedHeader(req, key, headerText);
+  }
+
+  private cachedHeader(req: HeaderRequest, key: string, read: (msg: Message, req: HeaderRequest) => string | undefined): string | undefined {
     if (this.headerCache.has(key)) return this.headerCache.get(key);
-    const v = headerText(this.msg, req);
+    const v = read(this.msg, req);
     // `:raw` values and addresses (taken from the raw text) are byte strings already; decoded text is Unicode.
     const bytes = v === undefined ? undefined : req.raw || req.addr ? v : toByteString(v);
     this.headerCache.set(key, bytes);

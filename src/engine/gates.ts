@@ -32,7 +32,7 @@ export class Gates {
       let hits = this.headerHits[group];
       if (!hits) {
         const t = this.list.rules[i]!.test as Extract<CompiledRule['test'], { type: 'header' }>;
-        this.headerHits[group] = hits = literalHits(this.plan.prefilter, 'header', [this.ctx.header(t.request, t.spec) ?? t.ifUnset ?? '']);
+        this.headerHits[group] = hits = literalHits(this.plan.prefilter, 'header', [this.ctx.ruleHeader(t.request, t.spec) ?? t.ifUnset ?? '']);
       }
       return mayMatch(need, hits) ? undefined : null;
     }

@@ -182,7 +182,7 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
   const t = rule.test;
   switch (t.type) {
     case 'header': {
-      const v = ctx.header(t.request, t.spec) ?? t.ifUnset ?? '';
+      const v = ctx.ruleHeader(t.request, t.spec) ?? t.ifUnset ?? '';
       const n = countMatches(t.re, v, t.negate ? 1 : cap);
       return t.negate ? (n === 0 ? 1 : 0) : n;
     }

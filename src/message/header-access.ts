@@ -175,6 +175,21 @@ export function headerValues(msg: Message, req: HeaderRequest): string[] {
 }
 
 /**
+ * What a header rule matches: as `headerText`, except that `:addr` and `:name` give every
+ * address (or name) of the header, one per line: SpamAssassin 4.0.1 was seen to match
+ * `From:addr =~ /PAY/` and `/\n/` on `From: DONT@x.com, PAY@x.com`. At most 1,000 of them
+ * (a message with 20,000 To lines is not parsed whole for one rule).
+ */
+export function headerRuleText(msg: Message, req: HeaderRequest): string | undefined {
+  if (!(req.addr || req.displayName) || wholeBlock(req)) return headerText(msg, req);
+  const lines = instanceLines(msg, req);
+  if (lines.length === 0) return undefined;
+  const vals = addressParts(lines, req, 1000);
+  if (vals.length === 0) return undefined;
+  return vals.map((v) => v.replace(/\n$/, '')).join('\n');
+}
+
+/**
  * The single string a header rule matches (SpamAssassin's scalar `get`): instances
  * concatenated, or for `:addr`/`:name`/`EnvelopeFrom` the first value without newline.
  * `undefined` when the header is absent (so `[if-unset: ...]` can apply).
