@@ -23,9 +23,15 @@ export interface NetRuntimeOptions {
   readonly clock?: () => number;
 }
 
+/** Domains whose NS records `dns_available test` asks for when the line names none (any three). */
+const DEFAULT_TEST_DOMAINS = ['apache.org', 'debian.org', 'kernel.org', 'wikipedia.org', 'w3.org', 'ietf.org', 'iana.org', 'mozilla.org', 'python.org', 'gnu.org', 'mit.edu', 'eff.org'];
+/** How long a `dns_available test` verdict holds (SpamAssassin's `dns_test_interval` default). */
+const TEST_INTERVAL_MS = 600_000;
+
 export class NetRuntime {
   private readonly blockedUntil = new Map<string, number>();
   private readonly clock: () => number;
+  private probe: { readonly at: number; readonly ok: Promise<boolean> } | undefined;
 
   constructor(
     readonly settings: DnsSettings,
@@ -34,6 +40,26 @@ export class NetRuntime {
     clock?: () => number,
   ) {
     this.clock = clock ?? Date.now;
+  }
+
+  /**
+   * Whether DNS can be used: always, unless `dns_available test`, which asks three of its test
+   * domains (or built-in ones) for their NS records and counts DNS as working when one answers;
+   * the verdict is kept for ten minutes. Undefined when no test is needed (no waiting).
+   */
+  available(): Promise<boolean> | undefined {
+    if (this.settings.available !== 'test') return undefined;
+    const now = this.clock();
+    if (!this.probe || now - this.probe.at > TEST_INTERVAL_MS) this.probe = { at: now, ok: this.testDns() };
+    return this.probe.ok;
+  }
+
+  private async testDns(): Promise<boolean> {
+    const list = this.settings.testDomains.length > 0 ? [...this.settings.testDomains] : [...DEFAULT_TEST_DOMAINS];
+    const picked: string[] = [];
+    while (picked.length < 3 && list.length > 0) picked.push(list.splice(Math.floor(Math.random() * list.length), 1)[0]!);
+    const answers = await Promise.all(picked.map((d) => this.resolver.query(d, 'NS')));
+    return answers.some((a) => a.status === 'NOERROR' && a.records.some((r) => r.type === 'NS'));
   }
 
   /** A scan's network state for `msg`. */

@@ -38,6 +38,8 @@ export interface CheckInput {
 /** The state the steps fill in, in order. */
 export interface CheckState extends CheckInput {
   msg?: Message;
+  /** `dns_available test` found DNS not working: this check runs without network tests. */
+  dnsDown?: boolean;
   problems: Error[];
   bayesOption?: NonNullable<ScanOptions['bayes']>;
   probability?: number;
@@ -93,7 +95,7 @@ function scanOptions(s: CheckState): ScanOptions {
   const base = s.opts.scan ?? {};
   return {
     ...base,
-    ...(s.net && { scoreSet: (base.scoreSet ?? 0) | 1, net: s.netScan }),
+    ...(s.net && !s.dnsDown && { scoreSet: (base.scoreSet ?? 0) | 1, net: s.netScan }),
     ...(s.bayesOption && { bayes: s.bayesOption }),
   };
 }
@@ -105,7 +107,18 @@ function scanOptions(s: CheckState): ScanOptions {
  */
 function startNetLookups(s: CheckState): Promise<void> | void {
   if (!s.net) return;
-  const net = (s.netScan = s.net.scanFor(s.msg!, s.rules));
+  const test = s.net.available();
+  if (test) {
+    return test.then((ok) => {
+      s.dnsDown = !ok;
+      return ok ? startWith(s, s.net!) : undefined;
+    });
+  }
+  return startWith(s, s.net);
+}
+
+function startWith(s: CheckState, runtime: NetRuntime): Promise<void> | void {
+  const net = (s.netScan = runtime.scanFor(s.msg!, s.rules));
   const withBayes = s.bayesOption?.available() ?? false;
   const set = ((s.opts.scan?.scoreSet ?? 0) | 1 | (withBayes ? 2 : 0)) as number;
   const failures = startLookups(net, networkRules(s.rules.compiled, s.opts.scan?.allRules ? 4 : set));

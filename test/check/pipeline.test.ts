@@ -166,3 +166,25 @@ test('a network sub-rule no scored rule reads still starts its lookups (it defin
     net.close();
   }
 });
+
+test('dns_available test: DNS counts as working when a test domain has NS records; else network tests are off for the check', async () => {
+  server.add('up.test', 'NS', 'ns1.up.test');
+  const up = rules('dns_available test: up.test\nrbl_timeout 1 1');
+  const netUp = netRuntimeFor(up, { localOnly: false, resolver: { tryTimeoutMs: 500, attempts: 1 } })!;
+  const down = rules('dns_available test: nothing-here.test\nrbl_timeout 1 1');
+  const netDown = netRuntimeFor(down, { localOnly: false, resolver: { tryTimeoutMs: 500, attempts: 1 } })!;
+  try {
+    const a = await check(Buffer.from(MSG), up, { net: netUp });
+    assert.ok(a.result.tests.includes('NET_LISTED'));
+    assert.equal(a.result.scoreSet, 1);
+    const before = server.count('listed.test', 'A');
+    const b = await check(Buffer.from(MSG), down, { net: netDown });
+    assert.deepEqual(b.result.tests, ['LOCAL_RAN']);
+    assert.equal(b.result.scoreSet, 0);
+    assert.equal(server.count('listed.test', 'A'), before, 'nothing asked once DNS was found down');
+    assert.equal(server.count('nothing-here.test', 'NS'), 1);
+  } finally {
+    netUp.close();
+    netDown.close();
+  }
+});
