@@ -8,6 +8,7 @@
  */
 import { optList, type OptionValues } from '../config/options';
 import { minimumKeyBits, strongEnough } from './dkim-signatures';
+import { dkimUriDomains } from './dkim-uris';
 import { authorDomainOf, mailAuthResults, startMailAuth, type MailAuthResults } from './mail-auth';
 import type { NetScan, NetWait } from './net-scan';
 import { answerTexts } from './types';
@@ -88,9 +89,7 @@ export function startAdsp(net: NetScan): NetWait<(dependable: boolean) => Readon
 function prefetchAdsp(net: NetScan): void {
   const d = authorDomainOf(net.msg);
   if (!d || !/.\.[a-z-]{2,}$/i.test(d) || override(adspOverrides(net.options), d) !== undefined) return;
-  for (const h of net.msg.headers) {
-    if (h.key === 'dkim-signature' && /(?:^|;)\s*d\s*=\s*([^;\s]+)/i.exec(h.value)?.[1]?.toLowerCase() === d) return;
-  }
+  if (dkimUriDomains(net.msg).includes(d)) return;
   net.query(`_adsp._domainkey.${d}`, 'TXT');
   net.query(d, 'MX');
 }

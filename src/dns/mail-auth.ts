@@ -113,7 +113,7 @@ async function runMailAuth(net: NetScan): Promise<MailAuthResults> {
   const arcValid = chain.length > 0 && (arcMessageSignatureOk(dk) || (await mailauth().verifyASChain({ ...dk.arc, chain }, { resolver, minBitLength: 1 }).then(Boolean, () => false)));
   const fromAddr = headerText(msg, FROM_ADDR);
   const authors = fromAddr ? [fromAddr] : [];
-  const authorDomains = new Set(authors.map((a) => /@([^@]+?)[ \t]*$/.exec(a)?.[1]?.toLowerCase()).filter((d): d is string => d !== undefined));
+  const authorDomains = new Set(author ? [author] : []);
   return {
     identity,
     spf: spfMfrom,

@@ -12,7 +12,6 @@ import type { Message } from '../message/types';
 import type { Clock } from './cache';
 import { LookupSet, type Lookup, type QueryFn } from './lookup-set';
 import { queryAllowed, timeoutForName } from './query-policy';
-import { shrunkTimeout } from './rbl-timeout';
 import type { DnsSettings } from './settings';
 import type { QueryType } from './types';
 
@@ -43,14 +42,20 @@ export class NetWait<T> {
   constructor(
     readonly key: string,
     readonly startedAt: number,
+    /** Clock reading past which a late result is given up on (rbl_timeout from its start). */
+    readonly deadline: number,
     work: Promise<T>,
+    clock: Clock,
   ) {
+    // A result that comes at or past the deadline counts as given up, whichever callback runs
+    // first: the lookups expiring at the same deadline can let the work finish in the same turn.
+    const late = (): boolean => this.gaveUp || (clock() >= deadline && (this.gaveUp = true));
     this.promise = work.then(
       (v) => {
-        if (!this.gaveUp) [this.value, this.settled] = [v, true];
+        if (!late()) [this.value, this.settled] = [v, true];
       },
       (e: unknown) => {
-        if (!this.gaveUp) [this.failed, this.settled] = [e instanceof Error ? e : new Error(String(e)), true];
+        if (!late()) [this.failed, this.settled] = [e instanceof Error ? e : new Error(String(e)), true];
       },
     );
   }
@@ -157,7 +162,8 @@ export class NetScan {
       } catch (e) {
         work = Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
-      w = new NetWait(key, this.clock(), work);
+      const now = this.clock();
+      w = new NetWait(key, now, now + this.settings.rblTimeout.t * 1000, work, this.clock);
       this.waits.set(key, w as NetWait<unknown>);
     }
     return w;
@@ -177,10 +183,9 @@ export class NetScan {
     // Answers that arrived while the local rules ran are read before any deadline is judged.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const waitsDone = (async () => {
-      const t = shrunkTimeout(this.settings.rblTimeout, 0, 1) * 1000;
       for (const w of this.waits.values()) {
         if (w.done) continue;
-        const left = w.startedAt + t - this.clock();
+        const left = w.deadline - this.clock();
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([w.promise, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, left))))]);
         clearTimeout(timer);

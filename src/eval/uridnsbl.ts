@@ -26,7 +26,7 @@ import type { ScanContext } from '../engine/context';
 import type { EvalArg, NetRuleInfo } from '../engine/types';
 import type { Lookup } from '../dns/lookup-set';
 import type { NetScan } from '../dns/net-scan';
-import { dnsblQueryName, rhsblQueryName } from '../dns/blocklist';
+import { dnsblQueryName, reverseIp, rhsblQueryName } from '../dns/blocklist';
 import { dkimUriDomains } from '../dns/dkim-uris';
 import { recordsOfType, type DnsAnswer } from '../dns/types';
 import { uriblHosts, uriRhsblQueryName, type UriHost } from '../dns/uri-blocklist';
@@ -159,7 +159,7 @@ function checkUridnsbl(ctx: ScanContext, args: readonly EvalArg[]): boolean {
 function subjectOf(name: string, zone: string): string {
   const z = zone.replace(/\.+$/, '').toLowerCase();
   const subject = name.endsWith(`.${z}`) ? name.slice(0, -z.length - 1) : name;
-  return /^\d+\.\d+\.\d+\.\d+$/.test(subject) ? subject.split('.').reverse().join('.') : subject;
+  return /^\d+\.\d+\.\d+\.\d+$/.test(subject) ? (reverseIp(subject) ?? subject) : subject;
 }
 
 export const uridnsblEvals: readonly EvalDef[] = [
