@@ -21,12 +21,13 @@ import { lookalikeEvals } from './lookalike';
 import { mimeCheckEvals } from './mime-checks';
 import { mimeFlagEvals } from './mime-flags';
 import { phishingEvals } from './phishing';
+import { recipientNamedEvals } from './recipient-named';
 import { buildRegistry, type EvalRegistry } from './registry';
 import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
 import { uridnsblEvals } from './uridnsbl';
 
 export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
-  [askdnsEvals, authDkimEvals, authDmarcEvals, authSpfEvals, authWelcomelistEvals, bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsRblNsEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, relayCheckEvals, senderDomainEvals, uridnsblEvals],
+  [askdnsEvals, authDkimEvals, authDmarcEvals, authSpfEvals, authWelcomelistEvals, bayesEvals, bodyCheckEvals, dnsRblEvals, dnsRblHostEvals, dnsRblNsEvals, dnsSenderEvals, freemailEvals, hashblEvals, headerCheckEvals, htmlCheckEvals, htmlStatEvals, listEvals, lookalikeEvals, mimeCheckEvals, mimeFlagEvals, phishingEvals, recipientNamedEvals, relayCheckEvals, senderDomainEvals, uridnsblEvals],
   INACTIVE_EVALS,
 );

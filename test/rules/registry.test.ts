@@ -13,9 +13,10 @@ import { headerCases } from './cases-headers';
 import { obfuscationCases, offerCases, phishingBodyCases } from './cases-body';
 import { htmlMimeCases, uriCases } from './cases-structure';
 import { metaCases } from './cases-meta';
+import { todayCases } from './cases-today';
 import { ownRules, scanMail } from './rule-tester';
 
-const ALL_CASES = { ...headerCases, ...offerCases, ...obfuscationCases, ...phishingBodyCases, ...htmlMimeCases, ...uriCases, ...metaCases };
+const ALL_CASES = { ...headerCases, ...offerCases, ...obfuscationCases, ...phishingBodyCases, ...htmlMimeCases, ...uriCases, ...metaCases, ...todayCases };
 
 /** Rule lines of every .cf file: `type NAME rest`. */
 function ruleLines(): Array<{ type: string; name: string; rest: string; file: string }> {
