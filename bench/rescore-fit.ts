@@ -59,4 +59,4 @@ const before = tally(rowScores(hits, p.offset, current), spam, 5);
 const after = tally(rowScores(hits, p.offset, f.scores), spam, 5);
 console.log(`${N} messages x ${M} rules, ${hits.cols.length} hits; ${f.iterations} iterations, converged ${f.converged}`);
 console.log(`FP/FN before ${before.fp}/${before.fn}, after ${after.fp}/${after.fn}`);
-console.log(`RESULT rescore-fit messages=${N} rules=${M} hits=${hits.cols.length} fit_s=${seconds.toFixed(2)} iterations=${f.iterations} converged=${f.converged ? 1 : 0}`);
+console.log(`RESULT rescore-fit messages=${N} rules=${M} hits=${hits.cols.length} fit_s=${seconds.toFixed(2)} iterations=${f.iterations} evaluations=${f.evaluations} converged=${f.converged ? 1 : 0}`);

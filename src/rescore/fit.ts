@@ -50,37 +50,39 @@ export interface FitResult {
   /** Logits per point: the slope of the fitted sigmoid. */
   readonly scale: number;
   readonly iterations: number;
+  /** Loss and gradient evaluations (line-search trials included). */
+  readonly evaluations: number;
   readonly loss: number;
   readonly converged: boolean;
 }
 
 const MIN_SCALE = 1e-3;
 
-/** softplus(x) = log(1 + e^x), stable for large |x|. */
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+/** softplus(u) = log(1 + e^u) and sigmoid(u), stable for large |u|, from one exp. */
+function softplusSigmoid(u: number, out: Float64Array): void {
+  const e = Math.exp(-Math.abs(u));
+  out[0] = Math.max(u, 0) + Math.log1p(e);
+  out[1] = u >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
 /** The convex objective over theta = [beta_0 .. beta_m-1, a]: value and gradient. */
 class Objective {
   private readonly m: number;
   private readonly weightSum: number;
-  private readonly z: Float64Array;
+  private readonly pair = new Float64Array(2);
+  /** Evaluations so far (each is one pass over the hits). */
+  evaluations = 0;
 
   constructor(private readonly p: FitProblem) {
     this.m = p.current.length;
     let w = 0;
     for (let i = 0; i < p.hits.rows; i++) w += p.spam[i] ? 1 : p.fpCost;
     this.weightSum = w;
-    this.z = new Float64Array(p.hits.rows);
   }
 
   /** Loss at theta; writes the gradient into `grad`. */
   eval(theta: Float64Array, grad: Float64Array): number {
+    this.evaluations++;
     const { hits, spam, offset, current, threshold, fpCost, l2 } = this.p;
     const m = this.m;
     const a = theta[m]!;
@@ -88,17 +90,21 @@ class Objective {
     grad.fill(0);
     let loss = 0;
     let gA = 0;
+    const pair = this.pair;
     for (let i = 0; i < hits.rows; i++) {
-      let z = a * (offset[i]! - threshold);
-      for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) z += theta[cols[k]!]!;
-      this.z[i] = z;
+      const from = rowStart[i]!;
+      const to = rowStart[i + 1]!;
+      const off = offset[i]! - threshold;
+      let z = a * off;
+      for (let k = from; k < to; k++) z += theta[cols[k]!]!;
       const y = spam[i] ? 1 : -1;
       const w = spam[i] ? 1 : fpCost;
-      loss += w * softplus(-y * z);
+      softplusSigmoid(-y * z, pair);
+      loss += w * pair[0]!;
       // d/dz of w*softplus(-y z) = -w*y*sigmoid(-y z)
-      const r = -w * y * sigmoid(-y * z);
-      for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) grad[cols[k]!]! += r;
-      gA += r * (offset[i]! - threshold);
+      const r = -w * y * pair[1]!;
+      for (let k = from; k < to; k++) grad[cols[k]!]! += r;
+      gA += r * off;
     }
     const inv = 1 / this.weightSum;
     loss *= inv;
@@ -201,7 +207,7 @@ export function fitScores(p: FitProblem, opts: FitOptions = {}): FitResult {
   const a = x[m]!;
   const scores = new Float64Array(m);
   for (let j = 0; j < m; j++) scores[j] = x[j]! / a;
-  return { scores, scale: a, iterations, loss: fx, converged };
+  return { scores, scale: a, iterations, evaluations: f.evaluations, loss: fx, converged };
 }
 
 /** Points of each row under `scores` (fitted rules) plus its offset. */

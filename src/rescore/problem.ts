@@ -98,13 +98,17 @@ export function buildDesign(msgs: readonly ScannedMessage[], train: Uint8Array, 
   return { set, names, current, lower, upper, hits: hitMatrix(rows), offset, spam };
 }
 
-/** The rows of `d` where `mask` is set, as a fitting problem. */
+/**
+ * The rows of `d` where `mask` is set, as a fitting problem. Mail whose fixed rules alone
+ * add VERDICT_SCORE or more either way (GTUBE, a welcome or block list) is left out: its
+ * verdict is configured, and fitting to it would only push the other rules to extremes.
+ */
 export function problemFor(d: Design, mask: Uint8Array, threshold: number, fpCost: number, l2: number): FitProblem {
   const rows: number[][] = [];
   const offset: number[] = [];
   const spam: number[] = [];
   for (let i = 0; i < d.hits.rows; i++) {
-    if (!mask[i]) continue;
+    if (!mask[i] || Math.abs(d.offset[i]!) >= VERDICT_SCORE) continue;
     rows.push(Array.from(d.hits.cols.subarray(d.hits.rowStart[i]!, d.hits.rowStart[i + 1]!)));
     offset.push(d.offset[i]!);
     spam.push(d.spam[i]!);

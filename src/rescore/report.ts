@@ -5,8 +5,7 @@
  * fetches. vega 6 is an ES module only: it loads through `import()` on first use.
  */
 import type { RescoreOutcome } from './run';
-import { tally } from './summary';
-import { summaryText } from './summary';
+import { summaryText, tally } from './summary';
 
 /** Per-message scores of one configuration ("before", "after", "SpamAssassin", ...). */
 export interface ScoreRun {
@@ -28,8 +27,10 @@ export interface ReportInput {
   readonly threshold: number;
   readonly runs: readonly ScoreRun[];
   readonly rules?: readonly RuleWeight[];
-  /** Preformatted text shown above the plots (the run's summary). */
+  /** Preformatted text shown above the plots (the run's figures). */
   readonly summary?: string;
+  /** Preformatted text shown below the plots (the per-rule table). */
+  readonly details?: string;
 }
 
 /** Scores beyond these are drawn at the edge, so one 1000-point GTUBE does not flatten the histogram. */
@@ -42,7 +43,21 @@ type Spec = Record<string, unknown>;
 const clamp = (v: number): number => Math.max(CLAMP_LOW, Math.min(CLAMP_HIGH, v));
 const isSpam = (v: number | boolean): boolean => v === true || v === 1;
 
-function histogramSpec(run: ScoreRun, threshold: number): Spec {
+/** The score range every histogram shares (so before and after line up), whole points around the clamped data and the threshold. */
+function histogramExtent(runs: readonly ScoreRun[], threshold: number): [number, number] {
+  let lo = threshold;
+  let hi = threshold;
+  for (const r of runs) {
+    for (let i = 0; i < r.scores.length; i++) {
+      const v = clamp(r.scores[i]!);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return [Math.floor(lo), Math.floor(hi) + 1];
+}
+
+function histogramSpec(run: ScoreRun, threshold: number, extent: [number, number]): Spec {
   const values = Array.from({ length: run.scores.length }, (_, i) => ({ score: clamp(run.scores[i]!), class: isSpam(run.spam[i]!) ? 'spam' : 'ham' }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -54,7 +69,7 @@ function histogramSpec(run: ScoreRun, threshold: number): Spec {
         data: { values },
         mark: { type: 'bar', opacity: 0.6 },
         encoding: {
-          x: { field: 'score', type: 'quantitative', bin: { step: 1, extent: [CLAMP_LOW, CLAMP_HIGH + 1] }, title: `score (clamped to ${CLAMP_LOW}..${CLAMP_HIGH})` },
+          x: { field: 'score', type: 'quantitative', bin: { step: 1, extent }, title: `score (clamped to ${CLAMP_LOW}..${CLAMP_HIGH})` },
           y: { aggregate: 'count', type: 'quantitative', stack: null, title: 'messages' },
           color: { field: 'class', type: 'nominal', scale: { domain: ['ham', 'spam'], range: ['#2b7bba', '#d6404e'] } },
         },
@@ -64,13 +79,14 @@ function histogramSpec(run: ScoreRun, threshold: number): Spec {
   };
 }
 
-/** FP and FN of every run at thresholds from -5 to 25. */
+/** FP and FN of every run at thresholds from -5 to 25: colour says which error, dashes which run. */
 function errorCurveSpec(runs: readonly ScoreRun[], threshold: number): Spec {
-  const values: { threshold: number; count: number; series: string }[] = [];
+  const values: { threshold: number; count: number; error: string; run: string }[] = [];
   for (const run of runs) {
+    const labels = Array.from({ length: run.spam.length }, (_, i) => (isSpam(run.spam[i]!) ? 1 : 0));
     for (let t = -5; t <= 25; t += 0.5) {
-      const c = tally(run.scores, Array.from({ length: run.spam.length }, (_, i) => (isSpam(run.spam[i]!) ? 1 : 0)), t);
-      values.push({ threshold: t, count: c.fp, series: `FP ${run.name}` }, { threshold: t, count: c.fn, series: `FN ${run.name}` });
+      const c = tally(run.scores, labels, t);
+      values.push({ threshold: t, count: c.fp, error: 'false positives', run: run.name }, { threshold: t, count: c.fn, error: 'false negatives', run: run.name });
     }
   }
   return {
@@ -81,12 +97,13 @@ function errorCurveSpec(runs: readonly ScoreRun[], threshold: number): Spec {
     layer: [
       {
         data: { values },
-        mark: { type: 'line', point: false },
+        mark: { type: 'line' },
         encoding: {
           x: { field: 'threshold', type: 'quantitative', title: 'required_score' },
-          y: { field: 'count', type: 'quantitative', title: 'messages', scale: { type: 'symlog' } },
-          color: { field: 'series', type: 'nominal', title: null },
-          strokeDash: { field: 'series', type: 'nominal', legend: null },
+          y: { field: 'count', type: 'quantitative', title: 'messages' },
+          color: { field: 'error', type: 'nominal', scale: { domain: ['false positives', 'false negatives'], range: ['#2b7bba', '#d6404e'] }, title: null },
+          strokeDash: { field: 'run', type: 'nominal', title: null },
+          detail: { field: 'run', type: 'nominal' },
         },
       },
       { data: { values: [{ t: threshold }] }, mark: { type: 'rule', color: 'black', strokeDash: [4, 3] }, encoding: { x: { field: 't', type: 'quantitative' } } },
@@ -134,7 +151,8 @@ function escapeHtml(s: string): string {
 /** The whole page. Each plot is a `<figure class="plot" id="...">` holding one `<svg>`. */
 export async function reportHtml(input: ReportInput): Promise<string> {
   const plots: { id: string; caption: string; spec: Spec }[] = [];
-  input.runs.forEach((run, k) => plots.push({ id: `histogram-${k}`, caption: `Scores of ham and spam, ${run.name}`, spec: histogramSpec(run, input.threshold) }));
+  const extent = histogramExtent(input.runs, input.threshold);
+  input.runs.forEach((run, k) => plots.push({ id: `histogram-${k}`, caption: `Scores of ham and spam, ${run.name}`, spec: histogramSpec(run, input.threshold, extent) }));
   plots.push({ id: 'errors', caption: 'FP and FN against the threshold', spec: errorCurveSpec(input.runs, input.threshold) });
   if (input.rules && input.rules.length > 0) plots.push({ id: 'rules', caption: 'The rules that matter most', spec: topRulesSpec(input.rules) });
   const figures: string[] = [];
@@ -156,6 +174,7 @@ figcaption { color: #555; font-size: 13px; }
 <h1>${escapeHtml(input.title)}</h1>
 ${input.summary !== undefined ? `<pre id="summary">${escapeHtml(input.summary)}</pre>` : ''}
 ${figures.join('\n')}
+${input.details !== undefined ? `<pre id="details">${escapeHtml(input.details)}</pre>` : ''}
 </body>
 </html>
 `;
@@ -166,6 +185,8 @@ export function rescoreReportHtml(r: RescoreOutcome): Promise<string> {
   const spam = r.design.spam;
   const hits = new Float64Array(r.design.names.length);
   for (const c of r.design.hits.cols) hits[c]!++;
+  const text = summaryText(r.summary);
+  const split = Math.max(0, text.search(/^rule /m));
   return reportHtml({
     title: 'hamlet-rescore report',
     threshold: r.summary.threshold,
@@ -174,6 +195,8 @@ export function rescoreReportHtml(r: RescoreOutcome): Promise<string> {
       { name: 'after (fitted scores)', scores: r.after, spam },
     ],
     rules: r.design.names.map((name, j) => ({ name, score: r.fitted[j]!, hits: hits[j]! })),
-    summary: summaryText(r.summary),
+    // The figures first, the per-rule table (which can run to thousands of lines) after the plots.
+    summary: text.slice(0, split),
+    details: text.slice(split),
   });
 }

@@ -50,7 +50,7 @@ test('scores fitted on TRAIN do at least as well on TEST as the hand scores (own
   assert.ok(lines.length >= 10, `${lines.length} score lines`);
   for (const l of lines) assert.match(l, /^score [A-Z0-9_]+ -?\d+(?:\.\d+)?(?: -?\d+(?:\.\d+)?){0,3}$/);
 
-  const test = [...slice('easy-ham-2', 200).map((f) => [f, 0] as const), ...slice('hard-ham-1', 100).map((f) => [f, 0] as const), ...slice('spam-2', 300).map((f) => [f, 1] as const)];
+  const test = [...slice('easy-ham-2', 150).map((f) => [f, 0] as const), ...slice('hard-ham-1', 100).map((f) => [f, 0] as const), ...slice('spam-2', 250).map((f) => [f, 1] as const)];
   const site = join(dir, 'site');
   mkdirSync(site);
   const hand = loadConfig({ configPath: OWN_RULES, siteConfigPath: site });
