@@ -21,7 +21,7 @@ import { summaryText } from '../rescore/summary';
 import { DEFAULT_SITE_DIR, hasCfFiles } from './config-dirs';
 import { loadOptionsFor } from './hamlet';
 import { expandTargets } from '../io/mailbox';
-import { CliError } from './inputs';
+import { CliError, notMailReason } from './inputs';
 import { exitQuietlyWhenOutputCloses, writeAll } from './output';
 
 interface CliOptions {
@@ -143,6 +143,7 @@ async function run(o: CliOptions, argv: readonly string[], io: RescoreIo): Promi
   const rules = compileDraft(draft);
   for (const m of rules.lint) if (m.level === 'error') io.err(`hamlet-rescore: ${m.at ? `${m.at.file}:${m.at.line}: ` : ''}${m.text}\n`);
   const tty = process.stderr.isTTY && io === processIo;
+  let skipped = 0;
   checkTargets([...o.ham, ...o.spam]);
   const r = rescore({
     ham: o.ham,
@@ -157,7 +158,12 @@ async function run(o: CliOptions, argv: readonly string[], io: RescoreIo): Promi
     fixed,
     onScanned: tty ? (n) => n % 100 === 0 && io.err(`\r${n} message(s) scanned`) : undefined,
     warn: (t) => io.err(`hamlet-rescore: warning: ${t}\n`),
+    notMail: notMailReason,
+    onSkip: (id, why) => {
+      if (++skipped <= 5) io.err(`hamlet-rescore: warning: ${id} ${why}; left out\n`);
+    },
   });
+  if (skipped > 5) io.err(`hamlet-rescore: warning: ${skipped} inputs that do not look like mail were left out\n`);
   if (tty) io.err('\n');
   io.out(summaryText(r.summary));
   const used = new Map([...rules.compiled.rules, ...rules.compiled.metas].map((x) => [x.name, x.scores] as const));

@@ -22,13 +22,24 @@ export interface CorpusTargets {
   readonly spam: readonly string[];
   /** Plain files are mbox files. */
   readonly mbox?: boolean;
+  /** Why an input is not mail and is left out (an index file beside the messages), or undefined to keep it. */
+  readonly notMail?: (raw: Buffer) => string | undefined;
+  /** Told once per input left out. */
+  readonly onSkip?: (id: string, why: string) => void;
 }
 
 /** Every ham, then every spam message the targets name (read lazily, so the corpus can be read again for a second pass). */
 export function* labelledMessages(t: CorpusTargets): Generator<LabelledMessage> {
   for (const [targets, spam] of [[t.ham, false], [t.spam, true]] as const) {
     if (targets.length === 0) continue;
-    for (const m of readMessages(targets, { mbox: t.mbox })) yield { id: m.id, raw: m.raw, spam, format: m.id.includes('#') ? 'm' : 'f' };
+    for (const m of readMessages(targets, { mbox: t.mbox })) {
+      const why = t.notMail?.(m.raw);
+      if (why !== undefined) {
+        t.onSkip?.(m.id, why);
+        continue;
+      }
+      yield { id: m.id, raw: m.raw, spam, format: m.id.includes('#') ? 'm' : 'f' };
+    }
   }
 }
 

@@ -96,7 +96,8 @@ function runScoreSet(msgs: readonly ScannedMessage[], warn: (t: string) => void)
 /** Run the whole fit (see the file comment). */
 export function rescore(o: RescoreOptions): RescoreOutcome {
   const warn = o.warn ?? (() => undefined);
-  const bayes = bayesSetup(o);
+  // Cross-validation reads the inputs once more before the scan: skipped inputs are told once.
+  const bayes = bayesSetup({ ...o, onSkip: undefined });
   const msgs: ScannedMessage[] = [];
   try {
     for (const m of scanCorpus(labelledMessages(o), o.rules, (x) => bayes.forMessage(x.id))) {

@@ -126,6 +126,21 @@ test('--cross-validate classifies with fold databases (score set 2, bayes= in th
   assert.match(r.stdout, /^T_RESCORE_BAYES_HIGH +2\.000 /m);
 });
 
+test('inputs that do not look like mail (a binary index, an empty file) are left out with a warning', (t) => {
+  const dir = tempDir(t);
+  for (const [name, group] of [['ham', 'easy-ham-1'], ['spam', 'spam-1']] as const) {
+    mkdirSync(join(dir, name));
+    slice(group, 4).forEach((f, i) => writeFileSync(join(dir, name, `${i}.eml`), readFileSync(f)));
+  }
+  writeFileSync(join(dir, 'ham', 'index.db'), Buffer.from([0x53, 0x51, 0, 1, 2, 0]));
+  writeFileSync(join(dir, 'spam', 'empty'), '');
+  const r = run([...ISOLATED(dir), '--ham', join(dir, 'ham'), '--spam', join(dir, 'spam'), '--holdout', '0']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /index\.db looks binary \(NUL bytes\), not like a mail message; left out/);
+  assert.match(r.stderr, /empty is empty; left out/);
+  assert.match(r.stdout, /^hamlet-rescore: 8 messages/);
+});
+
 test('bad command lines and inputs are one-line errors', (t) => {
   const dir = tempDir(t);
   const cases: [string[], number, RegExp][] = [
