@@ -4,7 +4,7 @@
  * the config parser (config/options.ts OPTION_ALIASES), so only those are read here.
  */
 import { homedir } from 'node:os';
-import { optBool, optNumber, optString, type OptionValues } from '../config/options';
+import { optBool, optNumber, optString, type OptionValues } from '../options/option-values';
 
 export interface AwlSettings {
   /** `use_auto_welcomelist` (default 1). The AWL runs only when the AWL plugin's rule is also defined. */

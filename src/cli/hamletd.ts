@@ -14,7 +14,7 @@ import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'n
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/read';
-import { HAMLET_VERSION } from '../report/version';
+import { HAMLET_VERSION } from '../util/version';
 import { NetSet } from '../util/cidr';
 import { parseListen } from '../spamd/listen';
 import { makeLogger, type Logger } from '../spamd/log';

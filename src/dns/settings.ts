@@ -6,7 +6,7 @@
  * line by line in order (config/options.ts); a bad line is reported by the parser with
  * file:line and dropped (setting-lines.ts), so the lines before it stay in force, as in SpamAssassin.
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 import { applyDnsOptions, DEFAULT_DNS_OPTIONS, type DnsOptions } from './dns-options';
 import { DEFAULT_RBL_TIMEOUT, rblTimeout, type RblTimeout } from './rbl-timeout';
 import { Resolver, type ResolverOptions } from './resolver';

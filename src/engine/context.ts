@@ -2,7 +2,7 @@
 import { toByteString } from '../message/charset';
 import { headerRuleText, headerText, type HeaderRequest } from '../message/header-access';
 import type { Message } from '../message/types';
-import type { OptionValues } from '../config/options';
+import type { OptionValues } from '../options/option-values';
 import type { NetScan } from '../dns/net-scan';
 import type { EvalFailure } from './types';
 

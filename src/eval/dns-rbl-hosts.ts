@@ -16,7 +16,7 @@
 import { dnsblQueryName, rhsblQueryName } from '../dns/blocklist';
 import type { NetScan } from '../dns/net-scan';
 import { isPrivateIp } from '../message/relays';
-import { optString } from '../config/options';
+import { optString } from '../options/option-values';
 import type { EvalArg } from '../engine/types';
 import { headerValues, parseHeaderRequest } from '../message/header-access';
 import { hasValidTld, isIpHost, registrableDomain } from '../message/domain';

@@ -3,8 +3,8 @@
  * and does the reply path lead to a different free mail address? Advance-fee
  * fraud typically writes from one free mailbox and asks for replies at another.
  */
-import { parsePerlRegexLiteral, translatePerlRegex } from '../config/perl-regex';
-import { optBool, optList, optNumber } from '../config/options';
+import { parsePerlRegexLiteral, translatePerlRegex } from '../regex/perl-regex';
+import { optBool, optList, optNumber } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import { headerValues } from '../message/header-access';
 import { parseHeaderRequest, type HeaderRequest } from '../message/header-access';

@@ -3,7 +3,7 @@
  * HTTPSMismatch). Each looks at every HTML part's results and hits when one
  * part does.
  */
-import { parsePerlRegexLiteral, translatePerlRegex } from '../config/perl-regex';
+import { parsePerlRegexLiteral, translatePerlRegex } from '../regex/perl-regex';
 import type { ScanContext } from '../engine/context';
 import { headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import type { HtmlRender } from '../message/html';

@@ -3,7 +3,7 @@
  * https:// address on another domain (or promise https for a link to a bare
  * IP)? Phishing mail shows a trusted https address and links elsewhere.
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 import { hasValidTld, isIpHost, registrableDomain, type DomainOptions } from '../message/domain';
 import type { HtmlRender } from '../message/html';
 

@@ -22,7 +22,7 @@ import { parseConfigText } from '../config/parser';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
 import { check, closeResolvers, netRuntimeFor, type NetRuntime, type PipelineOptions } from '../check/index';
 import type { FeedbackOutcome } from '../learn/feedback';
-import { warmUp } from '../index';
+import { warmUp } from '../engine/scanner';
 import { preloadMailAuth } from '../dns/mail-auth';
 import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
@@ -249,7 +249,7 @@ function main(): void {
     const t0 = performance.now();
     const rules = loadRuleSet(cfg.load, cfg.ruleCache ?? false);
     const compileMs = performance.now() - t0;
-    const warmMs = cfg.warm ? warmUp(rules) * 1000 : 0;
+    const warmMs = cfg.warm ? warmUp(rules.compiled) * 1000 : 0;
     base = loadedFrom(rules, cfg);
     // SPF, DKIM and DMARC's library loads at start-up, not on the first scan (about 0.3 s).
     if (cfg.warm && base.net) preloadMailAuth();

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newDraft } from '../../src/config/draft';
 import { parseConfigText } from '../../src/config/parser';
-import type { OptionValues } from '../../src/config/options';
+import type { OptionValues } from '../../src/options/option-values';
 import { parseResolvConf } from '../../src/dns/servers';
 import { answerAddresses } from '../../src/dns/types';
 import { dnsSettings, resolverFor, resolverOptions, type DnsSettings } from '../../src/dns/settings';
