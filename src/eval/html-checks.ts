@@ -55,7 +55,7 @@ function argRegex(arg: string): RegExp | null {
 export function compareExpr(value: number, expr: string): boolean {
   const m = /^\s*(==|!=|<=|>=|<|>)\s*([-+]?\s*\d+)\s*$/.exec(expr);
   if (!m) return false;
-  const n = Number(m[2].replace(/\s+/g, ''));
+  const n = Number(m[2]!.replace(/\s+/g, ''));
   switch (m[1]) {
     case '==':
       return value === n;

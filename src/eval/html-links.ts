@@ -68,14 +68,14 @@ export function httpsHttpMismatch(groups: ReadonlyMap<string, readonly string[]>
   let anchors = 0;
   for (const [href, texts] of groups) {
     const m = /^https?:\/\/([^/:?#]+)/i.exec(href);
-    if (!m || isIpHost(m[1])) continue;
-    const linked = validDomain(m[1], domains);
+    if (!m || isIpHost(m[1]!)) continue;
+    const linked = validDomain(m[1]!, domains);
     if (linked === '') continue;
     anchors++;
     for (const t of texts) {
       const shown = /https:\/\/([^\s/:?#]+)/i.exec(t);
       if (!shown) continue;
-      const named = isIpHost(shown[1]) ? shown[1] : validDomain(shown[1], domains);
+      const named = isIpHost(shown[1]!) ? shown[1]! : validDomain(shown[1]!, domains);
       if (named === '' || named === linked) continue;
       hit = true;
       break;

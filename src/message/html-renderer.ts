@@ -279,7 +279,7 @@ export class Renderer {
   private tests(tag: string, attrs: TagAttrs): void {
     const face = tag === 'font' ? attrs.get('face') : undefined;
     if (face !== undefined && !FONT_FACE_OK.test(face)) this.stats.fontFaceBad = true;
-    if (tag === 'img' && this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1].text += '<img>\n';
+    if (tag === 'img' && this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1]!.text += '<img>\n';
     if (tag === 'img') {
       const width = attrs.get('width');
       const height = attrs.get('height');
@@ -300,7 +300,7 @@ export class Renderer {
       const content = attrs.get('content');
       if (equiv && content && /Content-Type/i.test(equiv)) {
         const m = /\bcharset\s*=\s*["']?([^"']+)/i.exec(content);
-        if (m) this.stats.charsets.push(m[1]);
+        if (m) this.stats.charsets.push(m[1]!);
       }
     }
   }
@@ -319,7 +319,7 @@ export class Renderer {
       return;
     }
     if (this.openStyle > 0) return;
-    if (this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1].text += t;
+    if (this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1]!.text += t;
     if (this.openTitle > 0 && this.titles.length) this.titles[this.titles.length - 1] += t;
     const prev = this.chunks[this.chunks.length - 1];
     if (prev !== undefined) {
@@ -346,8 +346,8 @@ export class Renderer {
   private display(t: string, whitespace: boolean, invisible = false): void {
     const last = this.chunks.length - 1;
     if (whitespace) {
-      if (last >= 0 && !this.chunkIsSpace[last] && !this.chunkIsInvisible[last] && this.chunks[last].endsWith(' ')) {
-        this.chunks[last] = this.chunks[last].slice(0, -1);
+      if (last >= 0 && !this.chunkIsSpace[last] && !this.chunkIsInvisible[last] && this.chunks[last]!.endsWith(' ')) {
+        this.chunks[last] = this.chunks[last]!.slice(0, -1);
       }
     } else {
       t = collapseRenderSpace(t);

@@ -56,18 +56,18 @@ describe('deadlines (clock moved by hand)', () => {
     const set = new LookupSet(r, { timeout: { t: 10, tMin: 2 }, clock: () => now });
     const names = ['a', 'b', 'c', 'd', 'e'].map((n) => `${n}.bl.test`);
     const lookups = names.map((n) => set.start(n, 'A'));
-    assert.equal(set.deadline(lookups[4]), 10_000);
+    assert.equal(set.deadline(lookups[4]!), 10_000);
     for (const n of names.slice(0, 4)) r.release(n);
     await Promise.all(lookups.slice(0, 4).map((l) => l.promise));
     // 4 of 5 done: 10 - 8 * 0.8^2 = 4.88 s.
-    assert.equal(set.deadline(lookups[4]), 4_880);
+    assert.equal(set.deadline(lookups[4]!), 4_880);
     now = 4_879;
     assert.equal(set.expireDue(), false);
-    assert.equal(lookups[4].result(), undefined);
+    assert.equal(lookups[4]!.result(), undefined);
     now = 4_880;
     assert.equal(set.expireDue(), true);
-    assert.equal(lookups[4].result()?.status, 'TIMEOUT');
-    assert.equal(lookups[0].result()?.status, 'NOERROR');
+    assert.equal(lookups[4]!.result()?.status, 'TIMEOUT');
+    assert.equal(lookups[0]!.result()?.status, 'NOERROR');
   });
 
   test('a lookup started later is measured from its own start; a per-zone timeout applies to it alone', () => {

@@ -148,7 +148,7 @@ describe('invalid values are lint errors at file:line; the setting keeps its pre
       const lines = cf.split('\n');
       const directive = lines.at(-1)!.split(' ')[0];
       assert.equal(lint.length, 1, `one message: ${lint.join(' | ')}`);
-      assert.match(lint[0], new RegExp(`^dns\\.cf:${lines.length}: config: invalid '${directive}' value`));
+      assert.match(lint[0]!, new RegExp(`^dns\\.cf:${lines.length}: config: invalid '${directive}' value`));
       assert.deepEqual(get(s), want);
     });
   }
