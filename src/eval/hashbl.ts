@@ -20,7 +20,7 @@ import type { EvalArg } from '../engine/types';
 import { hasValidTld, registrableDomain } from '../message/domain';
 import { headerValues } from '../message/header-access';
 import { request } from './header-get';
-import { fromAddrsOf } from './lists-addresses';
+import { fromAddrsOf } from '../message/list-addresses';
 import { strArg, type EvalDef } from './registry';
 import type { RblQuery } from './dns-rbl-book';
 
