@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { makeLogger, stamp, stderrStamp } from '../../src/spamd/log';
+import { BIN, raw, request, smallRules, startHamletd, waitFor } from './helpers';
 
 test("spamd's time stamps: a file's `Mon Dec  7 05:45:54 2026`, stderr's `Dec  7 05:45:54.470`", () => {
   const d = new Date(2026, 11, 7, 5, 45, 54, 47);
@@ -68,4 +70,36 @@ test('null writes nothing; syslog without /dev/log says so and uses stderr', () 
   const log = makeLogger('mail', false, (s) => out.push(s));
   log('info', 'kept');
   assert.match(out.join(''), /no \/dev\/log: logging to stderr instead of syslog facility mail[\s\S]*info: hamletd: kept/);
+});
+
+test('hamletd --log-format json: every line is an object; a scan gives its result as fields', async () => {
+  const d = await startHamletd(['-C', smallRules(), '-x', '-m', '1', '--log-format', 'json']);
+  try {
+    const reply = await raw(d.port, request('CHECK', 'Subject: hello\nMessage-ID: <j@x>\n\ncheap\n', { User: 'alice' }));
+    assert.match(reply.toString(), /Spam: False ; 4\.0 \/ 5\.0/);
+    assert.ok(await waitFor(() => d.log().includes('"event":"result"'), 5000), d.log());
+    const objects = d.log().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(objects.every((o) => typeof o.time === 'string' && o.pid === d.pid && typeof o.level === 'string' && typeof o.msg === 'string'));
+    const result = objects.find((o) => o.event === 'result')!;
+    assert.equal(result.area, 'spamd');
+    assert.match(result.msg as string, /^result: \.  4 - BODY_CHEAP,SUBJ_HELLO scantime=/);
+    assert.deepEqual(result.tests, ['BODY_CHEAP', 'SUBJ_HELLO']);
+    assert.equal(result.score, 4);
+    assert.equal(result.spam, false);
+    assert.equal(result.user, 'alice');
+    assert.equal(result.mid, '<j@x>');
+    assert.equal(result.raddr, '127.0.0.1');
+    assert.deepEqual(
+      objects.filter((o) => o.area === 'spamd').map((o) => o.event),
+      ['connection', 'message', 'verdict', 'result'],
+    );
+  } finally {
+    await d.stop();
+  }
+});
+
+test('hamletd --log-format takes text or json only', () => {
+  const r = spawnSync(process.execPath, [BIN, '--log-format', 'xml'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 64);
+  assert.match(r.stderr, /^hamletd: --log-format must be text or json, not "xml"$/m);
 });
