@@ -82,7 +82,7 @@ test('hamletd --log-format json: every line is an object; a scan gives its resul
     assert.ok(objects.every((o) => typeof o.time === 'string' && o.pid === d.pid && typeof o.level === 'string' && typeof o.msg === 'string'));
     const result = objects.find((o) => o.event === 'result')!;
     assert.equal(result.area, 'spamd');
-    assert.match(result.msg as string, /^result: \.  4 - BODY_CHEAP,SUBJ_HELLO scantime=/);
+    assert.match(result.msg as string, /^result: \. {2}4 - BODY_CHEAP,SUBJ_HELLO scantime=/);
     assert.deepEqual(result.tests, ['BODY_CHEAP', 'SUBJ_HELLO']);
     assert.equal(result.score, 4);
     assert.equal(result.spam, false);
