@@ -65,7 +65,7 @@ export interface ServerOptions {
 /** A connection as spamd's lines name it; `rhost` is filled in once its name is known. */
 interface Conn {
   peer: PeerInfo;
-  /** `connection from` is written (once: when the name is known, or at dispatch). */
+  /** `connection from` is written (once, before the request's other lines). */
   announced: boolean;
 }
 
@@ -210,7 +210,7 @@ export class SpamdServer {
     const entry: ConnEntry = admission.entry;
     this.open.add(socket);
     socket.setNoDelay(true);
-    const conn = this.announce(socket, unixPath);
+    const conn = this.peerOf(socket, unixPath);
     const started = performance.now();
     let finished = false;
     let dispatched = false;
@@ -227,7 +227,7 @@ export class SpamdServer {
       finished = true;
       entry.state = 'done';
       stopTimers();
-      this.announced(conn);
+      if (dispatched) this.announce(conn);
       if (error) {
         this.counts.errors++;
         const text = `${peer}: ${error.text}${error.note ? ` [${error.note}]` : ''}`;
@@ -310,35 +310,25 @@ export class SpamdServer {
   }
 
   /**
-   * spamd's `connection from` line: written once the client's name is known (at once when
-   * cached), or else before the request's first other line with the address standing in.
-   * The name is looked up while the request is read and scanned, so nothing waits for it.
+   * The connection as spamd's lines name it. The client's name is looked up (once per address,
+   * peer-names.ts) while the request is read and scanned, so nothing waits for it; the address
+   * stands in if it is not known by the time the `connection from` line is written.
    */
-  private announce(socket: Socket, unixPath: string | undefined): Conn {
+  private peerOf(socket: Socket, unixPath: string | undefined): Conn {
     const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
-    if (unixPath !== undefined) {
-      const conn: Conn = { peer: { rhost: 'localhost', raddr: '127.0.0.1', rport: unixPath, local: unixPath, unix: true, fd }, announced: true };
-      spamdLog(this.opts.log, 'info', connectionLine(conn.peer));
-      return conn;
-    }
+    if (unixPath !== undefined) return { peer: { rhost: 'localhost', raddr: '127.0.0.1', rport: unixPath, local: unixPath, unix: true, fd }, announced: false };
     const raddr = socket.remoteAddress ?? '?';
-    const peer = { rhost: raddr, raddr, rport: socket.remotePort ?? 0, local: socket.localPort ?? 0, unix: false, fd };
-    const conn: Conn = { peer, announced: false };
-    const known = this.names.known(raddr);
-    if (known !== undefined) {
-      conn.peer = { ...peer, rhost: known };
-      this.announced(conn);
-    } else {
-      void this.names.name(raddr).then((rhost) => {
-        if (conn.announced) return;
-        conn.peer = { ...conn.peer, rhost };
-        this.announced(conn);
-      });
-    }
+    const conn: Conn = { peer: { rhost: this.names.known(raddr) ?? raddr, raddr, rport: socket.remotePort ?? 0, local: socket.localPort ?? 0, unix: false, fd }, announced: false };
+    if (conn.peer.rhost === raddr) void this.names.name(raddr).then((rhost) => (conn.peer = { ...conn.peer, rhost }));
     return conn;
   }
 
-  private announced(conn: Conn): void {
+  /**
+   * spamd's `connection from` line, once, before the request's other lines. Unlike spamd's it is
+   * written only for a request that was read whole: a client that connects and sends nothing
+   * costs nothing, so it must not be able to fill the log (its errors go through the limiter).
+   */
+  private announce(conn: Conn): void {
     if (conn.announced) return;
     conn.announced = true;
     spamdLog(this.opts.log, 'info', connectionLine(conn.peer));
@@ -367,7 +357,7 @@ export class SpamdServer {
       const run = this.pool.run({ type: 'tell', tell: req.tell!, ...common });
       onCancel(run.cancel);
       const a = await this.observed(run.promise);
-      this.announced(conn);
+      this.announce(conn);
       const didSet = a.didSet ?? [];
       const didRemove = a.didRemove ?? [];
       if (a.problems) this.opts.log('warn', `${peer}: tell: ${a.problems.join('; ')}`);
@@ -379,7 +369,7 @@ export class SpamdServer {
     const run = this.pool.run({ type: 'scan', need, ...common });
     onCancel(run.cancel);
     const a = await this.observed(run.promise);
-    this.announced(conn);
+    this.announce(conn);
     const seconds = (performance.now() - started) / 1000;
     if (a.problems) this.opts.log('warn', `${peer}: ${a.problems.join('; ')}`);
     const facts: ScanFacts = { ...a, verb: req.verb, user: req.user, uid: uid(), seconds, size: req.body.length };
