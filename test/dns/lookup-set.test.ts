@@ -70,6 +70,20 @@ describe('deadlines (clock moved by hand)', () => {
     assert.equal(lookups[0]!.result()?.status, 'NOERROR');
   });
 
+  test("outcomes() counts the set's lookups by how they ended (hamletd's DNS metrics)", async () => {
+    let now = 0;
+    const r = manualResolver();
+    const set = new LookupSet(r, { timeout: { t: 10, tMin: 2 }, clock: () => now });
+    const [a, b] = [set.start('a.bl.test', 'A'), set.start('b.bl.test', 'A'), set.start('c.bl.test', 'TXT')];
+    assert.deepEqual(set.outcomes(), { pending: 3 });
+    r.release('a.bl.test');
+    r.release('b.bl.test');
+    await Promise.all([a!.promise, b!.promise]);
+    now = 60_000;
+    set.expireDue();
+    assert.deepEqual(set.outcomes(), { NOERROR: 2, TIMEOUT: 1 });
+  });
+
   test('a lookup started later is measured from its own start; a per-zone timeout applies to it alone', () => {
     let now = 0;
     const set = new LookupSet(manualResolver(), { clock: () => now });
