@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HAMLET_VERSION } from '../report/version';
+import { HAMLET_VERSION } from '../util/version';
 import { COMMANDS, helpOf, parseHelp, type HelpText } from './help-text';
 
 /** Text safe for roff: backslashes, hyphens (so they copy as ASCII), and a leading `.` or `'`. */
