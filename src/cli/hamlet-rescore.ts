@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { compileDraft } from '../config/compile';
 import { DEFAULT_RULES_DIR } from '../config/load';
 import { readConfig } from '../config/read';
-import { HAMLET_VERSION } from '../report/version';
+import { HAMLET_VERSION } from '../util/version';
 import { massCheckHeader, massCheckLine } from '../rescore/mass-check';
 import { rescore, type RescoreOutcome } from '../rescore/run';
 import { scoreFile, type ScoreLine } from '../rescore/score-lines';

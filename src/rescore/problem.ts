@@ -18,7 +18,7 @@ export const VERDICT_SCORE = 20;
 
 /** Why a rule keeps its score, or undefined when it is fitted. */
 export function fixedReason(rule: CompiledRule, set: number, fixed: ReadonlySet<string>): string | undefined {
-  const s = rule.scores[set];
+  const s = rule.scores[set] ?? 0;
   if (rule.subrule) return 'sub-rule';
   if (s === 0) return 'score 0';
   if (fixed.has(rule.name)) return '--fixed';
@@ -73,7 +73,7 @@ export function buildDesign(msgs: readonly ScannedMessage[], train: Uint8Array, 
   const upper = new Float64Array(names.length);
   names.forEach((n, j) => {
     const r = byName.get(n)!;
-    const s = r.scores[set];
+    const s = r.scores[set] ?? 0;
     current[j] = s;
     const nice = r.tflags.has('nice');
     lower[j] = s > 0 && !nice ? 0 : -Infinity;
