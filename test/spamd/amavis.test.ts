@@ -5,7 +5,8 @@
  * spamd-clients.md) redirects it to hamletd's port. Needs root (amavis drops to its
  * own user), amavisd-new and swaks; skipped, visibly, without them.
  */
-import { after, before, describe, test } from 'node:test';
+import { suiteUnless } from '../helpers/visible-skip';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,7 +64,7 @@ function sink(port: number, messages: string[]): Promise<Server> {
   });
 }
 
-describe('amavisd-new SpamdClient against hamletd', { skip: missing }, () => {
+suiteUnless(missing, 'amavisd-new SpamdClient against hamletd', () => {
   let d: Running;
   let amavis: ChildProcess;
   let smtpSink: Server;

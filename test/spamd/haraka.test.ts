@@ -4,7 +4,8 @@
  * queued; GTUBE scores over reject_threshold and is refused with 550. Installed by
  * test/spamd/clients/install.sh; skipped, visibly, without Haraka or swaks.
  */
-import { after, before, describe, test } from 'node:test';
+import { suiteUnless } from '../helpers/visible-skip';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ const missing = !existsSync(haraka)
     : undefined;
 if (missing) console.log(`# haraka.test: ${missing}`);
 
-describe('Haraka + haraka-plugin-spamassassin against hamletd', { skip: missing }, () => {
+suiteUnless(missing, 'Haraka + haraka-plugin-spamassassin against hamletd', () => {
   let d: Running;
   let h: ChildProcess;
   let log = '';
