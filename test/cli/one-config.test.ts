@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { raw, request, startHamletd, STOCK_RULES } from '../spamd/helpers';
+import { bayesRules, raw, request, startHamletd, STOCK_RULES } from '../spamd/helpers';
 import { readConfig } from '../../src/config/read';
 import { chooseRulesDir, SA_RULES_VERSION } from '../../src/cli/config-dirs';
 
@@ -25,17 +25,6 @@ function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'hamlet-one-config-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** A small rules directory with the stock Bayes rules (loaded in well under a second). */
-function bayesRules(dir: string): string {
-  const rules = join(dir, 'rules');
-  mkdirSync(rules);
-  copyFileSync(join(STOCK_RULES, '10_default_prefs.cf'), join(rules, '10_default_prefs.cf'));
-  copyFileSync(join(STOCK_RULES, '23_bayes.cf'), join(rules, '23_bayes.cf'));
-  writeFileSync(join(rules, 'init.pre'), 'loadplugin Mail::SpamAssassin::Plugin::Bayes\n');
-  writeFileSync(join(rules, '50_scores.cf'), 'required_score 5\nscore BAYES_99 3.5\nscore BAYES_00 -1.9\nscore BAYES_50 0.8\n');
-  return rules;
 }
 
 function run(name: string, args: string[], env: NodeJS.ProcessEnv, input?: Buffer) {
