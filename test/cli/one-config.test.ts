@@ -106,3 +106,17 @@ test('SpamAssassin 2.x option names are read under their new names, with a lint 
 function readRulesFile(): string {
   return readdirSync(join(ROOT, 'rules')).sort().find((f) => f.endsWith('.cf'))!;
 }
+
+test("the tutorial's learning pipe: hamlet-learn --spam -p /dev/null --showdots reading a pipe", (t) => {
+  const dir = tempDir(t);
+  const site = join(dir, 'site');
+  mkdirSync(site);
+  writeFileSync(join(site, 'local.cf'), `bayes_path ${join(dir, 'db', 'bayes')}\n`);
+  const env = { ...process.env, HOME: join(dir, 'home') };
+  // As a .forward pipe runs it: the message on standard input, no terminal, no user preferences.
+  const r = run('hamlet-learn', ['--siteconfigpath', site, '--spam', '-p', '/dev/null', '--showdots'], env, readFileSync(SPAM));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'Learned tokens from 1 message(s) (1 message(s) examined)\n');
+  assert.equal(r.stderr, '.\n');
+  assert.ok(existsSync(join(dir, 'db', 'bayes.sqlite')), 'the site bayes_path was not used');
+});
