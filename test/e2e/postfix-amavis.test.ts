@@ -163,7 +163,7 @@ suiteUnless(missing, 'Postfix + amavisd-new + hamletd, set up as docs/tutorial-p
     assert.equal(header(ham, 'Subject'), 'Lunch on Friday');
     assert.equal(header(ham, 'X-Spam-Flag'), undefined);
     assert.equal(header(ham, 'X-Spam-Status'), undefined, 'the ham scored above the tag level');
-    assert.match(d!.log(), /result: Y 6 - E2E_MONEY,E2E_PILLS/);
+    assert.match(d!.log(), /result: Y +6 - E2E_MONEY,E2E_PILLS/);
   });
 
   test('the learning loop: spam sent to user+spam@ is piped to hamlet-learn, and a second copy scores higher', async () => {
