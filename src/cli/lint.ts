@@ -1,4 +1,5 @@
 /** `hamlet --lint`: what the configuration defines, what runs, what does not and why. */
+import { awlActive } from '../awl/scan';
 import type { RuleSet } from '../config/compile';
 import type { LintMessage } from '../config/draft';
 import type * as RedosAnalyse from '../config/redos-analyse';
@@ -23,13 +24,24 @@ export interface LintSummary {
   readonly warnings: number;
 }
 
+/**
+ * The AWL rule's eval is not run by the scanner: the auto-welcomelist step applies it after the
+ * scan (src/awl/scan.ts). With `use_auto_welcomelist` on, that rule is active, not disabled.
+ */
+function awlApplied(rs: RuleSet): (d: RuleSet['disabled'][number]) => boolean {
+  const on = awlActive(rs);
+  return (d) => on && d.needs === 'awl';
+}
+
 export function summarize(rs: RuleSet): LintSummary {
-  const active = rs.compiled.rules.length + rs.compiled.metas.length;
-  const needsExternal = rs.disabled.filter((d) => d.needs !== undefined).length;
-  const localDisabled = rs.disabled.length - needsExternal;
+  const applied = awlApplied(rs);
+  const disabled = rs.disabled.filter((d) => !applied(d));
+  const active = rs.compiled.rules.length + rs.compiled.metas.length + (rs.disabled.length - disabled.length);
+  const needsExternal = disabled.filter((d) => d.needs !== undefined).length;
+  const localDisabled = disabled.length - needsExternal;
   return {
     active,
-    disabled: rs.disabled.length,
+    disabled: disabled.length,
     needsExternal,
     localActiveShare: active / Math.max(1, active + localDisabled),
     errors: rs.lint.filter((m) => m.level === 'error').length + localDisabled,
@@ -68,8 +80,10 @@ export function lintReport(rs: RuleSet, debug: boolean): string[] {
   const areas = [...byArea].map(([a, n]) => `${n} ${a}`).join(', ');
   out.push(`lint: ${s.active} rules active (${areas}); ${s.disabled} disabled, ${s.needsExternal} of them needing network, Bayes, images, PDFs or external tools`);
   out.push(`lint: ${(s.localActiveShare * 100).toFixed(1)}% of rules that need none of those are active`);
+  const applied = awlApplied(rs);
   for (const d of [...rs.disabled].sort((a, b) => a.name.localeCompare(b.name))) {
-    out.push(`disabled: ${d.name} (${d.at.file}:${d.at.line}): ${d.reason}`);
+    if (applied(d)) out.push(`awl: ${d.name} (${d.at.file}:${d.at.line}): applied after the scan by the auto-welcomelist (use_auto_welcomelist 1)`);
+    else out.push(`disabled: ${d.name} (${d.at.file}:${d.at.line}): ${d.reason}`);
   }
   out.push(`lint: ${s.errors} error(s), ${s.warnings + redos.filter((m) => m.level === 'warn').length} warning(s)`);
   return out;

@@ -247,3 +247,13 @@ test('-D prints debug lines on stderr for the areas asked', async () => {
   assert.match(r.err, /^dbg: rules: hit SAMPLE_PRIZE \(body\) score=3\.5$/m);
   assert.ok(!/dbg: config:/.test(r.err));
 });
+
+test('--lint: the AWL rule is active when the auto-welcomelist applies it after the scan, disabled when use_auto_welcomelist is 0', async () => {
+  const dir = rulesDir('header AWL eval:check_from_in_auto_welcomelist()\nscore AWL 0\n');
+  const on = await run(['-C', dir, '--siteconfigpath', dir, '--lint']);
+  assert.equal(on.code, 0);
+  assert.match(on.err, /awl: AWL \(.*50_rules\.cf:1\): applied after the scan/);
+  assert.doesNotMatch(on.err, /disabled: AWL/);
+  const off = await run(['-C', dir, '--siteconfigpath', dir, '--cf', 'use_auto_welcomelist 0', '--lint']);
+  assert.match(off.err, /disabled: AWL \(.*50_rules\.cf:1\): eval check_from_in_auto_welcomelist needs awl/);
+});
