@@ -85,8 +85,13 @@ interface TokenSink {
   count: number;
 }
 
-/** Bound on the caches (words plus tokens); they are emptied between messages when over it. */
-const CACHE_LIMIT = 400000;
+/**
+ * Bound on the caches (words plus tokens); they are emptied between messages when over it.
+ * Below EXPECTED_WORDS, so the hash tables keep their first size and a server's memory
+ * stays flat: at 400,000 they grew over the first ~3,000 messages (+13 MB per hamletd worker),
+ * and tokenizing new mail after a warm-up cost no more CPU at 100,000 (bench:worker-memory).
+ */
+const CACHE_LIMIT = 100000;
 /**
  * Distinct words (and tokens) the caches are first sized for: learning a few thousand
  * messages meets about 100,000, and growing the tables rehashes and copies them.
