@@ -102,6 +102,23 @@ export interface CompiledRule {
   readonly tflags: ReadonlySet<string>;
   /** `__` sub-rules are computed but never scored or listed. */
   readonly subrule: boolean;
+  /** Capture tags its regex's named groups set when it hits (SpamAssassin 4's rule captures). */
+  readonly captures?: readonly string[];
+  /** Its pattern reads capture tags (`%{NAME}`): the regex is built per scan from the captured values. */
+  readonly template?: RuleTemplate;
+}
+
+/**
+ * A rule pattern with `%{NAME}` placeholders. `test.re` is the pattern compiled with a probe value
+ * in each placeholder (what the ReDoS audit saw); a scan fills in the captured values instead.
+ */
+export interface RuleTemplate {
+  /** The Perl pattern (delimiters removed), placeholders in place. */
+  readonly pattern: string;
+  readonly flags: string;
+  readonly tags: readonly string[];
+  /** As the rule's own translation (see translatePerlRegex). */
+  readonly matchOnly: boolean;
 }
 
 /** One rule that hit, as a report lists it. */
@@ -143,6 +160,8 @@ export interface ScanResult {
    * are not evaluated); the scan then also hits `TIME_LIMIT_EXCEEDED`. Empty or absent: none.
    */
   readonly cut?: readonly string[];
+  /** Capture tags the scan set, each value once in the order captured (template tags read them). Absent: none. */
+  readonly captures?: ReadonlyMap<string, readonly string[]>;
   /** Evals that threw, one entry per rule (for `-D rules`). Absent: none. */
   readonly evalFailures?: readonly EvalFailure[];
   /** Wall time of the scan in milliseconds. */
