@@ -8,9 +8,10 @@
  * SpamAssassin's verdicts are cached per message (bench/lib/sa-cache.ts), so reruns scan only
  * messages it has not seen. HAMLET_SA_CACHE=file also writes them as one list (bench/rule-diff.ts reads it).
  *
- * Usage: npm run bench:parity [-- --rules DIR --site DIR --limit N --old-limit N --seed FILE...]
+ * Usage: npm run bench:parity [-- --rules DIR --site DIR --limit N --old-limit N --seed FILE... --seed-alone FILE...]
  * `--limit N`: about N messages of each corpus (every k-th); `--old-limit N`: of the 2002 corpus only.
- * `--seed FILE`: check.pl output from an earlier run with the same rules, put into the cache first.
+ * `--seed FILE`: check.pl output from an earlier run with the same rules, put into the cache first
+ * (`--seed-alone FILE`: output of one check.pl process per message, for the messages that need it).
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig, scan, type RuleSet } from '../src/index';
@@ -82,10 +83,11 @@ async function main(): Promise<void> {
   const oldLimit = Number(arg('--old-limit', String(limit)));
   if (!(await haveSpamAssassin())) throw new Error('bench:parity needs SpamAssassin 4.0.1 (apt-get install spamassassin)');
   const opts: SaCheckOptions = { rules: rulesDir, site, shards: 2 };
-  for (let i = process.argv.indexOf('--seed'); i >= 0; i = process.argv.indexOf('--seed', i + 1)) {
+  process.argv.forEach((a, i) => {
+    if (a !== '--seed' && a !== '--seed-alone') return;
     const file = process.argv[i + 1]!;
-    console.log(`seeded ${seedSaCache(parseSaOutput(readFileSync(file, 'utf8')), opts)} verdict(s) from ${file}`);
-  }
+    console.log(`seeded ${seedSaCache(parseSaOutput(readFileSync(file, 'utf8')), opts, a === '--seed-alone')} verdict(s) from ${file}`);
+  });
   const sample = (files: string[], n: number): string[] => (n > 0 ? files.filter((_f, i) => i % Math.ceil(files.length / n) === 0) : files);
   const old = sample(CORPUS_GROUPS.flatMap((g) => corpusFiles(g)), oldLimit);
   const modern = modernCorpusAvailable() ? sample(modernMessages().map((m) => m.file), limit) : [];

@@ -5,6 +5,11 @@
  * under a folder keyed by SpamAssassin's version, the settings of the run and the rule files'
  * names, sizes and times; it holds only what SpamAssassin answered (never anything of hamlet's).
  *
+ * SpamAssassin 4.0.1 fills a rule's `%{TAG}` template once per process (observed: a message hits
+ * GB_CUSTOM_HTM_URI alone and misses it after another message, even with a new
+ * Mail::SpamAssassin object), so a message the stock capture rules concern (its To address is in
+ * one of its URIs) is checked by a SpamAssassin process of its own, as `spamassassin` checks it.
+ *
  * Folder: `$HAMLET_SA_CACHE_DIR`, else `~/.cache/hamlet-sa-verdicts`.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,7 +17,40 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { headerText, parseHeaderRequest, type HeaderRequest } from '../../src/message/header-access';
+import { parseMessage } from '../../src/message/parse';
 import { parseSaOutput, runSaCheck, type SaCheckOptions, type SaVerdict } from './sa-check';
+
+const TO_ADDR = parseHeaderRequest('To:addr') as HeaderRequest;
+
+/**
+ * True when an http(s) URI of the message carries its To address after `#`, `=` or `/`: what
+ * the stock `%{GB_TO_ADDR}` rules look for.
+ */
+function captureConcerned(file: string): boolean {
+  const m = parseMessage(readFileSync(file));
+  const to = headerText(m, TO_ADDR)?.trim().toLowerCase();
+  if (to === undefined || to === '') return false;
+  return m.uriList.some((u) => {
+    const l = u.toLowerCase();
+    const at = l.indexOf(to);
+    return at > 0 && /^https?:\/\//.test(l) && '#=/'.includes(l[at - 1]!);
+  });
+}
+
+/** SpamAssassin on each file in a process of its own, two at a time. */
+async function runAlone(files: readonly string[], opts: SaCheckOptions): Promise<SaVerdict[]> {
+  const out: SaVerdict[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = (await runSaCheck([files[i]!], { ...opts, shards: 1 }))[0]!;
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  return out;
+}
 
 /** SpamAssassin's version as Perl reports it (part of every key). */
 function saVersion(): string {
@@ -42,7 +80,7 @@ function cacheFolder(opts: SaCheckOptions): string {
 }
 
 function contentKey(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  return createHash('sha256').update(readFileSync(file)).digest('hex') + (captureConcerned(file) ? '-alone' : '');
 }
 
 function line(v: SaVerdict): string {
@@ -73,7 +111,9 @@ export async function cachedSaVerdicts(files: readonly string[], opts: SaCheckOp
   const todo = files.filter((_f, i) => out[i] === undefined);
   onMiss?.(todo.length);
   if (todo.length > 0) {
-    const got = await runSaCheck(todo, opts);
+    const alone = todo.filter((f) => keys[files.indexOf(f)]!.endsWith('-alone'));
+    const shared = todo.filter((f) => !alone.includes(f));
+    const got = [...(await runSaCheck(shared, opts)), ...(await runAlone(alone, opts))];
     const byPath = new Map(got.map((v) => [v.path, v]));
     files.forEach((f, i) => {
       if (out[i] !== undefined) return;
@@ -85,13 +125,19 @@ export async function cachedSaVerdicts(files: readonly string[], opts: SaCheckOp
   return out as SaVerdict[];
 }
 
-/** Put verdicts check.pl printed earlier (same options) into the cache, e.g. from a run in the background. */
-export function seedSaCache(verdicts: readonly SaVerdict[], opts: SaCheckOptions): number {
+/**
+ * Put verdicts check.pl printed earlier (same options) into the cache, e.g. from a run in the
+ * background. `alone`: they come from one process per message (otherwise the messages that
+ * need one are left out).
+ */
+export function seedSaCache(verdicts: readonly SaVerdict[], opts: SaCheckOptions, alone = false): number {
   const dir = cacheFolder(opts);
   let n = 0;
   for (const v of verdicts) {
     if (v.error || !existsSync(v.path)) continue;
-    store(dir, contentKey(v.path), v);
+    const key = contentKey(v.path);
+    if (key.endsWith('-alone') !== alone) continue;
+    store(dir, key, v);
     n++;
   }
   return n;

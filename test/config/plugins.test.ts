@@ -108,12 +108,19 @@ test('not implemented, so not claimed', () => {
   for (const f of ['feature_subjprefix', 'feature_get_host', 'feature_meta_rules_matching', 'feature_geodb', 'feature_bayes_stopwords', 'has_tflags_nolog', 'feature_compile_regexp']) {
     assert.equal(can(CONF + f), false, f);
   }
-  for (const p of ['Razor2', 'Pyzor', 'DCC', 'ImageInfo', 'PDFInfo', 'TextCat', 'ASN', 'FromNameSpoof', 'AntiVirus', 'URIDetail', 'DecodeShortURLs', 'Shortcircuit', 'OLEVBMacro']) {
+  for (const p of ['Razor2', 'Pyzor', 'DCC', 'PDFInfo', 'TextCat', 'ASN', 'FromNameSpoof', 'AntiVirus', 'URIDetail', 'DecodeShortURLs', 'Shortcircuit', 'OLEVBMacro']) {
     assert.equal(ALL_PLUGINS.has(P + p), false, p);
   }
   assert.equal(featureExists(P + 'Pyzor::has_fork', ALL_PLUGINS), false);
   assert.equal(featureExists(P + 'MIMEHeader::has_tflags_range', ALL_PLUGINS), false);
   assert.equal(featureExists(P + 'MIMEEval::has_check_qp_ratio', ALL_PLUGINS), false);
+});
+
+test('ImageInfo is answered loaded for the HTML-only metas its block defines; its image evals stay inactive', () => {
+  assert.equal(ALL_PLUGINS.has(P + 'ImageInfo'), true);
+  assert.equal(EVAL_REGISTRY.inactive.get('image_count'), 'image');
+  const rs = rulesFrom(['loadplugin Mail::SpamAssassin::Plugin::ImageInfo', 'ifplugin Mail::SpamAssassin::Plugin::ImageInfo', 'body __IMGH /hello/', 'meta IMG_META __IMGH', 'endif'].join('\n'));
+  assert.deepEqual(checkMessage(Buffer.from(MSG), rs).result.tests, ['IMG_META']);
 });
 
 test('a loadplugin of a plugin hamlet does not implement leaves its ifplugin block off, with a lint warning', () => {
