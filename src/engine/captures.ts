@@ -2,8 +2,8 @@
  * SpamAssassin 4's rule captures, on the scan side: the values a capturing rule's named groups
  * matched become the scan's capture tags, and a template rule's regex is built from them.
  */
-import { fillTemplate } from '../config/capture-tags';
-import { translatePerlRegex } from '../config/perl-regex';
+import { fillTemplate } from '../regex/capture-tags';
+import { translatePerlRegex } from '../regex/perl-regex';
 import type { ScanContext } from './context';
 import type { CompiledRule, RuleTemplate } from './types';
 

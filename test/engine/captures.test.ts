@@ -9,7 +9,7 @@ import { checkMessage } from '../../src/check/index';
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../../src/config/load';
 import { decodeRuleSet, encodeRuleSet } from '../../src/config/rule-cache-codec';
-import { captureNames, escapeTagValue, fillTemplate, templateTags } from '../../src/config/capture-tags';
+import { captureNames, escapeTagValue, fillTemplate, templateTags } from '../../src/regex/capture-tags';
 import { EVAL_REGISTRY } from '../../src/eval/index';
 import { rulesFrom } from '../helpers/net-check';
 
