@@ -4,9 +4,6 @@
  * URIDetail, DecodeShortURLs, Shortcircuit, ...) is not loaded: its `ifplugin` blocks stay off,
  * as in a SpamAssassin that does not load it, and `--lint` says so.
  * Rule2XSBody only speeds body rules up; hamlet's literal prefilter does that job.
- * ImageInfo is the one exception: its evals (image sizes, pixel coverage) are not implemented and
- * its rules never hit, but its block also defines HTML-only metas the stock rules read
- * (`__HTML_IMG_ONLY`), which SpamAssassin fires: answering it absent would lose those.
  */
 const P = 'Mail::SpamAssassin::Plugin::';
 
@@ -14,9 +11,7 @@ export const KNOWN_PLUGINS: ReadonlySet<string> = new Set(
   [
     'Check', 'HTMLEval', 'HeaderEval', 'BodyEval', 'MIMEEval', 'RelayEval', 'WLBLEval', 'VBounce', 'FreeMail',
     'ReplaceTags', 'MIMEHeader', 'URIEval', 'HTTPSMismatch', 'WelcomeListSubject', 'AutoLearnThreshold', 'Bayes',
-    'AWL', 'Rule2XSBody',
-    // partly: see above
-    'ImageInfo',
+    'AWL', 'Rule2XSBody', 'ImageInfo',
     // network tests (src/check, src/dns): they run unless -L / dns_available no
     'DNSEval', 'URIDNSBL', 'SPF', 'DKIM', 'DMARC', 'AskDNS', 'HashBL',
   ].map((n) => P + n),

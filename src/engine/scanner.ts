@@ -232,7 +232,7 @@ function runTest(rule: CompiledRule, t: CompiledTest, ctx: ScanContext, only?: r
     }
     case 'eval': {
       try {
-        const r = t.fn(ctx, t.args);
+        const r = t.fn(ctx, t.args, rule.area);
         return typeof r === 'number' ? r : r ? 1 : 0;
       } catch (e) {
         // A failing eval fails only its own rule; the failure is kept for `-D rules`.

@@ -16,7 +16,8 @@ export type EvalArg = string | number;
  * An eval function: answers for one message whether its rule hits.
  * A number is a hit count (0 = no hit). It reports problems by returning false, never by throwing.
  */
-export type EvalFn = (ctx: ScanContext, args: readonly EvalArg[]) => boolean | number;
+/** `area`: the type of the rule that calls it (an eval registered for body and rawbody may read either). */
+export type EvalFn = (ctx: ScanContext, args: readonly EvalArg[], area?: RuleArea) => boolean | number;
 
 /** The rule a network eval starts lookups for. */
 export interface NetRuleInfo {

@@ -20,6 +20,12 @@ const BULK_ENVFROM = /(?:^(?:post|host|domain)master|^double-bounce|^(?:sentto|o
 const EMAIL = /(?<![a-z0-9!#$%&'*+/=?^_`{|}~-])([a-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,59}[a-z0-9])?\.){1,4}[a-z]{2,24})\b/gi;
 /** EMAIL, anchored: the whole string is one address. */
 const ONE_EMAIL = new RegExp(`^${EMAIL.source}$`, 'i');
+/**
+ * An address the body quotes rather than offers for replies, which SpamAssassin 4.0.1 leaves
+ * out: in angle brackets (`Name <a@b.com>`, not after `mailto:`) or followed by a short word
+ * and a colon (`a@b.com wrote:`), unless that word is fax, tel, phone or e-mail.
+ */
+const QUOTED_EMAIL = new RegExp(`<?(?<!mailto:)${EMAIL.source}(?:>|\\s{1,10}(?!(?:fa(?:x|csi)|tel|phone|e?-?mail))[a-z]{2,11}:)`, 'gi');
 
 interface FreemailLists {
   readonly exact: ReadonlySet<string>;
@@ -88,7 +94,7 @@ function bodyFreemails(ctx: ScanContext): ReadonlySet<string> | undefined {
     }
   }
   for (const line of ctx.bodyLines()) {
-    const text = line.replace(/<?https?:\/\/\S{0,255}(?:@|%40)\S{0,255}/gi, ' ');
+    const text = line.replace(/<?https?:\/\/\S{0,255}(?:@|%40)\S{0,255}/gi, ' ').replace(QUOTED_EMAIL, ' ');
     for (const m of text.matchAll(EMAIL)) {
       add(m[1]!.toLowerCase());
       if (seen.length >= 40) break;

@@ -116,9 +116,10 @@ test('not implemented, so not claimed', () => {
   assert.equal(featureExists(P + 'MIMEEval::has_check_qp_ratio', ALL_PLUGINS), false);
 });
 
-test('ImageInfo is answered loaded for the HTML-only metas its block defines; its image evals stay inactive', () => {
+test('ImageInfo is answered loaded: its evals run (test/eval/image-info.test.ts) and its block is read', () => {
   assert.equal(ALL_PLUGINS.has(P + 'ImageInfo'), true);
-  assert.equal(EVAL_REGISTRY.inactive.get('image_count'), 'image');
+  assert.equal(EVAL_REGISTRY.active.has('image_count'), true);
+  assert.equal(EVAL_REGISTRY.inactive.has('image_count'), false);
   const rs = rulesFrom(['loadplugin Mail::SpamAssassin::Plugin::ImageInfo', 'ifplugin Mail::SpamAssassin::Plugin::ImageInfo', 'body __IMGH /hello/', 'meta IMG_META __IMGH', 'endif'].join('\n'));
   assert.deepEqual(checkMessage(Buffer.from(MSG), rs).result.tests, ['IMG_META']);
 });
