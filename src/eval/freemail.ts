@@ -85,8 +85,12 @@ function bodyFreemails(ctx: ScanContext): ReadonlySet<string> | undefined {
   const add = (e: string): void => {
     if (!seen.includes(e)) seen.push(e);
   };
+  // SpamAssassin keys its URI list by the URI text, a bare address from the text as `mailto:` +
+  // the address: an anchor whose exact URI the text also names is "parsed" too, and left out.
+  const inText = new Set<string>();
+  for (const u of ctx.msg.uris) if (u.sources.includes('parsed')) inText.add(/^mailto:/i.test(u.raw) ? u.raw : `mailto:${u.raw}`);
   for (const u of ctx.msg.uris) {
-    if (u.sources.includes('a') && !u.sources.includes('parsed') && /^mailto:/i.test(u.raw)) {
+    if (u.sources.includes('a') && !u.sources.includes('parsed') && !inText.has(u.raw) && /^mailto:/i.test(u.raw)) {
       const m = /^mailto:([^?\s]+@[^?\s]+)/i.exec(u.raw);
       // Only a link to one address counts: SpamAssassin 4.0.1 takes nothing from
       // `mailto:a@x.cn,b@libero.it` (seen on the corpus: no FREEMAIL_REPLY).

@@ -33,3 +33,13 @@ test('a body address quoted in <> or before "wrote:" is not a reply address; one
   assert.deepEqual(hits('Write to al@yahoo.com today.'), ['FM_REPLY']);
   assert.deepEqual(hits('al@yahoo.com tel: 555'), ['FM_REPLY']);
 });
+
+test('a mailto: link whose exact address the text also shows counts as text, and text in <> is left out', () => {
+  const html = (inner: string): Buffer =>
+    Buffer.from(['From: Jo <jo@gmail.com>', 'To: a@example.org', 'Subject: hi', 'MIME-Version: 1.0', 'Content-Type: text/html', '', `<html><body><p>hello ${inner}</p></body></html>`, ''].join('\n'));
+  const hits = (inner: string): readonly string[] => checkMessage(html(inner), GMAIL_RULES).result.tests;
+  assert.deepEqual(hits('&lt;<a href="mailto:al@yahoo.com">al@yahoo.com</a>&gt;'), []);
+  assert.deepEqual(hits('<a href="mailto:al@yahoo.com">mail me</a> &lt;al@yahoo.com&gt;'), []);
+  assert.deepEqual(hits('<a href="mailto:al@yahoo.com">mail me</a> &lt;AL@yahoo.com&gt;'), ['FM_REPLY']);
+  assert.deepEqual(hits('<a href="mailto:al@yahoo.com">mail me</a>'), ['FM_REPLY']);
+});
