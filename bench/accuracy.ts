@@ -1,13 +1,23 @@
 /**
- * bench:accuracy — false positives and false negatives over the whole public
- * corpus at the default threshold, Bayes and network tests off (score set 0),
- * for hamlet's own rules (`rules/`) and for the stock SpamAssassin rules
- * (/usr/share/spamassassin + /etc/spamassassin), both run by hamlet's engine.
- * Also the TRAIN / TEST split the own rules were tuned on (see rules/README.md).
+ * bench:accuracy — false positives and false negatives at the default threshold, network tests off.
  *
- * Usage: npm run bench:accuracy [-- --own-only] [--per-rule] [--near N]
- *   --per-rule  hits per own rule on ham and spam, TRAIN and TEST apart (for tuning)
- *   --near N    list ham scoring at least N with the own rules (margin check)
+ * 1. Score set 0 (no Bayes) over the whole public corpus, for hamlet's own rules (`rules/`) and
+ *    for the stock SpamAssassin rules (/usr/share/spamassassin + /etc/spamassassin), both run by
+ *    hamlet's engine (`own_*`, `stock_*`), with the TRAIN / TEST split.
+ * 2. With Bayes (bench/lib/accuracy-bayes.ts), each engine on its own rules and its own database
+ *    trained on the same messages (hamlet-learn / real sa-learn), measured in the same run:
+ *    trained on TRAIN (easy-ham-1 + spam-1), measured on TEST (easy-ham-2 + hard-ham-1 + spam-2):
+ *    `test_*` / `sa_test_*`; trained on TRAIN + the modern corpus's dev part, measured on its
+ *    measure part (stripped view): `modern_*` / `sa_modern_*`.
+ *
+ * Usage: npm run bench:accuracy [-- --own-only] [--no-sa] [--bayes-only] [--per-rule] [--near N]
+ *   --own-only    hamlet's rules only: no stock rules at set 0, no SpamAssassin
+ *   --no-sa       skip SpamAssassin with Bayes (its answers are cached by content anyway)
+ *   --bayes-only  skip part 1
+ *   --per-rule    hits per own rule on ham and spam, TRAIN and TEST apart (part 1)
+ *   --near N      list ham scoring at least N with the own rules (part 1, margin check)
+ *   --dev-hits F  only write the development data's rule hits and cross-validated Bayes
+ *                 probabilities to F (bench/lib/accuracy-dev.ts), for fitting scores
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,16 +25,12 @@ import { basename, join } from 'node:path';
 import { DEFAULT_RULES_DIR, loadConfig, scan, type RuleSet, type ScanResult } from '../src/index';
 import { CORPUS_GROUPS, corpusFiles, type CorpusGroup } from '../test/helpers/corpus';
 import { LOCAL_ONLY_CF } from './lib/local-only';
+import { writeDevHits } from './lib/accuracy-dev';
+import { bayesPart, type BayesFigures, type Tally } from './lib/accuracy-bayes-part';
 
 /** The split used while writing the own rules: tune on TRAIN, check on TEST. */
 const TRAIN: ReadonlySet<CorpusGroup> = new Set(['easy-ham-1', 'spam-1']);
 
-interface Tally {
-  ham: number;
-  spam: number;
-  fp: number;
-  fn: number;
-}
 
 const isSpamGroup = (g: CorpusGroup): boolean => g.startsWith('spam');
 
@@ -89,7 +95,23 @@ function run(label: string, rs: RuleSet, files: ReadonlyArray<[CorpusGroup, stri
   return out;
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  const devHits = arg('--dev-hits');
+  if (devHits !== undefined) return writeDevHits(devHits);
+  const ownOnly = process.argv.includes('--own-only');
+  const withSa = !ownOnly && !process.argv.includes('--no-sa');
+  const set0 = process.argv.includes('--bayes-only') ? undefined : setZero(ownOnly);
+  const b: BayesFigures = await bayesPart(withSa);
+  const na = (n: number | undefined): string => (n === undefined ? 'NA' : String(n));
+  console.log(
+    `RESULT accuracy own_fp=${na(set0?.own.all.fp)} own_fn=${na(set0?.own.all.fn)} stock_fp=${na(set0?.stock?.all.fp)} stock_fn=${na(set0?.stock?.all.fn)} ham=${na(set0?.own.all.ham)} spam=${na(set0?.own.all.spam)}` +
+      ` test_fp=${b.test.fp} test_fn=${b.test.fn} sa_test_fp=${na(b.saTest?.fp)} sa_test_fn=${na(b.saTest?.fn)}` +
+      ` modern_fp=${b.modern.fp} modern_fn=${b.modern.fn} sa_modern_fp=${na(b.saModern?.fp)} sa_modern_fn=${na(b.saModern?.fn)}`,
+  );
+}
+
+/** Part 1: score set 0 over the whole public corpus. */
+function setZero(ownOnly: boolean): { own: RunOut; stock?: RunOut } {
   const files: Array<[CorpusGroup, string]> = CORPUS_GROUPS.flatMap((g) => corpusFiles(g).map((f): [CorpusGroup, string] => [g, f]));
   const emptySite = mkdtempSync(join(tmpdir(), 'hamlet-site-'));
   const perRule = process.argv.includes('--per-rule');
@@ -97,12 +119,12 @@ function main(): void {
   const near = nearArg === undefined ? undefined : Number(nearArg);
 
   const own = run('own', loadConfig({ configPath: DEFAULT_RULES_DIR, siteConfigPath: emptySite }), files, perRule, near);
-  if (process.argv.includes('--own-only')) return;
+  if (ownOnly) return { own };
   const stockRules = loadConfig({ configPath: '/usr/share/spamassassin', siteConfigPath: '/etc/spamassassin', extraText: LOCAL_ONLY_CF });
-  const stock = run('stock', stockRules, files, false, undefined);
-  console.log(
-    `RESULT accuracy own_fp=${own.all.fp} own_fn=${own.all.fn} stock_fp=${stock.all.fp} stock_fn=${stock.all.fn} ham=${own.all.ham} spam=${own.all.spam}`,
-  );
+  return { own, stock: run('stock', stockRules, files, false, undefined) };
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

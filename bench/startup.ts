@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { corpusFiles } from '../test/helpers/corpus';
-import { haveSaLearn, TRAIN } from './lib/bayes-train';
+import { haveSaLearn, STOCK_CONFIG, TRAIN } from './lib/bayes-train';
 import { timedRun, type TimedRun } from './lib/timed-run';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -115,11 +115,11 @@ async function main(): Promise<void> {
       const hamletDb = join(work, 'hamlet-bayes', 'bayes');
       const saDb = join(work, 'sa-bayes', 'bayes');
       const hamletLearn = join(ROOT, 'bin', 'hamlet-learn.js');
-      trainSmall(home, (cls, files) => [node, hamletLearn, '--dbpath', hamletDb, `--${cls}`, ...files]);
+      trainSmall(home, (cls, files) => [node, hamletLearn, ...STOCK_CONFIG, '--dbpath', hamletDb, `--${cls}`, ...files]);
       trainSmall(saHome, (cls, files) => [saLearn, '-L', '--dbpath', saDb, `--${cls}`, ...files]);
       const magic = /non-token data: nspam/;
       sides.push(
-        { name: 'hamlet_learn_dump', argv: [node, hamletLearn, '--dbpath', hamletDb, '--dump', 'magic'], input: '/dev/null', env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: magic },
+        { name: 'hamlet_learn_dump', argv: [node, hamletLearn, ...STOCK_CONFIG, '--dbpath', hamletDb, '--dump', 'magic'], input: '/dev/null', env: () => ({ HOME: home, HAMLET_CACHE_DIR: warmCache }), expect: magic },
         { name: 'sa_learn_dump', argv: [saLearn, '--dbpath', saDb, '--dump', 'magic'], input: '/dev/null', env: () => ({ HOME: saHome }), expect: magic },
       );
     } else {

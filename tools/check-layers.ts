@@ -23,7 +23,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['config'],
   ['report'],
   ['bayes', 'awl'],
-  ['learn'],
+  ['learn', 'rescore'], // rescore: like learn, reads labelled mail through the scanner and Bayes
   ['check'],
   ['spamd'],
   ['cli'],

@@ -95,10 +95,14 @@ export function trainSa(): TrainResult {
   return train(SA_DIR, (group, cls) => ['sa-learn', ['-L', '--dbpath', join(SA_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]]);
 }
 
+/** Where sa-learn reads its configuration on Debian. */
+export const STOCK_CONFIG = ['-C', '/usr/share/spamassassin', '--siteconfigpath', '/etc/spamassassin'];
+
 /** hamlet-learn into HAMLET_DIR. */
 export function trainHamlet(): TrainResult {
   const cli = join(ROOT, 'bin', 'hamlet-learn.js');
-  return train(HAMLET_DIR, (group, cls) => ['node', [cli, '--dbpath', join(HAMLET_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]]);
+  // The stock rules' Bayes settings and site files, as sa-learn reads them (hamlet-learn's own default is rules/ + /etc/hamlet).
+  return train(HAMLET_DIR, (group, cls) => ['node', [cli, ...STOCK_CONFIG, '--dbpath', join(HAMLET_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]]);
 }
 
 /**

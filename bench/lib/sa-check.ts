@@ -50,6 +50,8 @@ export interface SaCheckOptions {
   /** `IP:PORT`: network tests on, every query to this server. */
   readonly dns?: string;
   readonly state?: string;
+  /** A bayes_path: Bayes on with that database (no auto-learn, no expiry). */
+  readonly bayes?: string;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function runSaCheck(files: readonly string[], opts: SaCheckOptions 
   if (opts.site) args.push('--site', opts.site);
   if (opts.dns) args.push('--dns', opts.dns);
   if (opts.state) args.push('--state', opts.state);
+  if (opts.bayes) args.push('--bayes', opts.bayes);
   // SpamAssassin's DMARC plugin asks through Mail::DMARC's own Net::DNS resolver, which ignores
   // dns_server (it reads resolv.conf, or these variables): point it at the same server.
   const [host, port] = (opts.dns ?? '').split(/:(?=\d+$)/);

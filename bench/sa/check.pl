@@ -4,16 +4,18 @@
 # took (tab-separated).
 # With --dns IP:PORT, network tests are on and every query goes to that server only; --state
 # is then SpamAssassin's user-state directory (dns_block_rule files land there, not in ~).
-# Usage: perl bench/sa/check.pl [--rules DIR] [--site DIR] [--dns IP:PORT --state DIR] < filelist
+# With --bayes PATH, Bayes is on with the database at that bayes_path (no auto-learn, no expiry).
+# Usage: perl bench/sa/check.pl [--rules DIR] [--site DIR] [--dns IP:PORT --state DIR] [--bayes PATH] < filelist
 use strict;
 use warnings;
 use Mail::SpamAssassin;
 use Getopt::Long;
 use Time::HiRes qw(time);
 
-my ($rules, $site, $dns, $state) = ('/usr/share/spamassassin', '/etc/spamassassin', '', '');
-GetOptions('rules=s' => \$rules, 'site=s' => \$site, 'dns=s' => \$dns, 'state=s' => \$state) or die "bad options\n";
-my $off = "use_bayes 0\nbayes_auto_learn 0\nuse_razor2 0\nuse_pyzor 0\nifplugin Mail::SpamAssassin::Plugin::AWL\nuse_auto_whitelist 0\nendif\n";
+my ($rules, $site, $dns, $state, $bayes) = ('/usr/share/spamassassin', '/etc/spamassassin', '', '', '');
+GetOptions('rules=s' => \$rules, 'site=s' => \$site, 'dns=s' => \$dns, 'state=s' => \$state, 'bayes=s' => \$bayes) or die "bad options\n";
+my $bayes_cf = $bayes eq '' ? "use_bayes 0\n" : "use_bayes 1\nbayes_path $bayes\nbayes_auto_expire 0\n";
+my $off = $bayes_cf . "bayes_auto_learn 0\nuse_razor2 0\nuse_pyzor 0\nifplugin Mail::SpamAssassin::Plugin::AWL\nuse_auto_whitelist 0\nendif\n";
 my $net = $dns eq '' ? "skip_rbl_checks 1\ndns_available no\n" : "dns_available yes\nclear_dns_servers\ndns_server $dns\n";
 
 my $sa = Mail::SpamAssassin->new({

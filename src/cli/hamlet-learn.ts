@@ -7,7 +7,7 @@ import '../regex-flags';
 import { Command } from 'commander';
 import { readStdin } from '../io/stdin';
 import { exitQuietlyWhenOutputCloses, writeAll } from './output';
-import { readConfig, type LoadOptions } from '../config/read';
+import { DEFAULT_RULES_DIR, readConfig, type LoadOptions } from '../config/read';
 import type * as Mailbox from '../io/mailbox';
 import type { SourcedMessage } from '../io/mailbox';
 import type * as LearnPoolModule from '../bayes/learn-pool';
@@ -23,6 +23,7 @@ import type * as Expiry from '../bayes/expiry';
 import { openBayesStore } from '../bayes/open-store';
 import type { BayesStore } from '../bayes/store';
 import { lazy } from '../util/lazy';
+import { commandLoadOptions, DEFAULT_SITE_DIR } from './config-dirs';
 
 // What only learning uses (mailbox readers, the worker pool and its worker_threads, batches,
 // expiry) loads when learning starts: `--dump`, `--backup` and friends never pay for it.
@@ -84,14 +85,9 @@ interface CliOptions {
 const out = (s: string): void => writeAll(1, s);
 const err = (s: string): void => writeAll(2, s);
 
+/** The same search as hamlet's and hamletd's (config-dirs.ts), reading only the Bayes settings. */
 function loadOptions(o: CliOptions): LoadOptions {
-  return {
-    configPath: o.configpath ?? '/usr/share/spamassassin',
-    siteConfigPath: o.siteconfigpath ?? '/etc/spamassassin',
-    userPrefs: o.prefspath,
-    extraText: o.cf?.join('\n'),
-    onlyDirectives: BAYES_DIRECTIVES,
-  };
+  return { ...commandLoadOptions(o), onlyDirectives: BAYES_DIRECTIVES };
 }
 
 /** The messages to learn from: files/dirs/globs, or stdin (`-` or no target). */
@@ -213,9 +209,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--use-ignores', 'skip messages from/to bayes_ignore_from / bayes_ignore_to addresses')
     .option('--norelearn', 'do not move messages learned as the other class')
     .option('--dbpath <path>', 'database path, in bayes_path form (<path>.sqlite)')
-    .option('-C, --configpath <dir>', 'rules directory (default /usr/share/spamassassin)')
-    .option('--siteconfigpath <dir>', 'site configuration directory (default /etc/spamassassin)')
-    .option('-p, --prefspath <file>', 'user preferences file')
+    .option('-C, --configpath <dir>', `rules directory (default: ${DEFAULT_RULES_DIR})`)
+    .option('--siteconfigpath <dir>', `site configuration directory (default: ${DEFAULT_SITE_DIR})`)
+    .option('-p, --prefspath <file>', 'user preferences file (default: ~/.hamlet/user_prefs, else ~/.spamassassin/user_prefs)')
     .option('-u, --username <user>', 'user to learn for (accepted; the database path decides)')
     .option('--max-size <bytes>', 'skip messages larger than this (default 256000; 0: no limit)')
     // One value per --cf, as in hamlet: a variadic option would take the mailbox path after it.

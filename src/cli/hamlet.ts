@@ -9,12 +9,12 @@
 // First: V8's regex flags must be set before any rule regex exists.
 import '../regex-flags';
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, loadConfig, loadRuleSet, readConfig, type LoadOptions, type RuleCacheOptions } from '../config/load';
 import { optList } from '../options/option-values';
-import { findUserPrefs, USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
+import { USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
 import { addrListMessage, addressesInMail, modifyAddress, type AddrListAction } from '../awl/manage';
 import { openFeedbackStores, type FeedbackStores } from '../learn/feedback';
@@ -28,7 +28,7 @@ import { CliError, notMailReason, readInputs, type Input } from './inputs';
 import { exitQuietlyWhenOutputCloses, writeAll } from './output';
 import type * as Lint from './lint';
 import { lazy } from '../util/lazy';
-import { DEFAULT_SITE_DIR, hasCfFiles } from './config-dirs';
+import { commandLoadOptions, DEFAULT_SITE_DIR, hasCfFiles, sourceLines, type RulesChoice } from './config-dirs';
 
 export { DEFAULT_SITE_DIR, hasCfFiles } from './config-dirs';
 
@@ -139,18 +139,10 @@ function succeeds(probe: () => unknown): boolean {
 }
 
 const readable = (path: string): boolean => succeeds(() => readFileSync(path));
-const exists = (path: string): boolean => succeeds(() => statSync(path));
 
-/** Where configuration comes from, after SpamAssassin's search rules. */
-export function loadOptionsFor(o: CliOptions, home = homedir()): LoadOptions {
-  const site = o.siteconfigpath ?? (exists(DEFAULT_SITE_DIR) ? DEFAULT_SITE_DIR : undefined);
-  const prefs = o.prefspath !== undefined ? (exists(o.prefspath) ? o.prefspath : undefined) : findUserPrefs(home, exists);
-  return {
-    configPath: o.configpath ?? DEFAULT_RULES_DIR,
-    siteConfigPath: site,
-    userPrefs: prefs,
-    extraText: o.cf.length > 0 ? o.cf.join('\n') : undefined,
-  };
+/** Where configuration comes from: the search the three commands share (config-dirs.ts). */
+export function loadOptionsFor(o: CliOptions, home = homedir()): LoadOptions & { rules: RulesChoice } {
+  return commandLoadOptions(o, { home });
 }
 
 function loadRules(o: CliOptions, io: CliIo, dbg: Debug): RuleSet {
@@ -323,6 +315,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   try {
     if (o.lint) {
       const rules = loadRules(o, io, dbg);
+      for (const line of sourceLines(loadOptionsFor(o))) io.err(`lint: ${line}\n`);
       for (const line of lint().lintReport(rules, o.debug !== undefined)) io.err(line + '\n');
       return lint().summarize(rules).errors > 0 ? 1 : 0;
     }

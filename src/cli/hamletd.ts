@@ -11,7 +11,7 @@
 import '../regex-flags';
 import { Command, CommanderError } from 'commander';
 import type { Server as HttpServer } from 'node:http';
-import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/read';
@@ -25,7 +25,7 @@ import { SpamdServer, type ListenSpec } from '../spamd/server';
 import { shutdown } from '../spamd/shutdown';
 import { passwdEntry } from '../spamd/user-prefs';
 import type { WorkerConfig } from '../spamd/worker';
-import { DEFAULT_SITE_DIR, hasCfFiles } from './config-dirs';
+import { commandLoadOptions, DEFAULT_SITE_DIR, hasCfFiles, sourceLines, type RulesChoice } from './config-dirs';
 import { exitQuietlyWhenOutputCloses } from './output';
 
 interface Opts {
@@ -168,9 +168,9 @@ function listenSpecs(o: Opts): ListenSpec[] {
   return specs;
 }
 
-function loadOptions(o: Opts): LoadOptions {
-  const site = o.siteconfigpath ?? (existsSync(DEFAULT_SITE_DIR) ? DEFAULT_SITE_DIR : undefined);
-  return { configPath: o.configpath ?? DEFAULT_RULES_DIR, siteConfigPath: site, extraText: o.cf.length > 0 ? o.cf.join('\n') : undefined };
+/** The same search as hamlet's and hamlet-learn's (config-dirs.ts); users' preferences are read per request. */
+function loadOptions(o: Opts): LoadOptions & { rules: RulesChoice } {
+  return commandLoadOptions(o, { userPrefs: false });
 }
 
 const ROOT_WITHOUT_U =
@@ -349,6 +349,7 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
     if (o.pidfile) removeQuietly(o.pidfile);
     return e instanceof UsageError ? 64 : 70;
   }
+  for (const line of sourceLines(lo)) log('info', `config: ${line}`);
   log('info', `server started on ${server.addresses.join(', ')} (running version ${HAMLET_VERSION})`);
   log('info', `server pid: ${process.pid}, ${pool.size} scan workers, up to ${pool.scansPerWorker} scans each at once, network tests ${o.local ? 'off (-L)' : 'on unless the configuration turns them off'}`);
 

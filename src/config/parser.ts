@@ -8,6 +8,7 @@ import type { ConfigDraft, RuleDirective, SourcePos } from './draft';
 import { KNOWN_DIRECTIVES } from './known-directives';
 import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
 import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
+import { LEGACY_NAMES, legacyNote } from './legacy-names';
 import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from '../options/option-values';
 import { checkDnsSettingLine } from '../dns/setting-lines';
 import { parseUriListLine, URI_LISTS_OPTION, URI_LIST_DIRECTIVES } from '../dns/uri-list-defs';
@@ -147,6 +148,12 @@ export function parseConfigText(draft: ConfigDraft, text: string, file: string, 
       continue;
     }
     if (!active) continue;
+    const legacy = Object.hasOwn(LEGACY_NAMES, key) ? LEGACY_NAMES[key] : undefined;
+    if (legacy) {
+      warn(at, legacyNote(key, legacy));
+      if (legacy.now !== undefined) applyLine(draft, legacy.now, value, at, env, warn);
+      continue;
+    }
     applyLine(draft, key, value, at, env, warn);
   }
   for (const f of stack) warn(f.at, `config: unclosed '${f.kind}' block at end of file`, 'error');

@@ -31,6 +31,7 @@ import { lookalikeEvals } from './lookalike';
 import { mimeCheckEvals } from './mime-checks';
 import { mimeFlagEvals } from './mime-flags';
 import { phishingEvals } from './phishing';
+import { recipientNamedEvals } from './recipient-named';
 import { relayCheckEvals } from './relay-checks';
 import { senderDomainEvals } from './sender-domains';
 import { uridnsblEvals } from './uridnsbl';
@@ -68,6 +69,7 @@ export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
     mimeCheckEvals,
     mimeFlagEvals,
     phishingEvals,
+    recipientNamedEvals,
     relayCheckEvals,
     senderDomainEvals,
     uridnsblEvals,

@@ -70,6 +70,14 @@ function unescapeTemplate(s: string): string {
 
 const unquote = (s: string): string => /^"(.*)"$/s.exec(s)?.[1] ?? s;
 
+/**
+ * The stock rules' Checker-Version template says "SpamAssassin _VERSION_", which would print
+ * hamlet's version under SpamAssassin's name: the checker is named for what runs.
+ */
+function checkerNamed(name: string, template: string): string {
+  return name.toLowerCase() === 'checker-version' ? template.replace(/\bSpamAssassin(?=\s+_VERSION_)/g, 'hamlet') : template;
+}
+
 type Lists = { spam: AddedHeader[]; ham: AddedHeader[] };
 
 function applyHeaderOp(lists: Lists, op: string): void {
@@ -82,7 +90,7 @@ function applyHeaderOp(lists: Lists, op: string): void {
   } else if (key === 'add_header') {
     const m = /^(ham|spam|all)\s+([A-Za-z0-9_-]+)\s+(.*?)\s*$/s.exec(value);
     if (!m) return;
-    const h: AddedHeader = { name: m[2]!, template: unescapeTemplate(unquote(m[3]!)) };
+    const h: AddedHeader = { name: m[2]!, template: checkerNamed(m[2]!, unescapeTemplate(unquote(m[3]!))) };
     for (const k of which(m[1]!)) lists[k] = [...lists[k].filter((x) => x.name.toLowerCase() !== h.name.toLowerCase()), h];
   } else if (key === 'remove_header') {
     const m = /^(ham|spam|all)\s+([A-Za-z0-9_-]+)/.exec(value);

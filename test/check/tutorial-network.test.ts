@@ -5,7 +5,8 @@
  * stock rules or spamc are missing. (The DNS server runs in this process: the commands are run
  * asynchronously so it can answer them.)
  */
-import { after, before, describe, test } from 'node:test';
+import { suiteUnless } from '../helpers/visible-skip';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -84,7 +85,7 @@ test('hamlet -L -t: no lookups, no network rows', { skip: noStock }, async () =>
   assert.equal(server.received.length, before);
 });
 
-describe('spamc against hamletd (network tests on)', { skip: noStock || (!existsSync(SPAMC) && 'spamc not installed') }, () => {
+suiteUnless(noStock || (!existsSync(SPAMC) && 'spamc not installed'), 'spamc against hamletd (network tests on)', () => {
   let d: Running;
   before(async () => {
     d = await startHamletd(['-C', STOCK_RULES, '--siteconfigpath', SITE, ...cfArgs(), '-m', '1'], { timeoutMs: 120_000, env: { ...process.env, HOME: home } });

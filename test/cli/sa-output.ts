@@ -28,10 +28,14 @@ export function runSpamAssassin(input: Buffer, cf: readonly string[]): Promise<s
   });
 }
 
-/** Product names, versions, the wrapper's date and the boundary replaced by placeholders. */
+/**
+ * Product names, versions, the wrapper's date and the boundary replaced by placeholders. The
+ * checker header names the program that ran (hamlet rewrites the stock template's name), so both
+ * names become one placeholder there.
+ */
 export function normaliseProduct(s: string): string {
   return s
-    .replace(/SpamAssassin \d+\.\d+\.\d+ \(\d{4}-\d\d-\d\d\)/g, 'SpamAssassin VERSION')
+    .replace(/(?:SpamAssassin|hamlet) \d+\.\d+\.\d+ \(\d{4}-\d\d-\d\d\)/g, 'PRODUCT VERSION')
     .replace(/version=\d+\.\d+\.\d+/g, 'version=VERSION')
     .replace(/with (?:SpamAssassin|hamlet) \(version [\d.]+\);\n\t.*\n/g, 'with PRODUCT;\n\tDATE\n')
     .replace(/----------=_[0-9A-F]{8}\.[0-9A-F]{8}/g, 'BOUNDARY')

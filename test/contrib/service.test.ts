@@ -36,7 +36,7 @@ function commandLine(): string[] {
 test('systemd-analyze verify accepts the unit', { skip: analyze }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'hamletd-unit-'));
   // verify checks that ExecStart's program exists: point it at this checkout's.
-  writeFileSync(join(dir, 'hamletd.service'), unit.replace(/^ExecStart=\/usr\/bin\/hamletd /m, `ExecStart=${BIN} `));
+  writeFileSync(join(dir, 'hamletd.service'), unit.replace(/^ExecStart=\/usr\/local\/bin\/hamletd /m, `ExecStart=${BIN} `));
   const r = spawnSync('systemd-analyze', ['verify', '--man=no', join(dir, 'hamletd.service')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr.trim(), '');

@@ -69,3 +69,10 @@ test('scalar report settings', () => {
   assert.deepEqual(s.copyHeaders, ['X-A', 'X-B', 'X-C']);
   assert.equal(settings('report_hostname mx.example.org\n', false).reportHostname, 'mx.example.org');
 });
+
+test("the stock rules' Checker-Version template names hamlet, not SpamAssassin, before hamlet's version", () => {
+  const lists = headerLists({ '@header_ops': ['add_header all Checker-Version SpamAssassin _VERSION_ (_SUBVERSION_) on _HOSTNAME_', 'add_header all Other SpamAssassin _VERSION_'] });
+  assert.equal(lists.spam.find((h) => h.name === 'Checker-Version')?.template, 'hamlet _VERSION_ (_SUBVERSION_) on _HOSTNAME_');
+  // Only the checker's own header is renamed; other templates are the administrator's text.
+  assert.equal(lists.ham.find((h) => h.name === 'Other')?.template, 'SpamAssassin _VERSION_');
+});

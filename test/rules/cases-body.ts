@@ -5,6 +5,10 @@ const t = (text: string) => ({ text: `Hello,\n\n${text}\n\nRegards\n` });
 const html = (body: string) => ({ html: `<html><body>${body}</body></html>` });
 
 export const offerCases: Record<string, RuleCases> = {
+  GTUBE: {
+    hit: [t('Filter test:\nXJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\n')],
+    miss: [{}, t('XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL (cut short)')],
+  },
   HL_MAKE_MONEY: { hit: [t('You can make $5,000 from your kitchen table.')], miss: [{}] },
   HL_WORK_FROM_HOME: { hit: [t('Start working from home this week.')], miss: [{}] },
   HL_EXTRA_INCOME: { hit: [t('Build a residual income stream.')], miss: [{}] },

@@ -4,7 +4,9 @@
  * queued; GTUBE scores over reject_threshold and is refused with 550. Installed by
  * test/spamd/clients/install.sh; skipped, visibly, without Haraka or swaks.
  */
-import { after, before, describe, test } from 'node:test';
+import { suiteUnless } from '../helpers/visible-skip';
+import { snippet, substitute } from '../e2e/doc-snippets';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ const missing = !existsSync(haraka)
     : undefined;
 if (missing) console.log(`# haraka.test: ${missing}`);
 
-describe('Haraka + haraka-plugin-spamassassin against hamletd', { skip: missing }, () => {
+suiteUnless(missing, 'Haraka + haraka-plugin-spamassassin against hamletd', () => {
   let d: Running;
   let h: ChildProcess;
   let log = '';
@@ -38,7 +40,8 @@ describe('Haraka + haraka-plugin-spamassassin against hamletd', { skip: missing 
     writeFileSync(join(srv, 'config', 'plugins'), 'rcpt_to.in_host_list\nspamassassin\nqueue/discard\n');
     writeFileSync(join(srv, 'config', 'host_list'), 'example.test\n');
     writeFileSync(join(srv, 'config', 'smtp.ini'), `listen=127.0.0.1:${smtp}\nnodes=0\n`);
-    writeFileSync(join(srv, 'config', 'spamassassin.ini'), `spamd_socket=127.0.0.1:${d.port}\nspamd_user=first-recipient\nreject_threshold=20\n`);
+    // The tutorial's recipe (docs/tutorial-postfix-amavis.md), pointed at this hamletd.
+    writeFileSync(join(srv, 'config', 'spamassassin.ini'), substitute(snippet('spamassassin.ini'), [['127.0.0.1:783', `127.0.0.1:${d.port}`]]));
     writeFileSync(join(srv, 'config', 'log.ini'), '[main]\nlevel=info\n');
     h = spawn(process.execPath, [haraka, '-c', srv], { env: { ...process.env, YES_REALLY_DO_DISCARD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     h.stdout!.on('data', (b: Buffer) => (log += b.toString()));

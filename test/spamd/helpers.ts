@@ -3,7 +3,7 @@
  * unix socket, talk raw SPAMC to it, stop it by its PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, lstatSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,4 +179,31 @@ export async function waitFor(ready: () => boolean, ms: number): Promise<boolean
     await new Promise((r) => setTimeout(r, 100));
   }
   return true;
+}
+
+/** Wait until something accepts TCP connections on 127.0.0.1:`port` (or `gaveUp()`); false on time-out. */
+export async function portOpen(port: number, ms: number, gaveUp: () => boolean = () => false): Promise<boolean> {
+  let open = false;
+  const probe = (): void => {
+    const c = connect({ host: '127.0.0.1', port }, () => {
+      open = true;
+      c.destroy();
+    });
+    c.on('error', () => setTimeout(probe, 200));
+  };
+  probe();
+  return (await waitFor(() => open || gaveUp(), ms)) && open;
+}
+
+/** A small rules directory with the stock templates and Bayes rules (BAYES_* scored), readable by everyone, plus `extra`. */
+export function bayesRules(dir: string, extra = ''): string {
+  const rules = join(dir, 'rules');
+  mkdirSync(rules);
+  copyFileSync(join(STOCK_RULES, '10_default_prefs.cf'), join(rules, '10_default_prefs.cf'));
+  copyFileSync(join(STOCK_RULES, '23_bayes.cf'), join(rules, '23_bayes.cf'));
+  writeFileSync(join(rules, 'init.pre'), 'loadplugin Mail::SpamAssassin::Plugin::Bayes\n');
+  writeFileSync(join(rules, '50_scores.cf'), `required_score 5\nscore BAYES_99 3.5\nscore BAYES_999 0.2\nscore BAYES_00 -1.9\nscore BAYES_50 0.8\n${extra}`);
+  chmodSync(rules, 0o755);
+  for (const f of readdirSync(rules)) chmodSync(join(rules, f), 0o644);
+  return rules;
 }

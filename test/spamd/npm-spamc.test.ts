@@ -3,7 +3,8 @@
  * results on close, splits chunks on CRLF and sends an extra CRLF without a
  * half-close. Installed by test/spamd/clients/install.sh; skipped, visibly, without it.
  */
-import { after, before, describe, test } from 'node:test';
+import { suiteUnless } from '../helpers/visible-skip';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,7 +18,7 @@ if (missing) console.log(`# npm-spamc.test: ${missing}`);
 type Callback = (err: Error | null, res: Record<string, unknown>) => void;
 type Client = Record<string, (...args: unknown[]) => void>;
 
-describe('npm spamc against hamletd', { skip: missing }, () => {
+suiteUnless(missing, 'npm spamc against hamletd', () => {
   let d: Running;
   let c: Client;
   const call = (name: string, ...args: unknown[]): Promise<[string | undefined, Record<string, unknown>]> =>

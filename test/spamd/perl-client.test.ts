@@ -4,7 +4,8 @@
  * It sends Content-length plus an extra CRLF and never half-closes, so hamletd
  * must answer on the count. Skipped, visibly, when the module is not installed.
  */
-import { after, before, describe, test } from 'node:test';
+import { suiteUnless } from '../helpers/visible-skip';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { raw, smallRules, startHamletd, type Running } from './helpers';
@@ -34,7 +35,7 @@ if ($tell) {
 }
 `;
 
-describe('Mail::SpamAssassin::Client against hamletd', { skip: missing }, () => {
+suiteUnless(missing, 'Mail::SpamAssassin::Client against hamletd', () => {
   let d: Running;
   before(async () => {
     d = await startHamletd(['-C', smallRules(), '-l', '-m', '1']);

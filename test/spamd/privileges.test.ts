@@ -6,7 +6,8 @@
  * files at all. Runs only as root (a test user is made with useradd in a temp
  * home and removed after); elsewhere each test reports itself skipped.
  */
-import { after, before, describe, test } from 'node:test';
+import { suiteUnless } from '../helpers/visible-skip';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,7 @@ function walk(dir: string): Entry[] {
   return out;
 }
 
-describe('hamletd started as root', { skip: isRoot ? false : 'skipped: needs root (useradd, chown, setuid)' }, () => {
+suiteUnless(isRoot ? false : 'skipped: needs root (useradd, chown, setuid)', 'hamletd started as root', () => {
   let base: string;
   let home: string;
   let daemonHome: string;

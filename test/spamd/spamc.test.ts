@@ -3,7 +3,8 @@
  * config, -L), every flag the issue lists, asserting on what spamc prints and its
  * exit code. Skipped, visibly, when /usr/bin/spamc is not installed.
  */
-import { after, before, describe, test } from 'node:test';
+import { suiteUnless } from '../helpers/visible-skip';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ const SPAMC = '/usr/bin/spamc';
 const missing = !existsSync(SPAMC) ? 'skipped: spamc not installed (apt-get install spamc)' : !existsSync(SAMPLE_SPAM) ? 'skipped: SpamAssassin sample messages not installed' : undefined;
 if (missing) console.log(`# spamc.test: ${missing}`);
 
-describe('real spamc against hamletd', { skip: missing }, () => {
+suiteUnless(missing, 'real spamc against hamletd', () => {
   let d: Running;
   let sock: string;
   const spam = missing ? Buffer.alloc(0) : readFileSync(SAMPLE_SPAM);
@@ -90,7 +91,7 @@ describe('real spamc against hamletd', { skip: missing }, () => {
   });
 });
 
-describe('real spamc -L / -C: TELL learns into hamletd\'s Bayes database', { skip: missing }, () => {
+suiteUnless(missing, 'real spamc -L / -C: TELL learns into hamletd\'s Bayes database', () => {
   let d: Running;
   let db: string;
   const spam = missing ? Buffer.alloc(0) : readFileSync(SAMPLE_SPAM);
