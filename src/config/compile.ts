@@ -9,11 +9,12 @@ import { parseMetaExpr } from './meta-expr';
 import { optList, optNumber, type OptionValues } from '../options/option-values';
 import { parsePerlRegexLiteral, translatePerlRegex } from '../regex/perl-regex';
 import { regexBound, type RegexBound } from './regex-bounds';
+import { captureNames, fillTemplate, PROBE_VALUE, templateTags } from '../regex/capture-tags';
 import { expandReplaceTags } from './replace-tags';
 import { asciiOf } from '../engine/ascii-form-memo';
 import { orderMetas } from '../engine/meta';
 import type { CompiledRuleSet } from '../engine/scanner';
-import { TIME_LIMIT_RULE, type CompiledRule, type CompiledTest, type RuleArea } from '../engine/types';
+import { TIME_LIMIT_RULE, type CompiledRule, type CompiledTest, type RuleArea, type RuleTemplate } from '../engine/types';
 import { ASKDNS_EVAL, askdnsArgs } from '../eval/askdns';
 import { EVAL_REGISTRY } from '../eval/index';
 import type { EvalRegistry, InactiveReason } from '../eval/registry';
@@ -52,7 +53,11 @@ const AREA_OF: Record<RuleDirective, RuleArea> = {
 
 const HEADER_RULE = /^(\S+)\s*([=!]~)\s*(\S.*?\S)(?:\s*\[if-unset:\s(.+)\])?$/s;
 
-type Compiled = { test: CompiledTest } | { reason: string; needs?: DisabledRule['needs'] };
+/** A compiled test, with what its regex captures and the template it is built from (rule captures). */
+type Compiled = { test: CompiledTest; captures?: readonly string[]; template?: RuleTemplate } | { reason: string; needs?: DisabledRule['needs'] };
+
+/** SpamAssassin runs rules that capture tags at this priority, before the rules reading the tags. */
+const CAPTURE_PRIORITY = -10000;
 
 interface Ctx {
   readonly registry: EvalRegistry;
@@ -73,6 +78,8 @@ export interface GuardedRule {
 interface RuleRegex {
   readonly re: RegExp;
   readonly guarded: boolean;
+  readonly captures?: readonly string[];
+  readonly template?: RuleTemplate;
 }
 
 /** How a rule's regexes are used: `matchOnly` (not `tflags multiple`), `lines` (body, rawbody, uri: the scanner also runs its ASCII form). */
@@ -88,7 +95,11 @@ interface RegexUse {
 function compileRegex(name: string, literal: string, at: SourcePos, use: RegexUse, ctx: Ctx): RuleRegex | string {
   const lit = parsePerlRegexLiteral(literal);
   if ('error' in lit) return `bad regex: ${lit.error}`;
-  const tr = translatePerlRegex(lit.pattern, lit.flags, use.matchOnly);
+  // A template is translated and audited with a probe literal in its placeholders: a scan puts
+  // other literals there, which changes no construct the bound depends on.
+  const tags = templateTags(lit.pattern);
+  const pattern = tags.length === 0 ? lit.pattern : fillTemplate(lit.pattern, () => [PROBE_VALUE])!;
+  const tr = translatePerlRegex(pattern, lit.flags, use.matchOnly);
   if ('error' in tr) return `untranslatable regex: ${tr.error}`;
   let bound = regexBound(tr.re);
   if (bound === 'safe' && use.lines) {
@@ -100,7 +111,19 @@ function compileRegex(name: string, literal: string, at: SourcePos, use: RegexUs
   }
   const guarded = bound !== 'linear-engine' && bound !== 'safe';
   if (guarded) ctx.guarded.push({ name, at, re: tr.re, bound });
-  return { re: tr.re, guarded };
+  const captures = captureNames(lit.pattern);
+  return {
+    re: tr.re,
+    guarded,
+    ...(captures.length > 0 && { captures }),
+    ...(tags.length > 0 && { template: { pattern: lit.pattern, flags: lit.flags, tags, matchOnly: use.matchOnly } }),
+  };
+}
+
+/** A regex test's fields, and the rule-capture facts beside them. */
+function regexParts(rx: RuleRegex): { fields: { re: RegExp; guarded: boolean }; extra: Pick<RuleRegex, 'captures' | 'template'> } {
+  const { re, guarded, captures, template } = rx;
+  return { fields: { re, guarded }, extra: { ...(captures && { captures }), ...(template && { template }) } };
 }
 
 function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
@@ -151,12 +174,15 @@ function compileTest(rule: RuleDraft, text: string, matchOnly: boolean, ctx: Ctx
     const rx = compileRegex(rule.name, m[3]!, rule.at, use, ctx);
     if (typeof rx === 'string') return { reason: rx };
     const negate = m[2] === '!~';
-    if (area === 'mimeheader') return { test: { type: 'mimeheader', spec: m[1]!, request, negate, ...rx } };
-    return { test: { type: 'header', spec: m[1]!, request, negate, ...rx, ifUnset: m[4] } };
+    const { fields, extra } = regexParts(rx);
+    // SpamAssassin captures in header, body, rawbody, full and uri rules (not mimeheader).
+    if (area === 'mimeheader') return { test: { type: 'mimeheader', spec: m[1]!, request, negate, ...fields } };
+    return { test: { type: 'header', spec: m[1]!, request, negate, ...fields, ifUnset: m[4] }, ...extra };
   }
   const rx = compileRegex(rule.name, text, rule.at, use, ctx);
   if (typeof rx === 'string') return { reason: rx };
-  return { test: { type: 'regex', ...rx } };
+  const { fields, extra } = regexParts(rx);
+  return { test: { type: 'regex', ...fields }, ...extra };
 }
 
 function parseTflags(s: string | undefined): { flags: Set<string>; maxHits: number } {
@@ -219,6 +245,16 @@ export function parseOptionsFor(o: OptionValues, lint: LintMessage[]): ParseOpti
   };
 }
 
+/** A `%{NAME}` that no rule captures: its rule can never match. */
+function lintCaptureTags(rules: readonly CompiledRule[], draft: ConfigDraft, lint: LintMessage[]): void {
+  const captured = new Set(rules.flatMap((r) => r.captures ?? []));
+  for (const r of rules) {
+    for (const tag of r.template?.tags ?? []) {
+      if (!captured.has(tag)) lint.push({ level: 'warn', at: draft.rules.get(r.name)?.at, text: `rule ${r.name}: no rule captures tag %{${tag}}: the rule cannot match` });
+    }
+  }
+}
+
 /** Compile a parsed configuration into a rule set. */
 export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_REGISTRY): RuleSet {
   const lint = [...draft.lint];
@@ -252,11 +288,13 @@ export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_R
       test: c.test,
       scores: [scores[0], scores[1], scores[2], scores[3]],
       describe: draft.describes.get(r.name) ?? '',
-      priority: draft.priorities.get(r.name) ?? 0,
+      priority: c.captures ? CAPTURE_PRIORITY : (draft.priorities.get(r.name) ?? 0),
       multiple: flags.has('multiple'),
       maxHits,
       tflags: flags,
       subrule: r.name.startsWith('__'),
+      ...(c.captures && { captures: c.captures }),
+      ...(c.template && { template: c.template }),
     };
     if (c.test.type === 'meta') metas.push({ ...rule, deps: c.test.deps });
     else rules.push(rule);
@@ -274,6 +312,7 @@ export function compileDraft(draft: ConfigDraft, registry: EvalRegistry = EVAL_R
   const metaDeps = new Set<string>();
   for (const m of metas) for (const d of m.deps) metaDeps.add(d);
 
+  lintCaptureTags(rules, draft, lint);
   rules.sort((a, b) => a.priority - b.priority);
   const compiled: CompiledRuleSet = {
     rules,

@@ -28,6 +28,8 @@ export class ScanContext {
   private uriStrings: string[] | undefined;
   private headerCache = new Map<string, string | undefined>();
   private asciiFlags = new Map<string, Uint8Array>();
+  /** Capture tags set by rules that hit (rule captures), each value once; created on the first capturing rule. */
+  captures: Map<string, string[]> | undefined;
   /** Evals that threw in this scan, by rule name (first failure of each rule); created on the first. */
   evalFailures: Map<string, EvalFailure> | undefined;
   /** The Bayes classifier for this scan, when one was given (`ScanOptions.bayes`). */

@@ -29,6 +29,8 @@ export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   for (const rule of rules) {
     const test = rule.test;
     if (!AREAS.has(rule.area) || (test.type !== 'regex' && test.type !== 'header')) continue;
+    // A template rule's literals are known only per scan (its regex holds a probe value here).
+    if (rule.template) continue;
     const req = requirement(test.re);
     if (!req) continue;
     const area = rule.area as PrefilterArea;

@@ -57,14 +57,15 @@ export interface ScanPlan {
 }
 
 /**
- * The rules whose result can change a score in `set`: the scored ones and,
- * transitively, every rule a live meta reads. A sub-rule nothing scored reads
+ * The rules whose result can change a score in `set`: the scored ones, those that capture tags
+ * and, transitively, every rule a live meta reads. A sub-rule nothing scored reads
  * cannot change the verdict, so it is not run.
  */
 function liveRules(byName: ReadonlyMap<string, CompiledRule>, set: number): Set<string> {
   const live = new Set<string>();
   const stack: string[] = [];
-  for (const r of byName.values()) if (!r.subrule && r.scores[set] !== 0) stack.push(r.name);
+  // Rules that capture tags run whenever any rule does: template rules read their tags, not their hits.
+  for (const r of byName.values()) if ((!r.subrule && r.scores[set] !== 0) || r.captures) stack.push(r.name);
   while (stack.length > 0) {
     const name = stack.pop()!;
     if (live.has(name)) continue;

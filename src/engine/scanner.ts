@@ -11,9 +11,10 @@ import { asciiOf } from './ascii-form-memo';
 import { evalMeta, runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
+import { captureTags, templateRegex } from './captures';
 import { verdict } from './verdict';
 import { runGuardedRules, timeLimitHit, type GuardedResults } from './guarded-rules';
-import type { CompiledRule, RuleHit, ScanResult } from './types';
+import type { CompiledRule, CompiledTest, RuleHit, ScanResult } from './types';
 
 export type { CompiledRuleSet } from './scan-plan';
 
@@ -176,10 +177,36 @@ function matchCap(rule: CompiledRule): number {
   return rule.multiple ? (rule.maxHits > 0 ? rule.maxHits : Number.MAX_SAFE_INTEGER) : 1;
 }
 
-/** Run one non-meta rule (a line-based one only on the `only` lines when given); returns its hit count. */
+/**
+ * Run one non-meta rule (a line-based one only on the `only` lines when given); returns its hit
+ * count. A template rule runs its regex built from the scan's capture tags (no hit when a tag has
+ * no value); a capturing rule that hits sets its tags.
+ */
 function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[]): number {
+  if (rule.template === undefined && rule.captures === undefined) return runTest(rule, rule.test, ctx, only);
+  let t = rule.test;
+  if (rule.template && (t.type === 'regex' || t.type === 'header')) {
+    const re = templateRegex(rule.template, ctx);
+    if (!re) return 0;
+    t = { ...t, re };
+  }
+  const n = runTest(rule, t, ctx, only);
+  if (n > 0 && rule.captures) {
+    if (t.type === 'header' && !t.negate) captureTags(rule, t.re, [ctx.ruleHeader(t.request, t.spec) ?? t.ifUnset ?? ''], matchCap(rule), ctx);
+    else if (t.type === 'regex') captureTags(rule, t.re, captureSubjects(rule, ctx), matchCap(rule), ctx);
+  }
+  return n;
+}
+
+/** What a capturing regex rule read: the full text, or its lines. */
+function captureSubjects(rule: CompiledRule, ctx: ScanContext): readonly string[] {
+  if (rule.area === 'full') return [ctx.msg.fullText];
+  const at = ruleLines(rule, ctx);
+  return at ? at.lines.slice(at.from) : [];
+}
+
+function runTest(rule: CompiledRule, t: CompiledTest, ctx: ScanContext, only?: readonly number[]): number {
   const cap = matchCap(rule);
-  const t = rule.test;
   switch (t.type) {
     case 'header': {
       const v = ctx.ruleHeader(t.request, t.spec) ?? t.ifUnset ?? '';
@@ -205,7 +232,7 @@ function runRule(rule: CompiledRule, ctx: ScanContext, only?: readonly number[])
     }
     case 'eval': {
       try {
-        const r = t.fn(ctx, t.args);
+        const r = t.fn(ctx, t.args, rule.area);
         return typeof r === 'number' ? r : r ? 1 : 0;
       } catch (e) {
         // A failing eval fails only its own rule; the failure is kept for `-D rules`.
@@ -422,6 +449,7 @@ export function finishScan(local: LocalScan): ScanResult {
     scoreSet: set,
     timedOut,
     cut,
+    ...(ctx.captures && { captures: ctx.captures }),
     ...(ctx.evalFailures && { evalFailures: [...ctx.evalFailures.values()] }),
     ms: performance.now() - started,
   };

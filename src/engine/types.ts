@@ -16,7 +16,8 @@ export type EvalArg = string | number;
  * An eval function: answers for one message whether its rule hits.
  * A number is a hit count (0 = no hit). It reports problems by returning false, never by throwing.
  */
-export type EvalFn = (ctx: ScanContext, args: readonly EvalArg[]) => boolean | number;
+/** `area`: the type of the rule that calls it (an eval registered for body and rawbody may read either). */
+export type EvalFn = (ctx: ScanContext, args: readonly EvalArg[], area?: RuleArea) => boolean | number;
 
 /** The rule a network eval starts lookups for. */
 export interface NetRuleInfo {
@@ -102,6 +103,23 @@ export interface CompiledRule {
   readonly tflags: ReadonlySet<string>;
   /** `__` sub-rules are computed but never scored or listed. */
   readonly subrule: boolean;
+  /** Capture tags its regex's named groups set when it hits (SpamAssassin 4's rule captures). */
+  readonly captures?: readonly string[];
+  /** Its pattern reads capture tags (`%{NAME}`): the regex is built per scan from the captured values. */
+  readonly template?: RuleTemplate;
+}
+
+/**
+ * A rule pattern with `%{NAME}` placeholders. `test.re` is the pattern compiled with a probe value
+ * in each placeholder (what the ReDoS audit saw); a scan fills in the captured values instead.
+ */
+export interface RuleTemplate {
+  /** The Perl pattern (delimiters removed), placeholders in place. */
+  readonly pattern: string;
+  readonly flags: string;
+  readonly tags: readonly string[];
+  /** As the rule's own translation (see translatePerlRegex). */
+  readonly matchOnly: boolean;
 }
 
 /** One rule that hit, as a report lists it. */
@@ -143,6 +161,8 @@ export interface ScanResult {
    * are not evaluated); the scan then also hits `TIME_LIMIT_EXCEEDED`. Empty or absent: none.
    */
   readonly cut?: readonly string[];
+  /** Capture tags the scan set, each value once in the order captured (template tags read them). Absent: none. */
+  readonly captures?: ReadonlyMap<string, readonly string[]>;
   /** Evals that threw, one entry per rule (for `-D rules`). Absent: none. */
   readonly evalFailures?: readonly EvalFailure[];
   /** Wall time of the scan in milliseconds. */

@@ -20,6 +20,12 @@ const BULK_ENVFROM = /(?:^(?:post|host|domain)master|^double-bounce|^(?:sentto|o
 const EMAIL = /(?<![a-z0-9!#$%&'*+/=?^_`{|}~-])([a-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,59}[a-z0-9])?\.){1,4}[a-z]{2,24})\b/gi;
 /** EMAIL, anchored: the whole string is one address. */
 const ONE_EMAIL = new RegExp(`^${EMAIL.source}$`, 'i');
+/**
+ * An address the body quotes rather than offers for replies, which SpamAssassin 4.0.1 leaves
+ * out: in angle brackets (`Name <a@b.com>`, not after `mailto:`) or followed by a short word
+ * and a colon (`a@b.com wrote:`), unless that word is fax, tel, phone or e-mail.
+ */
+const QUOTED_EMAIL = new RegExp(`<?(?<!mailto:)${EMAIL.source}(?:>|\\s{1,10}(?!(?:fa(?:x|csi)|tel|phone|e?-?mail))[a-z]{2,11}:)`, 'gi');
 
 interface FreemailLists {
   readonly exact: ReadonlySet<string>;
@@ -79,8 +85,12 @@ function bodyFreemails(ctx: ScanContext): ReadonlySet<string> | undefined {
   const add = (e: string): void => {
     if (!seen.includes(e)) seen.push(e);
   };
+  // SpamAssassin keys its URI list by the URI text, a bare address from the text as `mailto:` +
+  // the address: an anchor whose exact URI the text also names is "parsed" too, and left out.
+  const inText = new Set<string>();
+  for (const u of ctx.msg.uris) if (u.sources.includes('parsed')) inText.add(/^mailto:/i.test(u.raw) ? u.raw : `mailto:${u.raw}`);
   for (const u of ctx.msg.uris) {
-    if (u.sources.includes('a') && !u.sources.includes('parsed') && /^mailto:/i.test(u.raw)) {
+    if (u.sources.includes('a') && !u.sources.includes('parsed') && !inText.has(u.raw) && /^mailto:/i.test(u.raw)) {
       const m = /^mailto:([^?\s]+@[^?\s]+)/i.exec(u.raw);
       // Only a link to one address counts: SpamAssassin 4.0.1 takes nothing from
       // `mailto:a@x.cn,b@libero.it` (seen on the corpus: no FREEMAIL_REPLY).
@@ -88,7 +98,7 @@ function bodyFreemails(ctx: ScanContext): ReadonlySet<string> | undefined {
     }
   }
   for (const line of ctx.bodyLines()) {
-    const text = line.replace(/<?https?:\/\/\S{0,255}(?:@|%40)\S{0,255}/gi, ' ');
+    const text = line.replace(/<?https?:\/\/\S{0,255}(?:@|%40)\S{0,255}/gi, ' ').replace(QUOTED_EMAIL, ' ');
     for (const m of text.matchAll(EMAIL)) {
       add(m[1]!.toLowerCase());
       if (seen.length >= 40) break;

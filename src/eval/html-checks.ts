@@ -135,14 +135,14 @@ export const htmlCheckEvals: readonly EvalDef[] = [
     name: 'html_title_subject_ratio',
     areas: ['body'],
     fn: (ctx, args) => {
-      // SpamAssassin measures the subject with its trailing newline.
+      // SpamAssassin measures the subject with its trailing newline, in UTF-8 bytes (the title in characters).
       const raw = headerText(ctx.msg, SUBJECT);
       if (raw === undefined || raw === '') return false;
-      const subject = raw.endsWith('\n') ? raw : raw + '\n';
+      const subjectLen = Buffer.byteLength(raw.endsWith('\n') ? raw : raw + '\n', 'utf8');
       const limit = numArg(args, 0, Infinity);
       return parts(ctx).some((h) => {
         let max = 0;
-        for (const t of h.titles) if (t !== '' && t !== '0') max = Math.max(max, t.length / subject.length);
+        for (const t of h.titles) if (t !== '' && t !== '0') max = Math.max(max, t.length / subjectLen);
         return max > limit;
       });
     },

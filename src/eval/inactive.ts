@@ -13,10 +13,6 @@ const EXTERNAL = ['check_razor2', 'check_razor2_range', 'check_pyzor', 'check_dc
 
 const AWL = ['check_from_in_auto_welcomelist', 'check_from_in_auto_whitelist'] as const;
 
-const IMAGE = [
-  'image_count', 'image_named', 'image_size_exact', 'image_size_range', 'image_to_text_ratio', 'pixel_coverage',
-] as const;
-
 const PDF = [
   'pdf_count', 'pdf_image_count', 'pdf_image_size_exact', 'pdf_image_size_range', 'pdf_image_to_text_ratio',
   'pdf_is_empty_body', 'pdf_is_encrypted', 'pdf_match_details', 'pdf_match_fuzzy_md5', 'pdf_match_md5',
@@ -27,6 +23,5 @@ export const INACTIVE_EVALS: Readonly<Record<string, InactiveReason>> = Object.f
   ...NETWORK.map((n) => [n, 'network']),
   ...EXTERNAL.map((n) => [n, 'external']),
   ...AWL.map((n) => [n, 'awl']),
-  ...IMAGE.map((n) => [n, 'image']),
   ...PDF.map((n) => [n, 'pdf']),
 ]);

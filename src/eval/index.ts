@@ -15,6 +15,7 @@ import { dnsRblHostEvals } from './dns-rbl-hosts';
 import { dnsRblNsEvals } from './dns-rbl-ns';
 import { dnsSenderEvals } from './dns-sender';
 import { freemailEvals } from './freemail';
+import { imageInfoEvals } from './image-info';
 import { hashblEvals } from './hashbl';
 import { headerContentEvals } from './header-content';
 import { headerForgedEvals } from './header-forged';
@@ -52,6 +53,7 @@ export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
     dnsRblNsEvals,
     dnsSenderEvals,
     freemailEvals,
+    imageInfoEvals,
     hashblEvals,
     headerContentEvals,
     headerForgedEvals,

@@ -4,7 +4,8 @@
  * A host is looked up with its parent domains; the most specific listed name
  * decides, and a `!name` entry excludes.
  */
-import { optList, type OptionValues } from '../options/option-values';
+import { optBool, optList, type OptionValues } from '../options/option-values';
+import { dkimUriDomains } from '../dns/dkim-uris';
 import type { ScanContext } from '../engine/context';
 import type { DomainOptions } from '../message/domain';
 import { uriHost } from '../message/uris';
@@ -70,7 +71,11 @@ function domainOptions(o: OptionValues): DomainOptions {
   });
 }
 
-/** Which lists some URI host of the message is in (mailto: links are not looked at). */
+/**
+ * Which lists some URI host of the message is in (mailto: links are not looked at). With
+ * `parse_dkim_uris` (default on) the DKIM-Signature `d=` domains count as URI hosts too, as
+ * SpamAssassin 4.0.1 lists them among a message's URIs for these lists (observed).
+ */
 function listedNames(ctx: ScanContext): ReadonlySet<string> {
   const key = 'lists:uri-host';
   const cached = ctx.pluginState.get(key) as Set<string> | undefined;
@@ -80,19 +85,20 @@ function listedNames(ctx: ScanContext): ReadonlySet<string> {
   if (lists.size > 0) {
     const domains = domainOptions(ctx.settings.options);
     const seen = new Set<string>();
+    const look = (host: string | undefined): void => {
+      if (host === undefined || host === '' || seen.has(host)) return;
+      seen.add(host);
+      const keys = hostQueryKeys(host);
+      for (const [name, l] of lists) {
+        const hit = keys.find((k) => l.has(k));
+        if (hit !== undefined && l.get(hit)) out.add(name);
+      }
+    };
     for (const u of ctx.msg.uris) {
       if (u.scheme === 'mailto') continue;
-      for (const v of [u.url, ...u.cleaned]) {
-        const host = v === u.url && u.host !== '' ? u.host : uriHost(v, domains)?.host;
-        if (host === undefined || host === '' || seen.has(host)) continue;
-        seen.add(host);
-        const keys = hostQueryKeys(host);
-        for (const [name, l] of lists) {
-          const hit = keys.find((k) => l.has(k));
-          if (hit !== undefined && l.get(hit)) out.add(name);
-        }
-      }
+      for (const v of [u.url, ...u.cleaned]) look(v === u.url && u.host !== '' ? u.host : uriHost(v, domains)?.host);
     }
+    if (optBool(ctx.settings.options, 'parse_dkim_uris', true)) for (const d of dkimUriDomains(ctx.msg)) look(d);
   }
   ctx.pluginState.set(key, out);
   return out;

@@ -18,7 +18,7 @@ export interface EvalDef {
 }
 
 /** Why a known SpamAssassin eval is not run (yet): it needs something hamlet does not do locally. */
-export type InactiveReason = 'network' | 'bayes' | 'image' | 'pdf' | 'external' | 'awl';
+export type InactiveReason = 'network' | 'bayes' | 'pdf' | 'external' | 'awl';
 
 export interface EvalRegistry {
   readonly active: ReadonlyMap<string, EvalDef>;

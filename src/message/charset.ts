@@ -59,33 +59,56 @@ function asciiReadsAsItself(buf: Buffer, name: string): boolean {
   return !name.startsWith('utf-16') && !name.startsWith('utf-32');
 }
 
+/** Labels of GB 2312 proper, which Perl's Encode reads as the strict EUC-CN table (iconv-lite reads them as GBK). */
+const GB2312 = new Set(['gb2312', 'euc-cn', 'x-euc-cn', 'csgb2312', 'gb_2312-80']);
+
 /**
- * Decode `buf` declared as `charset`. ASCII-only input is returned as is;
- * undeclared charsets are guessed; 8-bit bytes declared as us-ascii are read
- * as UTF-8 when valid (as SpamAssassin does), else Windows-1252.
+ * True when every 8-bit byte pair is in a row GB 2312 assigns (lead 0xA1-0xF7 less the empty rows
+ * 0xAA-0xAF, trail 0xA1-0xFE); GBK's extensions fail, as in SpamAssassin's strict decode.
+ */
+function isStrictGb2312(buf: Buffer): boolean {
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i]!;
+    if (b < 0x80) continue;
+    const t = buf[i + 1];
+    if (b < 0xa1 || b > 0xf7 || (b >= 0xaa && b <= 0xaf) || t === undefined || t < 0xa1 || t > 0xfe) return false;
+    i++;
+  }
+  return true;
+}
+
+/** The declared charset's reading of `buf`, or undefined when it has no decoder or a byte does not map. */
+function decodeDeclared(buf: Buffer, name: string): string | undefined {
+  const native = NATIVE[name];
+  // Latin-1 as declared is usually Windows-1252 in practice (curly quotes in 0x80-0x9f).
+  if (native === 'latin1') return decodeWindows1252(buf);
+  if (native === 'utf8') return undefined; // not valid UTF-8, or decodeCharset had taken it
+  if (GB2312.has(name) && !isStrictGb2312(buf)) return undefined;
+  let text = decodeSingleByte(buf, name);
+  try {
+    if (text === undefined && LIBMIME_ONLY.has(name)) text = libmimeCharset().decode(buf, name);
+    if (text === undefined && iconv().encodingExists(name)) text = iconv().decode(buf, name);
+    const alias = name.replace(/^x-/, '').replace(/^(cp|windows)[-_]?(\d+)$/, 'windows-$2');
+    if (text === undefined && iconv().encodingExists(alias)) text = iconv().decode(buf, alias);
+  } catch {
+    return undefined; // a broken decoder or table
+  }
+  return text === undefined || text.includes('\ufffd') ? undefined : text;
+}
+
+/**
+ * Decode body bytes declared as `charset`, in SpamAssassin 4.0.1's order (normalize_charset on):
+ * ASCII-only input is returned as is; 8-bit input that is valid UTF-8 is UTF-8 whatever the
+ * label; else the declared charset, strictly (ISO-8859-1 read as Windows-1252); a label with no
+ * decoder, or bytes the charset does not map, fall back to Windows-1252.
  */
 export function decodeCharset(buf: Buffer, charset: string | undefined): string {
   if (buf.length === 0) return '';
   const name = normalizeCharsetName(charset);
-  if (isAscii(buf) && asciiReadsAsItself(buf, name)) return buf.toString('latin1');
-  if (name === '' || name === 'us-ascii' || name === 'ascii' || name === 'unknown-8bit' || name === 'x-unknown') {
-    return decodeGuess(buf);
-  }
-  const native = NATIVE[name];
-  if (native === 'utf8') return isUtf8(buf) ? buf.toString('utf8') : decodeGuess(buf);
-  // Latin-1 as declared is usually Windows-1252 in practice (curly quotes in 0x80-0x9f).
-  if (native === 'latin1') return decodeWindows1252(buf);
-  const single = decodeSingleByte(buf, name);
-  if (single !== undefined) return single;
-  try {
-    if (LIBMIME_ONLY.has(name)) return libmimeCharset().decode(buf, name);
-    if (iconv().encodingExists(name)) return iconv().decode(buf, name);
-    const alias = (name as string).replace(/^x-/, '').replace(/^(cp|windows)[-_]?(\d+)$/, 'windows-$2');
-    if (iconv().encodingExists(alias)) return iconv().decode(buf, alias);
-  } catch {
-    // a broken decoder or table: fall through to the guess
-  }
-  return decodeGuess(buf);
+  if (isAscii(buf)) return asciiReadsAsItself(buf, name) ? buf.toString('latin1') : (decodeDeclared(buf, name) ?? buf.toString('latin1'));
+  if (isUtf8(buf)) return buf.toString('utf8');
+  if (name === '' || name === 'us-ascii' || name === 'ascii' || name === 'unknown-8bit' || name === 'x-unknown') return decodeWindows1252(buf);
+  return decodeDeclared(buf, name) ?? decodeWindows1252(buf);
 }
 
 /** Unicode text -> its UTF-8 bytes as a binary string (one char per byte), what byte-level rules match. */

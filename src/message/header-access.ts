@@ -134,9 +134,10 @@ function instanceLines(msg: Message, req: HeaderRequest): string[] {
   } else if (lname === 'tocc') {
     results = [...instances(msg.headers, 'To', raw), ...instances(msg.headers, 'Cc', raw)];
   } else if (name === 'MESSAGEID') {
+    // Every instance of each (SpamAssassin reads them in list context): two Message-Ids give both.
     results = ['X-Message-Id', 'Resent-Message-Id', 'X-Original-Message-ID', 'Message-Id']
-      .map((n) => instances(msg.headers, n, raw).pop())
-      .filter((v): v is string => v !== undefined && v !== '');
+      .flatMap((n) => instances(msg.headers, n, raw))
+      .filter((v) => v !== '');
   } else {
     results = instances(msg.headers, name, raw);
   }

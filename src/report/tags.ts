@@ -123,6 +123,9 @@ export function expandTags(template: string, input: TagInput): string {
   return template.replace(/_([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(?:\((.*?)\))?_/g, (whole, name: string, arg: string | undefined) => {
     const extra = input.extra?.[name];
     if (extra !== undefined) return extra;
+    // Tags captured by rules: their values, space-separated (SpamAssassin's rule captures).
+    const captured = input.result.captures?.get(name);
+    if (captured !== undefined) return captured.join(' ');
     const fn = TAGS[name];
     return fn ? fn(input, arg) : whole;
   });

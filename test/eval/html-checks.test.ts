@@ -76,6 +76,10 @@ test('html_title_subject_ratio', () => {
   assert.equal(run('x'.repeat(15), 'abc'), true);
   assert.equal(run('x'.repeat(14), 'abc'), false);
   assert.equal(run('x'.repeat(15), 'a longer subject line'), false);
+  // The subject counts in UTF-8 bytes, the title in characters (SpamAssassin 4.0.1 on the same messages).
+  assert.equal(run('x'.repeat(20), '=?utf-8?b?6LS45bCP5LiD?='), false);
+  assert.equal(run('x'.repeat(20), 'abc'), true);
+  assert.equal(run('贸小七贸小七', 'abc'), false);
 });
 
 table('html_charset_faraway', [

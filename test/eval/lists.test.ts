@@ -146,6 +146,14 @@ describe('URI host lists', () => {
     assert.equal(runEval('check_uri_host_in_blocklist', msg(['From: a@b.com'], 'go http://www.good.org/x'), [], o), false);
     assert.equal(runEval('check_uri_host_in_welcomelist', msg(['From: a@b.com'], 'go http://www.good.org/x'), [], o), true);
   });
+  it('DKIM-Signature d= domains count as URI hosts unless parse_dkim_uris is off (as SpamAssassin 4.0.1)', () => {
+    const signed = 'DKIM-Signature: v=1; a=rsa-sha256; d=Mail.Shop.XYZ; s=sel; i=@other.example;\n h=from; bh=AAAA; b=BBBB';
+    assert.equal(runEval('check_uri_host_listed', msg([signed, 'From: a@b.com'], 'no links here'), ['TLD'], o), true);
+    assert.equal(runEval('check_uri_host_listed', msg([signed, 'From: a@b.com'], 'no links here'), ['TLD'], { ...o, parse_dkim_uris: ['0'] }), false);
+    // i= is not a URI host
+    const other = 'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; i=@shop.xyz; h=from; bh=AAAA; b=BBBB';
+    assert.equal(runEval('check_uri_host_listed', msg([other, 'From: a@b.com'], 'no links here'), ['TLD'], o), false);
+  });
   it('mailto links are not looked at', () => {
     assert.equal(runEval('check_uri_host_in_blocklist', msg(['From: a@b.com'], 'write mailto:x@evil.com'), [], o), false);
   });

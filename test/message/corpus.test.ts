@@ -134,3 +134,8 @@ test('Received shapes from several MTAs', () => {
     for (const [k, v] of Object.entries(want)) assert.equal(r[k as keyof typeof want], v, `${k} of: ${line}`);
   }
 });
+
+test('MESSAGEID holds every Message-Id instance, so MSGID_SHORT sees a short one before a long one (as SpamAssassin 4.0.1)', () => {
+  const m = parseMessage(Buffer.from('From: a@example.com\nMessage-ID: <a@b>\nMessage-ID: <abcdefghijklmnop.1234567@mail.example.org>\n\nhi\n'));
+  assert.equal(headerText(m, req('MESSAGEID')), '<a@b>\n<abcdefghijklmnop.1234567@mail.example.org>\n');
+});

@@ -13,14 +13,15 @@ import { decodeSingleByte, decodeWindows1252, SINGLE_BYTE_CHARSETS } from '../..
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
-test('single-byte charsets decode every byte as iconv-lite does', () => {
+test('single-byte charsets decode every byte as iconv-lite does (a body with a byte the charset leaves out reads as Windows-1252)', () => {
   for (const name of SINGLE_BYTE_CHARSETS) {
-    assert.equal(decodeSingleByte(ALL_BYTES, name), iconv.decode(ALL_BYTES, name), name);
-    assert.equal(decodeCharset(ALL_BYTES, name.toUpperCase()), iconv.decode(ALL_BYTES, name), name);
+    const want = iconv.decode(ALL_BYTES, name);
+    assert.equal(decodeSingleByte(ALL_BYTES, name), want, name);
+    assert.equal(decodeCharset(ALL_BYTES, name.toUpperCase()), want.includes('\ufffd') ? decodeWindows1252(ALL_BYTES) : want, name);
   }
   assert.equal(decodeWindows1252(ALL_BYTES), iconv.decode(ALL_BYTES, 'windows-1252'));
   assert.equal(decodeSingleByte(ALL_BYTES, 'iso-8859-9'), undefined);
-  assert.equal(decodeCharset(ALL_BYTES, 'iso-8859-9'), iconv.decode(ALL_BYTES, 'iso-8859-9'));
+  assert.equal(decodeCharset(ALL_BYTES.subarray(0xa0), 'iso-8859-9'), iconv.decode(ALL_BYTES.subarray(0xa0), 'iso-8859-9'));
 });
 
 test('Latin-1 and undeclared 8-bit text read as Windows-1252', () => {
