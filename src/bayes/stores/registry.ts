@@ -9,6 +9,7 @@ import { BayesError } from '../errors';
 import type { BayesSettings } from '../settings';
 import type { BayesStore } from '../store';
 import type * as SqliteBackend from './sqlite';
+import type * as PgBackend from './pg';
 
 export interface BayesOpenOptions {
   /** Open for reading only (scanning, dumps). */
@@ -32,6 +33,7 @@ interface Backend {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const BACKENDS: Record<string, Backend> = {
   sqlite: { file: true, open: () => (require('./sqlite') as typeof SqliteBackend).openFileStore },
+  pg: { file: false, open: () => (require('./pg') as typeof PgBackend).openPgStore },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
