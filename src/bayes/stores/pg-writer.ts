@@ -194,7 +194,10 @@ export class PgBayesWriter implements BayesWriter {
     if (this.seen.size > 0) {
       const del: string[] = [];
       const put: Array<[string, SeenFlag]> = [];
-      for (const [id, f] of this.seen) (f === null ? del.push(id) : put.push([id, f]));
+      for (const [id, f] of this.seen) {
+        if (f === null) del.push(id);
+        else put.push([id, f]);
+      }
       this.seen = new Map();
       if (del.length) await this.c.query('DELETE FROM bayes_seen WHERE id = $1 AND msgid = ANY($2::text[])', [this.id, del]);
       for (let i = 0; i < put.length; i += PAGE_ROWS) {
