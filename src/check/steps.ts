@@ -65,6 +65,11 @@ export interface CheckStep {
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
+/** Note a store problem for the log, unless the store said it already (a server still down: reported once). */
+function noteProblem(s: CheckState, e: unknown): void {
+  if ((e as { repeated?: boolean }).repeated !== true) s.problems.push(asError(e));
+}
+
 function parse(s: CheckState): void {
   s.msg = Buffer.isBuffer(s.input) ? parseMessage(s.input, s.rules.parseOptions) : s.input;
 }
@@ -83,7 +88,7 @@ function bayes(s: CheckState): void {
   s.bayesPending = bayesModule()
     .classifyForScan(store, s.msg!, stores.bayesSettings, { now: s.opts.now })
     .catch((e: unknown) => {
-      s.problems.push(asError(e)); // the server is away: scan without Bayes
+      noteProblem(s, e); // the server is away: scan without Bayes
       return undefined;
     });
 }
@@ -164,7 +169,7 @@ function metasAndScore(s: CheckState): void {
 
 function awl(s: CheckState): Promise<void> | void {
   if (!s.stores?.awlOn) return;
-  const failed = (e: unknown): void => void s.problems.push(asError(e)); // the list cannot be opened or written: no AWL for this message
+  const failed = (e: unknown): void => noteProblem(s, e); // the list cannot be opened or written: no AWL for this message
   try {
     return awlForScan(s.stores.addressList(), s.msg!, s.result!, s.rules, { settings: s.stores.awlSettings, now: s.opts.now }).then((r) => {
       s.awl = r;
@@ -184,7 +189,7 @@ function autoLearn(s: CheckState): Promise<void> | void {
   }
   return learnDecided(s.stores, s.msg!, s.decision, s.rules, s.opts.now, r.timedOut || (r.cut?.length ?? 0) > 0).then((learned) => {
     s.learned = learned;
-    if (learned.learnError) s.problems.push(learned.learnError);
+    if (learned.learnError) noteProblem(s, learned.learnError);
   });
 }
 

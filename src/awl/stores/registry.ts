@@ -8,6 +8,7 @@ import { AwlError } from '../errors';
 import type { AwlSettings } from '../settings';
 import type { AddrListStore } from '../store';
 import type * as SqliteBackend from './sqlite';
+import type * as PgBackend from './pg';
 
 export interface AwlOpenOptions {
   /** Checks for a file in a user's tree (hamletd). */
@@ -27,6 +28,7 @@ interface Backend {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const BACKENDS: Record<string, Backend> = {
   sqlite: { file: true, open: () => (require('./sqlite') as typeof SqliteBackend).openFileList },
+  pg: { file: false, open: () => (require('./pg') as typeof PgBackend).openPgAddrList },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

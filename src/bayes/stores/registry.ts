@@ -8,6 +8,7 @@ import type { DbFileGuard } from '../../util/sqlite-file';
 import { BayesError } from '../errors';
 import type { BayesSettings } from '../settings';
 import type { BayesStore } from '../store';
+import type * as PgBackend from './pg';
 import type * as RedisBackend from './redis';
 import type * as SqliteBackend from './sqlite';
 
@@ -33,6 +34,7 @@ interface Backend {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const BACKENDS: Record<string, Backend> = {
   sqlite: { file: true, open: () => (require('./sqlite') as typeof SqliteBackend).openFileStore },
+  pg: { file: false, open: () => (require('./pg') as typeof PgBackend).openPgStore },
   redis: { file: false, open: () => (require('./redis') as typeof RedisBackend).openRedisStore },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
