@@ -70,7 +70,8 @@ function run(label: string, rs: RuleSet, files: ReadonlyArray<[CorpusGroup, stri
     if (perRule) {
       for (const name of r.tests) {
         const h = hits.get(name) ?? [0, 0, 0, 0];
-        h[(TRAIN.has(group) ? 0 : 2) + (spam ? 1 : 0)]++;
+        const k = (TRAIN.has(group) ? 0 : 2) + (spam ? 1 : 0);
+        h[k] = h[k]! + 1;
         hits.set(name, h);
       }
     }

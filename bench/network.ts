@@ -101,8 +101,8 @@ async function hamletdRates(files: readonly string[], plain: DnsThread, slow: Dn
     let errors = 0;
     for (const [who, half] of [[0, 0], [1, 0], [1, 1], [0, 1]] as const) {
       const r = await rawCheck(servers[who]!.port, halves[half]!, 8);
-      msgs[who] += halves[half]!.length;
-      seconds[who] += r.seconds;
+      msgs[who] = msgs[who]! + halves[half]!.length;
+      seconds[who] = seconds[who]! + r.seconds;
       errors += r.errors;
     }
     const asked = (await plain.take()).length + (await slow.take()).length;

@@ -45,4 +45,4 @@ export {
   type ReportSettings,
 } from './report/check';
 export { removeMarkup } from './report/remove-markup';
-export { HAMLET_VERSION } from './report/version';
+export { HAMLET_VERSION } from './util/version';

@@ -1,10 +1,10 @@
 /**
  * Auto-welcomelist settings from configuration, with SpamAssassin 4.0.1's
  * defaults. The 3.x `*_whitelist*` spellings are stored under the 4.x names by
- * the config parser (config/options.ts OPTION_ALIASES), so only those are read here.
+ * the config parser (options/option-values.ts OPTION_ALIASES), so only those are read here.
  */
 import { homedir } from 'node:os';
-import { optBool, optNumber, optString, type OptionValues } from '../config/options';
+import { optBool, optNumber, optString, type OptionValues } from '../options/option-values';
 
 export interface AwlSettings {
   /** `use_auto_welcomelist` (default 1). The AWL runs only when the AWL plugin's rule is also defined. */

@@ -3,9 +3,8 @@
  * as welcomelist_from) is neither classified nor learned. The addresses compared are the
  * ones SpamAssassin's list checks use (all_from_addrs / all_to_addrs).
  */
-import type { ScanContext } from '../engine/context';
-import { allFromAddrs, allToAddrs } from '../eval/lists-addresses';
 import { compileGlobs, globListMatches, type GlobList } from '../eval/lists-glob';
+import { fromAddrsOf, toAddrsOf } from '../message/list-addresses';
 import type { Message } from '../message/types';
 
 /** The two lists as configured (whitespace-separated entries, one option line each). */
@@ -21,8 +20,6 @@ export function bayesIgnores(msg: Message, lists: BayesIgnoreLists): boolean {
   if (lists.from.length === 0 && lists.to.length === 0) return false;
   let c = compiled.get(lists);
   if (!c) compiled.set(lists, (c = { from: compileGlobs(lists.from), to: compileGlobs(lists.to) }));
-  // The address helpers memoise on a scan context; a throw-away one serves here.
-  const ctx = { msg, pluginState: new Map<string, unknown>() } as unknown as ScanContext;
   const { from, to } = c;
-  return (lists.from.length > 0 && allFromAddrs(ctx).some((a) => globListMatches(from, a))) || (lists.to.length > 0 && allToAddrs(ctx).some((a) => globListMatches(to, a)));
+  return (lists.from.length > 0 && fromAddrsOf(msg).some((a) => globListMatches(from, a))) || (lists.to.length > 0 && toAddrsOf(msg).some((a) => globListMatches(to, a)));
 }

@@ -3,7 +3,7 @@
  * SpamAssassin 4.0.1's defaults.
  */
 import { homedir } from 'node:os';
-import { translatePerlRegex } from '../config/perl-regex';
+import { translatePerlRegex } from '../regex/perl-regex';
 import type { BayesIgnoreLists } from './ignore';
 import type { TokenizerConfig } from './tokenizer';
 

@@ -13,7 +13,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, loadConfig, loadRuleSet, readConfig, type LoadOptions, type RuleCacheOptions } from '../config/load';
-import { optList } from '../config/options';
+import { optList } from '../options/option-values';
 import { findUserPrefs, USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
 import { addrListMessage, addressesInMail, modifyAddress, type AddrListAction } from '../awl/manage';
@@ -22,7 +22,7 @@ import { check, closeResolvers, netRuntimeFor, type NetRuntime } from '../check/
 import { parseMessage } from '../message/parse';
 import { removeMarkup } from '../report/remove-markup';
 import { fixed, tagScore } from '../report/format';
-import { HAMLET_VERSION } from '../report/version';
+import { HAMLET_VERSION } from '../util/version';
 import { makeDebug, type Debug } from './debug';
 import { CliError, notMailReason, readInputs, type Input } from './inputs';
 import { exitQuietlyWhenOutputCloses, writeAll } from './output';

@@ -10,14 +10,16 @@
 // First: V8's regex flags must be set before any rule regex exists.
 import '../regex-flags';
 import { Command, CommanderError } from 'commander';
+import type { Server as HttpServer } from 'node:http';
 import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RULES_DIR, type LoadOptions } from '../config/read';
-import { HAMLET_VERSION } from '../report/version';
+import { HAMLET_VERSION } from '../util/version';
 import { NetSet } from '../util/cidr';
 import { parseListen } from '../spamd/listen';
-import { makeLogger, type Logger } from '../spamd/log';
+import { makeLogger, type LogFormat, type Logger } from '../spamd/log';
+import { isLoopback, makeMetrics, parseMetricsListen, serveMetrics, type MetricsAddress, type ScanObserver } from '../spamd/metrics';
 import { DEFAULT_SCANS_PER_WORKER, WorkerPool } from '../spamd/pool';
 import { SpamdServer, type ListenSpec } from '../spamd/server';
 import { shutdown } from '../spamd/shutdown';
@@ -46,6 +48,8 @@ interface Opts {
   shutdownTimeout: string;
   pidfile?: string;
   syslog: string;
+  logFormat: string;
+  metricsListen?: string;
   username?: string;
   ssl?: boolean;
   sslPort?: string;
@@ -103,6 +107,8 @@ function program(out: (s: string) => void): Command {
     .option('--shutdown-timeout <s>', 'on SIGTERM, seconds open requests get to finish before stuck scans are stopped', '20')
     .option('-r, --pidfile <file>', 'write the server pid to file')
     .option('-s, --syslog <facility>', 'log to a syslog facility, stderr, null, file or a file path', 'stderr')
+    .option('--log-format <format>', 'log lines as spamd writes them (text) or one JSON object per line (json)', 'text')
+    .option('--metrics-listen <addr:port>', 'serve Prometheus metrics on http://addr:port/metrics (off by default; a port alone means 127.0.0.1)')
     .option('-u, --username <user>', 'run as this user (when started as root)')
     .option('--ssl', 'accept only TLS connections on the TCP listeners (or on --ssl-port)')
     .option('--ssl-port <port>', 'port for TLS connections alongside plain ones on --port')
@@ -232,12 +238,23 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
     throw e;
   }
   const o = cmd.opts<Opts>();
-  const log = makeLogger(o.syslog, o.debug !== undefined, err);
+  if (o.logFormat !== 'text' && o.logFormat !== 'json') {
+    err(`hamletd: --log-format must be text or json, not "${o.logFormat}"\n`);
+    return 64;
+  }
+  const metricsAt = o.metricsListen !== undefined ? parseMetricsListen(o.metricsListen) : undefined;
+  if (o.metricsListen !== undefined && !metricsAt) {
+    err(`hamletd: --metrics-listen: cannot read "${o.metricsListen}" (give ADDR:PORT, [v6]:PORT or PORT)\n`);
+    return 64;
+  }
+  const log = makeLogger(o.syslog, o.debug !== undefined, err, o.logFormat as LogFormat);
   let specs: ListenSpec[];
   let allowed: NetSet;
   let pool: WorkerPool;
   let server: SpamdServer;
   let graceMs: number;
+  let metrics: { at: MetricsAddress; registry: ReturnType<typeof makeMetrics>['registry']; observer: ScanObserver } | undefined;
+  let metricsServer: HttpServer | undefined;
   const lo = loadOptions(o);
   // Root that stays root: each request is served as its user would be (see user-prefs.ts).
   const asRoot = process.getuid?.() === 0 && !o.username;
@@ -264,6 +281,7 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
       warm: true,
       childTimeoutMs: int(o.timeoutChild, '--timeout-child') * 1000,
       local: o.local === true,
+      metrics: metricsAt !== undefined,
     });
     pool = new WorkerPool({
       size,
@@ -277,6 +295,7 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
       // environment is the administrator's, who can load any code through NODE_OPTIONS anyway.
       script: process.env.HAMLET_WORKER_SCRIPT || undefined,
     });
+    metrics = metricsAt ? { at: metricsAt, ...makeMetrics(pool) } : undefined;
     server = new SpamdServer(
       {
         listen: specs,
@@ -289,6 +308,7 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
         maxConnections: int(o.maxConn, '--max-conn', 1),
         maxConnectionsPerIp: int(o.maxConnPerIp, '--max-conn-per-ip'),
         log,
+        observer: metrics?.observer,
       },
       pool,
     );
@@ -303,10 +323,17 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
 
   try {
     await server.listen();
+    if (metrics) {
+      const served = await serveMetrics(metrics.registry, metrics.at);
+      metricsServer = served.server;
+      log('info', `metrics on http://${served.address}/metrics`);
+      if (!isLoopback(metrics.at.host)) log('warn', `--metrics-listen ${o.metricsListen}: the metrics are served beyond this host; allow only the scraper in the firewall`);
+    }
   } catch (e) {
     // ::1 is a default, not a requirement: a host without IPv6 still serves 127.0.0.1.
     log('error', `could not listen: ${(e as Error).message}`);
     await server.close(0);
+    metricsServer?.close();
     return 70;
   }
   if (o.pidfile) writeFileSync(o.pidfile, `${process.pid}\n`);
@@ -317,6 +344,7 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
   } catch (e) {
     log('error', (e as Error).message);
     await server.close(0);
+    metricsServer?.close();
     await pool.close();
     if (o.pidfile) removeQuietly(o.pidfile);
     return e instanceof UsageError ? 64 : 70;
@@ -332,6 +360,7 @@ export async function main(argv: readonly string[], err?: (s: string) => void): 
       log('info', `server killed by ${sig}, shutting down`);
       void (async () => {
         await shutdown(server, pool, graceMs, log);
+        metricsServer?.close();
         if (o.pidfile) removeQuietly(o.pidfile);
         log('info', 'server stopped');
         log.close();

@@ -6,8 +6,8 @@
 import type { RuleDirective, ConfigDraft, LintMessage, RuleDraft, SourcePos } from './draft';
 import { parseEvalCall } from './eval-call';
 import { parseMetaExpr } from './meta-expr';
-import { optList, optNumber, type OptionValues } from './options';
-import { parsePerlRegexLiteral, translatePerlRegex } from './perl-regex';
+import { optList, optNumber, type OptionValues } from '../options/option-values';
+import { parsePerlRegexLiteral, translatePerlRegex } from '../regex/perl-regex';
 import { regexBound, type RegexBound } from './regex-bounds';
 import { expandReplaceTags } from './replace-tags';
 import { asciiOf } from '../engine/ascii-form-memo';

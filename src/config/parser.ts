@@ -8,7 +8,7 @@ import type { ConfigDraft, RuleDirective, SourcePos } from './draft';
 import { KNOWN_DIRECTIVES } from './known-directives';
 import { KNOWN_PLUGINS, featureEnabled, featureExists } from './plugins';
 import { ADMIN_SETTINGS, PRIVILEGED_SETTINGS } from './privileges';
-import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from './options';
+import { HEADER_OPS_OPTION, LINE_LIST_OPTIONS, LIST_OPTIONS, OPTION_ALIASES } from '../options/option-values';
 import { checkDnsSettingLine } from '../dns/setting-lines';
 import { parseUriListLine, URI_LISTS_OPTION, URI_LIST_DIRECTIVES } from '../dns/uri-list-defs';
 

@@ -16,7 +16,7 @@ import { decodeRuleSet, encodeRuleSet } from './rule-cache-codec';
 import { changedInput, digest, RecordingFs } from './rule-cache-inputs';
 import { prepareDir, readEntry, writeEntry } from './rule-cache-store';
 import { EVAL_REGISTRY } from '../eval/index';
-import { HAMLET_VERSION } from '../report/version';
+import { HAMLET_VERSION } from '../util/version';
 
 /** Where and how the cache is used. */
 export interface RuleCacheOptions {

@@ -6,7 +6,7 @@
  * ('U'). Observed from SpamAssassin 4.0.1: TXT `_adsp._domainkey.D`, then MX D.
  * Practices are one letter: N nxdomain, U unknown, A all, D discardable, 1/2/3 custom_low/med/high.
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 import { minimumKeyBits, strongEnough } from './dkim-signatures';
 import { dkimUriDomains } from './dkim-uris';
 import { authorDomainOf, mailAuthResults, startMailAuth, type MailAuthResults } from './mail-auth';

@@ -10,7 +10,7 @@ export function reverseIp(ip: string): string | undefined {
   let text = ip.replace(/^\[|\]$/g, '').replace(/^IPv6:/i, '').replace(/%.*$/, '');
   // An IPv4-mapped IPv6 address is listed as the IPv4 address it carries.
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text);
-  if (mapped) text = mapped[1];
+  if (mapped) text = mapped[1]!;
   const kind = isIP(text);
   if (kind === 4) return text.split('.').map(Number).reverse().join('.');
   if (kind === 6) return ipv6Nibbles(text).reverse().join('.');
@@ -23,7 +23,7 @@ function ipv6Nibbles(text: string): string[] {
   // A trailing dotted quad is two more groups.
   const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
   if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number);
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
     s = s.slice(0, v4.index) + ((a << 8) | b).toString(16) + ':' + ((c << 8) | d).toString(16);
   }
   const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
@@ -50,7 +50,7 @@ export function ipv4ToInt(ip: string): number | undefined {
   if (!m) return undefined;
   const octets = m.slice(1).map(Number);
   if (octets.some((o) => o > 255)) return undefined;
-  return ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  return ((octets[0]! << 24) >>> 0) + (octets[1]! << 16) + (octets[2]! << 8) + octets[3]!;
 }
 
 /**

@@ -70,7 +70,7 @@ export function strongEnough(s: DkimSignature, minBits: number): boolean {
 }
 
 /** `dkim_minimum_key_bits` (default 1024; 0 turns the check off). */
-export function minimumKeyBits(options: import('../config/options').OptionValues): number {
+export function minimumKeyBits(options: import('../options/option-values').OptionValues): number {
   const v = options['dkim_minimum_key_bits'];
   const n = Number(typeof v === 'string' ? v : v?.[v.length - 1]);
   return v === undefined || !Number.isFinite(n) ? 1024 : n;

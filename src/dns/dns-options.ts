@@ -23,12 +23,12 @@ export function applyDnsOptions(base: DnsOptions, text: string): { options: DnsO
   const errors: string[] = [];
   for (const word of text.split(/[\s,]+/).filter(Boolean)) {
     const m = /^(no)?(v4|v6|rotate|dns0x20|edns0?)(?:=(\d+))?$/i.exec(word);
-    if (!m || (m[3] !== undefined && !/^edns/i.test(m[2]))) {
+    if (!m || (m[3] !== undefined && !/^edns/i.test(m[2]!))) {
       errors.push(`dns_options: unknown option ${word}`);
       continue;
     }
     const on = m[1] === undefined;
-    const name = m[2].toLowerCase();
+    const name = m[2]!.toLowerCase();
     if (name.startsWith('edns')) {
       // No value means the conservative 1220 bytes; 512 is the floor (plain DNS).
       o.ednsPayload = on ? Math.max(512, m[3] === undefined ? 1220 : Number(m[3])) : 512;

@@ -10,7 +10,7 @@
  * - the sub-test is a regex on the answer (default `^127\.`).
  */
 import { createHash } from 'node:crypto';
-import { translatePerlRegex } from '../config/perl-regex';
+import { translatePerlRegex } from '../regex/perl-regex';
 
 export type HashKind = 'raw' | 'md5' | 'sha1' | 'sha256';
 

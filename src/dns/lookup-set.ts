@@ -104,6 +104,16 @@ export class LookupSet {
     return this.byKey.size;
   }
 
+  /** How many lookups ended with each status (`pending`: not ended yet), for hamletd's metrics. */
+  outcomes(): Record<string, number> {
+    const n: Record<string, number> = {};
+    for (const l of this.byKey.values()) {
+      const k = l.result()?.status ?? 'pending';
+      n[k] = (n[k] ?? 0) + 1;
+    }
+    return n;
+  }
+
   /** Lookups still waiting for an answer. */
   get pending(): number {
     let n = 0;

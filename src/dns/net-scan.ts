@@ -6,7 +6,7 @@
  * run, harvests it after them, and then runs the network rules, which read answers from here
  * synchronously (`ScanContext.net`).
  */
-import type { OptionValues } from '../config/options';
+import type { OptionValues } from '../options/option-values';
 import type { ParseOptions } from '../message/parse';
 import type { Message } from '../message/types';
 import type { Clock } from './cache';

@@ -10,7 +10,7 @@
  * - no sub-test: any answer.
  * An A answer outside 127.0.0.0/8 hits nothing, whatever the sub-test.
  */
-import { translatePerlRegex } from '../config/perl-regex';
+import { translatePerlRegex } from '../regex/perl-regex';
 import { ipv4ToInt, isListingAddress } from './blocklist';
 import { answerTexts, recordsOfType, type DnsAnswer } from './types';
 

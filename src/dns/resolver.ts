@@ -146,7 +146,7 @@ export class Resolver {
     for (let round = 0; round < this.attempts; round++) {
       for (let i = 0; i < this.servers.length; i++) {
         if (this.closing.signal.aborted) return failure(name, type, 'TIMEOUT');
-        const server = this.servers[(first + i) % this.servers.length];
+        const server = this.servers[(first + i) % this.servers.length]!;
         const r = await this.tryServer(server, name, type);
         if (typeof r === 'string') {
           if (r !== 'TIMEOUT' || last === 'TIMEOUT') last = r;

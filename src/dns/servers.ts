@@ -38,12 +38,12 @@ export function parseServerSpec(spec: string): DnsServer | string {
   let portText: string | undefined;
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
   if (bracketed) {
-    host = bracketed[1];
+    host = bracketed[1]!;
     portText = bracketed[2];
   } else {
     const v4port = /^([^:]+):(\d+)$/.exec(text);
     if (v4port) {
-      host = v4port[1];
+      host = v4port[1]!;
       portText = v4port[2];
     }
   }

@@ -12,7 +12,7 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 
 
 function seconds(word: string): number | undefined {
   const m = DURATION.exec(word);
-  return m ? Number(m[1]) * UNIT_SECONDS[m[2].toLowerCase()] : undefined;
+  return m ? Number(m[1]!) * UNIT_SECONDS[m[2]!.toLowerCase()]! : undefined;
 }
 
 /** A domain as the DNS directives compare it: lower case, no dots at the ends. */
@@ -43,12 +43,12 @@ export interface RblTimeoutLine {
 /** `rbl_timeout t [t_min] [zone]`: a zone is told from a number by ending in a letter. */
 export function parseRblTimeoutLine(v: string): RblTimeoutLine | string {
   const words = v.split(/\s+/).filter(Boolean);
-  const t = words.length > 0 ? seconds(words[0]) : undefined;
+  const t = words.length > 0 ? seconds(words[0]!) : undefined;
   if (t === undefined || words.length > 3) return 'expected t [t_min] [zone] (seconds, optionally with s, m, h, d or w)';
   let tMin: number | undefined;
   let rest = words.slice(1);
-  if (rest.length > 0 && seconds(rest[0]) !== undefined) {
-    tMin = seconds(rest[0]);
+  if (rest.length > 0 && seconds(rest[0]!) !== undefined) {
+    tMin = seconds(rest[0]!);
     rest = rest.slice(1);
   }
   if (rest.length > 1) return 'expected t [t_min] [zone]';
@@ -63,7 +63,7 @@ export function parseDnsAvailable(v: string): { available: 'yes' | 'no' | 'test'
   if (v === 'yes' || v === 'no' || v === 'test') return { available: v, testDomains: [] };
   const m = /^test:\s*(\S.*)$/.exec(v);
   if (!m) return 'expected yes, no, test or test: domain...';
-  return { available: 'test', testDomains: m[1].split(/\s+/).map(domainKey) };
+  return { available: 'test', testDomains: m[1]!.split(/\s+/).map(domainKey) };
 }
 
 /** `dns_block_time`: plain seconds, no unit. */
@@ -73,7 +73,7 @@ export function parseBlockTime(v: string): number | string {
 
 /** `dns_query_restriction allow|deny domain...` */
 export function parseQueryRestriction(v: string): readonly ['allow' | 'deny', string[]] | string {
-  const [word, ...rest] = v.split(/\s+/);
+  const [word = '', ...rest] = v.split(/\s+/);
   const verb = word.toLowerCase();
   if ((verb !== 'allow' && verb !== 'deny') || rest.length === 0) return 'expected allow|deny domain...';
   return [verb, rest.map(domainKey)];
@@ -81,7 +81,7 @@ export function parseQueryRestriction(v: string): readonly ['allow' | 'deny', st
 
 /** `dns_block_rule RULE domain...` */
 export function parseBlockRule(v: string): readonly [string, string[]] | string {
-  const [name, ...rest] = v.split(/\s+/);
+  const [name = '', ...rest] = v.split(/\s+/);
   return rest.length === 0 ? 'expected RULE domain...' : [name, rest.map(domainKey)];
 }
 
@@ -92,8 +92,8 @@ export function parseBlockRule(v: string): readonly [string, string[]] | string 
 export function splitDnsOptions(v: string): { good: string; error: string | undefined } {
   const words = v.split(/[\s,]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
-    const [error] = applyDnsOptions(DEFAULT_DNS_OPTIONS, words[i]).errors;
-    const size = /^edns0?=(\d+)$/i.exec(words[i]);
+    const [error] = applyDnsOptions(DEFAULT_DNS_OPTIONS, words[i]!).errors;
+    const size = /^edns0?=(\d+)$/i.exec(words[i]!);
     const why = error?.replace(/^dns_options: /, '') ?? (size && Number(size[1]) < 512 ? `EDNS0 size below 512: ${words[i]}` : undefined);
     if (why !== undefined) return { good: words.slice(0, i).join(' '), error: why };
   }

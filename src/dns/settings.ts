@@ -3,10 +3,10 @@
  * defaults: `dns_server` / `clear_dns_servers`, `dns_options`, `rbl_timeout` (general and per
  * zone), `dns_available`, `skip_rbl_checks`, `skip_uribl_checks`, `dns_query_restriction`,
  * `dns_block_rule` / `dns_block_time`, and `-L` (local tests only). Each of these options is kept
- * line by line in order (config/options.ts); a bad line is reported by the parser with
+ * line by line in order (options/option-values.ts); a bad line is reported by the parser with
  * file:line and dropped (setting-lines.ts), so the lines before it stay in force, as in SpamAssassin.
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 import { applyDnsOptions, DEFAULT_DNS_OPTIONS, type DnsOptions } from './dns-options';
 import { DEFAULT_RBL_TIMEOUT, rblTimeout, type RblTimeout } from './rbl-timeout';
 import { Resolver, type ResolverOptions } from './resolver';

@@ -12,7 +12,7 @@
  *   readable one first, or the newest with `use_newest_received_spf_header`; an unknown identity
  *   is skipped, a missing one counts as the sender check.
  */
-import { optBool, type OptionValues } from '../config/options';
+import { optBool, type OptionValues } from '../options/option-values';
 import { envelopeFrom, headerValues, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import type { Message, Relay } from '../message/types';
 

@@ -25,7 +25,7 @@ export interface UriListDef {
   readonly subtest?: UriSubtest;
 }
 
-export { URI_LISTS_OPTION } from '../config/options';
+export { URI_LISTS_OPTION } from '../options/option-values';
 
 const DIRECTIVES: Readonly<Record<string, { readonly kind: UriListKind; readonly sub: boolean }>> = {
   urirhsbl: { kind: 'rhsbl', sub: false },

@@ -27,8 +27,8 @@ export function parseUriSubtest(text: string): UriSubtest | { error: string } {
   const bad = { error: `sub-test ${text}: expected m, n1-n2 or n/m (decimal, 0x hex or dotted quad)` };
   const pair = /^([^-/]+)([-/])([^-/]+)$/.exec(text.trim());
   if (pair) {
-    const a = subtestNumber(pair[1]);
-    const b = subtestNumber(pair[3]);
+    const a = subtestNumber(pair[1]!);
+    const b = subtestNumber(pair[3]!);
     if (a === undefined || b === undefined) return bad;
     return pair[2] === '-' ? { kind: 'range', low: a, high: b } : { kind: 'masked', value: a, mask: b };
   }

@@ -2,7 +2,7 @@
 import { toByteString } from '../message/charset';
 import { headerRuleText, headerText, type HeaderRequest } from '../message/header-access';
 import type { Message } from '../message/types';
-import type { OptionValues } from '../config/options';
+import type { OptionValues } from '../options/option-values';
 import type { NetScan } from '../dns/net-scan';
 import type { EvalFailure } from './types';
 
@@ -11,7 +11,7 @@ export interface ScanSettings {
   readonly requiredScore: number;
   /** Seconds; 0 = no limit. */
   readonly timeLimit: number;
-  /** Every option by canonical name (read with optString/optList/optNumber from config/options). */
+  /** Every option by canonical name (read with optString/optList/optNumber from options/option-values). */
   readonly options: OptionValues;
   /** `score` / `describe` lines given for TIME_LIMIT_EXCEEDED, which no rule defines. */
   readonly timeLimitRule?: { readonly scores?: readonly number[]; readonly describe?: string };

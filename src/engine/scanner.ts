@@ -399,7 +399,7 @@ export function finishScan(local: LocalScan): ScanResult {
   let score = 0;
   for (const rule of order) {
     if (rule.subrule || rule.scores[set] === 0) continue;
-    const s = rule.scores[set];
+    const s = rule.scores[set]!;
     score += s;
     const label = rule.test.type === 'eval' ? rule.test.net?.label : undefined;
     hits.push({ name: rule.name, score: s, describe: rule.describe, area: rule.area, count: ctx.count(rule.name), ...(label !== undefined && { label }) });

@@ -5,7 +5,7 @@
  * URIDNSBL-style numeric sub-test, or a list of rcodes in brackets. Parsed when the rule is
  * compiled (a bad one disables its rule with the reason) and again, memoised, when it runs.
  */
-import { parsePerlRegexLiteral, translatePerlRegex } from '../config/perl-regex';
+import { parsePerlRegexLiteral, translatePerlRegex } from '../regex/perl-regex';
 import type { DnsAnswer, DnsRecord, DnsStatus, QueryType } from '../dns/types';
 import { parseUriSubtest, uriSubtestMatches, type UriSubtest } from '../dns/uri-subtest';
 

@@ -7,7 +7,7 @@
  *   `dkim_minimum_key_bits` comes from the signing domain named (`*.d` / `.d`: a subdomain of d,
  *   not d itself), or without one from the author's own domain.
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import { minimumKeyBits, type DkimSignature } from '../dns/dkim-signatures';
 import { mailAuthResults } from '../dns/mail-auth';

@@ -2,7 +2,7 @@
 import type { ScanContext } from '../engine/context';
 import { effectiveType, splitShortParagraphs } from '../message/body-text';
 import type { MimePart } from '../message/types';
-import { bodyAltDiffEvals, renderedLeaves } from './body-alt-diff';
+import { renderedLeaves } from './body-alt-diff';
 import { numArg, type EvalDef } from './registry';
 
 /** Lines of a chunk, each keeping its newline (a trailing piece without one counts too). */
@@ -116,5 +116,4 @@ export const bodyCheckEvals: readonly EvalDef[] = [
       return min === 0 || stockInfo(ctx) >= min;
     },
   },
-  ...bodyAltDiffEvals,
 ];

@@ -16,7 +16,7 @@
 import { dnsblQueryName, rhsblQueryName } from '../dns/blocklist';
 import type { NetScan } from '../dns/net-scan';
 import { isPrivateIp } from '../message/relays';
-import { optString } from '../config/options';
+import { optString } from '../options/option-values';
 import type { EvalArg } from '../engine/types';
 import { headerValues, parseHeaderRequest } from '../message/header-access';
 import { hasValidTld, isIpHost, registrableDomain } from '../message/domain';
@@ -24,7 +24,7 @@ import { RBL_LABEL } from './dns-rbl';
 import { anyListed, rblBook, subtestArg, type RblQuery } from './dns-rbl-book';
 import { checkSetZone, rblNet } from './dns-rbl';
 import { request } from './header-get';
-import { fromAddrsOf } from './lists-addresses';
+import { fromAddrsOf } from '../message/list-addresses';
 import { strArg, type EvalDef } from './registry';
 
 /** `rbl_headers` when not configured (SpamAssassin's DNSEval documentation). */

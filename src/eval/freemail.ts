@@ -3,8 +3,8 @@
  * and does the reply path lead to a different free mail address? Advance-fee
  * fraud typically writes from one free mailbox and asks for replies at another.
  */
-import { parsePerlRegexLiteral, translatePerlRegex } from '../config/perl-regex';
-import { optBool, optList, optNumber } from '../config/options';
+import { regexArg, validateRegexArg } from './regex-arg';
+import { optBool, optList, optNumber } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import { headerValues } from '../message/header-access';
 import { parseHeaderRequest, type HeaderRequest } from '../message/header-access';
@@ -71,20 +71,6 @@ function addrs(ctx: ScanContext, header: string): string[] {
   return headerValues(ctx.msg, req).map((a) => a.toLowerCase());
 }
 
-/** Translated rule arguments by source: rules pass the same few patterns on every message. */
-const userRegexCache = new Map<string, RegExp | null>();
-
-function userRegex(src: string | undefined): RegExp | undefined | null {
-  if (src === undefined) return undefined;
-  let re = userRegexCache.get(src);
-  if (re !== undefined) return re;
-  const lit = /^(?:m\W|\/)/.test(src) ? parsePerlRegexLiteral(src) : { pattern: src, flags: '' };
-  const t = 'error' in lit ? lit : translatePerlRegex(lit.pattern, lit.flags);
-  re = 'error' in t ? null : t.re;
-  userRegexCache.set(src, re);
-  return re;
-}
-
 /** Free mail addresses named in the body (anchors' mailto: and plain text), or undefined when too many to judge. */
 function bodyFreemails(ctx: ScanContext): ReadonlySet<string> | undefined {
   const key = 'freemail:body';
@@ -135,13 +121,13 @@ function bodyFreemails(ctx: ScanContext): ReadonlySet<string> | undefined {
 function freemailHeader(ctx: ScanContext, args: readonly (string | number)[]): boolean {
   const header = strArg(args, 0);
   if (header === undefined) return false;
-  const re = userRegex(strArg(args, 1));
+  const re = regexArg(args, 1);
   if (re === null) return false;
   return addrs(ctx, header).some((e) => isFreemail(ctx, e) && (re === undefined || re.test(e)));
 }
 
 function freemailFrom(ctx: ScanContext, args: readonly (string | number)[]): boolean {
-  const re = userRegex(strArg(args, 0));
+  const re = regexArg(args, 0);
   if (re === null) return false;
   const all = new Set<string>();
   for (const h of ['Resent-From', 'Envelope-Sender', 'Resent-Sender', 'X-Envelope-From', 'EnvelopeFrom', 'From']) {
@@ -173,7 +159,7 @@ function freemailReplyTo(ctx: ScanContext, args: readonly (string | number)[]): 
 }
 
 export const freemailEvals: readonly EvalDef[] = [
-  { name: 'check_freemail_header', areas: ['header'], fn: freemailHeader },
-  { name: 'check_freemail_from', areas: ['header'], fn: freemailFrom },
+  { name: 'check_freemail_header', areas: ['header'], fn: freemailHeader, validate: validateRegexArg(1, true) },
+  { name: 'check_freemail_from', areas: ['header'], fn: freemailFrom, validate: validateRegexArg(0, true) },
   { name: 'check_freemail_replyto', areas: ['header'], fn: freemailReplyTo },
 ];

@@ -11,8 +11,8 @@
  * Observed from SpamAssassin 4.0.1: `skip_rbl_checks` does not turn these off. Values (or their
  * hashes) on `hashbl_ignore`, and hosts under `uridnsbl_skip_domains`, are not asked.
  */
-import { optList } from '../config/options';
-import { translatePerlRegex } from '../config/perl-regex';
+import { optList } from '../options/option-values';
+import { translatePerlRegex } from '../regex/perl-regex';
 import { hashblLabel, parseHashblList, parseHashblOpts, parseHashblSubtest, pickValues, type HashblList, type HashblOpts } from '../dns/hashbl-query';
 import type { NetScan } from '../dns/net-scan';
 import { rblAnswerValues } from '../dns/rbl-subtest';
@@ -20,7 +20,7 @@ import type { EvalArg } from '../engine/types';
 import { hasValidTld, registrableDomain } from '../message/domain';
 import { headerValues } from '../message/header-access';
 import { request } from './header-get';
-import { fromAddrsOf } from './lists-addresses';
+import { fromAddrsOf } from '../message/list-addresses';
 import { strArg, type EvalDef } from './registry';
 import type { RblQuery } from './dns-rbl-book';
 

@@ -3,7 +3,7 @@
  * repeated headers, shouting subjects, foreign charsets and mail-merge
  * placeholders left unfilled.
  */
-import { optList } from '../config/options';
+import { optList } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import { toByteString } from '../message/charset';
 import { getHeader, getHeaderList, getHeaderOr } from './header-get';

@@ -2,7 +2,7 @@
  * Sender / recipient header checks: envelope vs header From, a missing To,
  * the recipient's name echoed in the Subject, and two ratware fingerprints.
  */
-import { optList } from '../config/options';
+import { optList } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import { hasValidTld, registrableDomain, type DomainOptions } from '../message/domain';
 import { getHeaderOr } from './header-get';

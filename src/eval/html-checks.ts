@@ -3,7 +3,7 @@
  * HTTPSMismatch). Each looks at every HTML part's results and hits when one
  * part does.
  */
-import { parsePerlRegexLiteral, translatePerlRegex } from '../config/perl-regex';
+import { regexArg, validateRegexArg } from './regex-arg';
 import type { ScanContext } from '../engine/context';
 import { headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import type { HtmlRender } from '../message/html';
@@ -35,19 +35,6 @@ function textClass(h: HtmlRender, name: string): readonly string[] {
   }
 }
 
-const regexCache = new Map<string, RegExp | null>();
-
-/** A rule argument as a regex: `/pat/flags` (or `m{...}`) when delimited, else the bare pattern. */
-function argRegex(arg: string): RegExp | null {
-  let re = regexCache.get(arg);
-  if (re !== undefined) return re;
-  const lit = /^(?:\/|m[^\w\s])/.test(arg.trim()) ? parsePerlRegexLiteral(arg) : undefined;
-  const t = lit && !('error' in lit) ? translatePerlRegex(lit.pattern, lit.flags) : translatePerlRegex(arg, '');
-  re = 'error' in t ? null : t.re;
-  regexCache.set(arg, re);
-  return re;
-}
-
 /**
  * `value OP number` as the rules write it (`'< 512'`, `'!= 0'`). Rules may only
  * use comparison characters, digits and spaces; anything else never matches.
@@ -55,7 +42,7 @@ function argRegex(arg: string): RegExp | null {
 export function compareExpr(value: number, expr: string): boolean {
   const m = /^\s*(==|!=|<=|>=|<|>)\s*([-+]?\s*\d+)\s*$/.exec(expr);
   if (!m) return false;
-  const n = Number(m[2].replace(/\s+/g, ''));
+  const n = Number(m[2]!.replace(/\s+/g, ''));
   switch (m[1]) {
     case '==':
       return value === n;
@@ -77,8 +64,11 @@ function resultValue(h: HtmlRender, name: string): number | undefined {
   return htmlStat(h, name) ?? (htmlFlag(h, name) ? 1 : undefined);
 }
 
+const ANY = /(?:)/;
+
 function textMatch(ctx: ScanContext, args: readonly (string | number)[], want: boolean): boolean {
-  const re = argRegex(strArg(args, 1) ?? '');
+  // No pattern matches everything, as an empty one does.
+  const re = regexArg(args, 1) ?? (args[1] === undefined ? ANY : null);
   const name = strArg(args, 0) ?? '';
   if (!re) return false;
   return parts(ctx).some((h) =>
@@ -94,11 +84,13 @@ export const htmlCheckEvals: readonly EvalDef[] = [
     name: 'html_text_match',
     areas: ['body'],
     fn: (ctx, args) => textMatch(ctx, args, true),
+    validate: validateRegexArg(1, true),
   },
   {
     name: 'html_text_not_match',
     areas: ['body'],
     fn: (ctx, args) => textMatch(ctx, args, false),
+    validate: validateRegexArg(1, true),
   },
   {
     name: 'html_eval',

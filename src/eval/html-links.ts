@@ -3,7 +3,7 @@
  * https:// address on another domain (or promise https for a link to a bare
  * IP)? Phishing mail shows a trusted https address and links elsewhere.
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 import { hasValidTld, isIpHost, registrableDomain, type DomainOptions } from '../message/domain';
 import type { HtmlRender } from '../message/html';
 
@@ -68,14 +68,14 @@ export function httpsHttpMismatch(groups: ReadonlyMap<string, readonly string[]>
   let anchors = 0;
   for (const [href, texts] of groups) {
     const m = /^https?:\/\/([^/:?#]+)/i.exec(href);
-    if (!m || isIpHost(m[1])) continue;
-    const linked = validDomain(m[1], domains);
+    if (!m || isIpHost(m[1]!)) continue;
+    const linked = validDomain(m[1]!, domains);
     if (linked === '') continue;
     anchors++;
     for (const t of texts) {
       const shown = /https:\/\/([^\s/:?#]+)/i.exec(t);
       if (!shown) continue;
-      const named = isIpHost(shown[1]) ? shown[1] : validDomain(shown[1], domains);
+      const named = isIpHost(shown[1]!) ? shown[1]! : validDomain(shown[1]!, domains);
       if (named === '' || named === linked) continue;
       hit = true;
       break;

@@ -3,7 +3,7 @@
  * compared case-insensitively, compiled once per rule set (memoised on the
  * options object, which a rule set never mutates).
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 
 /** A compiled glob list: exact entries and one combined pattern. */
 export interface GlobList {

@@ -3,7 +3,7 @@
  * relays (VBounce): is a bounce about a message that went through our own
  * outgoing relays?
  */
-import { optList } from '../config/options';
+import { optList } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import { headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import { addrList, compileGlobs, globListMatches, memoOnOptions, type GlobList } from './lists-glob';

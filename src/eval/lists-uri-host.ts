@@ -4,7 +4,7 @@
  * A host is looked up with its parent domains; the most specific listed name
  * decides, and a `!name` entry excludes.
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import type { DomainOptions } from '../message/domain';
 import { uriHost } from '../message/uris';

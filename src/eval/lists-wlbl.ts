@@ -4,7 +4,7 @@
  * `*_from_rcvd` lists, which also require the mail to have come through a
  * named relay.
  */
-import { optList, type OptionValues } from '../config/options';
+import { optList, type OptionValues } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import { headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import type { Relay } from '../message/types';

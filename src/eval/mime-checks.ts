@@ -1,6 +1,6 @@
 /** MIME structure checks (SpamAssassin MIMEEval, beyond mime-flags.ts). */
 import type { ScanContext } from '../engine/context';
-import { optList } from '../config/options';
+import { optList } from '../options/option-values';
 import type { MimePart } from '../message/types';
 import { charsetOkForLocales } from './header-locales';
 import { mimePartStats } from './mime-part-stats';

@@ -21,7 +21,7 @@
  *   `parse_dkim_uris` on (the default), its DKIM-Signature `d=` domains; past
  *   `uridnsbl_max_domains` some kinds of URI are preferred (src/dns/uri-blocklist.ts).
  */
-import { optBool, optList, optNumber, type OptionValues } from '../config/options';
+import { optBool, optList, optNumber, type OptionValues } from '../options/option-values';
 import type { ScanContext } from '../engine/context';
 import type { EvalArg, NetRuleInfo } from '../engine/types';
 import type { Lookup } from '../dns/lookup-set';

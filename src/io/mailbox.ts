@@ -71,7 +71,7 @@ function looksLikeMbox(path: string): boolean {
   try {
     const head = Buffer.alloc(200);
     const n = readSync(fd, head, 0, 200, 0);
-    return FROM_LINE.test(head.toString('latin1', 0, n).split('\n')[0]);
+    return FROM_LINE.test(head.toString('latin1', 0, n).split('\n')[0]!);
   } finally {
     closeSync(fd);
   }

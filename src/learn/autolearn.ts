@@ -32,7 +32,7 @@
  * - `bayes_auto_learn 0` or `use_bayes 0`: status `disabled` (the score is still computed).
  */
 import type { RuleSet } from '../config/compile';
-import { optBool, optNumber, type OptionValues } from '../config/options';
+import { optBool, optNumber, type OptionValues } from '../options/option-values';
 import { ruleLookup } from '../engine/rule-lookup';
 import type { CompiledRuleSet } from '../engine/scanner';
 import type { CompiledRule, RuleArea, ScanResult } from '../engine/types';

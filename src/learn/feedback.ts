@@ -22,7 +22,7 @@ import { existsSync, lstatSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { RuleSet } from '../config/compile';
-import { optString } from '../config/options';
+import { optString } from '../options/option-values';
 import type { NetScan } from '../dns/net-scan';
 import type { Message } from '../message/types';
 import type * as Bayes from '../bayes/index';

@@ -74,7 +74,7 @@ export function colourToRgb(value: string): string {
   if (c.length > 6) c = c.slice(0, 6);
   else if (c.length > 3 && c.length < 6) c = c.slice(0, 3);
   if (c.length % 3) c += '0'.repeat(3 - (c.length % 3));
-  if (c.length === 3) c = c[0] + c[0] + c[1] + c[1] + c[2] + c[2];
+  if (c.length === 3) c = c[0]! + c[0]! + c[1]! + c[1]! + c[2]! + c[2]!;
   return '#' + c;
 }
 
@@ -150,9 +150,9 @@ export function judgeColours(fg: string, bg: string): ColourVerdict {
   const f = HEX_RGB.exec(fg);
   const b = f && HEX_RGB.exec(bg);
   if (f && b) {
-    const dr = parseInt(f[1], 16) - parseInt(b[1], 16);
-    const dg = parseInt(f[2], 16) - parseInt(b[2], 16);
-    const db = parseInt(f[3], 16) - parseInt(b[3], 16);
+    const dr = parseInt(f[1]!, 16) - parseInt(b[1]!, 16);
+    const dg = parseInt(f[2]!, 16) - parseInt(b[2]!, 16);
+    const db = parseInt(f[3]!, 16) - parseInt(b[3]!, 16);
     const distance = Math.sqrt((0.2126 * dr) ** 2 + (0.7152 * dg) ** 2 + (0.0722 * db) ** 2);
     if (distance < LOW_CONTRAST_DISTANCE) return 'low-contrast';
   }

@@ -69,7 +69,7 @@ function applyCss(d: Draft, css: string, parentBg: string): void {
   for (const decl of css.split(';')) {
     const colour = /^\s*(background-)?color:\s*(.+?)\s*$/i.exec(decl);
     if (colour) {
-      const value = colour[2].toLowerCase().replace(/\s*!\s*important$/, '');
+      const value = colour[2]!.toLowerCase().replace(/\s*!\s*important$/, '');
       let rgb: string | undefined;
       if (value.includes('rgb')) rgb = cssRgbToHex(value);
       else if (value === 'transparent') rgb = value;
@@ -83,7 +83,7 @@ function applyCss(d: Draft, css: string, parentBg: string): void {
     // Case-sensitive on purpose: an upper-case `Background:` is not read as the shorthand.
     const background = /^\s*background:\s*(.+?)\s*$/.exec(decl);
     if (background) {
-      const layers = cssBackgroundLayers(background[1].toLowerCase());
+      const layers = cssBackgroundLayers(background[1]!.toLowerCase());
       // Only the bottom layer can carry a colour; its first readable value wins.
       for (const v of layers[layers.length - 1] ?? []) {
         const rgb = colourToRgb(v);
@@ -122,7 +122,7 @@ export class StyleStack {
 
   /** The style text is drawn in now. */
   top(): TextStyle {
-    return this.levels[this.levels.length - 1];
+    return this.levels[this.levels.length - 1]!;
   }
 
   /** A start (`delta` 1) or end (-1) tag of a style-bearing element. */

@@ -27,7 +27,7 @@ export function isPrivateIp(ip: string): boolean {
   const s = ip.toLowerCase().replace(/^ipv6:/, '');
   if (PRIVATE_V4.test(s)) return true;
   const mapped = /^[0:]*:ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (mapped) return PRIVATE_V4.test(mapped[1]);
+  if (mapped) return PRIVATE_V4.test(mapped[1]!);
   if (/^fe[89ab][0-9a-f]:/.test(s)) return true;
   return /^[0:]+:0{0,3}1$/.test(s) && s.includes(':');
 }

@@ -110,7 +110,7 @@ function scanWord(line: string, domains: DomainOptions, seen: Set<string>, out: 
     if (/^mailto:/i.test(uri)) {
       if (/%[0-9a-f]{2}/i.test(uri)) uri = urlDecode(uri);
       const at = /@([^?&>]*)/.exec(uri);
-      if (!at || !hasValidTld(at[1].replace(/(?:%20)+$/, ''), domains)) continue;
+      if (!at || !hasValidTld(at[1]!.replace(/(?:%20)+$/, ''), domains)) continue;
     }
     out.push({ raw, uri, source: 'parsed' });
   }
@@ -136,15 +136,15 @@ export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] 
   const queue = [input];
   const out = new Set<string>();
   for (let qi = 0; qi < queue.length && qi < 20; qi++) {
-    const uri = withoutLineBreaks(queue[qi]);
+    const uri = withoutLineBreaks(queue[qi]!);
     // The input itself is always one of the variants, even when it is only a fragment.
     out.add(uri);
     if (uri.length <= 1 || /^(?:[#?&]|\/(?!\/))/.test(uri)) continue;
     if (/^mailto:/i.test(uri) || /^[^:]*@/.test(uri)) {
       let m = /^([^@]+@[^?]+)\?/.exec(uri);
-      if (m) out.add(m[1]);
+      if (m) out.add(m[1]!);
       m = /^([^@]+@[^?&]+)&/.exec(uri);
-      if (m) out.add(m[1]);
+      if (m) out.add(m[1]!);
       if (uri.includes('%20')) {
         m = /^(?:mailto:)?(?:%20)*([^@]+@[^?&%]+)/.exec(uri);
         if (m) out.add(`mailto:${m[1]}`);
@@ -162,10 +162,10 @@ export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] 
     out.add(n);
     const parts = /^(https?:\/\/)([^@/?#]*@)?([^/?#:]+)((?::(\d*))?.*)$/is.exec(n);
     if (!parts) continue;
-    const proto = parts[1];
+    const proto = parts[1]!;
     const auth = parts[2] ?? '';
-    let host = parts[3];
-    const rest = parts[4];
+    let host = parts[3]!;
+    const rest = parts[4]!;
     let port = parts[5] ?? '';
     let restNoPort = '';
     if (port === '') port = proto.toLowerCase() === 'http://' ? '80' : '443';
@@ -197,7 +197,7 @@ export function canonicalizeUri(input: string, opts: UriOptions = {}): string[] 
     }
     if (!redirected) {
       const r = /(https?:\/{0,2}[^&#]+)/i.exec(rest);
-      if (r && r[1].includes('.')) queue.push(r[1]);
+      if (r && r[1]!.includes('.')) queue.push(r[1]!);
     }
     if (/^[^@]+@/.test(host)) {
       host = host.replace(/^[^@]+@/, '');

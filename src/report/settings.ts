@@ -6,10 +6,10 @@
  */
 import { hostname as osHostname } from 'node:os';
 import type { RuleSet } from '../config/compile';
-import { HEADER_OPS_OPTION, optBool, optList, optNumber, optString, type OptionValues } from '../config/options';
+import { HEADER_OPS_OPTION, optBool, optList, optNumber, optString, type OptionValues } from '../options/option-values';
 import type { AddedHeader } from './added-headers';
 import type { MarkupOptions } from './markup';
-import { HAMLET_VERSION, HAMLET_SUBVERSION } from './version';
+import { HAMLET_VERSION, HAMLET_SUBVERSION } from '../util/version';
 
 /** Everything a check needs besides the rules: markup layout and the values tags show. */
 export interface ReportSettings extends MarkupOptions {

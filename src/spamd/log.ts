@@ -2,15 +2,26 @@
  * hamletd's log, where spamd's `-s` points it: `stderr`, `null`, `file`
  * (./hamletd.log), a path (anything with characters other than a-z0-9), or a
  * syslog facility name (through the system's `logger` tool, since Node has no
- * syslog client). Lines look like spamd's: `<date> [pid] <level>: hamletd: <text>`.
+ * syslog client). Text lines look like spamd's, time stamp included:
+ * `<date> [pid] <level>: <area>: <text>`, where the area is `spamd` for the lines
+ * spamd writes too (spamd-lines.ts) and `hamletd` for hamletd's own. With
+ * `--log-format json` each line is one JSON object with the same facts as fields.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
+export type LogFormat = 'text' | 'json';
+
+/** What a line says besides its text: its area (default `hamletd`) and, for JSON, its facts. */
+export interface LogFacts {
+  readonly area?: string;
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
 export interface Logger {
-  (level: Level, text: string): void;
+  (level: Level, text: string, facts?: LogFacts): void;
   /** Reopen a log file (after rotation; SIGHUP). */
   reopen(): void;
   close(): void;
@@ -20,16 +31,25 @@ const SEVERITY: Record<Level, number> = { debug: 7, info: 6, warn: 4, error: 3 }
 const FACILITIES: Record<string, number> = { kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23 };
 
 /** Make a logger for `-s <target>`; `debug` lines only when asked for. */
-export function makeLogger(logTarget: string, debug = false, stderr: (s: string) => void = (s) => void process.stderr.write(s)): Logger {
+export function makeLogger(
+  logTarget: string,
+  debug = false,
+  stderr: (s: string) => void = (s) => void process.stderr.write(s),
+  format: LogFormat = 'text',
+): Logger {
   let target = logTarget;
-  const line = (level: Level, text: string): string => `${stamp(new Date())} [${process.pid}] ${level}: hamletd: ${text}\n`;
+  // spamd stamps stderr lines `Dec  7 05:45:54.470` and file lines `Mon Dec  7 05:45:54 2026`.
+  const timeOf = (): string => (target === 'stderr' ? stderrStamp(new Date()) : stamp(new Date()));
+  // A JSON line carries its own time, pid and level.
+  const line = (level: Level, text: string): string => (format === 'json' ? `${text}\n` : `${timeOf()} [${process.pid}] ${level}: ${text}\n`);
   let write: (level: Level, text: string) => void;
   let reopen = (): void => {};
   let close = (): void => {};
   const syslog = /^[a-z0-9]+$/.test(target) && !['stderr', 'null', 'file'].includes(target);
   if (syslog && !existsSync('/dev/log')) {
     // No syslog daemon to hand lines to: say so once and keep them on stderr.
-    stderr(line('warn', `no /dev/log: logging to stderr instead of syslog facility ${target}`));
+    const note = `no /dev/log: logging to stderr instead of syslog facility ${target}`;
+    stderr(line('warn', format === 'json' ? jsonLine('warn', 'hamletd', note, undefined) : `hamletd: ${note}`));
     target = 'stderr';
   }
   if (target === 'stderr') {
@@ -46,7 +66,8 @@ export function makeLogger(logTarget: string, debug = false, stderr: (s: string)
     };
     start();
     write = (level, text) => {
-      if (child?.stdin?.writable) child.stdin.write(`<${facility * 8 + SEVERITY[level]}>${level}: ${text.replace(/\n/g, ' ')}\n`);
+      // syslog carries the level as the priority; the message is spamd's `<area>: <text>`.
+      if (child?.stdin?.writable) child.stdin.write(`<${facility * 8 + SEVERITY[level]}>${text.replace(/\n/g, ' ')}\n`);
       else stderr(line(level, text));
     };
     reopen = () => {
@@ -65,9 +86,11 @@ export function makeLogger(logTarget: string, debug = false, stderr: (s: string)
     };
     close = () => closeSync(fd);
   }
-  const log = ((level: Level, text: string) => {
+  const log = ((level: Level, text: string, facts?: LogFacts) => {
     if (level === 'debug' && !debug) return;
-    write(level, escapeLogText(text));
+    const area = facts?.area ?? 'hamletd';
+    if (format === 'json') write(level, jsonLine(level, area, text, facts?.fields));
+    else write(level, `${area}: ${escapeLogText(text)}`);
   }) as Logger;
   log.reopen = reopen;
   log.close = close;
@@ -91,8 +114,21 @@ export function escapeLogText(text: string): string {
   });
 }
 
-/** spamd's time stamp: `Sat Nov 28 02:09:36 2026` (local time). */
+/** One JSON object: time, pid, level, area, the text as `msg`, then the line's facts. */
+function jsonLine(level: Level, area: string, text: string, fields: Readonly<Record<string, unknown>> | undefined): string {
+  const json = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, level, area, msg: text, ...fields });
+  // JSON escapes C0 controls itself; the rest of the unsafe set is written as \uXXXX escapes too.
+  return json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** spamd's log-file time stamp, Perl's `scalar localtime`: `Mon Dec  7 05:45:54 2026`. */
 export function stamp(d: Date): string {
-  const p = d.toString().split(' '); // Sat Nov 28 2026 02:09:36 GMT+0000 (...)
-  return `${p[0]} ${p[1]} ${p[2]} ${p[4]} ${p[3]}`;
+  const p = d.toString().split(' '); // Mon Dec 07 2026 05:45:54 GMT+0000 (...)
+  return `${p[0]} ${p[1]} ${String(d.getDate()).padStart(2)} ${p[4]} ${p[3]}`;
+}
+
+/** spamd's stderr time stamp: `Dec  7 05:45:54.470` (local time, milliseconds). */
+export function stderrStamp(d: Date): string {
+  const p = d.toString().split(' ');
+  return `${p[1]} ${String(d.getDate()).padStart(2)} ${p[4]}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }

@@ -180,6 +180,13 @@ export class WorkerPool {
     return this.slots.reduce((n, s) => n + s.running.size, 0);
   }
 
+  /** Each worker's state now (for the metrics): loading its rules, idle, busy, or retiring. */
+  workerStates(): Record<'loading' | 'idle' | 'busy' | 'retiring', number> {
+    const n = { loading: 0, idle: 0, busy: 0, retiring: 0 };
+    for (const s of this.slots) n[s.retiring ? 'retiring' : !s.ready ? 'loading' : s.running.size > 0 ? 'busy' : 'idle']++;
+    return n;
+  }
+
   /** Jobs one worker holds at once. */
   get scansPerWorker(): number {
     return Math.max(1, this.opts.maxScansPerWorker ?? DEFAULT_SCANS_PER_WORKER);

@@ -21,11 +21,14 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { NetSet } from '../util/cidr';
 import { EX, SpamdError, timeout } from './codes';
 import { ConnectionTable, type ConnEntry } from './connection-table';
-import type { Logger } from './log';
+import type { Level, Logger } from './log';
 import { limitedLog, type LimitedLog } from './log-limit';
+import type { ScanObserver } from './metrics';
+import { PeerNames } from './peer-names';
 import type { WorkerPool } from './pool';
 import { checkReply, messageReply, needOf, pongReply, reportReply, symbolsReply, tellReply } from './reply';
 import { RequestReader, type SpamdRequest } from './request';
+import { connectionLine, messageLine, resultLine, tellLine, verdictLine, type PeerInfo, type ScanFacts, type SpamdLine } from './spamd-lines';
 import { locatePrefs, userFields, type PrefsPolicy } from './user-prefs';
 
 /** One listening socket. */
@@ -55,7 +58,22 @@ export interface ServerOptions {
   /** Open connections from one client address at most (--max-conn-per-ip); 0: no cap. */
   readonly maxConnectionsPerIp: number;
   readonly log: Logger;
+  /** Counts scans, errors and learns for the metrics endpoint; absent when it is off (no cost). */
+  readonly observer?: ScanObserver;
 }
+
+/** A connection as spamd's lines name it; `rhost` is filled in once its name is known. */
+interface Conn {
+  peer: PeerInfo;
+  /** `connection from` is written (once, before the request's other lines). */
+  announced: boolean;
+}
+
+/** The uid spamd's lines show: the daemon's own (after `-u`), as spamd's children show theirs. */
+const uid = (): number => process.getuid?.() ?? 0;
+
+/** The per-request lines of spamd, under its area name. */
+const spamdLog = (log: Logger, level: Level, l: SpamdLine): void => log(level, l.text, { area: 'spamd', fields: l.fields });
 
 /** The steps of a connection, in order (log lines and tests name them). */
 export const LIFECYCLE = ['admit', 'read', 'dispatch', 'reply', 'close'] as const;
@@ -80,6 +98,7 @@ export class SpamdServer {
   private readonly unixPaths: string[] = [];
   private readonly table: ConnectionTable;
   private readonly limited: LimitedLog;
+  private readonly names = new PeerNames();
   /** Bound addresses, `host:port` or a path. */
   readonly addresses: string[] = [];
   /** Requests answered, errors sent, connections refused and dropped (tests and the log read these). */
@@ -98,8 +117,8 @@ export class SpamdServer {
     for (const spec of this.opts.listen) {
       const server =
         spec.kind === 'tcp' && spec.tls
-          ? createTlsServer({ key: spec.tls.key, cert: spec.tls.cert, allowHalfOpen: true, handshakeTimeout }, (s) => this.connection(s, false))
-          : createServer({ allowHalfOpen: true }, (s) => this.connection(s, spec.kind === 'unix'));
+          ? createTlsServer({ key: spec.tls.key, cert: spec.tls.cert, allowHalfOpen: true, handshakeTimeout }, (s) => this.connection(s, undefined))
+          : createServer({ allowHalfOpen: true }, (s) => this.connection(s, spec.kind === 'unix' ? spec.path : undefined));
       server.maxConnections = this.opts.maxConnections + BACKSTOP_EXTRA;
       server.on('drop', (d) => this.limited('refused', 'warn', `connection from [${d?.remoteAddress ?? '?'}]:${d?.remotePort ?? '?'} refused: ${server.maxConnections} sockets open`));
       if (spec.kind === 'unix') removeStaleSocket(spec.path);
@@ -159,7 +178,9 @@ export class SpamdServer {
     this.destroyAll();
   }
 
-  private connection(socket: Socket, unix: boolean): void {
+  /** `unixPath`: the socket path when the connection came over a unix socket. */
+  private connection(socket: Socket, unixPath: string | undefined): void {
+    const unix = unixPath !== undefined;
     // admit
     const peer = unix ? 'unix socket' : `[${socket.remoteAddress}]:${socket.remotePort}`;
     if (!unix && !this.opts.allowed.contains(socket.remoteAddress ?? '')) {
@@ -189,7 +210,7 @@ export class SpamdServer {
     const entry: ConnEntry = admission.entry;
     this.open.add(socket);
     socket.setNoDelay(true);
-    this.opts.log('debug', `connection from ${peer}`);
+    const conn = this.peerOf(socket, unixPath);
     const started = performance.now();
     let finished = false;
     let dispatched = false;
@@ -206,6 +227,7 @@ export class SpamdServer {
       finished = true;
       entry.state = 'done';
       stopTimers();
+      if (dispatched) this.announce(conn);
       if (error) {
         this.counts.errors++;
         const text = `${peer}: ${error.text}${error.note ? ` [${error.note}]` : ''}`;
@@ -261,7 +283,7 @@ export class SpamdServer {
       dispatched = true;
       entry.state = 'busy';
       stopTimers();
-      this.dispatch(r.request, peer, started, (c) => (cancel = c)).then(
+      this.dispatch(r.request, peer, conn, started, (c) => (cancel = c)).then(
         (reply) => finish(reply),
         (e: unknown) => {
           const err = e instanceof SpamdError ? e : new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, `Internal software error: ${(e as Error).message}`);
@@ -287,8 +309,43 @@ export class SpamdServer {
     });
   }
 
+  /**
+   * The connection as spamd's lines name it. The client's name is looked up (once per address,
+   * peer-names.ts) while the request is read and scanned, so nothing waits for it; the address
+   * stands in if it is not known by the time the `connection from` line is written.
+   */
+  private peerOf(socket: Socket, unixPath: string | undefined): Conn {
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    if (unixPath !== undefined) return { peer: { rhost: 'localhost', raddr: '127.0.0.1', rport: unixPath, local: unixPath, unix: true, fd }, announced: false };
+    const raddr = socket.remoteAddress ?? '?';
+    const conn: Conn = { peer: { rhost: this.names.known(raddr) ?? raddr, raddr, rport: socket.remotePort ?? 0, local: socket.localPort ?? 0, unix: false, fd }, announced: false };
+    if (conn.peer.rhost === raddr) void this.names.name(raddr).then((rhost) => (conn.peer = { ...conn.peer, rhost }));
+    return conn;
+  }
+
+  /**
+   * spamd's `connection from` line, once, before the request's other lines. Unlike spamd's it is
+   * written only for a request that was read whole: a client that connects and sends nothing
+   * costs nothing, so it must not be able to fill the log (its errors go through the limiter).
+   */
+  private announce(conn: Conn): void {
+    if (conn.announced) return;
+    conn.announced = true;
+    spamdLog(this.opts.log, 'info', connectionLine(conn.peer));
+  }
+
+  /** `p`, counted as a failed scan by the metrics when it rejects. */
+  private observed<T>(p: Promise<T>): Promise<T> {
+    const o = this.opts.observer;
+    if (!o) return p;
+    return p.catch((e: unknown) => {
+      o.failed();
+      throw e;
+    });
+  }
+
   // dispatch
-  private async dispatch(req: SpamdRequest, peer: string, started: number, onCancel: (c: () => void) => void): Promise<Buffer | undefined> {
+  private async dispatch(req: SpamdRequest, peer: string, conn: Conn, started: number, onCancel: (c: () => void) => void): Promise<Buffer | undefined> {
     this.counts.requests++;
     if (req.verb === 'PING') return pongReply();
     if (req.verb === 'SKIP') return undefined;
@@ -299,23 +356,29 @@ export class SpamdServer {
     if (req.verb === 'TELL') {
       const run = this.pool.run({ type: 'tell', tell: req.tell!, ...common });
       onCancel(run.cancel);
-      const a = await run.promise;
+      const a = await this.observed(run.promise);
+      this.announce(conn);
       const didSet = a.didSet ?? [];
       const didRemove = a.didRemove ?? [];
-      const what = didSet.length > 0 ? 'Setting local' : didRemove.length > 0 ? 'Removing local' : 'Did nothing';
-      this.opts.log('info', `${peer}: tell: ${what} for ${req.user ?? '-'}, ${req.body.length} bytes${a.problems ? ` (${a.problems.join('; ')})` : ''}`);
+      if (a.problems) this.opts.log('warn', `${peer}: tell: ${a.problems.join('; ')}`);
+      spamdLog(this.opts.log, 'info', tellLine(didSet, didRemove, req.user, uid(), (performance.now() - started) / 1000, req.body.length));
+      this.opts.observer?.told(req.tell!, didSet, didRemove);
       return tellReply(didSet, didRemove);
     }
     const need = needOf(req.verb)!;
     const run = this.pool.run({ type: 'scan', need, ...common });
     onCancel(run.cancel);
-    const a = await run.promise;
-    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    const a = await this.observed(run.promise);
+    this.announce(conn);
+    const seconds = (performance.now() - started) / 1000;
     if (a.problems) this.opts.log('warn', `${peer}: ${a.problems.join('; ')}`);
-    this.opts.log(
-      'info',
-      `result: ${a.isSpam ? 'Y' : '.'} ${Math.trunc(a.score)} - ${a.tests.join(',')} scantime=${secs},size=${req.body.length},user=${req.user ?? '-'},required_score=${a.required.toFixed(1)},autolearn=${a.autolearn ?? 'no'},${peer},mid=${a.messageId ?? '(unknown)'}${a.timedOut ? ',time_limit_exceeded' : ''}`,
-    );
+    const facts: ScanFacts = { ...a, verb: req.verb, user: req.user, uid: uid(), seconds, size: req.body.length };
+    // spamd writes `checking message` before its scan; hamletd learns the Message-ID from the
+    // worker's parse, so the line comes with the answer (the main thread never parses mail).
+    spamdLog(this.opts.log, 'info', messageLine(req.verb, a.messageId, req.user, facts.uid));
+    spamdLog(this.opts.log, 'info', verdictLine(facts));
+    spamdLog(this.opts.log, 'info', resultLine(facts, conn.peer));
+    this.opts.observer?.scanned(a, seconds);
     switch (need) {
       case 'verdict':
         return checkReply(a);

@@ -22,7 +22,7 @@ import { parseConfigText } from '../config/parser';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
 import { check, closeResolvers, netRuntimeFor, type NetRuntime, type PipelineOptions } from '../check/index';
 import type { FeedbackOutcome } from '../learn/feedback';
-import { warmUp } from '../index';
+import { warmUp } from '../engine/scanner';
 import { preloadMailAuth } from '../dns/mail-auth';
 import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
@@ -51,6 +51,8 @@ export interface WorkerConfig {
   readonly childTimeoutMs?: number;
   /** `hamletd -L`: local tests only, no network lookups. */
   readonly local?: boolean;
+  /** `--metrics-listen`: answers carry their DNS lookups' outcomes (counted only then). */
+  readonly metrics?: boolean;
 }
 
 /** When a scan's rules must stop, for a job that started at `t0` (performance.now()); 0: no deadline. */
@@ -105,6 +107,10 @@ export interface ScanAnswer {
   readonly out?: Uint8Array;
   /** The `autolearn=` word, for the log. */
   readonly autolearn?: string;
+  /** Bayes probability when Bayes ran (the log's `bayes=`). */
+  readonly bayes?: number;
+  /** The scan's DNS lookups by outcome (NOERROR, NXDOMAIN, TIMEOUT, ...), when metrics are on. */
+  readonly lookups?: Readonly<Record<string, number>>;
   /** Store problems the scan went on without, for the log. */
   readonly problems?: readonly string[];
   readonly didSet?: readonly string[];
@@ -220,7 +226,9 @@ async function answer(job: Job, w: WorkerState): Promise<Answer> {
   const c = await runScan(raw, loaded.rules, { stores: db, net: loaded.net, settings: loaded.settings, scan: { deadline: scanDeadline(cfg, t0) } });
   const r = c.result;
   const out = job.need === 'marked' ? c.marked : job.need === 'headers' ? Buffer.from(c.headers, 'latin1') : undefined;
-  const mid = c.msg.headers.find((h) => h.key === 'message-id')?.value;
+  // The log's Message-ID is spamd's: the last one, as bytes (raw), so each non-ASCII byte shows as one `?`.
+  let mid: string | undefined;
+  for (const h of c.msg.headers) if (h.key === 'message-id') mid = h.raw;
   for (const e of c.feedback.problems ?? []) noted.push(e.message);
   return {
     id: job.id,
@@ -235,6 +243,8 @@ async function answer(job: Job, w: WorkerState): Promise<Answer> {
     report: job.need === 'report' ? c.report : undefined,
     out,
     autolearn: c.feedback.autolearn,
+    bayes: c.feedback.bayes,
+    lookups: cfg.metrics && c.net ? c.net.lookups.outcomes() : undefined,
     problems: noted.length ? noted : undefined,
   };
 }
@@ -249,7 +259,7 @@ function main(): void {
     const t0 = performance.now();
     const rules = loadRuleSet(cfg.load, cfg.ruleCache ?? false);
     const compileMs = performance.now() - t0;
-    const warmMs = cfg.warm ? warmUp(rules) * 1000 : 0;
+    const warmMs = cfg.warm ? warmUp(rules.compiled) * 1000 : 0;
     base = loadedFrom(rules, cfg);
     // SPF, DKIM and DMARC's library loads at start-up, not on the first scan (about 0.3 s).
     if (cfg.warm && base.net) preloadMailAuth();

@@ -45,7 +45,7 @@ export class NetSet {
 function parseAddress(ip: string): { v6: boolean; bits: bigint } | undefined {
   let s = ip.replace(/^\[|\]$/g, '').replace(/^IPv6:/i, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(s);
-  if (mapped) s = mapped[1];
+  if (mapped) s = mapped[1]!;
   const kind = isIP(s);
   if (kind === 4) return { v6: false, bits: s.split('.').reduce((a, o) => (a << 8n) | BigInt(Number(o)), 0n) };
   if (kind === 6) return { v6: true, bits: ipv6Bits(s) };
@@ -56,8 +56,8 @@ function ipv6Bits(s: string): bigint {
   let text = s;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4) {
-    const o = v4[1].split('.').map(Number);
-    text = text.slice(0, -v4[1].length) + ((o[0] << 8) | o[1]).toString(16) + ':' + ((o[2] << 8) | o[3]).toString(16);
+    const o = v4[1]!.split('.').map(Number);
+    text = text.slice(0, -v4[1]!.length) + ((o[0]! << 8) | o[1]!).toString(16) + ':' + ((o[2]! << 8) | o[3]!).toString(16);
   }
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const h = head ? head.split(':') : [];

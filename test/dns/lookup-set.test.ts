@@ -56,18 +56,32 @@ describe('deadlines (clock moved by hand)', () => {
     const set = new LookupSet(r, { timeout: { t: 10, tMin: 2 }, clock: () => now });
     const names = ['a', 'b', 'c', 'd', 'e'].map((n) => `${n}.bl.test`);
     const lookups = names.map((n) => set.start(n, 'A'));
-    assert.equal(set.deadline(lookups[4]), 10_000);
+    assert.equal(set.deadline(lookups[4]!), 10_000);
     for (const n of names.slice(0, 4)) r.release(n);
     await Promise.all(lookups.slice(0, 4).map((l) => l.promise));
     // 4 of 5 done: 10 - 8 * 0.8^2 = 4.88 s.
-    assert.equal(set.deadline(lookups[4]), 4_880);
+    assert.equal(set.deadline(lookups[4]!), 4_880);
     now = 4_879;
     assert.equal(set.expireDue(), false);
-    assert.equal(lookups[4].result(), undefined);
+    assert.equal(lookups[4]!.result(), undefined);
     now = 4_880;
     assert.equal(set.expireDue(), true);
-    assert.equal(lookups[4].result()?.status, 'TIMEOUT');
-    assert.equal(lookups[0].result()?.status, 'NOERROR');
+    assert.equal(lookups[4]!.result()?.status, 'TIMEOUT');
+    assert.equal(lookups[0]!.result()?.status, 'NOERROR');
+  });
+
+  test("outcomes() counts the set's lookups by how they ended (hamletd's DNS metrics)", async () => {
+    let now = 0;
+    const r = manualResolver();
+    const set = new LookupSet(r, { timeout: { t: 10, tMin: 2 }, clock: () => now });
+    const [a, b] = [set.start('a.bl.test', 'A'), set.start('b.bl.test', 'A'), set.start('c.bl.test', 'TXT')];
+    assert.deepEqual(set.outcomes(), { pending: 3 });
+    r.release('a.bl.test');
+    r.release('b.bl.test');
+    await Promise.all([a!.promise, b!.promise]);
+    now = 60_000;
+    set.expireDue();
+    assert.deepEqual(set.outcomes(), { NOERROR: 2, TIMEOUT: 1 });
   });
 
   test('a lookup started later is measured from its own start; a per-zone timeout applies to it alone', () => {

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newDraft } from '../../src/config/draft';
 import { parseConfigText } from '../../src/config/parser';
-import type { OptionValues } from '../../src/config/options';
+import type { OptionValues } from '../../src/options/option-values';
 import { parseResolvConf } from '../../src/dns/servers';
 import { answerAddresses } from '../../src/dns/types';
 import { dnsSettings, resolverFor, resolverOptions, type DnsSettings } from '../../src/dns/settings';
@@ -148,7 +148,7 @@ describe('invalid values are lint errors at file:line; the setting keeps its pre
       const lines = cf.split('\n');
       const directive = lines.at(-1)!.split(' ')[0];
       assert.equal(lint.length, 1, `one message: ${lint.join(' | ')}`);
-      assert.match(lint[0], new RegExp(`^dns\\.cf:${lines.length}: config: invalid '${directive}' value`));
+      assert.match(lint[0]!, new RegExp(`^dns\\.cf:${lines.length}: config: invalid '${directive}' value`));
       assert.deepEqual(get(s), want);
     });
   }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asciiForm } from '../../src/engine/ascii-form';
-import { translatePerlRegex } from '../../src/config/perl-regex';
+import { translatePerlRegex } from '../../src/regex/perl-regex';
 
 function re(perl: string, flags = ''): RegExp {
   const t = translatePerlRegex(perl, flags);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { LiteralMatcher } from '../../src/engine/literal-matcher';
 import { candidateLines } from '../../src/engine/prefilter';
 import { requiredLiterals, requirement } from '../../src/engine/required-literals';
-import { translatePerlRegex } from '../../src/config/perl-regex';
+import { translatePerlRegex } from '../../src/regex/perl-regex';
 
 function lits(perl: string, flags = ''): string[] | undefined {
   const t = translatePerlRegex(perl, flags);

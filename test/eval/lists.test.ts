@@ -4,7 +4,7 @@ import { runEval } from '../helpers/eval-context';
 import { compileGlobs, globListMatches, globSource } from '../../src/eval/lists-glob';
 import { hostQueryKeys } from '../../src/eval/lists-uri-host';
 import { splitDomain } from '../../src/eval/lists-wlbl';
-import type { OptionValues } from '../../src/config/options';
+import type { OptionValues } from '../../src/options/option-values';
 
 const PUBLIC_HOP = 'from out.sender.org (mail.sender.org [203.0.113.9]) by mx.example.com (8.12.8/8.12.8) with ESMTP id h2; Mon, 1 Sep 2003 09:59:00 +0000';
 

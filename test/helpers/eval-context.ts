@@ -2,7 +2,7 @@
 import { ScanContext } from '../../src/engine/context';
 import { EVAL_REGISTRY } from '../../src/eval';
 import { parseMessage, type ParseOptions } from '../../src/message/parse';
-import type { OptionValues } from '../../src/config/options';
+import type { OptionValues } from '../../src/options/option-values';
 
 /** Turn a readable literal (LF line ends, latin1 bytes) into message bytes. */
 export function messageBytes(raw: string | Buffer): Buffer {

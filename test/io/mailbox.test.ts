@@ -25,18 +25,18 @@ const MBOX = [
 test('an mbox splits at From lines after a blank line, and escapes are undone', () => {
   const msgs = [...splitMbox(Buffer.from(MBOX))].map((b) => b.toString());
   assert.equal(msgs.length, 2);
-  assert.match(msgs[0], /^From alice@example\.com /);
-  assert.match(msgs[0], /\nFrom the start of a line/);
-  assert.match(msgs[0], /\n>From two levels/);
-  assert.match(msgs[0], /\nFrom here without a blank line/);
-  assert.ok(msgs[0].endsWith('2024\n'), 'separator blank line is not part of the message');
-  assert.match(msgs[1], /^From bob@example\.com [^]*second body\n$/);
+  assert.match(msgs[0]!, /^From alice@example\.com /);
+  assert.match(msgs[0]!, /\nFrom the start of a line/);
+  assert.match(msgs[0]!, /\n>From two levels/);
+  assert.match(msgs[0]!, /\nFrom here without a blank line/);
+  assert.ok(msgs[0]!.endsWith('2024\n'), 'separator blank line is not part of the message');
+  assert.match(msgs[1]!, /^From bob@example\.com [^]*second body\n$/);
 });
 
 test('a file without a From line is one message', () => {
   const msgs = [...splitMbox(Buffer.from('Subject: x\n\nbody\n'))];
   assert.equal(msgs.length, 1);
-  assert.equal(msgs[0].toString(), 'Subject: x\n\nbody\n');
+  assert.equal(msgs[0]!.toString(), 'Subject: x\n\nbody\n');
 });
 
 test('files, Maildir folders, mboxes and globs read as one stream', () => {

@@ -105,8 +105,8 @@ test('a POP/IMAP fetch restarts the chain: the local hops above it are dropped',
   // easy-ham-1/00001: Postfix localhost hop, then a fetchmail IMAP hop, then the real chain
   const m = parseMessage(corpusMessage('easy-ham-1', '00001'));
   assert.equal(m.relays.trusted.length, 0);
-  assert.equal(m.relays.untrusted[0].ip, '66.187.233.211');
-  assert.equal(m.relays.untrusted[0].rdns, 'listman.spamassassin.taint.org');
+  assert.equal(m.relays.untrusted[0]!.ip, '66.187.233.211');
+  assert.equal(m.relays.untrusted[0]!.rdns, 'listman.spamassassin.taint.org');
 });
 
 test('Received shapes from several MTAs', () => {

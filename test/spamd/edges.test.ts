@@ -195,7 +195,8 @@ describe('hamletd log lines', () => {
       assert.match(log, /: Bad header line: \(User header contains control chars\) \[User: ev\\x00il\\x0dINFO forged\]\n/);
       const result = log.split('\n').find((l) => l.includes('result: Y'))!;
       assert.match(result, /,user=del\\x7fc1\\x85,/);
-      assert.match(result, /,mid=<a\\x00b\\x1b\[31mc\\u\{2028\}@x>/);
+      // As spamd shows a message id: every byte outside printable ASCII is a `?` (U+2028 is three bytes).
+      assert.match(result, /,mid=<a\?b\?\[31mc\?\?\?@x>/);
       assert.doesNotMatch(log, /[\x00\r\x1b\x7f\x85]/);
     } finally {
       await d.stop();

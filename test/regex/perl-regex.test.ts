@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePerlRegexLiteral, translatePerlRegex } from '../../src/config/perl-regex';
+import { parsePerlRegexLiteral, translatePerlRegex } from '../../src/regex/perl-regex';
 import { linearEligible } from '../../src/config/regex-bounds';
 
 function re(pattern: string, flags = '', matchOnly = false): RegExp {
