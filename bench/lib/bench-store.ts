@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startRedis, type RedisServer } from '../../test/helpers/redis-server';
+import { postgresBin, startPostgres } from '../../test/helpers/postgres-server';
 import { ROOT, TRAIN, buildMbox, timed } from './bayes-train';
 import { corpusFiles } from '../../test/helpers/corpus';
 import { siteDir } from './spamd-run';
@@ -82,9 +83,55 @@ async function redisStore(): Promise<BenchStore> {
   };
 }
 
+/**
+ * A PostgreSQL server; database `db` is the PostgreSQL database `bench_<db>`, in SpamAssassin's
+ * bayes_pg.sql schema (hamlet-learn --clear creates it), rows under one override username.
+ */
+async function pgStore(): Promise<BenchStore> {
+  const server = await startPostgres();
+  const bin = postgresBin();
+  if (!server || !bin) throw new Error('PostgreSQL is not installed (Debian package postgresql)');
+  const conn = ['-h', server.host, '-p', String(server.port), '-U', server.user];
+  const psql = (sql: string) => timed(join(bin, 'psql'), [...conn, '-d', server.database, '-qtA', '-v', 'ON_ERROR_STOP=1', '-c', sql]).stdout;
+  const name = (db: number) => `bench_${db}`;
+  const exists = (db: number) => psql(`SELECT 1 FROM pg_database WHERE datname = '${name(db)}'`).includes('1');
+  const cf = (db: number) =>
+    [
+      'bayes_store_module Mail::SpamAssassin::BayesStore::PgSQL',
+      `bayes_sql_dsn DBI:Pg:dbname=${name(db)};host=${server.host};port=${server.port}`,
+      `bayes_sql_username ${server.user}`,
+      'bayes_sql_override_username bench',
+    ].join('\n');
+  const fresh = (db: number) => {
+    psql(`DROP DATABASE IF EXISTS ${name(db)} WITH (FORCE)`);
+    psql(`CREATE DATABASE ${name(db)}`);
+  };
+  return {
+    kind: 'pg',
+    cf,
+    // Emptied in place (servers may be connected to it already): --clear also creates the schema.
+    reset: async (db) => {
+      if (!exists(db)) psql(`CREATE DATABASE ${name(db)}`);
+      timed(process.execPath, [join(ROOT, 'bin', 'hamlet-learn.js'), ...cf(db).split('\n').flatMap((l) => ['--cf', l]), '--clear']);
+    },
+    save: async (db, file) => {
+      mkdirSync(CACHE, { recursive: true });
+      timed(join(bin, 'pg_dump'), [...conn, '-Fc', '-f', file, name(db)]);
+    },
+    load: async (db, file) => {
+      if (!existsSync(file)) return false;
+      fresh(db);
+      timed(join(bin, 'pg_restore'), [...conn, '-d', name(db), file]);
+      return true;
+    },
+    stop: () => server.stop(),
+  };
+}
+
 export async function startBenchStore(kind: BackendKind): Promise<BenchStore> {
   if (kind === 'redis') return redisStore();
-  throw new Error(`bench store '${kind}' is not set up here yet`);
+  if (kind === 'pg') return pgStore();
+  throw new Error(`unknown bench store '${kind as string}' (redis or pg)`);
 }
 
 /** Where an engine's learning went and how long it took. */

@@ -6,24 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyBatch, PendingBatch, type PreparedMessage } from '../../../src/bayes/learn-batch';
+import { applyBatch } from '../../../src/bayes/learn-batch';
 import { parseRedisDsn } from '../../../src/bayes/stores/redis-dsn';
 import { RedisBayesStore } from '../../../src/bayes/stores/redis';
-import type { BayesStore } from '../../../src/bayes/store';
 import { redisMissing, startRedis } from '../../helpers/redis-server';
-import { prep, snapshot, TTL } from './helpers';
+import { learnAll, learnConcurrently, prep, snapshot, TTL } from './helpers';
 
 const skip = redisMissing();
-
-
-/** Learn `msgs` as `mode` in batches of `size`, one transaction each. */
-async function learnAll(s: BayesStore, msgs: PreparedMessage[], mode: 'spam' | 'ham', size: number): Promise<void> {
-  for (let i = 0; i < msgs.length; i += size) {
-    const b = new PendingBatch(mode);
-    for (const m of msgs.slice(i, i + size)) b.add(m);
-    await applyBatch(s, b, mode);
-  }
-}
 
 test('two learners and a scanner at once: every message counted once, token counts as a serial run', { skip }, async (t) => {
   const server = await startRedis();
@@ -37,34 +26,10 @@ test('two learners and a scanner at once: every message counted once, token coun
     for (const s of stores) await s.close();
     await server.close();
   });
-  const spam = Array.from({ length: 40 }, (_, i) => prep('spam', i));
-  const ham = Array.from({ length: 40 }, (_, i) => prep('ham', i));
-  // Both learners also take the same 10 spam: only one of them may count each.
-  const both = Array.from({ length: 10 }, (_, i) => prep('spam', 100 + i));
-
-  const serial = open(0);
-  await learnAll(serial, [...spam, ...both], 'spam', 7);
-  await learnAll(serial, ham, 'ham', 7);
-
-  const a = open(1);
-  const b = open(1);
-  const scanner = open(1);
-  let scans = 0;
-  let learning = true;
-  const scanning = (async () => {
-    while (learning) {
-      const found = await scanner.lookup(Array.from(spam[0]!.hashes));
-      assert.ok(found.nspam >= 0);
-      scans++;
-    }
-  })();
-  await Promise.all([learnAll(a, [...spam, ...both], 'spam', 3), learnAll(b, both, 'spam', 5).then(() => learnAll(b, ham, 'ham', 4))]);
-  learning = false;
-  await scanning;
-  assert.ok(scans > 0);
-  const shared = await snapshot(a);
-  assert.match(shared, /"nspam":50,"nham":40/);
-  assert.equal(shared, await snapshot(serial));
+  const r = await learnConcurrently(() => open(0), () => open(1));
+  assert.ok(r.scans > 0);
+  assert.match(r.shared, /"nspam":50,"nham":40/);
+  assert.equal(r.shared, r.serial);
 });
 
 test('the server stopped mid-run: coded errors at once, nothing half-written, reported once, reconnected', { skip }, async (t) => {

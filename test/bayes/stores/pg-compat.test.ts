@@ -9,12 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awlSettings, openAddrList } from '../../src/awl/index';
-import { readConfig } from '../../src/config/load';
-import { corpusFiles } from '../helpers/corpus';
-import { postgresMissing, startPostgres, type PostgresServer } from '../helpers/postgres-server';
-import { agreement, hamletProbabilities, saProbabilities, setUpWithHamlet, siteDir, trainWith } from '../../bench/lib/store-agreement';
-import { ROOT } from '../../bench/lib/bayes-train';
+import { awlSettings, openAddrList } from '../../../src/awl/index';
+import { readConfig } from '../../../src/config/load';
+import { corpusFiles } from '../../helpers/corpus';
+import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres-server';
+import { agreement, hamletProbabilities, saProbabilities, setUpWithHamlet, siteDir, trainWith } from '../../../bench/lib/store-agreement';
+import { ROOT } from '../../../bench/lib/bayes-train';
 
 /** Why SpamAssassin's PgSQL backend cannot run here (sa-learn, or DBD::Pg for its PgSQL store). */
 function saPgMissing(): string | undefined {

@@ -7,10 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { backup, classify, expireOldTokens, forget, learn, openBayesStore, restore, type BayesStore } from '../../src/bayes/index';
-import { TokenDeltas } from '../../src/bayes/token-deltas';
-import { postgresMissing, startPostgres, type PostgresServer } from '../helpers/postgres-server';
-import { collect, synthetic, tempDir, testSettings } from './helpers';
+import { backup, classify, expireOldTokens, forget, learn, openBayesStore, restore, type BayesStore } from '../../../src/bayes/index';
+import { TokenDeltas } from '../../../src/bayes/token-deltas';
+import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres-server';
+import { collect, synthetic, tempDir, testSettings } from '../helpers';
+import { learnConcurrently } from './helpers';
 
 const NOW = 1100000000;
 const skip = postgresMissing();
@@ -122,4 +123,24 @@ test('PostgreSQL: a stopped server fails learning with a clear error (reported o
   } finally {
     await store.close();
   }
+});
+
+test('PostgreSQL: two learners and a scanner at once: every message counted once, token counts as a serial run', { skip }, async (t) => {
+  const pg = (await startPostgres())!;
+  const settings = pgSettings(pg);
+  const stores: BayesStore[] = [];
+  // One user's rows learned serially, another's by the concurrent learners.
+  const open = (username: string) => {
+    const s = openBayesStore(settings, { username });
+    stores.push(s);
+    return s;
+  };
+  t.after(async () => {
+    for (const s of stores) await s.close();
+    await pg.stop();
+  });
+  const r = await learnConcurrently(() => open('serial'), () => open('shared'));
+  assert.ok(r.scans > 0);
+  assert.match(r.shared, /"nspam":50,"nham":40/);
+  assert.equal(r.shared, r.serial);
 });
