@@ -15,8 +15,7 @@ const helps = Object.fromEntries(COMMANDS.map((c) => [c, parseHelp(helpOf(c))]))
 /** The README section that documents `command`: from its heading to the next heading of its level or above. */
 function readmeSection(command: string): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const heading = { hamlet: /^## The `hamlet` command$/m, 'hamlet-learn': /^### Bayes .*hamlet-learn.*$/m, hamletd: /^## hamletd$/m }[command]!;
-  const m = heading.exec(readme);
+  const m = new RegExp(`^## The \`${command}\` command$`, 'm').exec(readme);
   assert.ok(m, `README has a section for ${command}`);
   const level = /^#+/.exec(m[0])![0].length;
   const rest = readme.slice(m.index + m[0].length);
