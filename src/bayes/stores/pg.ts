@@ -9,7 +9,7 @@
  * batch is one transaction whose changes are sent as a few set-based statements at commit.
  * hamlet's own writers queue on a per-user advisory lock, so two learners never deadlock.
  */
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
 import { parseDbiDsn, pgConnection } from '../../util/dbi-dsn';
 import { inTransaction, sharedPool, type SharedPool } from '../../util/pg-pool';
 import { BayesError } from '../errors';
@@ -25,6 +25,8 @@ import { PAGE_ROWS, VARS_SQL, varsFromRow, type VarsRow } from './pg-vars';
 
 /** Advisory-lock class of hamlet's Bayes writers (the second key is the user's id). */
 const WRITE_LOCK = 0x6862;
+/** How long a learner waits for another's batch on the same user's rows (a slow server under load). */
+const LOCK_WAIT_MS = 10 * 60_000;
 /** SQLSTATEs worth running a write transaction again for: deadlock, serialization failure. */
 const RETRY_CODES = new Set(['40P01', '40001']);
 
@@ -164,7 +166,9 @@ export class PgBayesStore implements BayesStore {
         let w: PgBayesWriter | undefined;
         const r = await inTransaction(this.shared, async (c) => {
           const id = await this.idFor(c);
-          await c.query('SELECT pg_advisory_xact_lock($1, $2)', [WRITE_LOCK, id]);
+          // Queued behind another learner's batch: wait as long as that takes, not the pool's per-query limit
+          // (node-postgres reads query_timeout per query; @types/pg does not declare it, hence the cast).
+          await c.query({ text: 'SELECT pg_advisory_xact_lock($1, $2)', values: [WRITE_LOCK, id], query_timeout: LOCK_WAIT_MS } as QueryConfig);
           w = new PgBayesWriter(c, id);
           if (stamps) await w.touch(stamps);
           const out = await fn(w);
