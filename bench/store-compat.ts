@@ -5,7 +5,7 @@
  * messages from each database through real `spamc -y`, and the BAYES_ rule each one hits is
  * compared. Target: the same bucket on >= 99% of messages, both ways.
  *
- * Usage: npm run bench:store-compat -- --backend redis [--sample N | --all] [--clients C] [--fresh]
+ * Usage: npm run bench:store-compat -- --backend redis|pg [--sample N | --all] [--clients C] [--fresh]
  * (`--fresh` retrains sa-learn instead of loading its cached database; see lib/bench-store.ts)
  */
 import { corpusFiles } from '../test/helpers/corpus';
