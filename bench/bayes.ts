@@ -66,7 +66,7 @@ interface ClassifyCost {
   lookupUs: number;
 }
 
-function hamletScores(dbPath: string, samples: readonly Sample[]): { scores: Map<string, number | undefined>; cost: ClassifyCost } {
+async function hamletScores(dbPath: string, samples: readonly Sample[]): Promise<{ scores: Map<string, number | undefined>; cost: ClassifyCost }> {
   const settings = bayesSettings(readConfig({ configPath: '/usr/share/spamassassin', siteConfigPath: '/etc/spamassassin' }).options);
   const store = openBayesStore(settings, { path: dbPath, readonly: true });
   const out = new Map<string, number | undefined>();
@@ -82,14 +82,14 @@ function hamletScores(dbPath: string, samples: readonly Sample[]): { scores: Map
       // Untimed first pass: the message's lazy views (rendered body, URIs, relays) belong to the scan.
       const hashes = bayesTokens(msg, settings);
       let t = cpuUs();
-      out.set(s.path, classify(store, msg, settings)?.probability);
+      out.set(s.path, (await classify(store, msg, settings))?.probability);
       classifyUs += cpuUs() - t;
       t = cpuUs();
-      store.lookup(hashes);
+      await store.lookup(hashes);
       lookupUs += cpuUs() - t;
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return { scores: out, cost: { classifyUs: classifyUs / samples.length, lookupUs: lookupUs / samples.length } };
 }
@@ -129,7 +129,7 @@ function table(name: string, s: Summary): string {
   ].join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!haveSaLearn()) {
     console.error('bench:bayes: SpamAssassin is not installed; cannot compare');
     process.exitCode = 1;
@@ -152,7 +152,7 @@ function main(): void {
     writeFileSync(cache, JSON.stringify(Object.fromEntries([...sa].map(([k, v]) => [k, v ?? null]))));
   }
   const t1 = performance.now();
-  const { scores: ham, cost } = hamletScores(join(HAMLET_DIR, 'bayes.sqlite'), samples);
+  const { scores: ham, cost } = await hamletScores(join(HAMLET_DIR, 'bayes.sqlite'), samples);
   const t2 = performance.now();
   const saSum = summarize(samples, sa);
   const hSum = summarize(samples, ham);
@@ -180,7 +180,7 @@ function main(): void {
   const keys = ['bayes db version', 'nspam', 'nham', 'ntokens', 'oldest atime', 'newest atime'];
   const magicSame = keys.every((k) => saMagic.get(k) === hMagic.get(k));
   for (const k of keys) console.log(`magic ${k.padEnd(18)} sa=${saMagic.get(k)} hamlet-restored=${hMagic.get(k)}`);
-  const restored = hamletScores(join(restoreDir, 'bayes.sqlite'), samples).scores;
+  const restored = (await hamletScores(join(restoreDir, 'bayes.sqlite'), samples)).scores;
   console.log(table('hamlet(restored)', summarize(samples, restored)));
 
   const same = sameBucket(samples, sa, ham);
@@ -191,4 +191,4 @@ function main(): void {
   );
 }
 
-main();
+void main();

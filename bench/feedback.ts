@@ -71,7 +71,7 @@ interface Tally {
   seconds: number;
 }
 
-function hamletReplay(samples: readonly Sample[], rulesDir: string, site: string, on: boolean): Tally {
+async function hamletReplay(samples: readonly Sample[], rulesDir: string, site: string, on: boolean): Promise<Tally> {
   const work = mkdtempSync(join(tmpdir(), 'hamlet-feedback-'));
   copyFileSync(join(HAMLET_DIR, 'bayes.sqlite'), join(work, 'bayes.sqlite'));
   const cf = [...LOCAL_CF, `bayes_path ${join(work, 'bayes')}`, `auto_whitelist_path ${join(work, 'awl')}`, `use_auto_whitelist ${on ? 1 : 0}`, `bayes_auto_learn ${on ? 1 : 0}`].join('\n');
@@ -82,9 +82,9 @@ function hamletReplay(samples: readonly Sample[], rulesDir: string, site: string
   const t: Tally = { fp: 0, fn: 0, learned: 0, errors: 0, seconds: 0 };
   const t0 = performance.now();
   try {
-    samples.forEach((s, i) => {
+    for (const [i, s] of samples.entries()) {
       try {
-        const c = checkWithFeedback(readFileSync(s.file), rules, stores, { settings });
+        const c = await checkWithFeedback(readFileSync(s.file), rules, stores, { settings });
         if (c.result.isSpam && !s.spam) t.fp++;
         if (!c.result.isSpam && s.spam) t.fn++;
         if (c.feedback.autolearn === 'spam' || c.feedback.autolearn === 'ham') t.learned++;
@@ -92,9 +92,9 @@ function hamletReplay(samples: readonly Sample[], rulesDir: string, site: string
         t.errors++;
       }
       if ((i + 1) % 500 === 0) process.stderr.write(`hamlet ${on ? 'on' : 'off'}: ${i + 1}/${samples.length}\n`);
-    });
+    }
   } finally {
-    stores.close();
+    await stores.close();
     rmSync(siteDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
@@ -167,9 +167,9 @@ async function main(): Promise<void> {
   mkdirSync(HAMLET_DIR, { recursive: true });
   const samples = replayOrder(limit);
   console.log(`replaying ${samples.length} TEST messages in date order (${samples.filter((s) => s.spam).length} spam)`);
-  const off = hamletReplay(samples, rulesDir, site, false);
+  const off = await hamletReplay(samples, rulesDir, site, false);
   console.log(line('hamlet, AWL+auto-learn off', off, samples.length));
-  const on = hamletReplay(samples, rulesDir, site, true);
+  const on = await hamletReplay(samples, rulesDir, site, true);
   console.log(line('hamlet, AWL+auto-learn on', on, samples.length));
   let sa: Tally | undefined;
   if (withSa) {

@@ -54,7 +54,7 @@ async function measure(name: string, training: readonly Labelled[], measured: re
   const rules = loadConfig({ configPath: DEFAULT_RULES_DIR, siteConfigPath: mkdtempSync(join(tmpdir(), 'hamlet-site-')), extraText: 'bayes_auto_learn 0\nuse_auto_welcomelist 0' });
   const db = hamletDatabase(training);
   const t1 = performance.now();
-  const results = hamletWithBayes(rules, db, measured.map((m) => m.file));
+  const results = await hamletWithBayes(rules, db, measured.map((m) => m.file));
   dropHamletDatabase(db);
   const own = tally(measured, results.map((r) => r.isSpam));
   console.log(`${name}: hamlet trained on ${training.length} in ${((t1 - t0) / 1000).toFixed(0)} s, checked ${measured.length} in ${((performance.now() - t1) / 1000).toFixed(0)} s`);

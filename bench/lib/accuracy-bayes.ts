@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bayesScanner, bayesSettings, openBayesStore } from '../../src/bayes/index';
+import { bayesForMessage, bayesSettings, openBayesStore } from '../../src/bayes/index';
+import { parseMessage } from '../../src/message/parse';
 import { scan, type RuleSet, type ScanResult } from '../../src/index';
 import { ROOT } from './bayes-train';
 import { runSaCheck } from './sa-check';
@@ -73,14 +74,18 @@ export function hamletDatabase(set: readonly Labelled[]): string {
 }
 
 /** hamlet's scan of each file with `rules` and the database at `bayesPath` (read-only, not touched). */
-export function hamletWithBayes(rules: RuleSet, bayesPath: string, files: readonly string[]): ScanResult[] {
+export async function hamletWithBayes(rules: RuleSet, bayesPath: string, files: readonly string[]): Promise<ScanResult[]> {
   const settings = bayesSettings({ ...Object.fromEntries(Object.entries(rules.options)), bayes_path: bayesPath });
   const store = openBayesStore(settings, { readonly: true });
   try {
-    const bayes = bayesScanner(store, settings, { touch: false });
-    return files.map((f) => scan(readFileSync(f), rules, { bayes }));
+    const out: ScanResult[] = [];
+    for (const f of files) {
+      const msg = parseMessage(readFileSync(f), rules.parseOptions);
+      out.push(scan(msg, rules, { bayes: await bayesForMessage(store, msg, settings, { touch: false }) }));
+    }
+    return out;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bayesScanner, bayesSettings, openBayesStore } from '../../src/bayes/index';
+import { bayesForMessage, bayesSettings, openBayesStore } from '../../src/bayes/index';
 import { DEFAULT_RULES_DIR, loadConfig, parseMessage, scan } from '../../src/index';
 import { corpusFiles } from '../../test/helpers/corpus';
 import { modernMessages } from '../../test/helpers/modern-corpus';
@@ -29,7 +29,7 @@ function devMessages(): DevMessage[] {
   return [...train, ...dev];
 }
 
-export function writeDevHits(out: string): void {
+export async function writeDevHits(out: string): Promise<void> {
   const rules = loadConfig({ configPath: DEFAULT_RULES_DIR, siteConfigPath: mkdtempSync(join(tmpdir(), 'hamlet-site-')), extraText: 'bayes_auto_learn 0\nuse_auto_welcomelist 0' });
   const all = devMessages();
   const lines: string[] = [];
@@ -37,14 +37,13 @@ export function writeDevHits(out: string): void {
     const db = hamletDatabase(all.filter((m) => m.fold !== fold));
     const settings = bayesSettings({ ...rules.options, bayes_path: db });
     const store = openBayesStore(settings, { readonly: true });
-    const bayes = bayesScanner(store, settings, { touch: false });
     for (const m of all.filter((x) => x.fold === fold)) {
       const msg = parseMessage(readFileSync(m.file));
-      const p = bayes.probability(msg);
+      const p = (await bayesForMessage(store, msg, settings, { touch: false })).probability(msg);
       const r = scan(msg, rules, { scoreSet: 0 });
       lines.push([m.source, m.spam ? 'spam' : 'ham', p === undefined ? '' : p.toFixed(5), r.score.toFixed(3), r.tests.join(',')].join('\t'));
     }
-    store.close();
+    await store.close();
     dropHamletDatabase(db);
     console.log(`dev hits: fold ${fold} done`);
   }

@@ -2,14 +2,22 @@
 # Our own driver for Bayes comparisons with real SpamAssassin (local tests only).
 #   perl bench/sa/bayes.pl tokens < filelist          one line per message: path, then its raw Bayes tokens (hex), tab-separated
 #   perl bench/sa/bayes.pl score DBPATH < filelist    one line per message: path, Bayes probability ('' when Bayes gave none)
+#   perl bench/sa/bayes.pl score-cf CFFILE < filelist  the same, with the store named by the config lines in CFFILE (SQL, Redis)
 use strict;
 use warnings;
 use Mail::SpamAssassin;
 
 my ($mode, $dbpath) = @ARGV;
-die "usage: bayes.pl tokens|score [bayes_path]\n" unless $mode && ($mode eq 'tokens' || ($mode eq 'score' && $dbpath));
+die "usage: bayes.pl tokens|score [bayes_path]|score-cf cffile\n" unless $mode && ($mode eq 'tokens' || (($mode eq 'score' || $mode eq 'score-cf') && $dbpath));
+my $extra = '';
+if ($mode eq 'score-cf') {
+  open(my $cfh, '<', $dbpath) or die "$dbpath: $!\n";
+  $extra = do { local $/; <$cfh> };
+  close $cfh;
+  ($mode, $dbpath) = ('score', undef);
+}
 my $cf = "use_bayes 1\nbayes_auto_learn 0\nbayes_auto_expire 0\nskip_rbl_checks 1\ndns_available no\nuse_razor2 0\nuse_pyzor 0\n"
-  . ($dbpath ? "bayes_path $dbpath\n" : '');
+  . ($dbpath ? "bayes_path $dbpath\n" : '') . $extra;
 my $sa = Mail::SpamAssassin->new({
   rules_filename => '/usr/share/spamassassin', site_rules_filename => '/etc/spamassassin',
   userprefs_filename => '/dev/null', local_tests_only => 1, dont_copy_prefs => 1, post_config_text => $cf,

@@ -80,28 +80,28 @@ export function awlKey(sender: AwlSender, conf: AwlConf): AddrKey | undefined {
  * `learn: false`) add `score` to the history, all in one store transaction.
  * undefined when the message has no From address (the AWL does not apply).
  */
-export function awlAdjust(
+export async function awlAdjust(
   store: AddrListStore,
   sender: AwlSender,
   score: number,
   conf: AwlConf,
   opts: { readonly learn?: boolean; readonly now?: number } = {},
-): AwlResult | undefined {
+): Promise<AwlResult | undefined> {
   const key = awlKey(sender, conf);
   if (!key) return undefined;
   const learn = opts.learn ?? true;
-  return store.atomically(() => {
-    const entry = store.get(key);
+  return store.atomically(async (tx) => {
+    const entry = await tx.get(key);
     let count = entry?.count ?? 0;
     let total = entry?.totalScore ?? 0;
     if (count === 0 && key.ip !== NO_IP) {
-      const noIp = store.get({ ...key, ip: NO_IP });
+      const noIp = await tx.get({ ...key, ip: NO_IP });
       if (noIp && noIp.count > 0) {
         count = noIp.count;
         total = noIp.totalScore;
         if (learn) {
-          store.removeAddress(key.email, key.signedBy);
-          store.put(key, count, total, opts.now);
+          await tx.removeAddress(key.email, key.signedBy);
+          await tx.put(key, count, total, opts.now);
         }
       }
     }
@@ -109,10 +109,10 @@ export function awlAdjust(
       // Damaged history: start over, as SpamAssassin resets bad data.
       count = 0;
       total = 0;
-      if (learn) store.put(key, 0, 0, opts.now);
+      if (learn) await tx.put(key, 0, 0, opts.now);
     }
     const mean = count > 0 ? total / count : undefined;
-    if (learn) store.addScore(key, score, opts.now);
+    if (learn) await tx.addScore(key, score, opts.now);
     return { delta: awlDelta(mean, score, conf.factor), mean, count, score, key, stored: learn };
   });
 }

@@ -15,8 +15,10 @@ export {
   type AwlScoredHit,
   type AwlSender,
 } from './awl';
-export type { AddrEntry, AddrKey, AddrListStore } from './store';
-export { openAwlStore, type AwlSqliteOptions } from './sqlite-store';
+export type { AddrEntry, AddrKey, AddrListOps, AddrListStore } from './store';
+export { openAwlStore } from './stores/sqlite';
+export type { AwlSqliteOptions } from './stores/sqlite-db';
+export { awlBackend, awlBackendIsFile, openAddrList, type AwlOpenOptions } from './stores/registry';
 export { AwlError, type AwlErrorCode } from './errors';
 export {
   addToWelcomelist,

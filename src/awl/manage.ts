@@ -25,28 +25,28 @@ export function addrListMessage(action: AddrListAction, addr: string): string {
 }
 
 /** Drop the address's entries, then (unless removing) add it with the action's score. False when `addr` is blank. */
-export function modifyAddress(store: AddrListStore, addr: string, action: AddrListAction, now?: number): boolean {
+export async function modifyAddress(store: AddrListStore, addr: string, action: AddrListAction, now?: number): Promise<boolean> {
   const email = awlAddress(addr);
   if (!/\S/.test(email)) return false;
-  store.atomically(() => {
-    store.removeAddress(email);
-    if (action !== 'remove') store.addScore({ email, ip: NO_IP, signedBy: '' }, action === 'welcome' ? WELCOME_SCORE : BLOCK_SCORE, now);
+  await store.atomically(async (tx) => {
+    await tx.removeAddress(email);
+    if (action !== 'remove') await tx.addScore({ email, ip: NO_IP, signedBy: '' }, action === 'welcome' ? WELCOME_SCORE : BLOCK_SCORE, now);
   });
   return true;
 }
 
 /** `--add-addr-to-welcomelist` (3.x: `--add-addr-to-whitelist`). */
-export function addToWelcomelist(store: AddrListStore, addr: string, now?: number): boolean {
+export function addToWelcomelist(store: AddrListStore, addr: string, now?: number): Promise<boolean> {
   return modifyAddress(store, addr, 'welcome', now);
 }
 
 /** `--add-addr-to-blocklist` (3.x: `--add-addr-to-blacklist`). */
-export function addToBlocklist(store: AddrListStore, addr: string, now?: number): boolean {
+export function addToBlocklist(store: AddrListStore, addr: string, now?: number): Promise<boolean> {
   return modifyAddress(store, addr, 'block', now);
 }
 
 /** `--remove-addr-from-welcomelist` (3.x: `--remove-addr-from-whitelist`). */
-export function removeFromWelcomelist(store: AddrListStore, addr: string): boolean {
+export function removeFromWelcomelist(store: AddrListStore, addr: string): Promise<boolean> {
   return modifyAddress(store, addr, 'remove');
 }
 

@@ -42,17 +42,17 @@ export function awlActive(rules: RuleSet, settings: AwlSettings = awlSettings(ru
  * hits (awl.ts `awlInputScore`). undefined when a `noawl` rule hit or the
  * message has no From address. `learn: false` looks up without storing.
  */
-export function awlForScan(
+export async function awlForScan(
   store: AddrListStore,
   msg: Message,
   result: ScanResult,
   rules: RuleSet,
   opts: { readonly settings?: AwlSettings; readonly learn?: boolean; readonly signedBy?: string; readonly now?: number } = {},
-): AwlScanResult | undefined {
+): Promise<AwlScanResult | undefined> {
   const settings = opts.settings ?? awlSettings(rules.options);
   const input = awlInputFromScan(result, rules.compiled, awlRuleName(rules));
   if (input.skip) return undefined;
-  const r = awlAdjust(store, awlSenderOf(msg, opts.signedBy), input.score, settings, { learn: opts.learn, now: opts.now });
+  const r = await awlAdjust(store, awlSenderOf(msg, opts.signedBy), input.score, settings, { learn: opts.learn, now: opts.now });
   return r && { ...r, preScore: input.preScore };
 }
 

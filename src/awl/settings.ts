@@ -28,6 +28,10 @@ export interface AwlSettings {
   readonly distinguishSigned: boolean;
   /** `user_awl_sql_override_username`: one shared list under this name instead of per user. */
   readonly overrideUsername: string | undefined;
+  /** `auto_welcomelist_factory` (3.x `auto_whitelist_factory`); '' = the default file store. */
+  readonly factory: string;
+  /** `user_awl_dsn`, `user_awl_sql_username`, `user_awl_sql_password`, `user_awl_sql_table` (default `awl`). */
+  readonly sql: { readonly dsn: string; readonly username: string; readonly password: string; readonly table: string };
 }
 
 function clamp(n: number, lo: number, hi: number): number {
@@ -58,5 +62,12 @@ export function awlSettings(o: OptionValues, home?: string): AwlSettings {
     fileMode: Number.isFinite(mode) ? mode : 0o700,
     distinguishSigned: optBool(o, 'auto_welcomelist_distinguish_signed', false),
     overrideUsername: optString(o, 'user_awl_sql_override_username')?.trim() || undefined,
+    factory: (optString(o, 'auto_welcomelist_factory') ?? '').trim(),
+    sql: {
+      dsn: (optString(o, 'user_awl_dsn') ?? '').trim(),
+      username: (optString(o, 'user_awl_sql_username') ?? '').trim(),
+      password: (optString(o, 'user_awl_sql_password') ?? '').trim(),
+      table: (optString(o, 'user_awl_sql_table') ?? '').trim() || 'awl',
+    },
   };
 }

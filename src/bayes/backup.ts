@@ -9,18 +9,18 @@ import { hashToHex, hexToHash, tokenHash } from './hash';
 import { DB_VERSION, type BayesStore, type SeenFlag, type TokenCounts } from './store';
 
 /** Write a backup, line by line, through `out`. */
-export function backup(store: BayesStore, out: (chunk: string) => void): void {
-  const v = store.vars();
+export async function backup(store: BayesStore, out: (chunk: string) => void): Promise<void> {
+  const v = await store.vars();
   out(`v\t${DB_VERSION}\tdb_version # this must be the first line!!!\nv\t${v.nspam}\tnum_spam\nv\t${v.nham}\tnum_nonspam\n`);
   let buf = '';
-  for (const [h, t] of store.allTokens()) {
+  for await (const [h, t] of store.allTokens()) {
     buf += `t\t${t.spam}\t${t.ham}\t${t.atime}\t${hashToHex(h)}\n`;
     if (buf.length > 65536) {
       out(buf);
       buf = '';
     }
   }
-  for (const [id, flag] of store.allSeen()) buf += `s\t${flag}\t${id}\n`;
+  for await (const [id, flag] of store.allSeen()) buf += `s\t${flag}\t${id}\n`;
   out(buf);
 }
 
@@ -56,7 +56,7 @@ export interface RestoreResult {
  * Replace the database with a backup. The file is read and checked first; the
  * database is replaced in one transaction only when the whole file is valid.
  */
-export function restore(store: BayesStore, path: string, now = Math.floor(Date.now() / 1000)): RestoreResult {
+export async function restore(store: BayesStore, path: string, now = Math.floor(Date.now() / 1000)): Promise<RestoreResult> {
   const tokens = new Map<number, TokenCounts>();
   const seen = new Map<string, SeenFlag>();
   let version: number | undefined;
@@ -112,7 +112,7 @@ export function restore(store: BayesStore, path: string, now = Math.floor(Date.n
   if (nspam === undefined || nham === undefined) {
     throw new BayesError('HAMLET_ERR_BAYES_BACKUP_FORMAT', `${path}: num_spam / num_nonspam lines missing`);
   }
-  store.write((w) => w.replaceAll({ nspam: nspam!, nham: nham! }, tokens, seen));
+  await store.write((w) => w.replaceAll({ nspam: nspam!, nham: nham! }, tokens, seen));
   return { tokens: tokens.size, seen: seen.size, nspam, nham, skipped };
 }
 
@@ -120,8 +120,8 @@ const fmt = (prob: number, a: number, b: number, c: number, text: string): strin
   `${prob.toFixed(3)} ${String(a).padStart(10)} ${String(b).padStart(10)} ${String(c).padStart(10)}  ${text}\n`;
 
 /** `--dump magic` lines. */
-export function dumpMagic(store: BayesStore): string {
-  const v = store.vars();
+export async function dumpMagic(store: BayesStore): Promise<string> {
+  const v = await store.vars();
   return [
     fmt(0, 0, v.dbVersion, 0, 'non-token data: bayes db version'),
     fmt(0, 0, v.nspam, 0, 'non-token data: nspam'),
@@ -137,10 +137,10 @@ export function dumpMagic(store: BayesStore): string {
 }
 
 /** `--dump data` lines (token hashes in hex, optionally filtered by a regex on the hex). */
-export function dumpData(store: BayesStore, out: (chunk: string) => void, filter?: RegExp): void {
-  const v = store.vars();
+export async function dumpData(store: BayesStore, out: (chunk: string) => void, filter?: RegExp): Promise<void> {
+  const v = await store.vars();
   let buf = '';
-  for (const [h, t] of store.allTokens()) {
+  for await (const [h, t] of store.allTokens()) {
     const hex = hashToHex(h);
     if (filter && !filter.test(hex)) continue;
     const prob = tokenProbability(t.spam, t.ham, v.nspam, v.nham) || 0.5;

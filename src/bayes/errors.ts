@@ -4,7 +4,9 @@ export type BayesErrorCode =
   | 'HAMLET_ERR_BAYES_READONLY'
   | 'HAMLET_ERR_BAYES_OPEN'
   | 'HAMLET_ERR_BAYES_BACKUP_FORMAT'
-  | 'HAMLET_ERR_BAYES_LOCKED';
+  | 'HAMLET_ERR_BAYES_LOCKED'
+  | 'HAMLET_ERR_BAYES_MODULE'
+  | 'HAMLET_ERR_BAYES_SERVER';
 
 export class BayesError extends Error {
   constructor(

@@ -47,12 +47,12 @@ export function expiryDue(v: StoreVars, opts: ExpiryOptions): boolean {
   return v.newestAtime - v.oldestAtime >= EXPIRY_PERIOD;
 }
 
-export function expireOldTokens(store: BayesStore, opts: ExpiryOptions): ExpiryResult {
+export function expireOldTokens(store: BayesStore, opts: ExpiryOptions): Promise<ExpiryResult> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const minKeep = opts.minKeep ?? EXPIRY_MIN_KEEP;
   const minReduction = opts.minReduction ?? EXPIRY_MIN_REDUCTION;
-  return store.write((w) => {
-    const v = store.vars();
+  return store.write(async (w) => {
+    const v = await w.vars();
     if (!expiryDue(v, { ...opts, now })) return { ran: false, kept: v.ntokens, deleted: 0, delta: 0, reason: 'not due' };
     const newest = Math.min(v.newestAtime, now);
     const keep = Math.max(minKeep, Math.floor(opts.maxDbSize * EXPIRY_KEEP_FRACTION));
@@ -66,7 +66,7 @@ export function expireOldTokens(store: BayesStore, opts: ExpiryOptions): ExpiryR
     // Tokens that an age cut-off of EXPIRY_PERIOD * mult would remove, for mult = 1, 2, 4 ... 512.
     const removable = new Map<number, number>();
     for (let mult = 1; mult <= 2 ** EXPIRY_MAX_EXPONENT; mult <<= 1) {
-      const n = w.countOlderThan(newest - EXPIRY_PERIOD * mult + 1);
+      const n = await w.countOlderThan(newest - EXPIRY_PERIOD * mult + 1);
       if (n === 0) break;
       removable.set(mult, n);
     }
@@ -85,10 +85,10 @@ export function expireOldTokens(store: BayesStore, opts: ExpiryOptions): ExpiryR
     if (n === undefined || n < minReduction) return skip('no atime delta removes enough tokens');
     const delta = EXPIRY_PERIOD * mult;
     if (v.ntokens - n < minKeep) return skip('expiry would keep too few tokens');
-    let deleted = w.deleteOlderThan(newest - delta);
+    let deleted = await w.deleteOlderThan(newest - delta);
     // The power-of-two age steps can leave the database over its bound; then the least
     // recently used tokens go until the keep goal is reached (SQLite can do that exactly).
-    if (v.ntokens - deleted > opts.maxDbSize) deleted += w.deleteOldest(v.ntokens - deleted - keep);
+    if (v.ntokens - deleted > opts.maxDbSize) deleted += await w.deleteOldest(v.ntokens - deleted - keep);
     w.setVar('lastExpire', now);
     w.setVar('lastAtimeDelta', delta);
     w.setVar('lastExpireReduce', deleted);

@@ -2,9 +2,10 @@
  * Bayes as a library. A typical caller (the CLI, the scanner, auto-learn):
  *
  *   const settings = bayesSettings(rules.options);
- *   const store = openBayesStore(settings);            // <bayes_path>.sqlite
- *   learn(store, msg, true, settings);                  // learn as spam
- *   const v = classify(store, msg, settings);           // { probability, ... } or undefined
+ *   const store = openBayesStore(settings);            // bayes_store_module: <bayes_path>.sqlite by default
+ *   await learn(store, msg, true, settings);            // learn as spam
+ *   const v = await classify(store, msg, settings);     // { probability, ... } or undefined
+ *   await store.close();
  */
 import type { Message } from '../message/types';
 import { classifyLookup, type BayesVerdict } from './classifier';
@@ -14,9 +15,9 @@ import { receiveTime } from './message-info';
 import type { BayesSettings } from './settings';
 import type { BayesStore } from './store';
 
-export { bayesDbFile, openBayesStore } from './open-store';
+export { bayesDbFile, bayesBackend, bayesBackendIsFile, openBayesStore, type BayesOpenOptions } from './open-store';
 export { bayesSettings, type BayesSettings, type OptionSource } from './settings';
-export type { BayesStore, StoreVars, TokenCounts, TokenLookup } from './store';
+export type { BayesStore, BayesWriter, StoreVars, TokenCounts, TokenLookup } from './store';
 export { classifyLookup, type BayesVerdict, type FoundTokens, type UsedToken } from './classifier';
 export { BayesError, type BayesErrorCode } from './errors';
 export { applyBatch, prepareMessage, type PreparedMessage, type LearnOptions, type LearnResult } from './learner';
@@ -26,19 +27,20 @@ export { tokenize } from './tokenizer';
 export { tokenHash, hashToHex } from './hash';
 
 /** Learn one message (its own transaction). True when the database changed. */
-export function learn(store: BayesStore, msg: Message, isSpam: boolean, settings: BayesSettings, opts: LearnOptions = {}): boolean {
+export function learn(store: BayesStore, msg: Message, isSpam: boolean, settings: BayesSettings, opts: LearnOptions = {}): Promise<boolean> {
   return learnTokens(store, msg, isSpam, settings.tokenizer, opts, settings.ignore);
 }
 
 /** Forget one learned message. True when it had been learned. */
-export function forget(store: BayesStore, msg: Message, settings: BayesSettings, opts: LearnOptions = {}): boolean {
+export function forget(store: BayesStore, msg: Message, settings: BayesSettings, opts: LearnOptions = {}): Promise<boolean> {
   return forgetTokens(store, msg, settings.tokenizer, opts);
 }
 
 /** Is there enough training to classify (bayes_min_spam_num / bayes_min_ham_num)? */
-export function canClassify(store: BayesStore, settings: BayesSettings): boolean {
-  const v = store.messageCounts();
-  return settings.useBayes && v.nspam >= settings.minSpam && v.nham >= settings.minHam;
+export async function canClassify(store: BayesStore, settings: BayesSettings): Promise<boolean> {
+  if (!settings.useBayes) return false;
+  const v = await store.messageCounts();
+  return v.nspam >= settings.minSpam && v.nham >= settings.minHam;
 }
 
 export interface ClassifyOptions {
@@ -47,28 +49,41 @@ export interface ClassifyOptions {
   now?: number;
 }
 
+/** Bayes as the scanner reads it (ScanOptions['bayes']): one message's answer, already read. */
+export interface BayesScanner {
+  available(): boolean;
+  probability(msg: Message): number | undefined;
+}
+
 /**
- * The message's spam probability, or undefined when Bayes gives no verdict
- * (too little training, no known tokens).
- *
- * The asynchronous seam: the scan is synchronous (check_bayes is an eval the scanner calls
- * mid-scan), so a store answers `lookup` synchronously, SQLite from its file. A network store
- * (PostgreSQL, Redis) would be asked before the scan instead, in one round trip per message:
- *
- *   const hashes = bayesTokens(msg, settings);
- *   const verdict = classifyLookup(await remote.lookup(hashes), hashes.length);
- *   scan(msg, rules, { bayes: { available: () => true, probability: () => verdict?.probability } });
- *
- * (then `touchLater` with the verdict's tokens; the minimum-training check reads the lookup's
- * nspam / nham), which needs no change to the scanner or the eval.
+ * The scanner's Bayes view of one message, from one store read: for callers that scan outside
+ * the check pipeline (hamlet-rescore, the accuracy bench).
  */
-export function classify(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): BayesVerdict | undefined {
-  if (!settings.useBayes || bayesIgnores(msg, settings.ignore)) return undefined;
-  const hashes = bayesTokens(msg, settings);
-  // One read: the message counts come with the token counts (callers have usually checked them already).
-  const found = store.lookup(hashes);
-  if (found.nspam < settings.minSpam || found.nham < settings.minHam) return undefined;
-  const verdict = classifyLookup(found, hashes.length);
+export async function bayesForMessage(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): Promise<BayesScanner> {
+  const a = await classifyForScan(store, msg, settings, opts);
+  return { available: () => a.available, probability: () => a.verdict?.probability };
+}
+
+/** What a scan needs from Bayes, from one store read. */
+export interface BayesScanAnswer {
+  /** The BAYES_ rules run (score set 2 or 3): `use_bayes_rules` and enough training. */
+  readonly available: boolean;
+  /** The verdict, when Bayes gives one (trained, not on bayes_ignore_*, known tokens). */
+  readonly verdict: BayesVerdict | undefined;
+}
+
+/**
+ * Classify for a scan with one store round trip: the message counts come with the token counts
+ * (a server store answers both in one query). The check pipeline starts this early and
+ * harvests it before the local rules.
+ */
+export async function classifyForScan(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): Promise<BayesScanAnswer> {
+  if (!settings.useBayes) return { available: false, verdict: undefined };
+  const ignored = bayesIgnores(msg, settings.ignore);
+  const hashes = ignored ? [] : bayesTokens(msg, settings);
+  const found = await store.lookup(hashes);
+  const trained = found.nspam >= settings.minSpam && found.nham >= settings.minHam;
+  const verdict = trained && !ignored ? classifyLookup(found, hashes.length) : undefined;
   if (verdict && (opts.touch ?? true) && !store.readonly) {
     const now = opts.now ?? Math.floor(Date.now() / 1000);
     store.touchLater(
@@ -76,24 +91,18 @@ export function classify(store: BayesStore, msg: Message, settings: BayesSetting
       Math.min(receiveTime(msg, now), now),
     );
   }
-  return verdict;
+  return { available: settings.useBayesRules && trained, verdict };
+}
+
+/**
+ * The message's spam probability, or undefined when Bayes gives no verdict
+ * (too little training, no known tokens).
+ */
+export async function classify(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): Promise<BayesVerdict | undefined> {
+  return (await classifyForScan(store, msg, settings, opts)).verdict;
 }
 
 /** The distinct token hashes classification looks up (and learning counts). */
 export function bayesTokens(msg: Message, settings: BayesSettings): number[] {
   return messageHashes(msg, settings.tokenizer);
-}
-
-/** What the scanner needs: is Bayes usable (score set 2/3), and the probability of one message. */
-export interface BayesScanner {
-  available(): boolean;
-  probability(msg: Message): number | undefined;
-}
-
-/** A scanner view of a store. */
-export function bayesScanner(store: BayesStore, settings: BayesSettings, opts: ClassifyOptions = {}): BayesScanner {
-  return {
-    available: () => settings.useBayesRules && canClassify(store, settings),
-    probability: (msg) => classify(store, msg, settings, opts)?.probability,
-  };
 }

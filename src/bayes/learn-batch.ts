@@ -32,10 +32,11 @@ export interface LearnOptions {
 }
 
 /** The stored flag of the first of `ids` that was seen, with that id. */
-function findSeen(w: BayesWriter, ids: readonly string[]): [string, SeenFlag] | undefined {
+async function findSeen(w: BayesWriter, ids: readonly string[]): Promise<[string, SeenFlag] | undefined> {
+  const flags = await w.seenGet(ids);
   for (const id of ids) {
-    const f = w.seenGet(id);
-    if (f === 's' || f === 'h') return [id, f];
+    const f = flags.get(id);
+    if (f) return [id, f];
   }
   return undefined;
 }
@@ -63,15 +64,17 @@ export class PendingBatch {
   }
 }
 
-/** True when no message of `batch` was learned before, nor repeats one before it in the batch. */
-function allUnseen(w: BayesWriter, batch: readonly PreparedMessage[]): boolean {
+/** True when no message of `batch` was learned before, nor repeats one before it in the batch (one read for the batch). */
+async function allUnseen(w: BayesWriter, batch: readonly PreparedMessage[]): Promise<boolean> {
   const inBatch = new Set<string>();
+  const ids: string[] = [];
   for (const m of batch) {
     if (m.ignored) continue;
-    if (m.ids.some((id) => inBatch.has(id)) || findSeen(w, m.ids)) return false;
+    if (m.ids.some((id) => inBatch.has(id))) return false;
     inBatch.add(m.ids[0]!);
+    ids.push(...m.ids);
   }
-  return true;
+  return (await w.seenGet(ids)).size === 0;
 }
 
 /**
@@ -83,11 +86,11 @@ export function applyBatch(
   batch: readonly PreparedMessage[] | PendingBatch,
   mode: 'spam' | 'ham' | 'forget',
   opts: LearnOptions = {},
-): LearnResult[] {
+): Promise<LearnResult[]> {
   const pending = batch instanceof PendingBatch ? batch : undefined;
   const messages = pending ? pending.messages : (batch as readonly PreparedMessage[]);
-  return store.write((w) => {
-    if (pending && mode !== 'forget' && pending.mode === mode && allUnseen(w, messages)) return applySummed(w, pending, mode);
+  return store.write(async (w) => {
+    if (pending && mode !== 'forget' && pending.mode === mode && (await allUnseen(w, messages))) return applySummed(w, pending, mode);
     return applyEach(w, messages, mode, opts);
   });
 }
@@ -112,11 +115,11 @@ function applySummed(w: BayesWriter, batch: PendingBatch, mode: 'spam' | 'ham'):
 }
 
 /** Message by message, against the seen table as each one leaves it. */
-function applyEach(w: BayesWriter, batch: readonly PreparedMessage[], mode: 'spam' | 'ham' | 'forget', opts: LearnOptions): LearnResult[] {
+async function applyEach(w: BayesWriter, batch: readonly PreparedMessage[], mode: 'spam' | 'ham' | 'forget', opts: LearnOptions): Promise<LearnResult[]> {
   const deltas = new TokenDeltas();
   const results: LearnResult[] = [];
   for (const m of batch) {
-    const seen = findSeen(w, m.ids);
+    const seen = await findSeen(w, m.ids);
     /** Take back what learning the message as its stored class added. */
     const unlearn = ([id, flag]: [string, SeenFlag]): void => {
       const ds = flag === 's' ? -1 : 0;

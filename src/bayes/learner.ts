@@ -23,20 +23,21 @@ export function prepareMessage(msg: Message, conf: TokenizerConfig, now: number,
 }
 
 /** Learn one message as spam or ham (its own transaction). True when it changed the database. */
-export function learn(
+export async function learn(
   store: BayesStore,
   msg: Message,
   isSpam: boolean,
   conf: TokenizerConfig,
   opts: LearnOptions = {},
   ignore?: BayesIgnoreLists,
-): boolean {
+): Promise<boolean> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  return applyBatch(store, [prepareMessage(msg, conf, now, opts.useIgnores === false ? undefined : ignore)], isSpam ? 'spam' : 'ham', opts)[0] === 'learned';
+  const prepared = prepareMessage(msg, conf, now, opts.useIgnores === false ? undefined : ignore);
+  return (await applyBatch(store, [prepared], isSpam ? 'spam' : 'ham', opts))[0] === 'learned';
 }
 
 /** Forget a learned message. True when it had been learned. */
-export function forget(store: BayesStore, msg: Message, conf: TokenizerConfig, opts: LearnOptions = {}): boolean {
+export async function forget(store: BayesStore, msg: Message, conf: TokenizerConfig, opts: LearnOptions = {}): Promise<boolean> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  return applyBatch(store, [prepareMessage(msg, conf, now)], 'forget', opts)[0] === 'learned';
+  return (await applyBatch(store, [prepareMessage(msg, conf, now)], 'forget', opts))[0] === 'learned';
 }

@@ -23,6 +23,31 @@ export interface BayesSettings {
   readonly tokenizer: TokenizerConfig;
   /** `bayes_ignore_from` / `bayes_ignore_to` entries. */
   readonly ignore: BayesIgnoreLists;
+  /** Which backend and where: stores/registry.ts reads it. */
+  readonly store: BayesStoreSettings;
+}
+
+/** SpamAssassin's options for a Bayes store other than the file. */
+export interface BayesStoreSettings {
+  /** `bayes_store_module` ('' = the default, hamlet's SQLite file). */
+  readonly module: string;
+  /** `bayes_sql_dsn` (`DBI:Pg:dbname=...;host=...;port=...`), or Redis's `server=...;database=...`. */
+  readonly dsn: string;
+  readonly username: string;
+  readonly password: string;
+  /** `bayes_sql_override_username`: everyone shares this user's Bayes data. */
+  readonly overrideUsername: string | undefined;
+  /** `bayes_token_ttl` / `bayes_seen_ttl` in seconds (Redis: expiry by TTL). */
+  readonly tokenTtl: number;
+  readonly seenTtl: number;
+}
+
+/** A SpamAssassin duration: seconds, or a number with s/m/h/d/w; `dflt` when unreadable. */
+export function durationSeconds(text: string | undefined, dflt: number): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$/i.exec(text ?? '');
+  if (!m) return dflt;
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2]!.toLowerCase() as '' | 's' | 'm' | 'h' | 'd' | 'w'];
+  return Math.round(Number(m[1]) * unit);
 }
 
 /** SpamAssassin's built-in English stop words, used when no `bayes_stopword_en` is configured. */
@@ -83,6 +108,15 @@ export function bayesSettings(o: OptionSource): BayesSettings {
     autoExpire: bool(o, 'bayes_auto_expire', true),
     expiryMaxDbSize: num(o, 'bayes_expiry_max_db_size', 150000),
     ignore: { from: entries(o, 'bayes_ignore_from'), to: entries(o, 'bayes_ignore_to') },
+    store: {
+      module: (str(o, 'bayes_store_module') ?? '').trim(),
+      dsn: (str(o, 'bayes_sql_dsn') ?? '').trim(),
+      username: (str(o, 'bayes_sql_username') ?? '').trim(),
+      password: (str(o, 'bayes_sql_password') ?? '').trim(),
+      overrideUsername: str(o, 'bayes_sql_override_username')?.trim() || undefined,
+      tokenTtl: durationSeconds(str(o, 'bayes_token_ttl'), 21 * 86400),
+      seenTtl: durationSeconds(str(o, 'bayes_seen_ttl'), 8 * 86400),
+    },
     tokenizer: {
       maxTokenLength: num(o, 'bayes_max_token_length', 15),
       ignoreHeaders: new Set(list(o, 'bayes_ignore_header').map((h) => h.toLowerCase())),

@@ -1,7 +1,8 @@
 /**
- * The Bayes store interface: what the classifier, learner, expiry and backup need
- * from a token database. SQLite (sqlite-store.ts) is the default; another backend
- * implements this without touching the classifier.
+ * The Bayes store interface: what the classifier, learner, expiry and backup need from a token
+ * database, asynchronous at the seam so a server (PostgreSQL, Redis) fits as well as a file.
+ * SQLite (stores/sqlite.ts, synchronous underneath) is the default; stores/registry.ts maps
+ * `bayes_store_module` to a backend, and callers never see which one they have.
  *
  * Tokens are 40-bit hashes (JS numbers). Counts are per message, not per occurrence.
  */
@@ -43,57 +44,67 @@ export interface TokenLookup {
   ham: number[];
 }
 
-/** What a write transaction can do. Everything in one `write` call commits or fails together. */
+/** The atime-bookkeeping variables expiry writes. */
+export type ExpiryVar = 'lastExpire' | 'lastAtimeDelta' | 'lastExpireReduce';
+
+/**
+ * What a write transaction can do. Everything in one `write` call commits or fails together.
+ * Changes return nothing: a server store may queue them and send them together (before the next
+ * read of the same transaction, which sees them, and at commit); reads return promises.
+ */
 export interface BayesWriter {
-  seenGet(msgid: string): SeenFlag | undefined;
+  /** The stored flags of those of `ids` that were learned. */
+  seenGet(ids: readonly string[]): Promise<Map<string, SeenFlag>>;
   seenPut(msgid: string, flag: SeenFlag): void;
   seenDelete(msgid: string): void;
   /** Add to nspam/nham. */
   countsChange(dspam: number, dham: number): void;
   /** Apply token changes; tokens whose counts fall to zero are removed. */
   tokensChange(deltas: TokenDeltas): void;
-  setVar(name: 'lastExpire' | 'lastAtimeDelta' | 'lastExpireReduce', value: number): void;
+  setVar(name: ExpiryVar, value: number): void;
+  /** The counters as this transaction sees them. */
+  vars(): Promise<StoreVars>;
   /** Number of tokens with atime < cutoff, for expiry's atime search. */
-  countOlderThan(cutoff: number): number;
+  countOlderThan(cutoff: number): Promise<number>;
   /** Remove tokens with atime < cutoff; returns how many. */
-  deleteOlderThan(cutoff: number): number;
+  deleteOlderThan(cutoff: number): Promise<number>;
   /** Remove the `n` least recently used tokens; returns how many. */
-  deleteOldest(n: number): number;
+  deleteOldest(n: number): Promise<number>;
   /** Replace the whole database (restore). */
-  replaceAll(vars: { nspam: number; nham: number }, tokens: Iterable<[number, TokenCounts]>, seen: Iterable<[string, SeenFlag]>): void;
+  replaceAll(vars: { nspam: number; nham: number }, tokens: Iterable<[number, TokenCounts]>, seen: Iterable<[string, SeenFlag]>): Promise<void>;
   /** Empty the database. */
-  clear(): void;
+  clear(): Promise<void>;
 }
 
 export interface BayesStore {
-  readonly path: string;
+  /** Where the data lives, for messages: a file path, or the module and database. */
+  readonly location: string;
   readonly readonly: boolean;
-  vars(): StoreVars;
-  /** nspam and nham only (cheap: what every classification reads). */
-  messageCounts(): { nspam: number; nham: number };
-  /** Counts for the given tokens (absent ones are left out). */
-  getTokens(hashes: readonly number[]): Map<number, TokenCounts>;
+  vars(): Promise<StoreVars>;
+  /** nspam and nham only. */
+  messageCounts(): Promise<{ nspam: number; nham: number }>;
   /**
    * Everything a classification reads, in one request: the message counts and the counts of
    * `hashes` (distinct). SQLite answers with one statement on one snapshot; a server backend
-   * (PostgreSQL, Redis) answers it in one round trip. Synchronous because the scan is: see
-   * "The asynchronous seam" in index.ts for how a network store fits.
+   * answers it in one round trip.
    */
-  lookup(hashes: readonly number[]): TokenLookup;
+  lookup(hashes: readonly number[]): Promise<TokenLookup>;
   /**
    * Raise the atimes of tokens a verdict used, now or later (stores gather these stamps and
    * write them together, as SpamAssassin's journal does: they only steer expiry). A read-only
-   * store ignores them.
+   * store ignores them. Never throws: a failed write only loses stamps.
    */
   touchLater(hashes: readonly number[], atime: number): void;
   /** Every token, for dumps and backups. */
-  allTokens(): IterableIterator<[number, TokenCounts]>;
-  allSeen(): IterableIterator<[string, SeenFlag]>;
-  seenGet(msgid: string): SeenFlag | undefined;
-  /** Run `fn` in one write transaction (busy-waiting on other writers up to the timeout); pending atime stamps go with it. */
-  write<T>(fn: (w: BayesWriter) => T): T;
-  /** Write pending atime stamps, then close. */
-  close(): void;
+  allTokens(): AsyncIterable<[number, TokenCounts]>;
+  allSeen(): AsyncIterable<[string, SeenFlag]>;
+  /**
+   * Run `fn` in one write transaction (waiting for other writers up to the store's timeout);
+   * pending atime stamps go with it. When `fn` throws, nothing of it is written.
+   */
+  write<T>(fn: (w: BayesWriter) => Promise<T>): Promise<T>;
+  /** Write pending atime stamps, then close (a pool: end its connections). */
+  close(): Promise<void>;
 }
 
 /** The Bayes database format version hamlet reports and writes into backups (SpamAssassin's is 3). */

@@ -1,7 +1,8 @@
 /**
  * The check path `hamlet`, `hamletd` and the library share: the steps in steps.ts, run in
- * order. `check` runs them all, waiting for network answers when network tests are on;
- * `checkWithFeedback` is the same path without network tests, synchronous.
+ * order. `check` runs them all, waiting for network answers and store reads;
+ * `checkWithFeedback` is the same path without network tests; `checkMessage` (no stores, no
+ * network) is synchronous.
  *
  *   const rules = loadConfig({ configPath: '/usr/share/spamassassin' });
  *   const net = netRuntimeFor(rules, { localOnly: false });
@@ -53,19 +54,20 @@ export async function check(input: Buffer | Message, rules: RuleSet, opts: Pipel
  *   const { marked, report, result } = checkMessage(raw, rules, { settings });
  */
 export function checkMessage(input: Buffer | Message, rules: RuleSet, opts: CheckOptions = {}): CheckOutcome {
-  return checkWithFeedback(input, rules, undefined, opts);
-}
-
-/**
- * Check one message with Bayes, the AWL and auto-learn as configured, without network tests,
- * synchronously (library callers and tools that need no DNS). The result's score and `tests`
- * include the AWL pseudo-rule.
- */
-export function checkWithFeedback(input: Buffer | Message, rules: RuleSet, stores: FeedbackStores | undefined, opts: FeedbackCheckOptions = {}): FeedbackOutcome {
-  const s = initialState(input, rules, { ...opts, stores }, undefined);
+  const s = initialState(input, rules, opts, undefined);
   for (const step of CHECK_STEPS) {
-    // Without a network runtime no step waits.
+    // Without stores and a network runtime no step waits.
     if (step.run(s)) throw new Error(`check step ${step.name} waited in a synchronous check`);
   }
   return s.outcome!;
+}
+
+/**
+ * Check one message with Bayes, the AWL and auto-learn as configured, without network tests
+ * (library callers and tools that need no DNS). The result's score and `tests` include the AWL
+ * pseudo-rule. Asynchronous because the stores are: a PostgreSQL or Redis store answers over the
+ * network, and one code path serves every backend (SQLite answers at once underneath).
+ */
+export function checkWithFeedback(input: Buffer | Message, rules: RuleSet, stores: FeedbackStores | undefined, opts: FeedbackCheckOptions = {}): Promise<FeedbackOutcome> {
+  return check(input, rules, { ...opts, stores });
 }

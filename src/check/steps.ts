@@ -1,14 +1,16 @@
 /**
  * The check pipeline's steps, in order: one message's path from bytes to a marked-up verdict.
  *
- *   parse -> bayes -> start lookups -> local rules -> harvest -> network rules -> metas and score
- *         -> awl -> auto-learn -> markup
+ *   parse -> bayes -> start lookups -> bayes harvest -> local rules -> harvest -> network rules
+ *         -> metas and score -> awl -> auto-learn -> markup
  *
- * Each step reads and fills the typed `CheckState`; only the harvest waits (for DNS answers and
- * the SPF/DKIM/DMARC checks the network rules started), and only when network tests are on, so
- * a check without them runs synchronously from start to end.
+ * Each step reads and fills the typed `CheckState`. The Bayes store read (one round trip) starts
+ * before the DNS lookups and is harvested before the local rules, which read its verdict; the
+ * harvest waits for DNS answers and the SPF/DKIM/DMARC checks the network rules started; the AWL
+ * and auto-learn wait for their stores. A check without stores and network tests runs
+ * synchronously from start to end (checkMessage).
  */
-import type * as Bayes from '../bayes/index';
+import type { BayesScanAnswer } from '../bayes/index';
 import type { BayesStore } from '../bayes/store';
 import type { RuleSet } from '../config/compile';
 import type { NetScan } from '../dns/net-scan';
@@ -41,6 +43,8 @@ export interface CheckState extends CheckInput {
   /** `dns_available test` found DNS not working: this check runs without network tests. */
   dnsDown?: boolean;
   problems: Error[];
+  /** The Bayes store read, started by the bayes step and harvested before the local rules. */
+  bayesPending?: Promise<BayesScanAnswer | undefined>;
   bayesOption?: NonNullable<ScanOptions['bayes']>;
   probability?: number;
   netScan?: NetScan;
@@ -61,11 +65,16 @@ export interface CheckStep {
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
+/** Note a store problem for the log, unless the store said it already (a server still down: reported once). */
+function noteProblem(s: CheckState, e: unknown): void {
+  if ((e as { repeated?: boolean }).repeated !== true) s.problems.push(asError(e));
+}
+
 function parse(s: CheckState): void {
   s.msg = Buffer.isBuffer(s.input) ? parseMessage(s.input, s.rules.parseOptions) : s.input;
 }
 
-/** Open Bayes when there is a database to classify with; the BAYES_ rules ask for the probability once. */
+/** Start the Bayes read when there is a store to classify with (one round trip: counts and tokens). */
 function bayes(s: CheckState): void {
   const stores = s.stores;
   if (!stores) return;
@@ -75,19 +84,24 @@ function bayes(s: CheckState): void {
   } catch (e) {
     s.problems.push(asError(e)); // an unreadable database: scan without Bayes, as SpamAssassin does
   }
-  if (!store || !bayesModule().canClassify(store, stores.bayesSettings)) return;
-  const inner: ReturnType<typeof Bayes.bayesScanner> = bayesModule().bayesScanner(store, stores.bayesSettings, { now: s.opts.now });
-  let asked = false;
-  s.bayesOption = {
-    available: () => inner.available(),
-    probability: (m) => {
-      if (!asked) {
-        asked = true;
-        s.probability = inner.probability(m);
-      }
-      return s.probability;
-    },
-  };
+  if (!store || !stores.bayesSettings.useBayes) return;
+  s.bayesPending = bayesModule()
+    .classifyForScan(store, s.msg!, stores.bayesSettings, { now: s.opts.now })
+    .catch((e: unknown) => {
+      noteProblem(s, e); // the server is away: scan without Bayes
+      return undefined;
+    });
+}
+
+/** Take the Bayes answer: the BAYES_ rules read its probability. */
+function bayesHarvest(s: CheckState): Promise<void> | void {
+  if (!s.bayesPending) return;
+  return s.bayesPending.then((answer) => {
+    s.bayesPending = undefined;
+    if (!answer?.available) return;
+    s.probability = answer.verdict?.probability;
+    s.bayesOption = { available: () => true, probability: () => s.probability };
+  });
 }
 
 /** The scan options: score set 1 (or 3 with Bayes) when network tests are on, as SpamAssassin picks. */
@@ -119,7 +133,9 @@ function startNetLookups(s: CheckState): Promise<void> | void {
 
 function startWith(s: CheckState, runtime: NetRuntime): Promise<void> | void {
   const net = (s.netScan = runtime.scanFor(s.msg!, s.rules));
-  const withBayes = s.bayesOption?.available() ?? false;
+  // The Bayes answer is still on its way: with a store to ask, the network rules of score set 3
+  // start (a store that turns out untrained only costs the lookups of rules set 1 leaves out).
+  const withBayes = s.bayesPending !== undefined || (s.bayesOption?.available() ?? false);
   const set = ((s.opts.scan?.scoreSet ?? 0) | 1 | (withBayes ? 2 : 0)) as number;
   const failures = startLookups(net, networkRules(s.rules.compiled, s.opts.scan?.allRules ? 4 : set));
   if (failures.length > 0) s.startFailures = failures;
@@ -149,28 +165,32 @@ function metasAndScore(s: CheckState): void {
     const counts = s.result.counts;
     s.net.noteHits((rule) => (counts.get(rule) ?? 0) > 0);
   }
-  if (s.bayesOption?.available()) s.bayesOption.probability(s.msg!);
 }
 
-function awl(s: CheckState): void {
+function awl(s: CheckState): Promise<void> | void {
   if (!s.stores?.awlOn) return;
+  const failed = (e: unknown): void => noteProblem(s, e); // the list cannot be opened or written: no AWL for this message
   try {
-    s.awl = awlForScan(s.stores.addressList(), s.msg!, s.result!, s.rules, { settings: s.stores.awlSettings, now: s.opts.now });
-    s.result = withAwlHit(s.result!, s.awl, awlRuleName(s.rules));
+    return awlForScan(s.stores.addressList(), s.msg!, s.result!, s.rules, { settings: s.stores.awlSettings, now: s.opts.now }).then((r) => {
+      s.awl = r;
+      s.result = withAwlHit(s.result!, r, awlRuleName(s.rules));
+    }, failed);
   } catch (e) {
-    s.problems.push(asError(e)); // the list cannot be opened or written: no AWL for this message
+    failed(e);
   }
 }
 
-function autoLearn(s: CheckState): void {
+function autoLearn(s: CheckState): Promise<void> | void {
   const r = s.result!;
   s.decision = autoLearnForScan(r, s.rules);
   if (!s.stores) {
     s.learned = { autolearn: 'disabled' };
     return;
   }
-  s.learned = learnDecided(s.stores, s.msg!, s.decision, s.rules, s.opts.now, r.timedOut || (r.cut?.length ?? 0) > 0);
-  if (s.learned.learnError) s.problems.push(s.learned.learnError);
+  return learnDecided(s.stores, s.msg!, s.decision, s.rules, s.opts.now, r.timedOut || (r.cut?.length ?? 0) > 0).then((learned) => {
+    s.learned = learned;
+    if (learned.learnError) noteProblem(s, learned.learnError);
+  });
 }
 
 function markup(s: CheckState): void {
@@ -207,6 +227,7 @@ export const CHECK_STEPS: readonly CheckStep[] = [
   { name: 'parse', run: parse },
   { name: 'bayes', run: bayes },
   { name: 'start-lookups', run: startNetLookups },
+  { name: 'bayes-harvest', run: bayesHarvest },
   { name: 'local-rules', run: localRules },
   { name: 'harvest', run: harvest },
   { name: 'network-rules', run: networkRulesStep },

@@ -142,10 +142,17 @@ async function learnFrom(
   let learned = 0;
   const { applyBatch, PendingBatch } = learnBatch();
   let batch = new PendingBatch(mode);
-  const flush = (): void => {
+  // One batch is written while the next is gathered (a server store answers over the network).
+  let inflight: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
     if (batch.messages.length === 0) return;
-    for (const r of applyBatch(store, batch, mode, { now, noRelearn: o.norelearn })) if (r === 'learned') learned++;
+    const full = batch;
     batch = new PendingBatch(mode);
+    await inflight;
+    inflight = applyBatch(store, full, mode, { now, noRelearn: o.norelearn }).then((rs) => {
+      for (const r of rs) if (r === 'learned') learned++;
+    });
+    inflight.catch(() => undefined); // awaited (and thrown) at the next flush or the end
   };
   function* raws(): Generator<Buffer> {
     for (const m of sources(targets, o)) {
@@ -168,17 +175,18 @@ async function learnFrom(
   for await (const p of prepared) {
     // The pool's IDLE, the only symbol it yields (compared by type: inline learning leaves the pool module unloaded).
     if (typeof p === 'symbol') {
-      if (batch.messages.length >= IDLE_BATCH_MESSAGES) flush();
+      if (batch.messages.length >= IDLE_BATCH_MESSAGES) await flush();
       continue;
     }
     batch.add(p);
-    if (batch.messages.length >= BATCH_MESSAGES || batch.hashCount >= BATCH_HASHES) flush();
+    if (batch.messages.length >= BATCH_MESSAGES || batch.hashCount >= BATCH_HASHES) await flush();
   }
-  flush();
+  await flush();
+  await inflight;
   if (o.showdots || (o.progress !== false && process.stderr.isTTY)) err('\n');
   if (mode !== 'forget' && settings.autoExpire) {
-    const v = store.vars();
-    if (expiry().expiryDue(v, { maxDbSize: settings.expiryMaxDbSize, now })) expiry().expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, now });
+    const v = await store.vars();
+    if (expiry().expiryDue(v, { maxDbSize: settings.expiryMaxDbSize, now })) await expiry().expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, now });
   }
   return [learned, examined];
 }
@@ -263,20 +271,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         err(`Unknown dump option '${what}'\n`);
         return 1;
       }
-      if (what !== 'data') out(dumpMagic(store));
-      if (what !== 'magic') dumpData(store, out, o.regexp ? new RegExp(o.regexp) : undefined);
+      if (what !== 'data') out(await dumpMagic(store));
+      if (what !== 'magic') await dumpData(store, out, o.regexp ? new RegExp(o.regexp) : undefined);
       return 0;
     }
     if (o.backup) {
-      backup(store, out);
+      await backup(store, out);
       return 0;
     }
     if (o.restore !== undefined) {
-      restore(store, o.restore);
+      await restore(store, o.restore);
       return 0;
     }
     if (o.clear) {
-      store.write((w) => w.clear());
+      await store.write((w) => w.clear());
       return 0;
     }
     if (modes > 0) {
@@ -285,7 +293,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!o.quiet) out(`${mode === 'forget' ? 'Forgot' : 'Learned'} tokens from ${learned} message(s) (${examined} message(s) examined)\n`);
     }
     if (o.forceExpire) {
-      const r = expiry().expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, force: true });
+      const r = await expiry().expireOldTokens(store, { maxDbSize: settings.expiryMaxDbSize, force: true });
       if (o.debug !== undefined) err(`bayes: expiry ${r.ran ? `removed ${r.deleted}, kept ${r.kept}` : `skipped: ${r.reason}`}\n`);
     }
     return 0;
@@ -297,7 +305,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     err(`ERROR: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
-    store?.close();
+    await store?.close().catch((e: unknown) => err(`ERROR: ${e instanceof Error ? e.message : String(e)}\n`));
     await pool?.close();
   }
 }

@@ -145,7 +145,7 @@ async function run(o: CliOptions, argv: readonly string[], io: RescoreIo): Promi
   const tty = process.stderr.isTTY && io === processIo;
   let skipped = 0;
   checkTargets([...o.ham, ...o.spam]);
-  const r = rescore({
+  const r = await rescore({
     ham: o.ham,
     spam: o.spam,
     mbox: o.mbox,

@@ -232,25 +232,25 @@ async function manageAddresses(o: CliOptions, files: readonly string[], io: CliI
   const stores = openFeedbackStores(rules, { noAwl: true, noAutoLearn: true });
   try {
     const list = stores.addressList();
-    dbg('check', `address list ${stores.awlSettings.dbFile}`);
+    dbg('check', `address list ${list.location}`);
     const one = addressOption(o);
     if (one) {
-      if (modifyAddress(list, one[1], one[0])) io.out(addrListMessage(one[0], one[1]) + '\n');
+      if (await modifyAddress(list, one[1], one[0])) io.out(addrListMessage(one[0], one[1]) + '\n');
       return 0;
     }
     const action = messageAddressOption(o)!;
     let count = 0;
-    const exit = await eachInput(files, o.mbox === true, io, (input) => {
+    const exit = await eachInput(files, o.mbox === true, io, async (input) => {
       count++;
       for (const addr of addressesInMail(parseMessage(input.raw, rules.parseOptions))) {
-        if (modifyAddress(list, addr, action)) io.out(addrListMessage(action, addr) + '\n');
+        if (await modifyAddress(list, addr, action)) io.out(addrListMessage(action, addr) + '\n');
       }
       return 0;
     });
     io.out(`${count} message(s) examined.\n`);
     return exit;
   } finally {
-    stores.close();
+    await stores.close();
   }
 }
 
@@ -259,11 +259,11 @@ async function checkAll(o: CliOptions, files: readonly string[], io: CliIo, dbg:
   const settings: ReportSettings = markupOptionsFrom(rules);
   const stores: FeedbackStores = openFeedbackStores(rules);
   const net = netRuntimeFor(rules, { localOnly: o.local === true });
-  dbg('check', `bayes ${stores.bayesOn ? stores.bayesFile : 'off'}, awl ${stores.awlOn ? stores.awlSettings.dbFile : 'off'}, network tests ${net ? 'on' : 'off'}`);
+  dbg('check', `bayes ${stores.bayesOn ? stores.bayesLocation : 'off'}, awl ${stores.awlOn ? stores.awlLocation : 'off'}, network tests ${net ? 'on' : 'off'}`);
   try {
     return await checkEach(o, files, io, dbg, rules, settings, stores, net);
   } finally {
-    stores.close();
+    await stores.close().catch((e: unknown) => io.err(`hamlet: ${e instanceof Error ? e.message : String(e)}\n`));
     closeResolvers();
   }
 }

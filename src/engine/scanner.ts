@@ -30,7 +30,7 @@ export interface ScanOptions {
    * SpamAssassin (`master_deadline`): the earlier of this and `time_limit` applies.
    */
   deadline?: number;
-  /** Bayes (see bayes/index.ts `bayesScanner`): when available, score set 2 (or 3) is used and BAYES_ rules run. */
+  /** Bayes (the check pipeline fills it from bayes/index.ts `classifyForScan`): when available, score set 2 (or 3) is used and BAYES_ rules run. */
   bayes?: { available(): boolean; probability(msg: Message): number | undefined };
   /** The scan's network state (lookups started by the pipeline); absent: network rules do not hit. */
   net?: NetScan;

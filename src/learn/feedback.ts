@@ -8,16 +8,18 @@
  *   -> templates (`autolearn=`, `_AWL_`..., `_BAYES_`) -> markup.
  *
  *   const stores = openFeedbackStores(rules);
- *   try { const c = await check(raw, rules, { stores, settings }); ... } finally { stores.close(); }
+ *   try { const c = await check(raw, rules, { stores, settings }); ... } finally { await stores.close(); }
  *
- * The stores come from the rule set's options (`bayes_path`, `use_bayes`,
- * `auto_welcomelist_path`, `use_auto_welcomelist` and their 3.x spellings).
+ * The stores come from the rule set's options (`bayes_store_module`, `bayes_path`, `use_bayes`,
+ * `auto_welcomelist_factory`, `auto_welcomelist_path`, `use_auto_welcomelist` and their 3.x
+ * spellings), through one factory per store kind (bayes/stores/registry.ts,
+ * awl/stores/registry.ts).
  * SpamAssassin's defaults live under `~/.spamassassin`; hamlet's under `~/.hamlet`
  * (`~/.hamlet/bayes.sqlite`, `~/.hamlet/auto-welcomelist.sqlite`), so the two
  * never share a file by accident. A path set in the configuration is used as given.
  */
 import { existsSync, lstatSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { RuleSet } from '../config/compile';
 import { optString } from '../options/option-values';
@@ -25,9 +27,10 @@ import type { NetScan } from '../dns/net-scan';
 import type { Message } from '../message/types';
 import type * as Bayes from '../bayes/index';
 import type { BayesStore } from '../bayes/store';
-import { bayesDbFile } from '../bayes/open-store';
+import { bayesDbFile } from '../bayes/stores/sqlite-path';
+import { bayesBackendIsFile, openBayesBackend } from '../bayes/stores/registry';
 import { bayesSettings, type BayesSettings } from '../bayes/settings';
-import type * as AwlSqliteStore from '../awl/sqlite-store';
+import { awlBackendIsFile, openAddrList } from '../awl/stores/registry';
 import type { AddrListStore } from '../awl/store';
 import { awlSettings, type AwlSettings } from '../awl/settings';
 import { awlActive, type AwlScanResult } from '../awl/scan';
@@ -36,14 +39,12 @@ import type { DbFileGuard } from '../util/sqlite-file';
 import type { CheckOptions, CheckOutcome } from '../report/check';
 import { autoLearnSettings, type AutoLearnDecision } from './autolearn';
 
-// Bayes (tokenizer, learner, SQLite) and the AWL's SQLite store load when a database is there to
-// use: a scan with neither never pays for them.
+// Bayes (tokenizer, learner) and the stores' backends load when a database is there to use: a
+// scan with neither never pays for them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const bayes = lazy(() => require('../bayes/index') as typeof Bayes);
 /** The Bayes module, loaded on first use. */
 export const bayesModule = bayes;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const awlSqliteStore = lazy(() => require('../awl/sqlite-store') as typeof AwlSqliteStore);
 
 /** What became of an auto-learn decision: SpamAssassin's `autolearn=` words. */
 export type AutoLearnOutcome = 'spam' | 'ham' | 'no' | 'disabled' | 'unavailable' | 'failed';
@@ -88,6 +89,8 @@ export interface FeedbackStoreOptions {
    * cannot give files to): only paths the configuration names are used.
    */
   readonly noDefaultPaths?: boolean;
+  /** Whose data in a shared (SQL) store: the scanning user (default: this process's user). */
+  readonly username?: string;
 }
 
 /**
@@ -108,49 +111,86 @@ export class FeedbackStores {
   private bayesStore: BayesStore | undefined;
   private awlStore: AddrListStore | undefined;
   private readonly guard: DbFileGuard | undefined;
+  private readonly username: string;
 
   constructor(rules: RuleSet, opts: FeedbackStoreOptions = {}) {
     this.bayesSettings = feedbackBayesSettings(rules, opts.home);
     this.awlSettings = feedbackAwlSettings(rules, opts.home);
-    const named = (o: string): boolean => !opts.noDefaultPaths || optString(rules.options, o) !== undefined;
-    this.bayesPathAllowed = named('bayes_path');
+    // A server store needs no path: only a file store is held back by noDefaultPaths.
+    const named = (o: string, file: () => boolean): boolean => !opts.noDefaultPaths || optString(rules.options, o) !== undefined || !safe(file, true);
+    this.bayesPathAllowed = named('bayes_path', () => bayesBackendIsFile(this.bayesSettings));
     this.bayesOn = this.bayesSettings.useBayes && bayesRulesDefined(rules) && this.bayesPathAllowed;
-    this.awlOn = !opts.noAwl && awlActive(rules, this.awlSettings) && named('auto_welcomelist_path');
+    this.awlOn = !opts.noAwl && awlActive(rules, this.awlSettings) && named('auto_welcomelist_path', () => awlBackendIsFile(this.awlSettings));
     this.autoLearnOn = !opts.noAutoLearn;
     this.guard = opts.guard;
+    this.username = opts.username ?? processUser();
   }
 
-  /** The Bayes database file. */
+  /** The Bayes database file (the file backend's; see `bayesLocation`). */
   get bayesFile(): string {
     return bayesDbFile(this.bayesSettings.path);
   }
 
-  /** The Bayes store to classify with, or undefined while there is no database. */
+  /** Where Bayes data is, for messages: the file, or the store module. */
+  get bayesLocation(): string {
+    return safe(() => bayesBackendIsFile(this.bayesSettings), true) ? this.bayesFile : this.bayesSettings.store.module;
+  }
+
+  /** Where the address list is, for messages: the file, or the factory. */
+  get awlLocation(): string {
+    return safe(() => awlBackendIsFile(this.awlSettings), true) ? this.awlSettings.dbFile : this.awlSettings.factory;
+  }
+
+  /**
+   * The Bayes store to classify with, or undefined while there is no database (a file store
+   * that nothing has been learned into yet; a server store is always there).
+   */
   bayes(): BayesStore | undefined {
     if (!this.bayesOn) return undefined;
+    if (this.bayesStore) return this.bayesStore;
     // In a user's tree a symlink counts as there (the guard then refuses it, and the scan says why).
     const present = this.guard ? entryExists : existsSync;
-    if (!this.bayesStore && present(this.bayesFile)) this.bayesStore = bayes().openBayesStore(this.bayesSettings, { guard: this.guard });
-    return this.bayesStore;
+    if (bayesBackendIsFile(this.bayesSettings) && !present(this.bayesFile)) return undefined;
+    return this.bayesForLearning();
   }
 
   /** The Bayes store to learn into, created when absent. */
   bayesForLearning(): BayesStore {
-    this.bayesStore ??= bayes().openBayesStore(this.bayesSettings, { guard: this.guard });
+    this.bayesStore ??= openBayesBackend(this.bayesSettings, { guard: this.guard, username: this.username });
     return this.bayesStore;
   }
 
   /** The address list (created when absent): for the AWL and the welcomelist commands. */
   addressList(): AddrListStore {
-    this.awlStore ??= awlSqliteStore().openAwlStore(this.awlSettings.dbFile, { fileMode: this.awlSettings.fileMode, username: this.awlSettings.overrideUsername, guard: this.guard });
+    this.awlStore ??= openAddrList(this.awlSettings, { guard: this.guard, username: this.username });
     return this.awlStore;
   }
 
-  close(): void {
-    this.bayesStore?.close();
-    this.awlStore?.close();
+  /** Close both stores (their pending writes go first). */
+  async close(): Promise<void> {
+    const [b, a] = [this.bayesStore, this.awlStore];
     this.bayesStore = undefined;
     this.awlStore = undefined;
+    await Promise.all([b?.close(), a?.close()]);
+  }
+}
+
+/** `fn()`, or `dflt` when it throws (a misconfigured module is reported where the store is opened). */
+function safe<T>(fn: () => T, dflt: T): T {
+  try {
+    return fn();
+  } catch {
+    return dflt;
+  }
+}
+
+
+/** The user this process runs as, SpamAssassin's default owner of SQL rows. */
+function processUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'nobody');
   }
 }
 
@@ -206,7 +246,14 @@ export function awlTags(awl: AwlScanResult | undefined): Record<string, string> 
 }
 
 /** Learn what auto-learn decided (the `autolearn=` word, and the error when learning failed). */
-export function learnDecided(stores: FeedbackStores, msg: Message, decision: AutoLearnDecision, rules: RuleSet, now: number | undefined, incomplete: boolean): Pick<FeedbackResult, 'autolearn' | 'learnError'> {
+export async function learnDecided(
+  stores: FeedbackStores,
+  msg: Message,
+  decision: AutoLearnDecision,
+  rules: RuleSet,
+  now: number | undefined,
+  incomplete: boolean,
+): Promise<Pick<FeedbackResult, 'autolearn' | 'learnError'>> {
   // A scan the time limit or a rule's budget stopped is not learned from (SpamAssassin skips
   // auto-learning past its deadline and then reports `unavailable`).
   if (incomplete) return { autolearn: 'unavailable' };
@@ -215,7 +262,7 @@ export function learnDecided(stores: FeedbackStores, msg: Message, decision: Aut
   // use_learner 0 (or no Bayes plugin): the decision stands but nothing can learn it.
   if (!stores.bayesOn || !autoLearnSettings(rules.options).useLearner) return { autolearn: 'unavailable' };
   try {
-    const changed = bayes().learn(stores.bayesForLearning(), msg, decision.status === 'spam', stores.bayesSettings, { now });
+    const changed = await bayes().learn(stores.bayesForLearning(), msg, decision.status === 'spam', stores.bayesSettings, { now });
     return { autolearn: changed ? decision.status : 'unavailable' };
   } catch (e) {
     return { autolearn: 'failed', learnError: e instanceof Error ? e : new Error(String(e)) };

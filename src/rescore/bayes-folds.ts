@@ -17,14 +17,14 @@ import { foldOf, type LabelledMessage } from './corpus';
 const BATCH = 2000;
 
 /** Learn every message into the K-1 databases of the folds it is not in; returns the K stores, open. */
-export function trainFoldStores(messages: Iterable<LabelledMessage>, k: number, settings: BayesSettings, dir: string): BayesStore[] {
+export async function trainFoldStores(messages: Iterable<LabelledMessage>, k: number, settings: BayesSettings, dir: string): Promise<BayesStore[]> {
   const stores = Array.from({ length: k }, (_, f) => openBayesStore(settings, { path: join(dir, `fold-${f}.sqlite`) }));
   const now = Math.floor(Date.now() / 1000);
   const pending = stores.map(() => ({ spam: new PendingBatch('spam'), ham: new PendingBatch('ham') }));
-  const flush = (f: number, mode: 'spam' | 'ham'): void => {
+  const flush = async (f: number, mode: 'spam' | 'ham'): Promise<void> => {
     const b = pending[f]![mode];
     if (b.messages.length === 0) return;
-    applyBatch(stores[f]!, b, mode);
+    await applyBatch(stores[f]!, b, mode);
     pending[f]![mode] = new PendingBatch(mode);
   };
   for (const m of messages) {
@@ -34,12 +34,12 @@ export function trainFoldStores(messages: Iterable<LabelledMessage>, k: number, 
     for (let f = 0; f < k; f++) {
       if (f === own) continue;
       pending[f]![mode].add(prepared);
-      if (pending[f]![mode].messages.length >= BATCH) flush(f, mode);
+      if (pending[f]![mode].messages.length >= BATCH) await flush(f, mode);
     }
   }
   for (let f = 0; f < k; f++) {
-    flush(f, 'spam');
-    flush(f, 'ham');
+    await flush(f, 'spam');
+    await flush(f, 'ham');
   }
   return stores;
 }

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bayesScanner, type BayesScanner } from '../bayes/index';
+import { bayesForMessage } from '../bayes/index';
 import { openBayesStore } from '../bayes/open-store';
 import { bayesSettings } from '../bayes/settings';
 import type { BayesStore } from '../bayes/store';
@@ -15,7 +15,7 @@ import { trainFoldStores } from './bayes-folds';
 import { foldOf, holdoutMask, labelledMessages, type CorpusTargets } from './corpus';
 import { fitScores, rowScores } from './fit';
 import { buildDesign, problemFor, type Design } from './problem';
-import { scanCorpus, type ScannedMessage } from './scan-corpus';
+import { scanCorpus, type BayesReader, type ScannedMessage } from './scan-corpus';
 import { cfScore } from './score-lines';
 import { ruleRows, tally, type RescoreSummary } from './summary';
 
@@ -49,11 +49,11 @@ export interface RescoreOutcome {
 
 /** Bayes views per message, and what to close afterwards. */
 interface BayesSetup {
-  readonly forMessage: (id: string) => BayesScanner | undefined;
-  close(): void;
+  readonly forMessage: (id: string) => BayesReader | undefined;
+  close(): Promise<void>;
 }
 
-function bayesSetup(o: RescoreOptions): BayesSetup {
+async function bayesSetup(o: RescoreOptions): Promise<BayesSetup> {
   const settings = bayesSettings(o.rules.options);
   const opts = { touch: false };
   if (o.crossValidate !== undefined && o.crossValidate >= 2) {
@@ -61,26 +61,26 @@ function bayesSetup(o: RescoreOptions): BayesSetup {
     const dir = mkdtempSync(join(tmpdir(), 'hamlet-rescore-'));
     let stores: BayesStore[] = [];
     try {
-      stores = trainFoldStores(labelledMessages(o), k, settings, dir);
+      stores = await trainFoldStores(labelledMessages(o), k, settings, dir);
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }
-    const scanners = stores.map((s) => bayesScanner(s, settings, opts));
+    const readers: BayesReader[] = stores.map((s) => (msg) => bayesForMessage(s, msg, settings, opts));
     return {
-      forMessage: (id) => scanners[foldOf(id, k)],
-      close: () => {
-        for (const s of stores) s.close();
+      forMessage: (id) => readers[foldOf(id, k)],
+      close: async () => {
+        for (const s of stores) await s.close();
         rmSync(dir, { recursive: true, force: true });
       },
     };
   }
   if (o.dbpath !== undefined) {
     const store = openBayesStore(settings, { readonly: true, path: o.dbpath });
-    const scanner = bayesScanner(store, settings, opts);
-    return { forMessage: () => scanner, close: () => store.close() };
+    const reader: BayesReader = (msg) => bayesForMessage(store, msg, settings, opts);
+    return { forMessage: () => reader, close: () => store.close() };
   }
-  return { forMessage: () => undefined, close: () => undefined };
+  return { forMessage: () => undefined, close: async () => undefined };
 }
 
 /** The score set most messages were scanned in (they differ only when a fold's database is under its minimum). */
@@ -94,18 +94,18 @@ function runScoreSet(msgs: readonly ScannedMessage[], warn: (t: string) => void)
 }
 
 /** Run the whole fit (see the file comment). */
-export function rescore(o: RescoreOptions): RescoreOutcome {
+export async function rescore(o: RescoreOptions): Promise<RescoreOutcome> {
   const warn = o.warn ?? (() => undefined);
   // Cross-validation reads the inputs once more before the scan: skipped inputs are told once.
-  const bayes = bayesSetup({ ...o, onSkip: undefined });
+  const bayes = await bayesSetup({ ...o, onSkip: undefined });
   const msgs: ScannedMessage[] = [];
   try {
-    for (const m of scanCorpus(labelledMessages(o), o.rules, (x) => bayes.forMessage(x.id))) {
+    for await (const m of scanCorpus(labelledMessages(o), o.rules, (x) => bayes.forMessage(x.id))) {
       msgs.push(m);
       o.onScanned?.(msgs.length);
     }
   } finally {
-    bayes.close();
+    await bayes.close();
   }
   const threshold = o.rules.compiled.settings.requiredScore;
   const set = runScoreSet(msgs, warn);

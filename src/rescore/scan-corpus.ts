@@ -3,6 +3,7 @@
  * classify), keeping what fitting, the summary and mass-check lines need.
  */
 import type { BayesScanner } from '../bayes/index';
+import type { Message } from '../message/types';
 import type { RuleSet } from '../config/compile';
 import { scan } from '../engine/scanner';
 import { parseMessage } from '../message/parse';
@@ -27,15 +28,19 @@ export interface ScannedMessage {
   readonly scanSeconds: number;
 }
 
-/** Scan `msgs`; `bayesFor` gives the Bayes view for a message (its fold's database), or none. */
-export function* scanCorpus(
+/** Reads Bayes for one parsed message (from its fold's database). */
+export type BayesReader = (msg: Message) => Promise<BayesScanner>;
+
+/** Scan `msgs`; `bayesFor` gives the Bayes reader for a message (its fold's database), or none. */
+export async function* scanCorpus(
   msgs: Iterable<LabelledMessage>,
   rules: RuleSet,
-  bayesFor: (m: LabelledMessage) => BayesScanner | undefined,
-): Generator<ScannedMessage> {
+  bayesFor: (m: LabelledMessage) => BayesReader | undefined,
+): AsyncGenerator<ScannedMessage> {
   for (const m of msgs) {
     const msg = parseMessage(m.raw, rules.parseOptions);
-    const b = bayesFor(m);
+    const read = bayesFor(m);
+    const b = read && (await read(msg));
     let bayes: number | undefined;
     // Remember the probability the scan saw, for mass-check's `bayes=`.
     const scanner: BayesScanner | undefined = b && {

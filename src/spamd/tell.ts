@@ -32,7 +32,7 @@ export function learnerOn(rules: RuleSet): boolean {
 }
 
 /** Do what a TELL asks with the message `raw`. */
-export function tell(raw: Buffer, rules: RuleSet, stores: FeedbackStores, t: TellRequest): TellOutcome {
+export async function tell(raw: Buffer, rules: RuleSet, stores: FeedbackStores, t: TellRequest): Promise<TellOutcome> {
   const didSet: string[] = [];
   const didRemove: string[] = [];
   const remote = t.setRemote || t.removeRemote ? 'no reporting methods available' : undefined;
@@ -47,7 +47,7 @@ export function tell(raw: Buffer, rules: RuleSet, stores: FeedbackStores, t: Tel
     // The user's database cannot be used (refused path, no permission): answered, nothing learned.
     return { didSet, didRemove, note: (e as Error).message };
   }
-  if (t.setLocal && learn(store, msg, t.messageClass === 'spam', stores.bayesSettings)) didSet.push('local');
-  if (t.removeLocal && forget(store, msg, stores.bayesSettings)) didRemove.push('local');
+  if (t.setLocal && (await learn(store, msg, t.messageClass === 'spam', stores.bayesSettings))) didSet.push('local');
+  if (t.removeLocal && (await forget(store, msg, stores.bayesSettings))) didRemove.push('local');
   return { didSet, didRemove, note: remote };
 }

@@ -1,7 +1,7 @@
 /**
  * The Bayes and AWL databases a scan worker uses, opened once and kept: one
- * `FeedbackStores` per (rule set, user directory), so each SQLite file is opened
- * once per worker (WAL, busy timeout; see src/bayes/sqlite-store.ts), not per
+ * `FeedbackStores` per (rule set, user directory, user), so each SQLite file is opened
+ * once per worker (WAL, busy timeout; see src/bayes/stores/sqlite-db.ts), not per
  * request. A user's preferences can change `use_bayes` and friends, so the key
  * includes the rule set the request runs with; a few recent entries are kept and
  * the least recently used one is closed when more are needed.
@@ -17,6 +17,8 @@ export interface StoreAccess {
   readonly tree?: UserTree;
   /** No databases at the default per-user places (root without -u, a user it cannot serve as itself). */
   readonly noUserFiles?: boolean;
+  /** Whose rows in a shared SQL store (the request's user); default: the worker's own. */
+  readonly user?: string;
 }
 
 interface Entry {
@@ -34,7 +36,7 @@ export class StoreCache {
    * from user-prefs.ts), or undefined for the daemon's own.
    */
   get(rules: RuleSet, home: string | undefined, key = '', access: StoreAccess = {}): FeedbackStores {
-    const k = `${key}\0${home ?? ''}\0${access.noUserFiles ? 'none' : ''}`;
+    const k = `${key}\0${home ?? ''}\0${access.noUserFiles ? 'none' : ''}\0${access.user ?? ''}`;
     const hit = this.map.get(k);
     if (hit) {
       this.map.delete(k);
@@ -42,22 +44,28 @@ export class StoreCache {
         this.map.set(k, hit);
         return hit.stores;
       }
-      hit.stores.close(); // that user's preferences were read again
+      closeQuietly(hit.stores); // that user's preferences were read again
     }
     const guard = access.tree ? treeDbGuard(access.tree) : undefined;
-    const stores = openFeedbackStores(rules, { ...(home === undefined ? {} : { home }), guard, noDefaultPaths: access.noUserFiles });
+    const stores = openFeedbackStores(rules, { ...(home === undefined ? {} : { home }), guard, noDefaultPaths: access.noUserFiles, username: access.user });
     this.map.set(k, { rules, stores });
     if (this.map.size > this.max) {
       const [oldest, e] = this.map.entries().next().value!;
       this.map.delete(oldest);
-      e.stores.close();
+      closeQuietly(e.stores);
     }
     return stores;
   }
 
   /** Close every database (worker shutdown). */
-  close(): void {
-    for (const e of this.map.values()) e.stores.close();
+  async close(): Promise<void> {
+    const all = [...this.map.values()];
     this.map.clear();
+    await Promise.all(all.map((e) => closeQuietly(e.stores)));
   }
+}
+
+/** Close stores no request uses any more: their pending atime stamps only steer expiry, so a failure is dropped. */
+function closeQuietly(stores: FeedbackStores): Promise<void> {
+  return stores.close().catch(() => undefined);
 }

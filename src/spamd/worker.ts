@@ -217,7 +217,7 @@ async function answer(job: Job, w: WorkerState): Promise<Answer> {
   const noted: string[] = [];
   const { loaded, prefsFile } = rulesFor(job, base, users, noted);
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
-  const db = stores.get(loaded.rules, job.userDir, loaded === base ? '' : prefsFile, { tree: job.userTree, noUserFiles: job.noUserFiles });
+  const db = stores.get(loaded.rules, job.userDir, loaded === base ? '' : prefsFile, { tree: job.userTree, noUserFiles: job.noUserFiles, user: job.user });
   if (job.type === 'tell') {
     const done = await w.tells.run(db, async () => tell(raw, loaded.rules, db, job.tell));
     if (done.note) noted.push(done.note);
@@ -270,7 +270,7 @@ function main(): void {
   }
   const w: WorkerState = { cfg, base, users: new UserCache(cfg), stores: new StoreCache(), tells: new SerialLanes() };
   port.on('close', () => {
-    w.stores.close();
+    void w.stores.close();
     closeResolvers();
   });
   const idle = idleNotes(port);

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addToWelcomelist } from '../../src/awl/manage';
-import { openAwlStore } from '../../src/awl/sqlite-store';
+import { openAwlStore } from '../../src/awl/stores/sqlite';
 import { tempDir } from './helpers';
 
 function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
@@ -46,12 +46,12 @@ describe('AWL concurrency', () => {
     assert.deepEqual([na, nb], [n, n]);
     assert.ok(sa! < eb! && sb! < ea!, 'the two processes ran at the same time');
     const s = openAwlStore(db, { readonly: true });
-    const shared = s.get({ email: 'shared@example.com', ip: '203.0' });
+    const shared = await s.get({ email: 'shared@example.com', ip: '203.0' });
     assert.equal(shared?.count, 2 * n + 1);
     assert.equal(shared?.totalScore, 2 * n + 3 * n - 100);
-    assert.equal(s.get({ email: 'shared@example.com', ip: 'none' }), undefined);
-    assert.equal(s.get({ email: 'a@example.com', ip: '198.51' })?.count, n);
-    assert.equal(s.get({ email: 'b@example.com', ip: '198.51' })?.count, n);
-    s.close();
+    assert.equal(await s.get({ email: 'shared@example.com', ip: 'none' }), undefined);
+    assert.equal((await s.get({ email: 'a@example.com', ip: '198.51' }))?.count, n);
+    assert.equal((await s.get({ email: 'b@example.com', ip: '198.51' }))?.count, n);
+    await s.close();
   });
 });

@@ -37,3 +37,10 @@ export function synthetic(kind: 'spam' | 'ham', i: number, date = 'Mon, 01 Jul 2
   ].join('\n');
   return parseMessage(Buffer.from(raw));
 }
+
+/** Everything an async iterable yields (a store's dump iterators). */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

@@ -23,19 +23,19 @@ for (const c of cases) {
   });
 }
 
-test('an ignored message is not learned and gets no verdict; others still are', (t) => {
+test('an ignored message is not learned and gets no verdict; others still are', async (t) => {
   const dir = tempDir(t);
   const settings = testSettings({ bayes_min_spam_num: '5', bayes_min_ham_num: '5', bayes_ignore_from: 'spam99@*' });
   const store = openBayesStore(settings, { path: join(dir, 'bayes') });
   t.after(() => store.close());
   for (let i = 0; i < 5; i++) {
-    assert.equal(learn(store, synthetic('spam', i), true, settings, { now: NOW }), true);
-    assert.equal(learn(store, synthetic('ham', i), false, settings, { now: NOW }), true);
+    assert.equal(await learn(store, synthetic('spam', i), true, settings, { now: NOW }), true);
+    assert.equal(await learn(store, synthetic('ham', i), false, settings, { now: NOW }), true);
   }
-  assert.equal(learn(store, synthetic('spam', 99), true, settings, { now: NOW }), false);
-  assert.equal(store.messageCounts().nspam, 5);
-  assert.equal(classify(store, synthetic('spam', 99), settings, { now: NOW }), undefined);
-  assert.ok((classify(store, synthetic('spam', 98), settings, { now: NOW })?.probability ?? 0) > 0.9);
+  assert.equal(await learn(store, synthetic('spam', 99), true, settings, { now: NOW }), false);
+  assert.equal((await store.messageCounts()).nspam, 5);
+  assert.equal(await classify(store, synthetic('spam', 99), settings, { now: NOW }), undefined);
+  assert.ok(((await classify(store, synthetic('spam', 98), settings, { now: NOW }))?.probability ?? 0) > 0.9);
   // With the lists switched off (sa-learn without --use-ignores), it is learned.
-  assert.equal(learn(store, synthetic('spam', 99), true, settings, { now: NOW, useIgnores: false }), true);
+  assert.equal(await learn(store, synthetic('spam', 99), true, settings, { now: NOW, useIgnores: false }), true);
 });

@@ -8,62 +8,62 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { applyBatch, PendingBatch, type PreparedMessage } from '../../src/bayes/learn-batch';
 import { prepareMessage } from '../../src/bayes/learner';
-import { openSqliteStore } from '../../src/bayes/sqlite-store';
+import { openSqliteStore } from '../../src/bayes/stores/sqlite';
 import type { BayesStore } from '../../src/bayes/store';
-import { synthetic, tempDir, testSettings } from './helpers';
+import { collect, synthetic, tempDir, testSettings } from './helpers';
 
 const NOW = 1_700_000_000;
 const conf = testSettings().tokenizer;
 const prep = (kind: 'spam' | 'ham', i: number): PreparedMessage => prepareMessage(synthetic(kind, i), conf, NOW);
 
 /** Everything the store holds, in a comparable form. */
-function snapshot(store: BayesStore): string {
-  const v = store.vars();
-  const toks = [...store.allTokens()].sort((a, b) => a[0] - b[0]).map(([h, t]) => `${h}:${t.spam}/${t.ham}@${t.atime}`);
-  const seen = [...store.allSeen()].sort().map(([id, f]) => `${id}=${f}`);
+async function snapshot(store: BayesStore): Promise<string> {
+  const v = await store.vars();
+  const toks = (await collect(store.allTokens())).sort((a, b) => a[0] - b[0]).map(([h, t]) => `${h}:${t.spam}/${t.ham}@${t.atime}`);
+  const seen = (await collect(store.allSeen())).sort().map(([id, f]) => `${id}=${f}`);
   return JSON.stringify({ nspam: v.nspam, nham: v.nham, toks, seen });
 }
 
 /** Apply the same batches both ways into two fresh stores and compare. */
-function bothWays(t: { after(fn: () => void): void }, batches: Array<[PreparedMessage[], 'spam' | 'ham' | 'forget']>): [string, string, string[][]] {
+async function bothWays(t: { after(fn: () => void): void }, batches: Array<[PreparedMessage[], 'spam' | 'ham' | 'forget']>): Promise<[string, string, string[][]]> {
   const dir = tempDir(t);
   const a = openSqliteStore(join(dir, 'a.sqlite'));
   const b = openSqliteStore(join(dir, 'b.sqlite'));
   const results: string[][] = [];
   try {
     for (const [msgs, mode] of batches) {
-      const plain = applyBatch(a, msgs, mode);
+      const plain = await applyBatch(a, msgs, mode);
       const pending = new PendingBatch(mode);
       for (const m of msgs) pending.add(m);
-      const summed = applyBatch(b, pending, mode);
+      const summed = await applyBatch(b, pending, mode);
       assert.deepEqual(summed, plain);
       results.push(summed);
     }
-    return [snapshot(a), snapshot(b), results];
+    return [await snapshot(a), await snapshot(b), results];
   } finally {
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
   }
 }
 
-test('new messages: summed changes equal message-by-message learning', (t) => {
-  const [a, b] = bothWays(t, [[[prep('spam', 1), prep('spam', 2), prep('spam', 3)], 'spam']]);
+test('new messages: summed changes equal message-by-message learning', async (t) => {
+  const [a, b] = await bothWays(t, [[[prep('spam', 1), prep('spam', 2), prep('spam', 3)], 'spam']]);
   assert.equal(b, a);
   assert.match(b, /"nspam":3/);
 });
 
-test('a message repeated inside one batch is learned once', (t) => {
+test('a message repeated inside one batch is learned once', async (t) => {
   const m = prep('ham', 7);
-  const [a, b, results] = bothWays(t, [[[m, prep('ham', 8), m], 'ham']]);
+  const [a, b, results] = await bothWays(t, [[[m, prep('ham', 8), m], 'ham']]);
   assert.equal(b, a);
   assert.deepEqual(results[0], ['learned', 'learned', 'skipped']);
   assert.match(b, /"nham":2/);
 });
 
-test('relearning as the other class and as the same class', (t) => {
+test('relearning as the other class and as the same class', async (t) => {
   const s1 = prep('spam', 1);
   const s2 = prep('spam', 2);
-  const [a, b, results] = bothWays(t, [
+  const [a, b, results] = await bothWays(t, [
     [[s1, s2], 'spam'],
     [[s1, prep('spam', 3)], 'spam'], // s1 again: skipped
     [[s2, prep('ham', 4)], 'ham'], // s2 moves to ham
@@ -73,9 +73,9 @@ test('relearning as the other class and as the same class', (t) => {
   assert.match(b, /"nspam":2,"nham":2/);
 });
 
-test('ignored messages and forgetting', (t) => {
+test('ignored messages and forgetting', async (t) => {
   const s1 = prep('spam', 1);
-  const [a, b, results] = bothWays(t, [
+  const [a, b, results] = await bothWays(t, [
     [[s1, { ...prep('spam', 2), ignored: true }], 'spam'],
     [[s1, prep('spam', 9)], 'forget'],
   ]);

@@ -4,101 +4,101 @@ import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyBatch, BayesError, canClassify, classify, forget, learn, openBayesStore, prepareMessage, bayesSettings } from '../../src/bayes/index';
-import { openSqliteStore } from '../../src/bayes/sqlite-store';
+import { openSqliteStore } from '../../src/bayes/stores/sqlite';
 import { receiveTime } from '../../src/bayes/message-info';
 import { parseMessage } from '../../src/message/parse';
-import { synthetic, tempDir, testSettings } from './helpers';
+import { collect, synthetic, tempDir, testSettings } from './helpers';
 
 const NOW = 1100000000;
 
-test('Bayes gives no verdict until bayes_min_spam_num spam and bayes_min_ham_num ham are learned', (t) => {
+test('Bayes gives no verdict until bayes_min_spam_num spam and bayes_min_ham_num ham are learned', async (t) => {
   const dir = tempDir(t);
   const settings = testSettings({ bayes_min_spam_num: '20', bayes_min_ham_num: '20' });
   const store = openBayesStore(settings, { path: join(dir, 'bayes') });
   t.after(() => store.close());
   const conf = settings.tokenizer;
   const probe = synthetic('spam', 999);
-  for (let i = 0; i < 20; i++) learn(store, synthetic('spam', i), true, settings, { now: NOW });
-  for (let i = 0; i < 19; i++) learn(store, synthetic('ham', i), false, settings, { now: NOW });
-  assert.equal(canClassify(store, settings), false);
-  assert.equal(classify(store, probe, settings), undefined);
-  learn(store, synthetic('ham', 19), false, settings, { now: NOW });
-  assert.equal(canClassify(store, settings), true);
-  const v = classify(store, probe, settings, { now: NOW });
+  for (let i = 0; i < 20; i++) await learn(store, synthetic('spam', i), true, settings, { now: NOW });
+  for (let i = 0; i < 19; i++) await learn(store, synthetic('ham', i), false, settings, { now: NOW });
+  assert.equal(await canClassify(store, settings), false);
+  assert.equal(await classify(store, probe, settings), undefined);
+  await learn(store, synthetic('ham', 19), false, settings, { now: NOW });
+  assert.equal(await canClassify(store, settings), true);
+  const v = await classify(store, probe, settings, { now: NOW });
   assert.ok(v && v.probability > 0.99, `spam probe: ${v?.probability}`);
-  const h = classify(store, synthetic('ham', 999), settings, { now: NOW });
+  const h = await classify(store, synthetic('ham', 999), settings, { now: NOW });
   assert.ok(h && h.probability < 0.01, `ham probe: ${h?.probability}`);
   void conf;
 });
 
-test('default minimum is 200/200', () => {
+test('default minimum is 200/200', async () => {
   const s = bayesSettings({});
   assert.equal(s.minSpam, 200);
   assert.equal(s.minHam, 200);
   assert.equal(s.expiryMaxDbSize, 150000);
 });
 
-test('learning the same message twice is a no-op; learning it as the other class moves its counts', (t) => {
+test('learning the same message twice is a no-op; learning it as the other class moves its counts', async (t) => {
   const dir = tempDir(t);
   const settings = testSettings();
   const store = openBayesStore(settings, { path: join(dir, 'bayes') });
   t.after(() => store.close());
   const msg = synthetic('spam', 1);
-  assert.equal(learn(store, msg, true, settings, { now: NOW }), true);
-  const after1 = store.vars();
-  const tokens1 = [...store.allTokens()];
-  assert.equal(learn(store, msg, true, settings, { now: NOW }), false);
-  assert.deepEqual(store.vars(), after1);
-  assert.deepEqual([...store.allTokens()], tokens1);
+  assert.equal(await learn(store, msg, true, settings, { now: NOW }), true);
+  const after1 = await store.vars();
+  const tokens1 = (await collect(store.allTokens()));
+  assert.equal(await learn(store, msg, true, settings, { now: NOW }), false);
+  assert.deepEqual(await store.vars(), after1);
+  assert.deepEqual((await collect(store.allTokens())), tokens1);
   assert.equal(after1.nspam, 1);
   // Relearn as ham: spam counts move to ham.
-  assert.equal(learn(store, msg, false, settings, { now: NOW }), true);
-  const v = store.vars();
+  assert.equal(await learn(store, msg, false, settings, { now: NOW }), true);
+  const v = await store.vars();
   assert.equal(v.nspam, 0);
   assert.equal(v.nham, 1);
   assert.equal(v.ntokens, tokens1.length);
-  for (const [, c] of store.allTokens()) {
+  for await (const [, c] of store.allTokens()) {
     assert.equal(c.spam, 0);
     assert.equal(c.ham, 1);
   }
   // The same id learned again as ham: no-op.
-  assert.equal(learn(store, msg, false, settings, { now: NOW }), false);
-  const seen = [...store.allSeen()];
+  assert.equal(await learn(store, msg, false, settings, { now: NOW }), false);
+  const seen = (await collect(store.allSeen()));
   assert.equal(seen.length, 1);
   assert.match(seen[0]![0], /^[0-9a-f]{40}@sa_generated$/);
 });
 
-test('forgetting removes the counts and tokens a message added, and a second forget does nothing', (t) => {
+test('forgetting removes the counts and tokens a message added, and a second forget does nothing', async (t) => {
   const dir = tempDir(t);
   const settings = testSettings();
   const store = openBayesStore(settings, { path: join(dir, 'bayes') });
   t.after(() => store.close());
-  learn(store, synthetic('ham', 1), false, settings, { now: NOW });
-  const base = [...store.allTokens()].length;
-  learn(store, synthetic('ham', 2), false, settings, { now: NOW });
-  assert.ok([...store.allTokens()].length > base);
-  assert.equal(forget(store, synthetic('ham', 2), settings), true);
-  assert.equal(store.vars().nham, 1);
-  assert.equal([...store.allTokens()].length, base);
-  for (const [, c] of store.allTokens()) assert.equal(c.ham, 1);
-  assert.equal(forget(store, synthetic('ham', 2), settings), false);
-  assert.equal(forget(store, synthetic('spam', 7), settings), false);
+  await learn(store, synthetic('ham', 1), false, settings, { now: NOW });
+  const base = (await collect(store.allTokens())).length;
+  await learn(store, synthetic('ham', 2), false, settings, { now: NOW });
+  assert.ok((await collect(store.allTokens())).length > base);
+  assert.equal(await forget(store, synthetic('ham', 2), settings), true);
+  assert.equal((await store.vars()).nham, 1);
+  assert.equal((await collect(store.allTokens())).length, base);
+  for await (const [, c] of store.allTokens()) assert.equal(c.ham, 1);
+  assert.equal(await forget(store, synthetic('ham', 2), settings), false);
+  assert.equal(await forget(store, synthetic('spam', 7), settings), false);
 });
 
-test('a batch is one transaction: a failure inside leaves the database as it was', (t) => {
+test('a batch is one transaction: a failure inside leaves the database as it was', async (t) => {
   const dir = tempDir(t);
   const settings = testSettings();
   const store = openBayesStore(settings, { path: join(dir, 'bayes') });
   t.after(() => store.close());
-  learn(store, synthetic('spam', 1), true, settings, { now: NOW });
-  const before = store.vars();
+  await learn(store, synthetic('spam', 1), true, settings, { now: NOW });
+  const before = await store.vars();
   const bad = prepareMessage(synthetic('spam', 2), settings.tokenizer, NOW);
   const poisoned = { ...bad, ids: [] as string[] }; // seenPut(undefined) throws mid-batch
-  assert.throws(() => applyBatch(store, [prepareMessage(synthetic('spam', 3), settings.tokenizer, NOW), poisoned], 'spam'));
-  assert.deepEqual(store.vars(), before);
+  await assert.rejects(() => applyBatch(store, [prepareMessage(synthetic('spam', 3), settings.tokenizer, NOW), poisoned], 'spam'));
+  assert.deepEqual(await store.vars(), before);
 });
 
-test('a file that is not SQLite is refused and left untouched', (t) => {
+test('a file that is not SQLite is refused and left untouched', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'bayes.sqlite');
   const junk = Buffer.from('this is not a database\n'.repeat(100));
@@ -107,18 +107,18 @@ test('a file that is not SQLite is refused and left untouched', (t) => {
   assert.deepEqual(readFileSync(path), junk);
 });
 
-test('a corrupt SQLite file gives a clear error', (t) => {
+test('a corrupt SQLite file gives a clear error', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'bayes.sqlite');
   const s = openSqliteStore(path);
-  s.close();
+  await s.close();
   const bytes = readFileSync(path);
   bytes.fill(0xff, 100, Math.min(bytes.length, 4096)); // header page trashed
   writeFileSync(path, bytes);
   assert.throws(() => openSqliteStore(path), (e: unknown) => e instanceof BayesError);
 });
 
-test('a read-only database can be scanned but not written', (t) => {
+test('a read-only database can be scanned but not written', async (t) => {
   if (process.getuid?.() === 0) {
     // root ignores file modes; open read-only explicitly instead.
   }
@@ -126,29 +126,29 @@ test('a read-only database can be scanned but not written', (t) => {
   const settings = testSettings({ bayes_min_spam_num: '1', bayes_min_ham_num: '1' });
   const path = join(dir, 'bayes');
   const rw = openBayesStore(settings, { path });
-  learn(rw, synthetic('spam', 1), true, settings, { now: NOW });
-  learn(rw, synthetic('ham', 1), false, settings, { now: NOW });
-  rw.close();
+  await learn(rw, synthetic('spam', 1), true, settings, { now: NOW });
+  await learn(rw, synthetic('ham', 1), false, settings, { now: NOW });
+  await rw.close();
   chmodSync(path + '.sqlite', 0o444);
   const ro = openBayesStore(settings, { path, readonly: true });
   t.after(() => ro.close());
-  assert.ok(classify(ro, synthetic('spam', 2), settings) !== undefined);
-  assert.throws(() => learn(ro, synthetic('spam', 3), true, settings), (e: unknown) => e instanceof BayesError && e.code === 'HAMLET_ERR_BAYES_READONLY');
-  assert.equal(ro.vars().nspam, 1);
+  assert.ok(await classify(ro, synthetic('spam', 2), settings) !== undefined);
+  await assert.rejects(() => learn(ro, synthetic('spam', 3), true, settings), (e: unknown) => e instanceof BayesError && e.code === 'HAMLET_ERR_BAYES_READONLY');
+  assert.equal((await ro.vars()).nspam, 1);
 });
 
-test('an empty message and a message of only headers learn without error', (t) => {
+test('an empty message and a message of only headers learn without error', async (t) => {
   const dir = tempDir(t);
   const settings = testSettings();
   const store = openBayesStore(settings, { path: join(dir, 'bayes') });
   t.after(() => store.close());
-  assert.equal(learn(store, parseMessage(Buffer.alloc(0)), true, settings, { now: NOW }), true);
-  assert.equal(learn(store, parseMessage(Buffer.from('To: someone@example.com\nSubject: hi\n')), true, settings, { now: NOW }), true);
-  assert.equal(store.vars().nspam, 2);
+  assert.equal(await learn(store, parseMessage(Buffer.alloc(0)), true, settings, { now: NOW }), true);
+  assert.equal(await learn(store, parseMessage(Buffer.from('To: someone@example.com\nSubject: hi\n')), true, settings, { now: NOW }), true);
+  assert.equal((await store.vars()).nspam, 2);
   assert.ok(existsSync(join(dir, 'bayes.sqlite')));
 });
 
-test('token atimes come from the first Received date, else the mbox From line, else Date', () => {
+test('token atimes come from the first Received date, else the mbox From line, else Date', async () => {
   const now = 2000000000;
   const rcvd = parseMessage(Buffer.from('Received: from a (a [1.2.3.4]) by b; Tue, 20 Aug 2002 17:27:47 -0500\nDate: Mon, 01 Jul 2002 12:00:00 +0000\n\nx\n'));
   assert.equal(receiveTime(rcvd, now), Date.UTC(2002, 7, 20, 22, 27, 47) / 1000);

@@ -52,7 +52,7 @@ async function check(from: string, subject: string, body: string, extra: string[
   let learned: [number, number] = [0, 0];
   if (existsSync(`${bayesPath}.sqlite`)) {
     const store = openBayesStore(bayesSettings({ bayes_path: bayesPath }));
-    const c = store.messageCounts();
+    const c = await store.messageCounts();
     learned = [c.nspam, c.nham];
     store.close();
   }

@@ -54,7 +54,7 @@ test('a clean message is auto-learned as ham: autolearn=ham, the Bayes counts mo
   assert.equal(r.code, 0, r.err);
   assert.match(status(r.out), /autolearn=ham autolearn_force=no/);
   const store = openBayesStore(bayesSettings({ bayes_path: join(dir, 'bayes') }));
-  assert.deepEqual([store.messageCounts().nspam, store.messageCounts().nham], [0, 1]);
+  assert.deepEqual([(await store.messageCounts()).nspam, (await store.messageCounts()).nham], [0, 1]);
   store.close();
   assert.match(status((await run([...base, m])).out), /autolearn=unavailable autolearn_force=no/);
 });

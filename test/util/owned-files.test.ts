@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOwnedPath, createOwnedFile, ensureOwnedDir, OwnedPathError, readOwnedFile, type UserTree } from '../../src/util/owned-files';
 import { createDbFile, treeDbGuard } from '../../src/util/sqlite-file';
-import { openSqliteStore } from '../../src/bayes/sqlite-store';
-import { openAwlStore } from '../../src/awl/sqlite-store';
+import { openSqliteStore } from '../../src/bayes/stores/sqlite';
+import { openAwlStore } from '../../src/awl/stores/sqlite';
 
 const self = process.getuid?.() ?? 0;
 const isRoot = self === 0;
@@ -126,12 +126,12 @@ describe("SQLite's -wal and -shm get the database file's mode", () => {
     }
   });
 
-  test('AWL: the same with auto_welcomelist_file_mode 0700', () => {
+  test('AWL: the same with auto_welcomelist_file_mode 0700', async () => {
     const { root } = fresh();
     const path = join(root, 'awl.sqlite');
     const store = openAwlStore(path, { fileMode: 0o700 });
     try {
-      store.addScore({ email: 'a@b.c', ip: '1.2' }, 3);
+      await store.addScore({ email: 'a@b.c', ip: '1.2' }, 3);
       assert.deepEqual(modes(path), ['db 600', '-wal 600', '-shm 600']);
     } finally {
       store.close();

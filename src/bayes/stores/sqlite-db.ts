@@ -1,15 +1,31 @@
 /**
- * The SQLite Bayes store (better-sqlite3): one file, WAL mode so scans read while a
- * learn writes, a busy timeout so two writers queue instead of failing, and every
- * learned batch in one transaction (a crash leaves the last committed state).
+ * The SQLite Bayes database (better-sqlite3), synchronous: one file, WAL mode so scans read
+ * while a learn writes, a busy timeout so two writers queue instead of failing, and every
+ * learned batch in one transaction (a crash leaves the last committed state). sqlite.ts puts
+ * the asynchronous BayesStore interface on it.
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { BayesError } from './errors';
-import { DB_VERSION, type BayesStore, type BayesWriter, type SeenFlag, type StoreVars, type TokenCounts, type TokenLookup } from './store';
-import type { TokenDeltas } from './token-deltas';
-import { TouchBuffer } from './touch-buffer';
-import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../util/sqlite-file';
+import { BayesError } from '../errors';
+import { DB_VERSION, type BayesWriter, type ExpiryVar, type SeenFlag, type StoreVars, type TokenCounts, type TokenLookup } from '../store';
+import type { TokenDeltas } from '../token-deltas';
+import { TouchBuffer } from '../touch-buffer';
+import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../../util/sqlite-file';
+
+/** A synchronous write transaction on the file (the asynchronous BayesWriter's operations, answered at once). */
+export interface SyncBayesWriter {
+  seenGet(msgid: string): SeenFlag | undefined;
+  seenPut(msgid: string, flag: SeenFlag): void;
+  seenDelete(msgid: string): void;
+  countsChange(dspam: number, dham: number): void;
+  tokensChange(deltas: TokenDeltas): void;
+  setVar(name: ExpiryVar, value: number): void;
+  countOlderThan(cutoff: number): number;
+  deleteOlderThan(cutoff: number): number;
+  deleteOldest(n: number): number;
+  replaceAll(vars: { nspam: number; nham: number }, tokens: Iterable<[number, TokenCounts]>, seen: Iterable<[string, SeenFlag]>): void;
+  clear(): void;
+}
 
 export interface SqliteStoreOptions {
   /** Open without write access (scanning). Fails when the file does not exist. */
@@ -56,15 +72,15 @@ function fileModeOf(mode: string | number | undefined): number {
   return Number.isFinite(m) ? m & 0o666 : 0o644;
 }
 
-/** Open (creating when writable and absent) a hamlet Bayes database. */
-export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): BayesStore {
-  return new SqliteStore(path, opts);
+/** Open (creating when writable and absent) a hamlet Bayes database, synchronously. */
+export function openSqliteDb(path: string, opts: SqliteStoreOptions = {}): SqliteBayesDb {
+  return new SqliteBayesDb(path, opts);
 }
 
-class SqliteStore implements BayesStore {
+export class SqliteBayesDb {
   readonly readonly: boolean;
   private readonly db: Database.Database;
-  private readonly stmts: ReturnType<SqliteStore['prepare']>;
+  private readonly stmts: ReturnType<SqliteBayesDb['prepare']>;
   private readonly touches = new TouchBuffer();
 
   constructor(
@@ -244,10 +260,13 @@ class SqliteStore implements BayesStore {
     return this.stmts.seenGet.get(msgid) as SeenFlag | undefined;
   }
 
-  write<T>(fn: (w: BayesWriter) => T): T {
+  private writeStmts() {
     if (this.readonly) throw new BayesError('HAMLET_ERR_BAYES_READONLY', `bayes: ${this.path} is open read-only`);
-    const s = this.stmts as Required<typeof this.stmts> & ReturnType<SqliteStore['prepareWrites']>;
-    const writer: BayesWriter = {
+    return this.stmts as Required<typeof this.stmts> & ReturnType<SqliteBayesDb['prepareWrites']>;
+  }
+
+  private syncWriter(s: ReturnType<SqliteBayesDb['writeStmts']>): SyncBayesWriter {
+    return {
       seenGet: (id) => this.seenGet(id),
       seenPut: (id, flag) => void s.seenPut.run(id, flag),
       seenDelete: (id) => void s.seenDel.run(id),
@@ -290,16 +309,72 @@ class SqliteStore implements BayesStore {
         s.setVar.run('db_version', DB_VERSION);
       },
     };
+  }
+
+  /** Write the pending atime stamps (inside a write transaction). */
+  private drainTouches(s: ReturnType<SqliteBayesDb['writeStmts']>): void {
+    this.touches.drain((stamps) => {
+      for (const [atime, hashes] of stamps) s.touchMany.run({ atime, hashes: JSON.stringify(hashes) });
+      s.maxVar.run('newest_atime', Math.max(...stamps.keys()));
+    });
+  }
+
+  /** Run `fn` in one IMMEDIATE transaction, synchronously; pending atime stamps go with it. */
+  write<T>(fn: (w: SyncBayesWriter) => T): T {
+    const s = this.writeStmts();
+    const writer = this.syncWriter(s);
     const run = (): T => {
-      this.touches.drain((stamps) => {
-        for (const [atime, hashes] of stamps) s.touchMany.run({ atime, hashes: JSON.stringify(hashes) });
-        s.maxVar.run('newest_atime', Math.max(...stamps.keys()));
-      });
+      this.drainTouches(s);
       return fn(writer);
     };
     try {
       return this.db.transaction(run).immediate();
     } catch (e) {
+      throw writeError(this.path, e);
+    }
+  }
+
+  /**
+   * Run `fn` in one IMMEDIATE transaction that may wait between its operations (the
+   * asynchronous BayesWriter). The caller serialises these per connection (sqlite.ts): SQLite
+   * has one transaction per connection.
+   */
+  async writeAsync<T>(fn: (w: BayesWriter) => Promise<T>): Promise<T> {
+    const s = this.writeStmts();
+    const sw = this.syncWriter(s);
+    const writer: BayesWriter = {
+      seenGet: async (ids) => {
+        const out = new Map<string, SeenFlag>();
+        for (const id of ids) {
+          const f = sw.seenGet(id);
+          if (f === 's' || f === 'h') out.set(id, f);
+        }
+        return out;
+      },
+      seenPut: sw.seenPut,
+      seenDelete: sw.seenDelete,
+      countsChange: sw.countsChange,
+      tokensChange: sw.tokensChange,
+      setVar: sw.setVar,
+      vars: async () => this.vars(),
+      countOlderThan: async (c) => sw.countOlderThan(c),
+      deleteOlderThan: async (c) => sw.deleteOlderThan(c),
+      deleteOldest: async (n) => sw.deleteOldest(n),
+      replaceAll: async (v, t, seen) => sw.replaceAll(v, t, seen),
+      clear: async () => sw.clear(),
+    };
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      throw writeError(this.path, e);
+    }
+    try {
+      this.drainTouches(s);
+      const r = await fn(writer);
+      this.db.exec('COMMIT');
+      return r;
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw writeError(this.path, e);
     }
   }

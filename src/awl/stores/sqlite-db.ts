@@ -1,5 +1,6 @@
 /**
- * The SQLite auto-welcomelist store (better-sqlite3): one file, WAL mode so
+ * The SQLite auto-welcomelist database (better-sqlite3, synchronous; sqlite.ts puts the
+ * asynchronous AddrListStore interface on it): one file, WAL mode so
  * readers never wait for a writer, a busy timeout so concurrent writers queue
  * instead of failing, and `atomically` as an IMMEDIATE transaction, so two
  * processes scanning mail from the same sender both count. The table follows
@@ -7,11 +8,11 @@
  * signedby, last_hit), which keeps per-user lists in one file possible.
  */
 import type Database from 'better-sqlite3';
-import { lazy } from '../util/lazy';
+import { lazy } from '../../util/lazy';
 import { existsSync } from 'node:fs';
-import { AwlError } from './errors';
-import type { AddrEntry, AddrKey, AddrListStore } from './store';
-import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../util/sqlite-file';
+import { AwlError } from '../errors';
+import type { AddrEntry, AddrKey } from '../store';
+import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../../util/sqlite-file';
 
 // better-sqlite3 (~25 ms to load) only when a list is opened: a scan with the AWL off never does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,15 +63,15 @@ function toEntry(r: Row): AddrEntry {
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-/** Open (creating when writable and absent) an auto-welcomelist database; `:memory:` for a private one. */
-export function openAwlStore(path: string, opts: AwlSqliteOptions = {}): AddrListStore {
-  return new SqliteAddrList(path, opts);
+/** Open (creating when writable and absent) an auto-welcomelist database, synchronously; `:memory:` for a private one. */
+export function openAwlDb(path: string, opts: AwlSqliteOptions = {}): SqliteAwlDb {
+  return new SqliteAwlDb(path, opts);
 }
 
-class SqliteAddrList implements AddrListStore {
+export class SqliteAwlDb {
   private readonly db: Database.Database;
   private readonly user: string;
-  private readonly stmts: ReturnType<SqliteAddrList['prepare']>;
+  private readonly stmts: ReturnType<SqliteAwlDb['prepare']>;
   private readonly tx: (fn: () => unknown) => unknown;
 
   constructor(
@@ -174,6 +175,16 @@ class SqliteAddrList implements AddrListStore {
 
   atomically<T>(fn: () => T): T {
     return this.tx(fn) as T;
+  }
+
+  /** Open a write transaction by hand, for a caller that waits between its statements (sqlite.ts queues them). */
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  /** End the transaction `begin` opened: keep (`commit`) or drop its changes. */
+  end(commit: boolean): void {
+    if (this.db.inTransaction) this.db.exec(commit ? 'COMMIT' : 'ROLLBACK');
   }
 
   close(): void {
