@@ -10,7 +10,7 @@
  */
 import { corpusFiles } from '../test/helpers/corpus';
 import { TEST_GROUPS, parseMagic, timed, ROOT } from './lib/bayes-train';
-import { startBenchStore, saLearnTrain, hamletLearnTrain, type BackendKind, type BenchStore } from './lib/bench-store';
+import { startBenchStore, saLearnTrain, hamletLearnTrain, STOCK_CONFIG, type BackendKind, type BenchStore } from './lib/bench-store';
 import { startHamletd } from './lib/hamletd-run';
 import { LOCAL_ONLY_CF } from './lib/local-only';
 import { runSpamcLanes, type SpamcRun } from './lib/spamc-lanes';
@@ -69,7 +69,7 @@ async function compare(store: BenchStore, db: number, files: readonly string[], 
 
 function magic(store: BenchStore, db: number): string {
   const cf = store.cf(db).split('\n').flatMap((l) => ['--cf', l]);
-  const m = parseMagic(timed(process.execPath, [join(ROOT, 'bin', 'hamlet-learn.js'), ...cf, '--dump', 'magic']).stdout);
+  const m = parseMagic(timed(process.execPath, [join(ROOT, 'bin', 'hamlet-learn.js'), ...STOCK_CONFIG, ...cf, '--dump', 'magic']).stdout);
   return `nspam ${m.get('nspam')}, nham ${m.get('nham')}`;
 }
 

@@ -112,7 +112,7 @@ async function pgStore(): Promise<BenchStore> {
     // Emptied in place (servers may be connected to it already): --clear also creates the schema.
     reset: async (db) => {
       if (!exists(db)) psql(`CREATE DATABASE ${name(db)}`);
-      timed(process.execPath, [join(ROOT, 'bin', 'hamlet-learn.js'), ...cf(db).split('\n').flatMap((l) => ['--cf', l]), '--clear']);
+      timed(process.execPath, [join(ROOT, 'bin', 'hamlet-learn.js'), ...STOCK_CONFIG, ...cf(db).split('\n').flatMap((l) => ['--cf', l]), '--clear']);
     },
     save: async (db, file) => {
       mkdirSync(CACHE, { recursive: true });
@@ -169,6 +169,9 @@ export async function saLearnTrain(store: BenchStore, db: number, opts: { fresh?
   }
 }
 
+/** hamlet-learn reads SpamAssassin's stock rules and site files, as sa-learn does (its own default is hamlet's rules/). */
+export const STOCK_CONFIG = ['-C', '/usr/share/spamassassin', '--siteconfigpath', '/etc/spamassassin'];
+
 /** hamlet-learn TRAIN into database `db` (emptied first), timed. */
 export async function hamletLearnTrain(store: BenchStore, db: number): Promise<StoreTraining> {
   await store.reset(db);
@@ -177,7 +180,7 @@ export async function hamletLearnTrain(store: BenchStore, db: number): Promise<S
   let seconds = 0;
   let messages = 0;
   for (const [group, cls] of TRAIN) {
-    seconds += timed(process.execPath, [cli, ...cf, '--no-progress', '--mbox', `--${cls}`, buildMbox(group)]).seconds;
+    seconds += timed(process.execPath, [cli, ...STOCK_CONFIG, ...cf, '--no-progress', '--mbox', `--${cls}`, buildMbox(group)]).seconds;
     messages += corpusFiles(group).length;
   }
   return { messages, seconds, cached: false };
@@ -187,14 +190,14 @@ export async function hamletLearnTrain(store: BenchStore, db: number): Promise<S
 export function hamletRestore(store: BenchStore, db: number, backup: string): void {
   const cli = join(ROOT, 'bin', 'hamlet-learn.js');
   const cf = store.cf(db).split('\n').flatMap((l) => ['--cf', l]);
-  timed(process.execPath, [cli, ...cf, '--restore', backup]);
+  timed(process.execPath, [cli, ...STOCK_CONFIG, ...cf, '--restore', backup]);
 }
 
 /** `--backup` of database `db` through hamlet-learn, without atimes (Redis has none), sorted: comparable across runs. */
 export function backupLines(store: BenchStore, db: number): string[] {
   const cli = join(ROOT, 'bin', 'hamlet-learn.js');
   const cf = store.cf(db).split('\n').flatMap((l) => ['--cf', l]);
-  const out = timed(process.execPath, [cli, ...cf, '--backup']).stdout;
+  const out = timed(process.execPath, [cli, ...STOCK_CONFIG, ...cf, '--backup']).stdout;
   return out
     .split('\n')
     .filter((l) => l !== '')

@@ -40,14 +40,14 @@ export function trainWith(engine: 'sa' | 'hamlet', site: string, spam: readonly 
   const t0 = performance.now();
   for (const [cls, files] of [['spam', spam], ['ham', ham]] as const) {
     if (engine === 'sa') run('sa-learn', ['--siteconfigpath', site, `--${cls}`, ...files]);
-    else run('node', [join(ROOT, 'bin', 'hamlet-learn.js'), '--siteconfigpath', site, `--${cls}`, ...files]);
+    else run('node', [join(ROOT, 'bin', 'hamlet-learn.js'), '-C', '/usr/share/spamassassin', '--siteconfigpath', site, `--${cls}`, ...files]);
   }
   return (performance.now() - t0) / 1000;
 }
 
 /** Set an empty database up with hamlet (`hamlet-learn --clear` creates the tables SpamAssassin expects). */
 export function setUpWithHamlet(site: string): void {
-  run('node', [join(ROOT, 'bin', 'hamlet-learn.js'), '--siteconfigpath', site, '--clear']);
+  run('node', [join(ROOT, 'bin', 'hamlet-learn.js'), '-C', '/usr/share/spamassassin', '--siteconfigpath', site, '--clear']);
 }
 
 /** SpamAssassin's Bayes probability for each file, from the store the site's local.cf names. */

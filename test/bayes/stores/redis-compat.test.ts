@@ -51,7 +51,7 @@ function run(cmd: string, args: string[], input?: Buffer): string {
   return r.stdout;
 }
 const saLearn = (db: number, args: string[]) => run('sa-learn', ['-L', '--siteconfigpath', saSite(db), ...args]);
-const hamletLearn = (db: number, args: string[]) => run(process.execPath, [join(ROOT, 'bin', 'hamlet-learn.js'), ...storeCf(db).flatMap((l) => ['--cf', l]), ...args]);
+const hamletLearn = (db: number, args: string[]) => run(process.execPath, [join(ROOT, 'bin', 'hamlet-learn.js'), '-C', '/usr/share/spamassassin', '--siteconfigpath', '/etc/spamassassin', ...storeCf(db).flatMap((l) => ['--cf', l]), ...args]);
 
 /** A backup without atimes (Redis keeps none; each side prints its own clock), sorted. */
 const comparable = (backup: string): string[] =>
