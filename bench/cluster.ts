@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusFiles } from '../test/helpers/corpus';
 import { ROOT, TEST_GROUPS, TRAIN, buildMbox, timed } from './lib/bayes-train';
-import { backupLines, hamletLearnTrain, hamletRestore, saLearnTrain, startBenchStore, type BackendKind, type BenchStore } from './lib/bench-store';
+import { STOCK_CONFIG, backupLines, hamletLearnTrain, hamletRestore, saLearnTrain, startBenchStore, type BackendKind, type BenchStore } from './lib/bench-store';
 import { startHamletd, type HamletdServer } from './lib/hamletd-run';
 import { LOCAL_ONLY_CF } from './lib/local-only';
 import { runSpamcLanes, type SpamcRun } from './lib/spamc-lanes';
@@ -92,7 +92,7 @@ async function concurrentLearn(store: BenchStore, db: number, scan: () => Promis
   const learners = TRAIN.map(
     ([group, cls]) =>
       new Promise<void>((resolve, reject) => {
-        const p = spawn(process.execPath, [CLI, ...cf, '--no-progress', '--threads', '1', '--mbox', `--${cls}`, buildMbox(group)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const p = spawn(process.execPath, [CLI, ...STOCK_CONFIG, ...cf, '--no-progress', '--threads', '1', '--mbox', `--${cls}`, buildMbox(group)], { stdio: ['ignore', 'ignore', 'pipe'] });
         let err = '';
         p.stderr.on('data', (d: Buffer) => (err += d.toString()));
         p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`hamlet-learn --${cls} exited ${code}: ${err.slice(-500)}`))));

@@ -31,14 +31,41 @@ export interface LearnOptions {
   useIgnores?: boolean;
 }
 
-/** The stored flag of the first of `ids` that was seen, with that id. */
-async function findSeen(w: BayesWriter, ids: readonly string[]): Promise<[string, SeenFlag] | undefined> {
-  const flags = await w.seenGet(ids);
-  for (const id of ids) {
-    const f = flags.get(id);
-    if (f) return [id, f];
+/**
+ * The seen flags of a batch's messages as the transaction changes them: the stored flags are
+ * read once for the whole batch (one round trip to a server store, not one per message), and
+ * the batch's own changes are layered on top as applyEach makes them.
+ */
+class BatchSeen {
+  private readonly changed = new Map<string, SeenFlag | null>();
+
+  private constructor(
+    private readonly w: BayesWriter,
+    private readonly stored: ReadonlyMap<string, SeenFlag>,
+  ) {}
+
+  static async read(w: BayesWriter, batch: readonly PreparedMessage[]): Promise<BatchSeen> {
+    return new BatchSeen(w, await w.seenGet([...new Set(batch.flatMap((m) => m.ids))]));
   }
-  return undefined;
+
+  /** The flag of the first of `ids` that was seen, with that id. */
+  find(ids: readonly string[]): [string, SeenFlag] | undefined {
+    for (const id of ids) {
+      const f = this.changed.has(id) ? this.changed.get(id) : this.stored.get(id);
+      if (f) return [id, f];
+    }
+    return undefined;
+  }
+
+  put(id: string, flag: SeenFlag): void {
+    this.w.seenPut(id, flag);
+    this.changed.set(id, flag);
+  }
+
+  delete(id: string): void {
+    this.w.seenDelete(id);
+    this.changed.set(id, null);
+  }
 }
 
 /** Outcome of one message: learned, skipped (already known as that class), or not known (forget). */
@@ -118,15 +145,16 @@ function applySummed(w: BayesWriter, batch: PendingBatch, mode: 'spam' | 'ham'):
 async function applyEach(w: BayesWriter, batch: readonly PreparedMessage[], mode: 'spam' | 'ham' | 'forget', opts: LearnOptions): Promise<LearnResult[]> {
   const deltas = new TokenDeltas();
   const results: LearnResult[] = [];
+  const seenFlags = await BatchSeen.read(w, batch);
   for (const m of batch) {
-    const seen = await findSeen(w, m.ids);
+    const seen = seenFlags.find(m.ids);
     /** Take back what learning the message as its stored class added. */
     const unlearn = ([id, flag]: [string, SeenFlag]): void => {
       const ds = flag === 's' ? -1 : 0;
       const dh = flag === 's' ? 0 : -1;
       w.countsChange(ds, dh);
       deltas.addAll(m.hashes, ds, dh, 0);
-      w.seenDelete(id);
+      seenFlags.delete(id);
     };
     if (mode === 'forget') {
       if (seen) unlearn(seen);
@@ -148,7 +176,7 @@ async function applyEach(w: BayesWriter, batch: readonly PreparedMessage[], mode
     const spam = mode === 'spam';
     w.countsChange(spam ? 1 : 0, spam ? 0 : 1);
     deltas.addAll(m.hashes, spam ? 1 : 0, spam ? 0 : 1, m.atime);
-    w.seenPut(m.ids[0]!, flag);
+    seenFlags.put(m.ids[0]!, flag);
     results.push('learned');
   }
   w.tokensChange(deltas);

@@ -84,3 +84,43 @@ test('ignored messages and forgetting', async (t) => {
   assert.deepEqual(results[1], ['learned', 'not-learned']);
   assert.match(b, /"nspam":0/);
 });
+
+/** A store whose writers count their seen-flag reads (a round trip each on a server store). */
+function countingSeenReads(store: BayesStore): { store: BayesStore; reads: () => number } {
+  let reads = 0;
+  const write: BayesStore['write'] = (fn) =>
+    store.write((w) => {
+      const seenGet = w.seenGet.bind(w);
+      w.seenGet = (ids) => {
+        reads++;
+        return seenGet(ids);
+      };
+      return fn(w);
+    });
+  return { store: Object.assign(Object.create(store) as BayesStore, { write }), reads: () => reads };
+}
+
+test('a batch with repeats and relearns reads the seen flags once, and equals learning one message at a time', async (t) => {
+  const dir = tempDir(t);
+  const one = openSqliteStore(join(dir, 'one.sqlite'));
+  const batched = openSqliteStore(join(dir, 'batched.sqlite'));
+  try {
+    const [s1, s2, h3] = [prep('spam', 31), prep('spam', 32), prep('ham', 33)];
+    for (const s of [one, batched]) await applyBatch(s, [h3], 'ham');
+    // h3 moves from ham to spam; s1 repeats; s2 is new.
+    const msgs = [s1, h3, s1, s2, h3];
+    const singly: string[] = [];
+    for (const m of msgs) singly.push(...(await applyBatch(one, [m], 'spam')));
+    const counting = countingSeenReads(batched);
+    const pending = new PendingBatch('spam');
+    for (const m of msgs) pending.add(m);
+    assert.deepEqual(await applyBatch(counting.store, pending, 'spam'), singly);
+    assert.deepEqual(singly, ['learned', 'learned', 'skipped', 'learned', 'skipped']);
+    // The summed guess fails without a read (s1 repeats); then one read for the whole batch, not one per message.
+    assert.equal(counting.reads(), 1);
+    assert.equal(await snapshot(batched), await snapshot(one));
+  } finally {
+    await one.close();
+    await batched.close();
+  }
+});

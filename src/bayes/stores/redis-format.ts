@@ -65,19 +65,24 @@ return { redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '0', t
 `;
 
 /**
- * Token changes: ARGV[1] is the TTL in seconds (0: none), then two numbers per key (the change
- * to its spam and ham counts). A count that falls to zero or below loses its field.
+ * Token changes, packed so that a call of thousands of tokens is three arguments (building and
+ * parsing one argument per key and count cost more than the script itself): ARGV[1] is the TTL
+ * in seconds (0: none), ARGV[2] the tokens' 5-byte hashes end to end, ARGV[3] two big-endian
+ * int32 per token (the change to its spam and ham counts). A count that falls to zero or below
+ * loses its field. The keys are the `w:` keys of those hashes (a standalone server, as
+ * SpamAssassin's Redis store assumes; the keys are not declared).
  */
 export const CHANGE_SCRIPT = `
 local ttl = tonumber(ARGV[1])
-for i = 1, #KEYS do
-  local k = KEYS[i]
-  local ds, dh = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+local hashes, deltas = ARGV[2], ARGV[3]
+for i = 1, #hashes / 5 do
+  local k = 'w:' .. string.sub(hashes, 5 * i - 4, 5 * i)
+  local ds, dh = struct.unpack('>i4>i4', deltas, 8 * i - 7)
   if ds ~= 0 and redis.call('HINCRBY', k, 's', ds) <= 0 then redis.call('HDEL', k, 's') end
   if dh ~= 0 and redis.call('HINCRBY', k, 'h', dh) <= 0 then redis.call('HDEL', k, 'h') end
   if ttl > 0 then redis.call('EXPIRE', k, ttl) end
 end
-return #KEYS
+return #hashes / 5
 `;
 
 /** Parse one look-up entry (`''` or `spam,ham`). */

@@ -166,20 +166,22 @@ export class RedisWriter implements BayesWriter {
   }
 }
 
-/** Queue a batch's token changes as script calls of at most CHANGE_CHUNK tokens. */
+/** Queue a batch's token changes as script calls of at most CHANGE_CHUNK tokens, packed (see CHANGE_SCRIPT). */
 function queueChanges(m: ChainableCommander, d: TokenDeltas, ttl: number): void {
-  let keys: Buffer[] = [];
-  let args: number[] = [ttl];
+  const hashes = Buffer.allocUnsafe(5 * CHANGE_CHUNK);
+  const deltas = Buffer.allocUnsafe(8 * CHANGE_CHUNK);
+  let n = 0;
   const flush = () => {
-    if (keys.length) m.eval(CHANGE_SCRIPT, keys.length, ...keys, ...args);
-    keys = [];
-    args = [ttl];
+    // Copies: the buffers are reused for the next chunk before the MULTI is sent.
+    if (n) m.eval(CHANGE_SCRIPT, 0, ttl, Buffer.from(hashes.subarray(0, 5 * n)), Buffer.from(deltas.subarray(0, 8 * n)));
+    n = 0;
   };
   d.forEach((h, ds, dh) => {
     if (ds === 0 && dh === 0) return;
-    keys.push(tokenKey(h));
-    args.push(ds, dh);
-    if (keys.length >= CHANGE_CHUNK) flush();
+    hashes.writeUIntBE(h, 5 * n, 5);
+    deltas.writeInt32BE(ds, 8 * n);
+    deltas.writeInt32BE(dh, 8 * n + 4);
+    if (++n >= CHANGE_CHUNK) flush();
   });
   flush();
 }
