@@ -4,6 +4,7 @@
  */
 import { isWordChar } from './chars';
 import { type TagAttrs } from './html-attrs';
+import { decodeHtmlEntities } from './html-entities';
 import { STYLE_TAGS, StyleStack } from './html-style';
 import type { HtmlLink, HtmlStats } from './html-types';
 import { resolveUri } from './uri-resolve';
@@ -309,16 +310,18 @@ export class Renderer {
     this.pendingText += t;
   }
 
-  /** Text arrives in pieces (entities split it); the renderer handles it whole. */
+  /** Text arrives in pieces; the renderer decodes and handles it whole. */
   flushText(): void {
-    const t = this.pendingText;
-    if (t === '') return;
+    const raw = this.pendingText;
+    if (raw === '') return;
     this.pendingText = '';
+    // Script text keeps its entities, as in SpamAssassin's parser.
     if (this.openScript > 0) {
-      this.scripts.push(t);
+      this.scripts.push(raw);
       return;
     }
     if (this.openStyle > 0) return;
+    const t = decodeHtmlEntities(raw, true);
     if (this.openA > 0 && this.anchors.length) this.anchors[this.anchors.length - 1]!.text += t;
     if (this.openTitle > 0 && this.titles.length) this.titles[this.titles.length - 1] += t;
     const prev = this.chunks[this.chunks.length - 1];

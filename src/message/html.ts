@@ -7,6 +7,7 @@
 import type * as WrittenTags from './written-tag-parser';
 import { lazy } from '../util/lazy';
 import { countNonSpace } from './chars';
+import { decodeHtmlEntities } from './html-entities';
 import { AttrList, NO_ATTRS } from './html-attrs';
 import { Renderer } from './html-renderer';
 import type { HtmlAnchor, HtmlLink, HtmlRender, HtmlStats } from './html-types';
@@ -75,7 +76,8 @@ export function renderHtml(html: string): HtmlRender {
       impliedStartTag: () => attrs.clear(),
     },
     {
-      onattribute: (name, value, quote) => attrs.add(name, value === '' && quote === null ? name : value),
+      onattribute: (name, value, quote) =>
+        attrs.add(name, value === '' && quote === null ? name : decodeHtmlEntities(value, false)),
       onopentagname: (name) => parser.startTagName(name),
       ontext: (t) => r.text(t),
       oncomment: (t) => {
@@ -86,7 +88,8 @@ export function renderHtml(html: string): HtmlRender {
         if (name === '!doctype') r.markup(source.slice(parser.startIndex, parser.endIndex + 1), false);
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+    // Entities are ours to decode: htmlparser2 knows HTML5's names, SpamAssassin HTML 4's.
+    { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.source = source;
   parser.write(closeOpenComments(source));
