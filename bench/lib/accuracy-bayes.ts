@@ -13,8 +13,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readd
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bayesForMessage, bayesSettings, openBayesStore } from '../../src/bayes/index';
-import { parseMessage } from '../../src/message/parse';
-import { scan, type RuleSet, type ScanResult } from '../../src/index';
+import { parseMessage, scan, type RuleSet, type ScanResult } from '../../src/index';
 import { ROOT } from './bayes-train';
 import { runSaCheck } from './sa-check';
 

@@ -41,13 +41,9 @@ export async function* scanCorpus(
     const msg = parseMessage(m.raw, rules.parseOptions);
     const read = bayesFor(m);
     const b = read && (await read(msg));
-    let bayes: number | undefined;
-    // Remember the probability the scan saw, for mass-check's `bayes=`.
-    const scanner: BayesScanner | undefined = b && {
-      available: () => b.available(),
-      probability: (x) => (bayes = b.probability(x)),
-    };
-    const r = scan(msg, rules.compiled, { scoreSet: 0, ...(scanner && { bayes: scanner }) });
+    // Bayes was read before the scan: its probability (mass-check's `bayes=`) is known already.
+    const bayes = b?.available() ? b.probability(msg) : undefined;
+    const r = scan(msg, rules.compiled, { scoreSet: 0, ...(b && { bayes: b }) });
     const subtests = [...r.counts.keys()].filter((n) => n.startsWith('__')).sort();
     yield {
       id: m.id,
