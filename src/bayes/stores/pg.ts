@@ -9,7 +9,7 @@
  * batch is one transaction whose changes are sent as a few set-based statements at commit.
  * hamlet's own writers queue on a per-user advisory lock, so two learners never deadlock.
  */
-import type { PoolClient, QueryConfig } from 'pg';
+import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import { parseDbiDsn, pgConnection } from '../../util/dbi-dsn';
 import { inTransaction, sharedPool, type SharedPool } from '../../util/pg-pool';
 import { BayesError } from '../errors';
@@ -108,33 +108,28 @@ export class PgBayesStore implements BayesStore {
   }
 
   async *allTokens(): AsyncIterable<[number, TokenCounts]> {
-    const id = await this.existingId();
-    if (id === undefined) return;
-    let after = '';
-    for (;;) {
-      const r = await this.shared
-        .query<{ h: string; s: number; hm: number; a: number }>(
-          "SELECT encode(token, 'hex') AS h, spam_count AS s, ham_count AS hm, atime AS a FROM bayes_token WHERE id = $1 AND token > decode($2, 'hex') ORDER BY token LIMIT $3",
-          [id, after, PAGE_ROWS],
-        )
-        .catch((e: unknown) => Promise.reject(this.wrap(e)));
-      for (const row of r.rows) yield [parseInt(row.h, 16), { spam: row.s, ham: row.hm, atime: row.a }];
-      if (r.rows.length < PAGE_ROWS) return;
-      after = r.rows[r.rows.length - 1]!.h;
-    }
+    const rows = this.paged<{ h: string; s: number; hm: number; a: number }>(
+      "SELECT encode(token, 'hex') AS h, spam_count AS s, ham_count AS hm, atime AS a FROM bayes_token WHERE id = $1 AND token > decode($2, 'hex') ORDER BY token LIMIT $3",
+      (row) => row.h,
+    );
+    for await (const row of rows) yield [parseInt(row.h, 16), { spam: row.s, ham: row.hm, atime: row.a }];
   }
 
   async *allSeen(): AsyncIterable<[string, SeenFlag]> {
+    const rows = this.paged<{ m: string; f: string }>('SELECT msgid AS m, flag AS f FROM bayes_seen WHERE id = $1 AND msgid > $2 ORDER BY msgid LIMIT $3', (row) => row.m);
+    for await (const row of rows) if (row.f === 's' || row.f === 'h') yield [row.m, row.f];
+  }
+
+  /** This user's rows of `sql` ($1 the id, $2 the last key seen, $3 the page size), a page at a time in `key` order. */
+  private async *paged<R extends QueryResultRow>(sql: string, key: (row: R) => string): AsyncIterable<R> {
     const id = await this.existingId();
     if (id === undefined) return;
     let after = '';
     for (;;) {
-      const r = await this.shared
-        .query<{ m: string; f: string }>('SELECT msgid AS m, flag AS f FROM bayes_seen WHERE id = $1 AND msgid > $2 ORDER BY msgid LIMIT $3', [id, after, PAGE_ROWS])
-        .catch((e: unknown) => Promise.reject(this.wrap(e)));
-      for (const row of r.rows) if (row.f === 's' || row.f === 'h') yield [row.m, row.f];
+      const r = await this.shared.query<R>(sql, [id, after, PAGE_ROWS]).catch((e: unknown) => Promise.reject(this.wrap(e)));
+      yield* r.rows;
       if (r.rows.length < PAGE_ROWS) return;
-      after = r.rows[r.rows.length - 1]!.m;
+      after = key(r.rows[r.rows.length - 1]!);
     }
   }
 
