@@ -3,5 +3,9 @@
 // loader from running its relative-path regexes before the switch.
 const regexFlags = require(`${__dirname}/../dist/src/regex-flags.js`);
 regexFlags.compileRegexesFromFirstRun();
-if (require(`${__dirname}/../dist/src/cli/one-shot.js`).fewMessages(process.argv.slice(2))) regexFlags.compileRegexesQuickly();
+const oneShot = require(`${__dirname}/../dist/src/cli/one-shot.js`);
+if (oneShot.fewMessages(process.argv.slice(2))) {
+  regexFlags.compileRegexesQuickly();
+  oneShot.skipOptimisingCompiler();
+}
 require('../dist/src/cli/hamlet.js').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

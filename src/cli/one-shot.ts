@@ -1,9 +1,11 @@
 /**
  * Whether a `hamlet` command line checks only a few messages, decided before anything else
- * runs (bin/hamlet.js picks V8's regex compilation mode from it: see compileRegexesQuickly in
- * src/regex-flags.ts). It must not use regexes itself: it runs before the flags are final.
+ * runs (bin/hamlet.js picks V8's regex compilation mode from it, see compileRegexesQuickly in
+ * src/regex-flags.ts, and leaves the optimising compiler off). It must not use regexes itself:
+ * it runs before the flags are final.
  */
 import { statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 
 /** Up to this many file arguments count as few (quick compilation evens out after a few dozen messages). */
 export const FEW_FILES = 20;
@@ -35,4 +37,14 @@ export function fewMessages(argv: readonly string[]): boolean {
     else if (!a.startsWith('-') && (++files > FEW_FILES || manyIn(a))) return false;
   }
   return true;
+}
+
+/**
+ * Leave V8's optimising compiler (TurboFan) off for a run of few messages. It compiles hot
+ * functions on background threads, which a process that exits after a second never profits
+ * from: measured on the stock rules, `hamlet -t` (one message) used 0.73 s of CPU with it and
+ * 0.66 s without; 5 and 20 messages 1.56 -> 1.20 s and 2.27 -> 1.89 s; the same output.
+ */
+export function skipOptimisingCompiler(): void {
+  setFlagsFromString('--no-opt');
 }

@@ -7,10 +7,12 @@
  * hold classes; rebuilt from the options, which is cheap). The literal prefilter's analysis
  * (each rule's required literals, the Aho-Corasick tables), the costly part of a scan plan,
  * travels with the rules, and so do the ASCII forms of line rules' regexes (ascii-form-memo.ts).
+ * Rule regexes travel as text and are created on first use (lazy-regex.ts).
  */
 import { deserialize, serialize } from 'node:v8';
-import { parseOptionsFor, type RuleSet } from './compile';
+import { parseOptionsFor, type GuardedRule, type RuleSet } from './compile';
 import type { LintMessage } from './draft';
+import { defineLazyRegex, regexCell, storedRegex, type StoredRegex } from './lazy-regex';
 import { asciiSourceOf, knowAsciiSource } from '../engine/ascii-form-memo';
 import { knowPrefilter, prefilterData, type PrefilterData } from '../engine/prefilter';
 import type { CompiledRule, CompiledTest } from '../engine/types';
@@ -29,14 +31,27 @@ interface Payload {
   readonly prefilter: PrefilterData;
   /** Each rule's regex's ASCII form source (null: none; undefined: not a line rule), aligned with the rules. */
   readonly ascii: readonly (string | null | undefined)[];
+  /** Each rule's regex (null: its test has none), aligned with the rules; the stored tests have no `re`. */
+  readonly regexes: readonly (StoredRegex | null)[];
+  /** Each guarded rule's regex: the index of the rule holding the same RegExp, or its own pattern. */
+  readonly guarded: readonly (number | StoredRegex)[];
 }
 
 type EvalTest = Extract<CompiledTest, { type: 'eval' }>;
 
-/** The rule without its eval function and network hooks (which cannot be serialized). */
+type RegexTest = Extract<CompiledTest, { re: RegExp }>;
+
+const hasRegex = (t: CompiledTest): t is RegexTest => t.type === 'regex' || t.type === 'header' || t.type === 'mimeheader';
+
+/** The rule without its eval function and network hooks (which cannot be serialized), nor its regex (stored apart). */
 function storable(r: CompiledRule): CompiledRule {
-  if (r.test.type !== 'eval') return r;
-  const { fnName, args } = r.test;
+  const t = r.test;
+  if (hasRegex(t)) {
+    const { re: _re, ...rest } = t;
+    return { ...r, test: rest as RegexTest };
+  }
+  if (t.type !== 'eval') return r;
+  const { fnName, args } = t;
   return { ...r, test: { type: 'eval', fnName, args } as unknown as EvalTest };
 }
 
@@ -49,8 +64,12 @@ export function encodeRuleSet(rs: RuleSet): Buffer {
   const prefilter = prefilterData(c.rules);
   const ascii = c.rules.map((r) => (r.test.type === 'regex' && LINE_AREAS.has(r.area) ? asciiSourceOf(r.test.re) : undefined));
   const metas = JSON.stringify(c.metas, (_k, v: unknown) => (v instanceof Set ? [...(v as Set<unknown>)] : v));
-  const set = { ...rest, compiled: { ...c, rules: c.rules.map(storable), metas: [] } };
-  return serialize({ set, metas, prefilter, ascii } satisfies Payload);
+  const regexes = c.rules.map((r) => (hasRegex(r.test) ? storedRegex(r.test.re) : null));
+  const ruleOf = new Map<RegExp, number>();
+  c.rules.forEach((r, i) => hasRegex(r.test) && ruleOf.set(r.test.re, i));
+  const guarded = rs.guarded.map((g) => ruleOf.get(g.re) ?? storedRegex(g.re));
+  const set = { ...rest, compiled: { ...c, rules: c.rules.map(storable), metas: [] }, guarded: rs.guarded.map(({ re: _re, ...g }) => g as GuardedRule) };
+  return serialize({ set, metas, prefilter, ascii, regexes, guarded } satisfies Payload);
 }
 
 /** Bind a stored eval test to its function (and network hooks) again; false when the registry no longer has it. */
@@ -76,14 +95,26 @@ export function decodeRuleSet(bytes: Buffer, registry: EvalRegistry): RuleSet | 
   }
   const c = p.set?.compiled;
   const n = Array.isArray(c?.rules) ? c.rules.length : -1;
-  if (!Array.isArray(metas) || p.prefilter?.needs?.length !== n || p.ascii?.length !== n) return 'payload of the wrong shape';
+  if (!Array.isArray(metas) || p.prefilter?.needs?.length !== n || p.ascii?.length !== n || p.regexes?.length !== n) return 'payload of the wrong shape';
+  if (p.guarded?.length !== p.set.guarded?.length) return 'payload of the wrong shape';
   for (const r of c.rules) if (!rebind(r, registry)) return `eval function of ${r.name} is not registered`;
   for (const m of metas) (m as { tflags: unknown }).tflags = new Set(m.tflags as unknown as string[]);
   knowPrefilter(c.rules, p.prefilter);
-  c.rules.forEach((r, i) => {
+  const cells = p.regexes.map((stored, i) => {
+    if (stored === null) return undefined;
     const a = p.ascii[i];
-    if (a !== undefined && r.test.type === 'regex') knowAsciiSource(r.test.re, a);
+    return regexCell(stored, a === undefined ? undefined : (re) => knowAsciiSource(re, a));
   });
+  c.rules.forEach((r, i) => {
+    const cell = cells[i];
+    if (cell) defineLazyRegex(r.test, cell);
+  });
+  for (let i = 0; i < p.guarded.length; i++) {
+    const ref = p.guarded[i]!;
+    const cell = typeof ref === 'number' ? cells[ref] : regexCell(ref);
+    if (!cell) return 'payload of the wrong shape';
+    defineLazyRegex(p.set.guarded[i]!, cell);
+  }
   // Lint from the parse options is in the stored lint already.
   const ignored: LintMessage[] = [];
   return { ...p.set, compiled: { ...c, metas }, parseOptions: parseOptionsFor(p.set.options, ignored) };

@@ -29,7 +29,7 @@ export interface RuleCacheOptions {
 }
 
 /** Bumped when what is stored changes shape. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * The cache directory by platform convention: `$HAMLET_CACHE_DIR`, else `$XDG_CACHE_HOME/hamlet`
