@@ -46,3 +46,12 @@ export function compileRegexesFromFirstRun(): void {
 export function compileRegexesQuickly(): void {
   setFlagsFromString('--no-regexp-optimization');
 }
+
+/**
+ * Compile the regexes V8 compiles from now on with (true, V8's default) or without its regex
+ * optimisations. Read when a regex is compiled, so it can change at any time (unlike the tier-up
+ * switch); worker threads share it.
+ */
+export function optimiseRegexes(on: boolean): void {
+  setFlagsFromString(on ? '--regexp-optimization' : '--no-regexp-optimization');
+}

@@ -2,8 +2,13 @@
  * DNS messages to and from bytes (through dns-packet), and a response read into a
  * `DnsAnswer`: records typed, the rcode a status, the cache lifetime worked out.
  */
-import * as packet from 'dns-packet';
+import type * as Packet from 'dns-packet';
+import { lazy } from '../util/lazy';
 import { canonicalName, type DnsAnswer, type DnsRecord, type DnsStatus, type QueryType, type SoaRecord } from './types';
+
+// Loaded on the first query: a run without network tests (-L) never pays for it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const packet = lazy(() => require('dns-packet') as typeof Packet);
 
 /** A decoded response, reduced to what the resolver checks before it accepts it. */
 export interface WireResponse {
@@ -11,7 +16,7 @@ export interface WireResponse {
   readonly truncated: boolean;
   readonly questionName: string;
   readonly questionType: string;
-  readonly packet: packet.DecodedPacket;
+  readonly packet: Packet.DecodedPacket;
 }
 
 const RCODES: Record<number, DnsStatus> = { 0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED' };
@@ -21,23 +26,23 @@ const RCODES: Record<number, DnsStatus> = { 0: 'NOERROR', 1: 'FORMERR', 2: 'SERV
  * offering that UDP payload size (SpamAssassin's `dns_options edns=4096` default).
  */
 export function encodeQuery(id: number, name: string, type: QueryType, ednsPayload: number): Buffer {
-  const q: packet.Packet = {
+  const q: Packet.Packet = {
     type: 'query',
     id,
-    flags: packet.RECURSION_DESIRED,
+    flags: packet().RECURSION_DESIRED,
     questions: [{ type, name, class: 'IN' }],
   };
   if (ednsPayload > 512) {
     q.additionals = [{ type: 'OPT', name: '.', udpPayloadSize: ednsPayload, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }];
   }
-  return packet.encode(q);
+  return packet().encode(q);
 }
 
 /** Decode a response; undefined when the bytes are not a DNS response with one question. */
 export function decodeResponse(bytes: Buffer): WireResponse | undefined {
-  let p: packet.DecodedPacket;
+  let p: Packet.DecodedPacket;
   try {
-    p = packet.decode(bytes);
+    p = packet().decode(bytes);
   } catch {
     return undefined;
   }
@@ -91,7 +96,7 @@ function negativeTtl(r: WireResponse): number {
   return 0;
 }
 
-function toRecord(a: packet.Answer): DnsRecord | undefined {
+function toRecord(a: Packet.Answer): DnsRecord | undefined {
   if (a.type === 'OPT') return undefined;
   const name = canonicalName(a.name);
   const ttl = a.ttl ?? 0;

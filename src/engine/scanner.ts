@@ -11,6 +11,7 @@ import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
 import { globalOf, primeRegexes, runRule } from './run-rule';
 import { verdict } from './verdict';
+import { optimiseRegexes } from '../regex-flags';
 import { runGuardedRules, timeLimitHit, type GuardedResults } from './guarded-rules';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
@@ -39,24 +40,47 @@ export interface ScanOptions {
  * the message that first needs them (a long-running server's start-up step,
  * like spamd's compile at start). V8 interprets a regex on its first run and
  * compiles it on the second, hence two runs. Returns the seconds spent.
+ *
+ * `plainOver`: patterns whose source is longer than this many characters are compiled without
+ * V8's regex optimisations, and so is every regex compiled after this call (see
+ * `optimiseRegexes`): the optimised code of the stock rules' few hundred long patterns (the
+ * FUZZY_ look-alike classes, __MY_MALWARE, __FILL_THIS_FORM_) is most of a worker's memory.
  */
-export function warmUp(rs: CompiledRuleSet): number {
+export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number } = {}): number {
   const t0 = performance.now();
   planFor(rs);
+  const small: RegExp[] = [];
+  const large: RegExp[] = [];
+  const limit = opts.plainOver ?? Infinity;
   for (const rule of rs.rules) {
     const t = rule.test;
     if (t.type !== 'regex' && t.type !== 'header' && t.type !== 'mimeheader') continue;
     const forms = t.type === 'regex' && rule.area !== 'full' ? [t.re, asciiOf(t.re)] : [t.re];
-    const all = forms.filter((r): r is RegExp => r !== null).flatMap((r) => (rule.multiple ? [r, globalOf(r)] : [r]));
-    for (const re of all) {
-      for (let i = 0; i < 2; i++) {
-        re.lastIndex = 0;
-        re.test('warm-up\n');
-      }
-      re.lastIndex = 0;
+    for (const r of forms) {
+      if (r === null) continue;
+      for (const re of rule.multiple ? [r, globalOf(r)] : [r]) (re.source.length > limit ? large : small).push(re);
     }
   }
+  if (large.length > 0) {
+    optimiseRegexes(false);
+    // V8 compiles a regex once per kind of subject string: one-byte, and two-byte (text beyond Latin-1).
+    compileAll(large, ['warm-up\n', 'warm-up \u2019\n']);
+    optimiseRegexes(true);
+  }
+  compileAll(small);
   return (performance.now() - t0) / 1000;
+}
+
+function compileAll(list: readonly RegExp[], subjects: readonly string[] = ['warm-up\n']): void {
+  for (const re of list) {
+    for (const s of subjects) {
+      for (let i = 0; i < 2; i++) {
+        re.lastIndex = 0;
+        re.test(s);
+      }
+    }
+    re.lastIndex = 0;
+  }
 }
 
 /** True for a network eval's rule: it runs after the lookups are harvested. */
