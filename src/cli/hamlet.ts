@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { RuleSet } from '../config/compile';
 import { DEFAULT_RULES_DIR, loadConfig, loadRuleSet, readConfig, type LoadOptions, type RuleCacheOptions } from '../config/load';
+import { useOptimisingCompiler } from './one-shot';
 import { optList } from '../options/option-values';
 import { USER_PREFS_CANDIDATES } from '../config/user-prefs-file';
 import { markupOptionsFrom, type ReportSettings } from '../report/check';
@@ -153,7 +154,8 @@ function loadRules(o: CliOptions, io: CliIo, dbg: Debug): RuleSet {
   if (o.prefspath !== undefined && lo.userPrefs === undefined) io.err(`hamlet: warning: user preferences file ${o.prefspath} not found; going on without it\n`);
   if (lo.userPrefs !== undefined && !readable(lo.userPrefs)) io.err(`hamlet: warning: cannot read user preferences file ${lo.userPrefs}; going on without it\n`);
   // --lint checks the configuration itself: always a full compile.
-  const cache: RuleCacheOptions | false = o.ruleCache === false ? false : { dir: o.ruleCache, debug: (t) => dbg('config', t) };
+  const cache: RuleCacheOptions | false = o.ruleCache === false ? false : { dir: o.ruleCache, debug: (t) => dbg('config', t), beforeCompile: useOptimisingCompiler };
+  if (o.lint || cache === false) useOptimisingCompiler();
   const rules = o.lint ? loadConfig(lo) : loadRuleSet(lo, cache);
   for (const f of rules.files) dbg('config', `read ${f}`);
   if (!o.lint) {

@@ -48,3 +48,11 @@ export function fewMessages(argv: readonly string[]): boolean {
 export function skipOptimisingCompiler(): void {
   setFlagsFromString('--no-opt');
 }
+
+/**
+ * Turn the optimising compiler back on: compiling a rule set (no current cache, `--lint`,
+ * `--no-rule-cache`) is seconds of JavaScript that it does speed up.
+ */
+export function useOptimisingCompiler(): void {
+  setFlagsFromString('--opt');
+}

@@ -11,7 +11,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { compileDraft, type RuleSet } from './compile';
-import { DISK_FS, readConfig, type LoadOptions } from './read';
+import { readConfig, type ConfigFs, type LoadOptions } from './read';
 import { decodeRuleSet, encodeRuleSet } from './rule-cache-codec';
 import { changedInput, digest, RecordingFs } from './rule-cache-inputs';
 import { prepareDir, readEntry, writeEntry } from './rule-cache-store';
@@ -26,6 +26,8 @@ export interface RuleCacheOptions {
   readonly version?: string;
   /** Where to say what the cache did (loaded, rebuilt and why, written, not usable). */
   readonly debug?: (text: string) => void;
+  /** Called before the configuration is compiled (no usable cache file, or no usable directory). */
+  readonly beforeCompile?: () => void;
 }
 
 /** Bumped when what is stored changes shape. */
@@ -91,10 +93,6 @@ function fileName(where: string): string {
   return `rules-${digest(where).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.bin`;
 }
 
-function compileFresh(opts: LoadOptions | readonly string[], fs = DISK_FS): RuleSet {
-  return compileDraft(readConfig(opts, fs), EVAL_REGISTRY);
-}
-
 /** The stored rule set when it is still what `key` and its inputs say; else why not. */
 function fromCache(file: string, key: string): RuleSet | string {
   const got = readEntry(file);
@@ -106,13 +104,17 @@ function fromCache(file: string, key: string): RuleSet | string {
 /** Load configuration through the cache (see the file comment). */
 export function cachedRuleSet(opts: LoadOptions | readonly string[], cache: RuleCacheOptions = {}): RuleSet {
   const debug = cache.debug ?? ((): void => undefined);
+  const compileFresh = (fs?: ConfigFs): RuleSet => {
+    cache.beforeCompile?.();
+    return compileDraft(readConfig(opts, fs), EVAL_REGISTRY);
+  };
   // Reading only some directives gives a partial rule set: not something to store.
-  if (!Array.isArray(opts) && (opts as LoadOptions).onlyDirectives) return compileFresh(opts);
+  if (!Array.isArray(opts) && (opts as LoadOptions).onlyDirectives) return compileFresh();
   const dir = cache.dir ?? defaultRuleCacheDir();
   const unusable = prepareDir(dir);
   if (unusable) {
     debug(`rule cache: not used: ${unusable}`);
-    return compileFresh(opts);
+    return compileFresh();
   }
   const { key, where } = cacheKey(opts, cache.version ?? HAMLET_VERSION);
   const name = fileName(where);
@@ -124,7 +126,7 @@ export function cachedRuleSet(opts: LoadOptions | readonly string[], cache: Rule
   }
   debug(`rule cache: compiling (${cached})`);
   const rec = new RecordingFs();
-  const rs = compileFresh(opts, rec);
+  const rs = compileFresh(rec);
   if (!rec.consistent) {
     debug('rule cache: not written: configuration changed while it was read');
     return rs;

@@ -254,10 +254,11 @@ async function answer(job: Job, w: WorkerState): Promise<Answer> {
  * Rule patterns longer than this (characters of source) are compiled without V8's regex
  * optimisations at a worker's start, for one-byte and two-byte text (`warmUp`'s `plainOver`).
  * Their optimised machine code was most of a worker's memory: hamletd with 2 workers, stock
- * rules, Bayes on, 300 scans: 393-402 MB RSS with every pattern optimised, 275-292 MB with
- * the 262 patterns over 300 characters plain (290 MB over 1,000; 338 MB over 100, whose
- * two-byte forms cost more than they save); the CPU per scan was the same within the host's
- * noise (26-32 ms either way, load 7-10). The switch is process-wide: a worker starting while
+ * rules, Bayes on, 300 scans, the two builds taking turns (load 10-11): 394-398 MB RSS with
+ * every pattern optimised, 268-270 MB with the 262 patterns over 300 characters plain (290 MB
+ * over 1,000; 338 MB over 100, whose two-byte forms cost more than they save), for about 14%
+ * more CPU per scan (29-31 ms against 25-27 ms): the plain code of those patterns runs slower.
+ * Raise it to trade memory back for CPU. The switch is process-wide: a worker starting while
  * another warms up may get some patterns compiled the other way, which changes their speed and
  * size, never what they match.
  */
