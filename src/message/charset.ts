@@ -62,6 +62,9 @@ function asciiReadsAsItself(buf: Buffer, name: string): boolean {
 /** Labels of GB 2312 proper, which Perl's Encode reads as the strict EUC-CN table (iconv-lite reads them as GBK). */
 const GB2312 = new Set(['gb2312', 'euc-cn', 'x-euc-cn', 'csgb2312', 'gb_2312-80']);
 
+/** Perl's Encode takes any label that starts with "gb2312" for EUC-CN (Outlook's `GB2312_CHARSET` among them). */
+const labelOf = (name: string): string => (name.startsWith('gb2312') ? 'gb2312' : name);
+
 /**
  * True when every 8-bit byte pair is in a row GB 2312 assigns (lead 0xA1-0xF7 less the empty rows
  * 0xAA-0xAF, trail 0xA1-0xFE); GBK's extensions fail, as in SpamAssassin's strict decode.
@@ -104,7 +107,7 @@ function decodeDeclared(buf: Buffer, name: string): string | undefined {
  */
 export function decodeCharset(buf: Buffer, charset: string | undefined): string {
   if (buf.length === 0) return '';
-  const name = normalizeCharsetName(charset);
+  const name = labelOf(normalizeCharsetName(charset));
   if (isAscii(buf)) return asciiReadsAsItself(buf, name) ? buf.toString('latin1') : (decodeDeclared(buf, name) ?? buf.toString('latin1'));
   if (isUtf8(buf)) return buf.toString('utf8');
   if (name === '' || name === 'us-ascii' || name === 'ascii' || name === 'unknown-8bit' || name === 'x-unknown') return decodeWindows1252(buf);

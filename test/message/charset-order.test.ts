@@ -36,3 +36,9 @@ test('GB2312 is read strictly: a GBK-only character sends the body to Windows-12
   assert.deepEqual(hits('gb2312', 'ab \xc4\xe3 ok'), ['T_NI']);
   assert.deepEqual(hits('gb2312', 'ab \xc4\xe3 \xa9\x60 ok'), ['T_W1252_C4']);
 });
+
+test('a label that starts with gb2312 (Outlook\'s "GB2312_CHARSET") reads as GB2312, as Perl\'s Encode takes it', () => {
+  assert.deepEqual(hits('"GB2312_CHARSET"', 'ab \xc4\xe3 ok'), ['T_NI']);
+  assert.deepEqual(hits('gb2312-80', 'ab \xc4\xe3 ok'), ['T_NI']);
+  assert.deepEqual(hits('xgb2312', 'ab \xc4\xe3 ok'), ['T_W1252_C4'], 'only a leading gb2312 counts');
+});
