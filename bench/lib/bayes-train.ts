@@ -41,18 +41,20 @@ export function buildMbox(group: CorpusGroup): string {
 
 export interface TimedRun {
   seconds: number;
+  /** User + system CPU of the command and its children. */
+  cpuSeconds: number;
   peakMb: number;
   stdout: string;
 }
 
-/** Run a command under GNU time; returns wall seconds and peak RSS. */
+/** Run a command under GNU time; returns wall seconds, CPU seconds and peak RSS. */
 export function timed(cmd: string, args: readonly string[]): TimedRun {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB=%M', cmd, ...args], { encoding: 'latin1', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB=%M CPU_S=%U %S', cmd, ...args], { encoding: 'latin1', maxBuffer: 1 << 30 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const m = /PEAK_KB=(\d+)/.exec(r.stderr);
-  return { seconds, peakMb: m ? Number(m[1]) / 1024 : NaN, stdout: r.stdout };
+  const m = /PEAK_KB=(\d+) CPU_S=([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return { seconds, cpuSeconds: m ? Number(m[2]) + Number(m[3]) : NaN, peakMb: m ? Number(m[1]) / 1024 : NaN, stdout: r.stdout };
 }
 
 export function dirMb(dir: string): number {

@@ -75,6 +75,8 @@ export class SharedPool {
   failed(e: unknown): Error {
     const err = e instanceof Error ? e : new Error(String(e));
     if (!isConnectionError(err)) return err;
+    // Already judged (a store wrapping what this pool threw): judging it again would mark a first failure repeated.
+    if ((err as RepeatedError).repeated !== undefined) return err;
     const repeated = this.down;
     this.down = true;
     return Object.assign(err, { repeated });

@@ -10,6 +10,7 @@ import { BayesError } from '../errors';
 import { DB_VERSION, type BayesWriter, type ExpiryVar, type SeenFlag, type StoreVars, type TokenCounts, type TokenLookup } from '../store';
 import type { TokenDeltas } from '../token-deltas';
 import { TouchBuffer } from '../touch-buffer';
+import { LookupCache } from './lookup-cache';
 import { createDbFile, looksLikeSqlite, openedFileName, type DbFileGuard } from '../../util/sqlite-file';
 
 /** A synchronous write transaction on the file (the asynchronous BayesWriter's operations, answered at once). */
@@ -82,6 +83,7 @@ export class SqliteBayesDb {
   private readonly db: Database.Database;
   private readonly stmts: ReturnType<SqliteBayesDb['prepare']>;
   private readonly touches = new TouchBuffer();
+  private readonly cache = new LookupCache();
 
   constructor(
     readonly path: string,
@@ -159,6 +161,8 @@ export class SqliteBayesDb {
       tokenStats: db.prepare('SELECT COUNT(*), MIN(atime), MAX(atime) FROM bayes_token').raw(),
       getToks: db.prepare('SELECT hash, spam, ham, atime FROM bayes_token WHERE hash IN (SELECT value FROM json_each(?))').raw(),
       lookup: db.prepare(LOOKUP_SQL).pluck(),
+      // Moves when another connection commits (this connection's own writes empty the cache).
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       allToks: db.prepare('SELECT hash, spam, ham, atime FROM bayes_token').raw(),
       allSeen: db.prepare('SELECT msgid, flag FROM bayes_seen').raw(),
       seenGet: db.prepare('SELECT flag FROM bayes_seen WHERE msgid = ?').pluck(),
@@ -177,8 +181,12 @@ export class SqliteBayesDb {
           'spam = MAX(0, spam + excluded.spam), ham = MAX(0, ham + excluded.ham), atime = MAX(atime, excluded.atime)',
       ),
       dropEmpty: db.prepare('DELETE FROM bayes_token WHERE hash = ? AND spam <= 0 AND ham <= 0'),
-      // One statement per atime for a batch of stamps (a message's tokens share one).
-      touchMany: db.prepare('UPDATE bayes_token SET atime = @atime WHERE hash IN (SELECT value FROM json_each(@hashes)) AND atime < @atime'),
+      // All held-back stamps in one statement: `[[hash, atime], ...]` (one statement per message's
+      // atime cost a flush ~30% more CPU).
+      touchAll: db.prepare(
+        'UPDATE bayes_token SET atime = s.atime FROM (SELECT j.value ->> 0 AS hash, j.value ->> 1 AS atime FROM json_each(?) j) AS s ' +
+          'WHERE bayes_token.hash = s.hash AND bayes_token.atime < s.atime',
+      ),
       seenPut: db.prepare('INSERT INTO bayes_seen (msgid, flag) VALUES (?, ?) ON CONFLICT(msgid) DO UPDATE SET flag = excluded.flag'),
       seenDel: db.prepare('DELETE FROM bayes_seen WHERE msgid = ?'),
       countOlder: db.prepare('SELECT COUNT(*) FROM bayes_token WHERE atime < ?').pluck(),
@@ -224,7 +232,12 @@ export class SqliteBayesDb {
     return out;
   }
 
+  /** The message counts and the known tokens of `hashes`: from the lookup cache, SQLite for the rest. */
   lookup(hashes: readonly number[]): TokenLookup {
+    return this.cache.lookup(hashes, this.stmts.dataVersion.get() as number, (missing) => this.read(missing));
+  }
+
+  private read(hashes: readonly number[]): TokenLookup {
     const [nspam, nham, rows] = JSON.parse(this.stmts.lookup.get(JSON.stringify(hashes)) as string) as [number | null, number | null, Array<[number, number, number]>];
     const out: TokenLookup = { nspam: nspam ?? 0, nham: nham ?? 0, hashes: new Array<number>(rows.length), spam: new Array<number>(rows.length), ham: new Array<number>(rows.length) };
     for (let i = 0; i < rows.length; i++) {
@@ -314,7 +327,9 @@ export class SqliteBayesDb {
   /** Write the pending atime stamps (inside a write transaction). */
   private drainTouches(s: ReturnType<SqliteBayesDb['writeStmts']>): void {
     this.touches.drain((stamps) => {
-      for (const [atime, hashes] of stamps) s.touchMany.run({ atime, hashes: JSON.stringify(hashes) });
+      const pairs: Array<[number, number]> = [];
+      for (const [atime, hashes] of stamps) for (const h of hashes) pairs.push([h, atime]);
+      s.touchAll.run(JSON.stringify(pairs));
       s.maxVar.run('newest_atime', Math.max(...stamps.keys()));
     });
   }
@@ -331,6 +346,8 @@ export class SqliteBayesDb {
       return this.db.transaction(run).immediate();
     } catch (e) {
       throw writeError(this.path, e);
+    } finally {
+      this.cache.clear(); // counts this connection read may have changed
     }
   }
 
@@ -376,6 +393,9 @@ export class SqliteBayesDb {
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw writeError(this.path, e);
+    } finally {
+      // A read while the transaction was open saw its uncommitted changes.
+      this.cache.clear();
     }
   }
 
