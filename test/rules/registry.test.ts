@@ -14,9 +14,10 @@ import { obfuscationCases, offerCases, phishingBodyCases } from './cases-body';
 import { htmlMimeCases, uriCases } from './cases-structure';
 import { metaCases } from './cases-meta';
 import { todayCases } from './cases-today';
+import { bulkCases } from './cases-bulk';
 import { ownRules, scanMail } from './rule-tester';
 
-const ALL_CASES = { ...headerCases, ...offerCases, ...obfuscationCases, ...phishingBodyCases, ...htmlMimeCases, ...uriCases, ...metaCases, ...todayCases };
+const ALL_CASES = { ...headerCases, ...offerCases, ...obfuscationCases, ...phishingBodyCases, ...htmlMimeCases, ...uriCases, ...metaCases, ...todayCases, ...bulkCases };
 
 /** Rule lines of every .cf file: `type NAME rest`. */
 function ruleLines(): Array<{ type: string; name: string; rest: string; file: string }> {
