@@ -70,6 +70,8 @@ export function haveSaLearn(): boolean {
 export interface TrainResult {
   messages: number;
   seconds: number;
+  /** User + system CPU of the learner's processes. */
+  cpuSeconds: number;
   peakMb: number;
   dbMb: number;
   summaries: string[];
@@ -79,11 +81,12 @@ export interface TrainResult {
 function train(dir: string, command: (group: CorpusGroup, cls: 'spam' | 'ham') => [string, string[]]): TrainResult {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const result: TrainResult = { messages: 0, seconds: 0, peakMb: 0, dbMb: 0, summaries: [] };
+  const result: TrainResult = { messages: 0, seconds: 0, cpuSeconds: 0, peakMb: 0, dbMb: 0, summaries: [] };
   for (const [group, cls] of TRAIN) {
     const [cmd, args] = command(group, cls);
     const r = timed(cmd, args);
     result.seconds += r.seconds;
+    result.cpuSeconds += r.cpuSeconds;
     result.peakMb = Math.max(result.peakMb, r.peakMb);
     result.messages += corpusFiles(group).length;
     result.summaries.push(r.stdout.trim());
