@@ -44,7 +44,7 @@ export function compileRegexesFromFirstRun(): void {
  * code).
  */
 export function compileRegexesQuickly(): void {
-  setFlagsFromString('--no-regexp-optimization');
+  optimiseRegexes(false);
 }
 
 /**

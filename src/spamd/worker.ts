@@ -249,7 +249,6 @@ async function answer(job: Job, w: WorkerState): Promise<Answer> {
   };
 }
 
-
 /**
  * Rule patterns longer than this (characters of source) are compiled without V8's regex
  * optimisations at a worker's start, for one-byte and two-byte text (`warmUp`'s `plainOver`).
