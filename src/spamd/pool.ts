@@ -25,6 +25,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { leaveRegexPhase, regexPhaseState, REGEX_PHASE_SLOTS } from '../regex-flags';
 import { EX, SpamdError, timeout } from './codes';
 import type { Answer, Job, ScanAnswer, ScanJob, TellJob, WorkerConfig } from './worker';
 
@@ -138,6 +139,9 @@ export class WorkerPool {
   private generation = 0;
   private lastGeneration = 0;
   private closing = false;
+  /** Shared by every worker's warm-up (regex-flags.ts `inRegexPhase`); each live worker holds a slot. */
+  private readonly regexPhases = regexPhaseState();
+  private readonly phaseSlots = new Set<number>();
   private config: WorkerConfig;
   /** The load under way, and the one asked for while it runs (all such asks share it). */
   private loading: Promise<void> | undefined;
@@ -297,7 +301,13 @@ export class WorkerPool {
   }
 
   private spawn(gen: number, config: WorkerConfig): Promise<ReadyNote> {
-    const worker = new Worker(this.opts.script ?? join(__dirname, 'worker.js'), { workerData: config, resourceLimits: WORKER_HEAP });
+    // A slot in the regex phase state; past REGEX_PHASE_SLOTS live workers, one warms up on its own.
+    let phaseSlot = 1;
+    while (this.phaseSlots.has(phaseSlot)) phaseSlot++;
+    const phased = phaseSlot <= REGEX_PHASE_SLOTS;
+    if (phased) this.phaseSlots.add(phaseSlot);
+    const workerData: WorkerConfig = { ...config, regexPhases: phased ? { state: this.regexPhases, slot: phaseSlot } : undefined };
+    const worker = new Worker(this.opts.script ?? join(__dirname, 'worker.js'), { workerData, resourceLimits: WORKER_HEAP });
     const slot: Slot = { worker, generation: gen, ready: false, running: new Map(), jobs: 0, computing: false, retiring: false };
     this.slots.push(slot);
     return new Promise<ReadyNote>((resolve, reject) => {
@@ -324,6 +334,11 @@ export class WorkerPool {
         if (!slot.ready) reject(e);
       });
       worker.on('exit', (code) => {
+        if (phased) {
+          // A worker stopped while compiling must not leave the switch off for the others.
+          leaveRegexPhase(this.regexPhases, phaseSlot);
+          this.phaseSlots.delete(phaseSlot);
+        }
         if (!slot.ready) reject(new Error(`scan worker exited with code ${code} while loading`));
         this.remove(slot);
         failAll(slot, () => new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, 'Internal software error: scan worker stopped'));

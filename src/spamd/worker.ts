@@ -43,6 +43,8 @@ export interface WorkerConfig {
   readonly allowUserRules: boolean;
   /** Compile all regexes before reporting ready (servers do; tests may not). */
   readonly warm: boolean;
+  /** The pool's regex phase state and this worker's slot in it (regex-flags.ts `inRegexPhase`), shared by its workers' warm-ups. */
+  readonly regexPhases?: { readonly state: Int32Array; readonly slot: number };
   /**
    * `--timeout-child` in ms (0 or absent: none). A scan's rules stop a little before it, as
    * spamd hands its child timeout to SpamAssassin as a deadline, so the answer is a normal one
@@ -257,9 +259,9 @@ async function answer(job: Job, w: WorkerState): Promise<Answer> {
  * every pattern optimised, 268-270 MB with the 262 patterns over 300 characters plain (290 MB
  * over 1,000; 338 MB over 100, whose two-byte forms cost more than they save), for about 14%
  * more CPU per scan (29-31 ms against 25-27 ms): the plain code of those patterns runs slower.
- * Raise it to trade memory back for CPU. The switch is process-wide: a worker starting while
- * another warms up may get some patterns compiled the other way, which changes their speed and
- * size, never what they match.
+ * Raise it to trade memory back for CPU. The switch is process-wide: workers warming up together
+ * take turns through the pool's phase state; a worker already serving while another warms up may
+ * compile a regex it meets for the first time plain, which changes its speed, never its matches.
  */
 const PLAIN_REGEX_OVER = 300;
 
@@ -273,7 +275,7 @@ function main(): void {
     const t0 = performance.now();
     const rules = loadRuleSet(cfg.load, cfg.ruleCache ?? false);
     const compileMs = performance.now() - t0;
-    const warmMs = cfg.warm ? warmUp(rules.compiled, { plainOver: PLAIN_REGEX_OVER }) * 1000 : 0;
+    const warmMs = cfg.warm ? warmUp(rules.compiled, { plainOver: PLAIN_REGEX_OVER, phases: cfg.regexPhases }) * 1000 : 0;
     base = loadedFrom(rules, cfg);
     // SPF, DKIM and DMARC's library loads at start-up, not on the first scan (about 0.3 s).
     if (cfg.warm && base.net) preloadMailAuth();
