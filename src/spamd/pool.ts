@@ -90,6 +90,21 @@ let nextId = 1;
  */
 export const WORKER_HEAP = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 512 } as const;
 
+/**
+ * Rule patterns longer than this (characters of source) are compiled without V8's regex
+ * optimisations at a worker's start, for one-byte and two-byte text (engine/scanner.ts
+ * `warmUp`'s `plainOver`). Their optimised machine code was most of a worker's memory: hamletd
+ * with 2 workers, stock rules, Bayes on, 300 scans, the two builds taking turns (load 10-11):
+ * 394-398 MB RSS with every pattern optimised, 268-270 MB with the 262 patterns over 300
+ * characters plain (290 MB over 1,000; 338 MB over 100, whose two-byte forms cost more than
+ * they save), for more CPU per scan: the plain code of those patterns runs slower (14% in that
+ * run; after a long warm-up 16.7 against 10.3 ms per scan). `hamletd --plain-regex-over` sets
+ * it (0: every pattern optimised). The switch is process-wide: workers warming up together take
+ * turns through the pool's phase state; a worker already serving while another warms up may
+ * compile a regex it meets for the first time plain, which changes its speed, never its matches.
+ */
+export const PLAIN_REGEX_OVER = 300;
+
 /** What a worker reports once it can take jobs (worker.ts). */
 export interface ReadyNote {
   readonly type: 'ready';
