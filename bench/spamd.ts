@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`load average at the end: ${load()}`);
-  const flatKeys = flat ? ` rss_1k_mb=${f(flat.rssFirstMb, 0)} rss_20k_mb=${f(flat.rssEndMb, 0)} growth=${f(flat.growth, 3)}` : '';
+  const flatKeys = flat ? ` rss_1k_mb=${f(flat.rssFirstMb, 0)} rss_20k_mb=${f(flat.rssEndMb, 0)} growth=${f(flat.growth, 3)} flat_order=${flatMixed ? 'mixed' : 'grouped'}` : '';
   console.log(
     `RESULT spamd msgs_per_s=${f(h.rate)} spamd_msgs_per_s=${f(s.rate)} ratio_vs_spamd=${f(h.rate / s.rate, 2)} p99_ms=${f(h.p99, 0)} spamd_p99_ms=${f(s.p99, 0)} p99_ratio=${f(h.p99 / s.p99, 2)} rss_mb=${f(peak.hamletd, 0)} spamd_rss_mb=${f(peak.spamd, 0)} server_cpu_ratio=${f(s.serverCpuMs / h.serverCpuMs, 2)} rss_after_mb=${f(afterRss.hamletd, 0)} spamd_rss_after_mb=${f(afterRss.spamd, 0)} server_cpu_ms=${f(h.serverCpuMs, 2)} spamd_server_cpu_ms=${f(s.serverCpuMs, 2)} warm_raw=${warmRaw}${flatKeys}`,
   );
