@@ -22,7 +22,11 @@
  * the run), verdict and BAYES_ agreement. Then, with spamd stopped, a fresh hamletd
  * is driven by raw sockets for `--flat-scans` CHECKs (20,000; 0 skips it) cycling
  * through all TEST messages, and its RSS after the first 1,000 and at the end shows
- * whether its memory stays flat (lib/rss-flatness.ts). Ends with the RESULT line.
+ * whether its memory stays flat (lib/rss-flatness.ts). The TEST folders come one after another
+ * (easy ham, hard ham, then spam from the 1,651st message): the first 1,000 scans are all easy ham,
+ * and the spam's HTML, charsets and wider text first reach the server after them. `--flat-mixed`
+ * cycles through the three folders interleaved instead, so the first 1,000 are a sample of the
+ * whole. Ends with the RESULT line.
  *
  * `--hamletd-arg A` (repeatable) passes A to hamletd, e.g. `--hamletd-arg --max-scans-per-worker=1`.
  *
@@ -32,7 +36,7 @@
  * still use about a fifth of its CPU, after 1,500 a twelfth). spamd gets none: Perl compiles the
  * rules before forking its children, which are re-forked every 200 connections anyway.
  *
- * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes] [--flat-scans N] [--warm-raw N] [--hamletd-arg A]
+ * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes] [--flat-scans N] [--flat-mixed] [--warm-raw N] [--hamletd-arg A]
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -75,6 +79,14 @@ const scoreOf = (r: SpamcRun): number | undefined => {
   return v && v[2] !== '0' && (r.code === 0 || r.code === 1) ? Number(v[1]) : undefined;
 };
 
+/** The groups' files merged in proportion (each file at its relative place in its group), so any stretch holds ham and spam alike. */
+function interleaved(groups: readonly (readonly string[])[]): string[] {
+  return groups
+    .flatMap((g) => g.map((f, i) => ({ f, at: (i + 0.5) / g.length })))
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.f);
+}
+
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
@@ -85,6 +97,7 @@ async function main(): Promise<void> {
   const forceBash = process.argv.includes('--bash-lanes');
   const flatScans = Number(arg('--flat-scans', '20000'));
   const flatFirst = Math.min(1000, flatScans);
+  const flatMixed = process.argv.includes('--flat-mixed');
   const warmRaw = Number(arg('--warm-raw', '0'));
   const all = TEST_GROUPS.flatMap((g) => corpusFiles(g));
   const sample = process.argv.includes('--all') ? all.length : Number(arg('--sample', '1000'));
@@ -144,7 +157,8 @@ async function main(): Promise<void> {
       passes[who].push(p);
       const mean = p.runs.reduce((a, r) => a + r.ms, 0) / Math.max(1, p.runs.length);
       const errors = p.runs.filter((r) => scoreOf(r) === undefined).length + halves[half]!.length - p.runs.length;
-      console.log(`  ${who.padEnd(7)} half ${half + 1}: ${halves[half]!.length} msgs in ${p.seconds.toFixed(1)} s (${(halves[half]!.length / p.seconds).toFixed(1)} msgs/s), mean latency ${mean.toFixed(0)} ms, ${errors} errors, load ${load()}`);
+      // Server CPU per half: spamd compiles nothing as it runs, so its two halves should agree; hamletd's show V8's warm-up.
+      console.log(`  ${who.padEnd(7)} half ${half + 1}: ${halves[half]!.length} msgs in ${p.seconds.toFixed(1)} s (${(halves[half]!.length / p.seconds).toFixed(1)} msgs/s), mean latency ${mean.toFixed(0)} ms, server CPU ${((1000 * p.serverCpu) / halves[half]!.length).toFixed(1)} ms/msg, ${errors} errors, load ${load()}`);
     }
     raw = await rawCheck(hd.port, halves[0]!, clients);
     afterRss = rssNow();
@@ -159,7 +173,7 @@ async function main(): Promise<void> {
       // A fresh server, alone on the machine, so its RSS after the first scans is its warmed-up size.
       const fresh = await startHamletd(hamletdOpts);
       try {
-        flat = await rssFlatness(fresh, all, { scans: flatScans, first: flatFirst, clients: 4 });
+        flat = await rssFlatness(fresh, flatMixed ? interleaved(TEST_GROUPS.map((g) => corpusFiles(g))) : all, { scans: flatScans, first: flatFirst, clients: 4 });
       } finally {
         await fresh.stop();
       }
@@ -218,11 +232,11 @@ async function main(): Promise<void> {
   }
   if (flat) {
     console.log(
-      `memory over a long run: a fresh hamletd, ${flat.scans} raw CHECKs in ${flat.seconds.toFixed(0)} s (${flat.errors} errors): RSS ${f(flat.rssFirstMb, 0)} MiB after ${flat.first}, ${f(flat.rssEndMb, 0)} MiB after ${flat.scans} (x${f(flat.growth, 3)}), peak ${f(flat.peakMb, 0)} MiB; server CPU per scan ${f(flat.cpuFirstMs)} ms, then ${f(flat.cpuRestMs)} ms`,
+      `memory over a long run: a fresh hamletd, ${flat.scans} raw CHECKs (${flatMixed ? 'TEST folders interleaved' : 'TEST folders in turn'}) in ${flat.seconds.toFixed(0)} s (${flat.errors} errors): RSS ${f(flat.rssFirstMb, 0)} MiB after ${flat.first}, ${f(flat.rssEndMb, 0)} MiB after ${flat.scans} (x${f(flat.growth, 3)}), peak ${f(flat.peakMb, 0)} MiB; server CPU per scan ${f(flat.cpuFirstMs)} ms, then ${f(flat.cpuRestMs)} ms`,
     );
   }
   console.log(`load average at the end: ${load()}`);
-  const flatKeys = flat ? ` rss_1k_mb=${f(flat.rssFirstMb, 0)} rss_20k_mb=${f(flat.rssEndMb, 0)} growth=${f(flat.growth, 3)}` : '';
+  const flatKeys = flat ? ` rss_1k_mb=${f(flat.rssFirstMb, 0)} rss_20k_mb=${f(flat.rssEndMb, 0)} growth=${f(flat.growth, 3)} flat_order=${flatMixed ? 'mixed' : 'grouped'}` : '';
   console.log(
     `RESULT spamd msgs_per_s=${f(h.rate)} spamd_msgs_per_s=${f(s.rate)} ratio_vs_spamd=${f(h.rate / s.rate, 2)} p99_ms=${f(h.p99, 0)} spamd_p99_ms=${f(s.p99, 0)} p99_ratio=${f(h.p99 / s.p99, 2)} rss_mb=${f(peak.hamletd, 0)} spamd_rss_mb=${f(peak.spamd, 0)} server_cpu_ratio=${f(s.serverCpuMs / h.serverCpuMs, 2)} rss_after_mb=${f(afterRss.hamletd, 0)} spamd_rss_after_mb=${f(afterRss.spamd, 0)} server_cpu_ms=${f(h.serverCpuMs, 2)} spamd_server_cpu_ms=${f(s.serverCpuMs, 2)} warm_raw=${warmRaw}${flatKeys}`,
   );

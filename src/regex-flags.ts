@@ -55,3 +55,71 @@ export function compileRegexesQuickly(): void {
 export function optimiseRegexes(on: boolean): void {
   setFlagsFromString(on ? '--regexp-optimization' : '--no-regexp-optimization');
 }
+
+/** Threads a phase state has room for (slots 1..REGEX_PHASE_SLOTS). */
+export const REGEX_PHASE_SLOTS = 63;
+
+/** A new phase state for `inRegexPhase`, to share with worker threads (workerData). */
+export function regexPhaseState(): Int32Array {
+  // [0]: a lock on the rest; [slot]: 1 while that thread is in a plain phase, -1 in an optimised one.
+  return new Int32Array(new SharedArrayBuffer(4 * (REGEX_PHASE_SLOTS + 1)));
+}
+
+/**
+ * Run `fn` (which compiles regexes) plain or optimised, in step with the other threads of a
+ * process (the state is shared through a SharedArrayBuffer; each thread has its own `slot`).
+ * hamletd's workers warm up at the same time, each compiling its long patterns plain and the
+ * rest optimised, and the switch is process-wide. Without this, one worker turning optimisation
+ * back on while another still compiled its long patterns left the latter's optimised (measured:
+ * 17 MB of large code objects in one worker against 12.5 in the other), and a worker starting
+ * its plain phase late turned it off under another's optimised one. Phases of one kind run
+ * together, phases of the other kind wait; the switch goes off when a plain phase begins and on
+ * when the last one ends. A phase waits at most `maxWaitMs` for the other kind (after that it
+ * runs anyway, which changes only how fast and how large the compiled code is, never what it
+ * matches); the owner of a thread that died inside a phase frees its slot (`leaveRegexPhase`).
+ */
+export function inRegexPhase<T>(state: Int32Array, plain: boolean, fn: () => T, opts: { slot?: number; maxWaitMs?: number } = {}): T {
+  const step = plain ? 1 : -1;
+  const slot = opts.slot ?? 1;
+  const until = Date.now() + (opts.maxWaitMs ?? 30_000);
+  for (;;) {
+    const joined = withLock(state, () => {
+      if (phaseOf(state, -step) && Date.now() < until) return false;
+      Atomics.store(state, slot, step);
+      if (plain) optimiseRegexes(false);
+      return true;
+    });
+    if (joined) break;
+    Atomics.wait(state, 0, Atomics.load(state, 0), 20);
+  }
+  try {
+    return fn();
+  } finally {
+    leaveRegexPhase(state, slot);
+  }
+}
+
+/** Ends the phase of the thread in `slot` (it returned, or it died inside it). */
+export function leaveRegexPhase(state: Int32Array, slot: number): void {
+  withLock(state, () => {
+    const was = Atomics.exchange(state, slot, 0);
+    if (was === 1 && !phaseOf(state, 1)) optimiseRegexes(true);
+  });
+}
+
+/** True when some thread is in a phase of that kind (1: plain, -1: optimised). */
+function phaseOf(state: Int32Array, kind: number): boolean {
+  for (let i = 1; i < state.length; i++) if (Atomics.load(state, i) === kind) return true;
+  return false;
+}
+
+/** Runs `fn` holding the lock of a phase state (held for a few instructions only). */
+function withLock<T>(state: Int32Array, fn: () => T): T {
+  while (Atomics.compareExchange(state, 0, 0, 1) !== 0) Atomics.wait(state, 0, 1, 1);
+  try {
+    return fn();
+  } finally {
+    Atomics.store(state, 0, 0);
+    Atomics.notify(state, 0);
+  }
+}

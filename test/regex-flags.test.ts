@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { inRegexPhase, leaveRegexPhase, regexPhaseState } from '../src/regex-flags';
 
 const FLAGS_MODULE = join(__dirname, '..', 'src', 'regex-flags.js');
 
@@ -32,4 +34,57 @@ test('switching to quick regex compilation after regexes ran keeps them working 
   const r = spawnSync(process.execPath, ['--expose-gc', '-e', code], { timeout: 20_000 });
   assert.equal(r.status, 0, r.stderr.toString());
   assert.equal(r.stdout.toString().trim(), 'example ann true false false');
+});
+
+/**
+ * A thread that runs the given phases in order; inside each it counts itself in `active`
+ * ([0]: plain, [1]: optimised), notes in `clash` seeing the other kind, and stays 30 ms.
+ */
+const PHASER = `const { workerData: d, parentPort } = require('node:worker_threads');
+  const f = require(d.module);
+  for (const plain of d.phases) f.inRegexPhase(d.state, plain, () => {
+    const mine = plain ? 0 : 1;
+    Atomics.add(d.active, mine, 1);
+    if (Atomics.load(d.active, 1 - mine) !== 0) Atomics.add(d.clash, 0, 1);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
+    if (Atomics.load(d.active, 1 - mine) !== 0) Atomics.add(d.clash, 0, 1);
+    Atomics.sub(d.active, mine, 1);
+  }, { slot: d.slot });
+  parentPort.postMessage('done');`;
+
+test('regex phases: threads compiling plain and optimised never overlap, and phases of one kind run together', async () => {
+  const state = regexPhaseState();
+  const active = new Int32Array(new SharedArrayBuffer(8));
+  const clash = new Int32Array(new SharedArrayBuffer(4));
+  const t0 = performance.now();
+  // Opposite orders, so each thread's next phase meets the other's current one.
+  const orders = [[true, false, true, false], [false, true, false, true], [true, true, false, false]];
+  await Promise.all(
+    orders.map(
+      (phases, i) =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(PHASER, { eval: true, workerData: { module: FLAGS_MODULE, phases, state, active, clash, slot: i + 1 } });
+          w.once('message', () => void w.terminate().then(() => resolve()));
+          w.once('error', reject);
+        }),
+    ),
+  );
+  assert.equal(clash[0], 0, 'a plain and an optimised phase ran at the same time');
+  assert.ok(state.every((x) => x === 0), 'every phase left, the lock free');
+  // 12 phases of 30 ms; run one at a time they would take 360 ms at least.
+  assert.ok(performance.now() - t0 < 5000);
+});
+
+test('regex phases: a phase held by a thread that never left is waited for at most maxWaitMs, and its slot can be freed', () => {
+  const state = regexPhaseState();
+  state[5] = 1; // a plain phase of a thread that died inside it
+  const t0 = performance.now();
+  assert.equal(inRegexPhase(state, false, () => 'ran', { slot: 1, maxWaitMs: 80 }), 'ran');
+  assert.ok(performance.now() - t0 >= 75, 'it waited first');
+  assert.deepEqual([state[1], state[5]], [0, 1]);
+  leaveRegexPhase(state, 5);
+  const t1 = performance.now();
+  assert.equal(inRegexPhase(state, false, () => 'at once', { slot: 1, maxWaitMs: 5000 }), 'at once');
+  assert.ok(performance.now() - t1 < 1000);
+  assert.ok(state.every((x) => x === 0));
 });

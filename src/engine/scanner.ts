@@ -11,7 +11,7 @@ import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
 import { globalOf, primeRegexes, runRule } from './run-rule';
 import { verdict } from './verdict';
-import { optimiseRegexes } from '../regex-flags';
+import { inRegexPhase, regexPhaseState } from '../regex-flags';
 import { runGuardedRules, timeLimitHit, type GuardedResults } from './guarded-rules';
 import type { CompiledRule, RuleHit, ScanResult } from './types';
 
@@ -42,11 +42,13 @@ export interface ScanOptions {
  * compiles it on the second, hence two runs. Returns the seconds spent.
  *
  * `plainOver`: patterns whose source is longer than this many characters are compiled without
- * V8's regex optimisations, and so is every regex compiled after this call (see
- * `optimiseRegexes`): the optimised code of the stock rules' few hundred long patterns (the
- * FUZZY_ look-alike classes, __MY_MALWARE, __FILL_THIS_FORM_) is most of a worker's memory.
+ * V8's regex optimisations (see `optimiseRegexes`), for one-byte and two-byte subjects: the
+ * optimised code of the stock rules' few hundred long patterns (the FUZZY_ look-alike classes,
+ * __MY_MALWARE, __FILL_THIS_FORM_) is most of a worker's memory. `phases` (regex-flags.ts
+ * `inRegexPhase`: a state and this thread's slot in it): shared with the other threads that warm up at the same time, so one's
+ * switch does not flip under another's compile.
  */
-export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number } = {}): number {
+export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?: { state: Int32Array; slot: number } } = {}): number {
   const t0 = performance.now();
   planFor(rs);
   const small: RegExp[] = [];
@@ -61,13 +63,10 @@ export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number } = {}): 
       for (const re of rule.multiple ? [r, globalOf(r)] : [r]) (re.source.length > limit ? large : small).push(re);
     }
   }
-  if (large.length > 0) {
-    optimiseRegexes(false);
-    // V8 compiles a regex once per kind of subject string: one-byte, and two-byte (text beyond Latin-1).
-    compileAll(large, ['warm-up\n', 'warm-up \u2019\n']);
-    optimiseRegexes(true);
-  }
-  compileAll(small);
+  const { state, slot } = opts.phases ?? { state: regexPhaseState(), slot: 1 };
+  // V8 compiles a regex once per kind of subject string: one-byte, and two-byte (text beyond Latin-1).
+  if (large.length > 0) inRegexPhase(state, true, () => compileAll(large, ['warm-up\n', 'warm-up \u2019\n']), { slot });
+  inRegexPhase(state, false, () => compileAll(small), { slot });
   return (performance.now() - t0) / 1000;
 }
 

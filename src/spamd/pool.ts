@@ -25,6 +25,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { leaveRegexPhase, regexPhaseState, REGEX_PHASE_SLOTS } from '../regex-flags';
 import { EX, SpamdError, timeout } from './codes';
 import type { Answer, Job, ScanAnswer, ScanJob, TellJob, WorkerConfig } from './worker';
 
@@ -89,6 +90,21 @@ let nextId = 1;
  */
 export const WORKER_HEAP = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 512 } as const;
 
+/**
+ * Rule patterns longer than this (characters of source) are compiled without V8's regex
+ * optimisations at a worker's start, for one-byte and two-byte text (engine/scanner.ts
+ * `warmUp`'s `plainOver`). Their optimised machine code was most of a worker's memory: hamletd
+ * with 2 workers, stock rules, Bayes on, 300 scans, the two builds taking turns (load 10-11):
+ * 394-398 MB RSS with every pattern optimised, 268-270 MB with the 262 patterns over 300
+ * characters plain (290 MB over 1,000; 338 MB over 100, whose two-byte forms cost more than
+ * they save), for more CPU per scan: the plain code of those patterns runs slower (14% in that
+ * run; after a long warm-up 16.7 against 10.3 ms per scan). `hamletd --plain-regex-over` sets
+ * it (0: every pattern optimised). The switch is process-wide: workers warming up together take
+ * turns through the pool's phase state; a worker already serving while another warms up may
+ * compile a regex it meets for the first time plain, which changes its speed, never its matches.
+ */
+export const PLAIN_REGEX_OVER = 300;
+
 /** What a worker reports once it can take jobs (worker.ts). */
 export interface ReadyNote {
   readonly type: 'ready';
@@ -138,6 +154,9 @@ export class WorkerPool {
   private generation = 0;
   private lastGeneration = 0;
   private closing = false;
+  /** Shared by every worker's warm-up (regex-flags.ts `inRegexPhase`); each live worker holds a slot. */
+  private readonly regexPhases = regexPhaseState();
+  private readonly phaseSlots = new Set<number>();
   private config: WorkerConfig;
   /** The load under way, and the one asked for while it runs (all such asks share it). */
   private loading: Promise<void> | undefined;
@@ -297,7 +316,13 @@ export class WorkerPool {
   }
 
   private spawn(gen: number, config: WorkerConfig): Promise<ReadyNote> {
-    const worker = new Worker(this.opts.script ?? join(__dirname, 'worker.js'), { workerData: config, resourceLimits: WORKER_HEAP });
+    // A slot in the regex phase state; past REGEX_PHASE_SLOTS live workers, one warms up on its own.
+    let phaseSlot = 1;
+    while (this.phaseSlots.has(phaseSlot)) phaseSlot++;
+    const phased = phaseSlot <= REGEX_PHASE_SLOTS;
+    if (phased) this.phaseSlots.add(phaseSlot);
+    const workerData: WorkerConfig = { ...config, regexPhases: phased ? { state: this.regexPhases, slot: phaseSlot } : undefined };
+    const worker = new Worker(this.opts.script ?? join(__dirname, 'worker.js'), { workerData, resourceLimits: WORKER_HEAP });
     const slot: Slot = { worker, generation: gen, ready: false, running: new Map(), jobs: 0, computing: false, retiring: false };
     this.slots.push(slot);
     return new Promise<ReadyNote>((resolve, reject) => {
@@ -324,6 +349,11 @@ export class WorkerPool {
         if (!slot.ready) reject(e);
       });
       worker.on('exit', (code) => {
+        if (phased) {
+          // A worker stopped while compiling must not leave the switch off for the others.
+          leaveRegexPhase(this.regexPhases, phaseSlot);
+          this.phaseSlots.delete(phaseSlot);
+        }
         if (!slot.ready) reject(new Error(`scan worker exited with code ${code} while loading`));
         this.remove(slot);
         failAll(slot, () => new SpamdError('HAMLET_ERR_SPAMD_INTERNAL', EX.SOFTWARE, 'Internal software error: scan worker stopped'));

@@ -30,7 +30,7 @@ import { tell } from './tell';
 import { SerialLanes } from './serial-lanes';
 import { StoreCache } from './user-stores';
 import { idleNotes } from './idle-notes';
-import type { ReadyNote } from './pool';
+import { PLAIN_REGEX_OVER, type ReadyNote } from './pool';
 import { createPrefsFile } from './prefs-template';
 import { checkOwnedPath, readOwnedFile, type UserTree } from '../util/owned-files';
 
@@ -43,6 +43,10 @@ export interface WorkerConfig {
   readonly allowUserRules: boolean;
   /** Compile all regexes before reporting ready (servers do; tests may not). */
   readonly warm: boolean;
+  /** Rule patterns longer than this are compiled plain at warm-up (0: none); default PLAIN_REGEX_OVER. */
+  readonly plainRegexOver?: number;
+  /** The pool's regex phase state and this worker's slot in it (regex-flags.ts `inRegexPhase`), shared by its workers' warm-ups. */
+  readonly regexPhases?: { readonly state: Int32Array; readonly slot: number };
   /**
    * `--timeout-child` in ms (0 or absent: none). A scan's rules stop a little before it, as
    * spamd hands its child timeout to SpamAssassin as a deadline, so the answer is a normal one
@@ -249,19 +253,11 @@ async function answer(job: Job, w: WorkerState): Promise<Answer> {
   };
 }
 
-/**
- * Rule patterns longer than this (characters of source) are compiled without V8's regex
- * optimisations at a worker's start, for one-byte and two-byte text (`warmUp`'s `plainOver`).
- * Their optimised machine code was most of a worker's memory: hamletd with 2 workers, stock
- * rules, Bayes on, 300 scans, the two builds taking turns (load 10-11): 394-398 MB RSS with
- * every pattern optimised, 268-270 MB with the 262 patterns over 300 characters plain (290 MB
- * over 1,000; 338 MB over 100, whose two-byte forms cost more than they save), for about 14%
- * more CPU per scan (29-31 ms against 25-27 ms): the plain code of those patterns runs slower.
- * Raise it to trade memory back for CPU. The switch is process-wide: a worker starting while
- * another warms up may get some patterns compiled the other way, which changes their speed and
- * size, never what they match.
- */
-const PLAIN_REGEX_OVER = 300;
+/** The warm-up's `plainOver` for this worker's configuration. */
+const plainOver = (cfg: WorkerConfig): number => {
+  const n = cfg.plainRegexOver ?? PLAIN_REGEX_OVER;
+  return n > 0 ? n : Infinity;
+};
 
 function main(): void {
   const port = parentPort;
@@ -273,7 +269,7 @@ function main(): void {
     const t0 = performance.now();
     const rules = loadRuleSet(cfg.load, cfg.ruleCache ?? false);
     const compileMs = performance.now() - t0;
-    const warmMs = cfg.warm ? warmUp(rules.compiled, { plainOver: PLAIN_REGEX_OVER }) * 1000 : 0;
+    const warmMs = cfg.warm ? warmUp(rules.compiled, { plainOver: plainOver(cfg), phases: cfg.regexPhases }) * 1000 : 0;
     base = loadedFrom(rules, cfg);
     // SPF, DKIM and DMARC's library loads at start-up, not on the first scan (about 0.3 s).
     if (cfg.warm && base.net) preloadMailAuth();
