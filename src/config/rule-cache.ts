@@ -8,7 +8,6 @@
  * used means no cache (a debug line, never an error).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { compileDraft, type RuleSet } from './compile';
 import { readConfig, type ConfigFs, type LoadOptions } from './read';
@@ -17,6 +16,7 @@ import { changedInput, digest, RecordingFs } from './rule-cache-inputs';
 import { prepareDir, readEntry, writeEntry } from './rule-cache-store';
 import { EVAL_REGISTRY } from '../eval/index';
 import { HAMLET_VERSION } from '../util/version';
+import { defaultCacheDir } from '../util/private-files';
 
 /** Where and how the cache is used. */
 export interface RuleCacheOptions {
@@ -33,15 +33,8 @@ export interface RuleCacheOptions {
 /** Bumped when what is stored changes shape. */
 const FORMAT = 3;
 
-/**
- * The cache directory by platform convention: `$HAMLET_CACHE_DIR`, else `$XDG_CACHE_HOME/hamlet`
- * (an absolute one, as the XDG spec asks), else `~/.cache/hamlet`.
- */
-export function defaultRuleCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  if (env.HAMLET_CACHE_DIR) return env.HAMLET_CACHE_DIR;
-  const xdg = env.XDG_CACHE_HOME;
-  return xdg && isAbsolute(xdg) ? join(xdg, 'hamlet') : join(home, '.cache', 'hamlet');
-}
+/** The cache directory by platform convention (util/private-files.ts). */
+export const defaultRuleCacheDir = defaultCacheDir;
 
 let stamp: string | undefined;
 
