@@ -9,6 +9,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { compileDraft, type RuleSet } from './compile';
 import { readConfig, type ConfigFs, type LoadOptions } from './read';
 import { decodeRuleSet, encodeRuleSet } from './rule-cache-codec';
@@ -31,7 +32,7 @@ export interface RuleCacheOptions {
 }
 
 /** Bumped when what is stored changes shape. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** The cache directory by platform convention (util/private-files.ts). */
 export const defaultRuleCacheDir = defaultCacheDir;
@@ -59,7 +60,8 @@ function codeStamp(): string {
       lines.push(`${dir} unreadable`);
     }
   }
-  return (stamp = digest(lines.sort().join('\n')));
+  // As it is, not hashed: hashing would load node:crypto, which a warm run needs nowhere else.
+  return (stamp = lines.sort().join('\n'));
 }
 
 /**
@@ -82,8 +84,9 @@ function cacheKey(opts: LoadOptions | readonly string[], version: string): { key
   return { key: JSON.stringify({ format: FORMAT, hamlet: version, code: codeStamp(), node: process.version, v8: process.versions.v8, where }), where };
 }
 
+/** The file of a configuration: a checksum of `where` names it (the key inside says whose it is). */
 function fileName(where: string): string {
-  return `rules-${digest(where).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.bin`;
+  return typeof crc32 === 'function' ? `rules-${crc32(where).toString(16)}-${where.length}.bin` : `rules-${digest(where).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.bin`;
 }
 
 /** The stored rule set when it is still what `key` and its inputs say; else why not. */

@@ -60,7 +60,7 @@ export interface CodeCache {
   skipSave(): void;
 }
 
-type CompileFn = (this: NodeModule, content: string, filename: string) => unknown;
+type CompileFn = (this: NodeModule, content: string, filename: string, format?: string) => unknown;
 interface ModuleInternals {
   prototype: { _compile: CompileFn };
   wrap(content: string): string;
@@ -115,9 +115,11 @@ export function useCodeCache(dir: string, root: string): CodeCache | undefined {
   const prefix = root.endsWith(sep) ? root : root + sep;
   const original = Mod.prototype._compile;
 
-  Mod.prototype._compile = function compileCached(this: NodeModule, content: string, filename: string): unknown {
-    if (!filename.startsWith(prefix) || !filename.endsWith('.js') || (mainLoader === undefined && content.includes('import('))) {
-      return original.call(this, content, filename);
+  Mod.prototype._compile = function compileCached(this: NodeModule, content: string, filename: string, format?: string): unknown {
+    // An ES module (Node 20.19's require() of ESM passes its format) goes Node's own way.
+    const cjs = format === undefined || format === 'commonjs';
+    if (!cjs || !filename.startsWith(prefix) || !filename.endsWith('.js') || (mainLoader === undefined && content.includes('import('))) {
+      return original.call(this, content, filename, format);
     }
     const src = sourceKey(content);
     const k = known.get(filename);
