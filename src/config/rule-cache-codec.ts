@@ -13,7 +13,7 @@ import { deserialize, serialize } from 'node:v8';
 import { parseOptionsFor, type GuardedRule, type RuleSet } from './compile';
 import type { LintMessage } from './draft';
 import { defineLazyRegex, regexCell, storedRegex, type StoredRegex } from './lazy-regex';
-import { asciiSourceOf, knowAsciiSource } from '../engine/ascii-form-memo';
+import { asciiSourceOf, knowAsciiForm, knowAsciiFormOf } from '../engine/ascii-form-memo';
 import { knowPrefilter, prefilterData, type PrefilterData } from '../engine/prefilter';
 import type { CompiledRule, CompiledTest } from '../engine/types';
 import type { EvalRegistry } from '../eval/registry';
@@ -100,18 +100,23 @@ export function decodeRuleSet(bytes: Buffer, registry: EvalRegistry): RuleSet | 
   for (const r of c.rules) if (!rebind(r, registry)) return `eval function of ${r.name} is not registered`;
   for (const m of metas) (m as { tflags: unknown }).tflags = new Set(m.tflags as unknown as string[]);
   knowPrefilter(c.rules, p.prefilter);
+  // Each regex, and a line rule's ASCII form, is created on first use; either can be reached without the other.
   const cells = p.regexes.map((stored, i) => {
     if (stored === null) return undefined;
     const a = p.ascii[i];
-    return regexCell(stored, a === undefined ? undefined : (re) => knowAsciiSource(re, a));
+    if (a === undefined) return { re: regexCell(stored) };
+    const ascii = a === null ? (): null => null : regexCell([a, stored[1]]);
+    return { re: regexCell(stored, (re) => knowAsciiFormOf(re, ascii)), ascii };
   });
   c.rules.forEach((r, i) => {
     const cell = cells[i];
-    if (cell) defineLazyRegex(r.test, cell);
+    if (!cell) return;
+    defineLazyRegex(r.test, cell.re);
+    if (cell.ascii) knowAsciiForm(r.test, cell.ascii);
   });
   for (let i = 0; i < p.guarded.length; i++) {
     const ref = p.guarded[i]!;
-    const cell = typeof ref === 'number' ? cells[ref] : regexCell(ref);
+    const cell = typeof ref === 'number' ? cells[ref]?.re : regexCell(ref);
     if (!cell) return 'payload of the wrong shape';
     defineLazyRegex(p.set.guarded[i]!, cell);
   }

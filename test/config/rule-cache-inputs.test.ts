@@ -12,6 +12,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { changedInput, RACY_MS, RecordingFs, type InputEntry } from '../../src/config/rule-cache-inputs';
 import { loadRuleSet } from '../../src/config/load';
 
+/** A file time in whole seconds (2023-11-14), which utimes sets exactly. */
+const WHEN = 1_700_000_000;
+
 function tempDir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'hamlet-cache-inputs-'));
   t.after(() => rmSync(d, { recursive: true, force: true }));
@@ -38,6 +41,8 @@ test('stats vouch for settled files; edits that keep size and mtime are still se
   const b = join(dir, 'b.cf');
   writeFileSync(a, 'score A 1\n');
   writeFileSync(b, 'score B 2\n');
+  // Whole seconds: utimes can set them back exactly.
+  utimesSync(a, WHEN, WHEN);
   // Old enough for their stats to be recorded.
   await sleep(RACY_MS + 200);
   const entries = record([a, b]);
@@ -45,10 +50,12 @@ test('stats vouch for settled files; edits that keep size and mtime are still se
   assert.deepEqual(check(entries), { changed: undefined, hashed: [] });
 
   // Same size, mtime put back: only the ctime (and the content) differ.
-  const { mtime, atime } = statSync(a);
+  const before = statSync(a, { bigint: true });
   writeFileSync(a, 'score A 9\n');
-  utimesSync(a, atime, mtime);
-  assert.equal(statSync(a).mtimeMs, mtime.getTime());
+  utimesSync(a, WHEN, WHEN);
+  const after = statSync(a, { bigint: true });
+  assert.deepEqual([after.size, after.mtimeNs, after.ino], [before.size, before.mtimeNs, before.ino]);
+  assert.notEqual(after.ctimeNs, before.ctimeNs);
   const edited = check(entries);
   assert.match(edited.changed ?? '', /file .*a\.cf changed/);
   assert.deepEqual(edited.hashed, [a]);
@@ -58,12 +65,12 @@ test('a file replaced by a rename with the same content and times is hashed and 
   const dir = tempDir(t);
   const a = join(dir, 'a.cf');
   writeFileSync(a, 'score A 1\n');
+  utimesSync(a, WHEN, WHEN);
   await sleep(RACY_MS + 200);
   const entries = record([a]);
-  const { mtime, atime } = statSync(a);
   const tmp = join(dir, 'a.tmp');
   writeFileSync(tmp, 'score A 1\n');
-  utimesSync(tmp, atime, mtime);
+  utimesSync(tmp, WHEN, WHEN);
   renameSync(tmp, a);
   assert.deepEqual(check(entries), { changed: undefined, hashed: [a] });
 });
@@ -85,15 +92,15 @@ test('through the cache: an edit keeping size and mtime rebuilds the rule set', 
   mkdirSync(rules);
   const cf = join(rules, '10_a.cf');
   writeFileSync(cf, 'header SUBJ_A Subject =~ /won/\nscore SUBJ_A 1.5\n');
+  utimesSync(cf, WHEN, WHEN);
   await sleep(RACY_MS + 200);
   const said: string[] = [];
   const load = () => loadRuleSet({ configPath: rules, siteConfigPath: join(rules, 'none') }, { dir, debug: (s) => said.push(s) });
   assert.equal(scoreOf(load(), 'SUBJ_A'), 1.5);
   assert.equal(scoreOf(load(), 'SUBJ_A'), 1.5);
   assert.match(said.join('\n'), /loaded /);
-  const { mtime, atime } = statSync(cf);
   writeFileSync(cf, 'header SUBJ_A Subject =~ /won/\nscore SUBJ_A 2.5\n');
-  utimesSync(cf, atime, mtime);
+  utimesSync(cf, WHEN, WHEN);
   said.length = 0;
   assert.equal(scoreOf(load(), 'SUBJ_A'), 2.5);
   assert.match(said.join('\n'), /compiling \(file .*10_a\.cf changed\)/);
