@@ -32,7 +32,7 @@ export interface RuleCacheOptions {
 }
 
 /** Bumped when what is stored changes shape. */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** The cache directory by platform convention (util/private-files.ts). */
 export const defaultRuleCacheDir = defaultCacheDir;
