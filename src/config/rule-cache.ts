@@ -1,7 +1,8 @@
 /**
  * The compiled rule-set cache, `sa-compile` done automatically: the first load of a
  * configuration compiles it and stores the result; later loads check that every input is
- * still the same (re-reading and hashing each file, re-listing each directory) and read the
+ * still the same (each file by its content hash, or by a stat that vouches for it, see
+ * rule-cache-inputs.ts; each directory re-listed) and read the
  * stored rule set instead of parsing, translating and analysing thousands of rules again.
  * The key also holds the load options, hamlet's version and build, and Node's and V8's
  * versions. Anything wrong with a cache file means it is rebuilt; a directory that cannot be

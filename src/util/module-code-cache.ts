@@ -13,6 +13,7 @@
  * an edited module or a damaged file is compiled from source, never trusted. V8 itself refuses
  * bytecode of another V8 version or other flags; the file is rewritten then.
  */
+import { existsSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
@@ -51,7 +52,7 @@ export interface CodeCacheStats {
   unread?: string;
 }
 
-/** A code cache in use: `save()` writes what this run compiled when anything was missing. */
+/** A code cache in use: `save()` writes what this run compiled when anything was missing (and the directory is there). */
 export interface CodeCache {
   readonly stats: CodeCacheStats;
   /** Write the file when a module missed (called at exit); an error message when it could not be. */
@@ -103,8 +104,9 @@ const mainLoader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LO
  * on; undefined when `dir` cannot be used. Call it once, after V8's flags are final.
  */
 export function useCodeCache(dir: string, root: string): CodeCache | undefined {
-  // zlib.crc32 is Node 20.15's.
-  if (typeof crc32 !== 'function' || preparePrivateDir(dir) !== undefined) return undefined;
+  // zlib.crc32 is Node 20.15's. The directory is the rule cache's: made when rules are loaded,
+  // not by this (`hamlet --help` leaves no directory behind); missing, it is only not read.
+  if (typeof crc32 !== 'function' || (preparePrivateDir(dir, false) !== undefined && existsSync(dir))) return undefined;
   const file = join(dir, FILE);
   const stats: CodeCacheStats = { hits: 0, misses: 0 };
   const known = new Map<string, { entry: Entry; blob: Buffer }>();
@@ -144,7 +146,7 @@ export function useCodeCache(dir: string, root: string): CodeCache | undefined {
       skip = true;
     },
     save: () => {
-      if (skip || stats.misses === 0) return undefined;
+      if (skip || stats.misses === 0 || preparePrivateDir(dir, false) !== undefined) return undefined;
       const entries: Entry[] = [];
       const blobs: Buffer[] = [];
       let at = 0;

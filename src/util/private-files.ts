@@ -29,10 +29,10 @@ export function untrusted(st: Stats, what: string): string | undefined {
   return undefined;
 }
 
-/** Create the directory (0700) when missing; why it cannot be used, if it cannot. */
-export function preparePrivateDir(dir: string): string | undefined {
+/** Create the directory (0700) when missing (unless `create` is false); why it cannot be used, if it cannot. */
+export function preparePrivateDir(dir: string, create = true): string | undefined {
   try {
-    makeDirs(dir, 0o700);
+    if (create) makeDirs(dir, 0o700);
     const st = lstatSync(dir);
     if (!st.isDirectory()) return `${dir} is not a directory`;
     return untrusted(st, dir);

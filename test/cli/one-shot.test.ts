@@ -59,3 +59,13 @@ test('hamlet -t: the second run writes the modules\' code cache, the third uses 
   assert.ok(existsSync(code));
   assert.equal(hamlet(), fresh);
 });
+
+test('hamlet --version makes no cache directory', (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'hamlet-one-shot-nodir-'));
+  t.after(() => spawnSync('rm', ['-rf', top]));
+  const cache = join(top, 'cache');
+  const r = spawnSync(process.execPath, [HAMLET_BIN, '--version'], { encoding: 'utf8', env: { ...process.env, HAMLET_CACHE_DIR: cache, HOME: top } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /hamlet version/);
+  assert.ok(!existsSync(cache));
+});

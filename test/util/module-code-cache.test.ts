@@ -36,6 +36,7 @@ function setUp(t: { after(fn: () => void): void }): { root: string; dir: string;
   writeFileSync(join(root, 'a.js'), "const b = require('./b');\nexports.value = () => ({ n: b.twice(21), file: __filename, dir: __dirname, resolved: require.resolve('./b') });\n");
   writeFileSync(join(root, 'b.js'), 'module.exports = { twice: (x) => x * 2 };\n');
   const dir = join(top, 'cache');
+  mkdirSync(dir, { mode: 0o700 });
   return { root, dir, file: join(dir, 'modules.bin') };
 }
 
@@ -51,6 +52,14 @@ test('the second process compiles from the cache; modules behave the same', (t) 
   const second = run(root, dir);
   assert.deepEqual(second, { value: first.value, hits: 2, misses: 0 });
   assert.equal(statSync(file).mtimeMs, written, 'nothing missed: the file is left as it is');
+});
+
+test('a missing directory is not made (the rule cache makes it): nothing is written', (t) => {
+  const { root, dir, file } = setUp(t);
+  rmSync(dir, { recursive: true });
+  const r = run(root, dir);
+  assert.deepEqual([r.hits, r.misses], [0, 2]);
+  assert.ok(!existsSync(dir) && !existsSync(file));
 });
 
 test('a module edited to a source of the same length is compiled from source', (t) => {
