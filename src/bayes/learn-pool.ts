@@ -33,10 +33,15 @@ export function tokenizerConfigFrom(p: PortableTokenizerConfig): TokenizerConfig
   };
 }
 
-/** A chunk of messages for one worker: fewer, larger messages between threads cost less than one per message. */
+/**
+ * A chunk of messages for one worker: fewer, larger messages between threads cost less than one
+ * per message. The messages lie end to end in one transferred buffer, `ends[i]` closing message i
+ * (one allocation per chunk instead of one per message).
+ */
 export interface WorkerRequest {
   seq: number;
-  raws: Uint8Array[];
+  data: Uint8Array<ArrayBuffer>;
+  ends: number[];
 }
 /** The chunk prepared: the messages' hashes end to end, `ends[i]` closing message i's. */
 export interface WorkerReply {
@@ -112,7 +117,7 @@ export class LearnPool {
     let idleSaid = true;
     const send = (): void => {
       while (!exhausted && messagesOut < MAX_IN_FLIGHT_MESSAGES && bytesOut < MAX_IN_FLIGHT_BYTES) {
-        const chunk: Array<Uint8Array<ArrayBuffer>> = [];
+        const chunk: Buffer[] = [];
         let bytes = 0;
         while (chunk.length < CHUNK) {
           const r = it.next();
@@ -120,14 +125,19 @@ export class LearnPool {
             exhausted = true;
             break;
           }
-          // Copy into a buffer the worker can own (mbox slices share one big buffer).
-          const copy = new Uint8Array(r.value.length);
-          copy.set(r.value);
-          chunk.push(copy);
-          bytes += copy.length;
+          chunk.push(r.value);
+          bytes += r.value.length;
         }
         if (chunk.length === 0) break;
-        workers[sent % threads]!.postMessage({ seq: sent, raws: chunk } satisfies WorkerRequest, chunk.map((c) => c.buffer));
+        // Copied into a buffer the worker can own (mbox slices share one big buffer).
+        const data = new Uint8Array(bytes);
+        const ends: number[] = [];
+        let at = 0;
+        for (const raw of chunk) {
+          data.set(raw, at);
+          ends.push((at += raw.length));
+        }
+        workers[sent % threads]!.postMessage({ seq: sent, data, ends } satisfies WorkerRequest, [data.buffer]);
         chunkBytes.set(sent, bytes);
         messagesOut += chunk.length;
         bytesOut += bytes;

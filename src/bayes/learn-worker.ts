@@ -16,7 +16,12 @@ parentPort!.on('message', (msg: WorkerRequest | WorkerInit) => {
   if (!settings) throw new Error('learn worker: request before its configuration');
   const { tconf, now, ignore } = settings;
   const req = msg;
-  const prepared: PreparedMessage[] = req.raws.map((r) => prepareMessage(learnableMessage(Buffer.from(r.buffer, r.byteOffset, r.byteLength)), tconf, now, ignore));
+  const prepared: PreparedMessage[] = [];
+  let start = 0;
+  for (const end of req.ends) {
+    prepared.push(prepareMessage(learnableMessage(Buffer.from(req.data.buffer, req.data.byteOffset + start, end - start)), tconf, now, ignore));
+    start = end;
+  }
   const ends: number[] = [];
   let total = 0;
   for (const p of prepared) ends.push((total += p.hashes.length));

@@ -33,10 +33,37 @@ export interface LoadOptions {
   readonly onlyDirectives?: RegExp;
 }
 
-/** Blank the lines whose first word `keep` does not match. */
-function keepDirectives(text: string, keep: RegExp | undefined): string {
+/**
+ * Blank the lines (ended by LF or CR) whose first word (after spaces and tabs, up to whitespace
+ * or `#`) `keep` does not match. Walked with indexOf rather than a regex replace with a callback
+ * per line: most lines go, and the stock rules are 24,000 lines read by every hamlet-learn.
+ */
+export function keepDirectives(text: string, keep: RegExp | undefined): string {
   if (!keep) return text;
-  return text.replace(/^[ \t]*([^\s#]*).*$/gm, (line, word: string) => (keep.test(word) ? line : ''));
+  const out: string[] = [];
+  let nl = -2; // the next LF and CR at or after i (-1: none left), found again once passed
+  let cr = -2;
+  for (let i = 0; ; ) {
+    if (nl !== -1 && nl < i) nl = text.indexOf('\n', i);
+    if (cr !== -1 && cr < i) cr = text.indexOf('\r', i);
+    const e = nl < 0 ? (cr < 0 ? text.length : cr) : cr < 0 ? nl : Math.min(nl, cr);
+    let j = i;
+    while (j < e && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+    let k = j;
+    while (k < e && !endsWord(text.charCodeAt(k))) k++;
+    if (keep.test(text.slice(j, k))) out.push(text.slice(i, e));
+    if (e === text.length) return out.join('');
+    out.push(text[e]!);
+    i = e + 1;
+  }
+}
+
+const WHITESPACE = /\s/;
+
+/** `#` or whitespace (as the regex class \s). */
+function endsWord(c: number): boolean {
+  if (c === 35 || c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && WHITESPACE.test(String.fromCharCode(c));
 }
 
 /** hamlet's own default rule set, shipped in the package. */

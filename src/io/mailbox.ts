@@ -22,32 +22,44 @@ export interface ReadOptions {
 
 const FROM_LINE = /^From \S*.*\d{4}/;
 
-/** Split an mbox into messages: a `From ` line after a blank line (or at the start) begins one. */
+/**
+ * Split an mbox into messages: a `From ` line after a blank line (or at the start) begins one.
+ * Candidates are found by searching for `\nFrom ` (one native search per message, not one per
+ * line: the per-line walk was most of a learning run's mailbox reading).
+ */
 export function* splitMbox(buf: Buffer): Generator<Buffer> {
-  let start = -1;
-  let pos = 0;
-  let prevBlank = true;
-  while (pos < buf.length) {
-    let nl = buf.indexOf(0x0a, pos);
-    if (nl < 0) nl = buf.length - 1;
-    const lineEnd = nl + 1;
-    const isFrom = buf[pos] === 0x46 && FROM_LINE.test(buf.toString('latin1', pos, Math.min(lineEnd, pos + 200)));
-    if (isFrom && prevBlank) {
-      if (start >= 0) yield unescapeMbox(buf.subarray(start, pos));
-      start = pos;
-    } else if (start < 0) {
-      start = pos; // no leading From line: the file is one message
-    }
-    const len = lineEnd - pos;
-    prevBlank = len === 1 || (len === 2 && buf[pos] === 0x0d);
-    pos = lineEnd;
+  if (buf.length === 0) return;
+  // The first message starts at 0, whether or not the file starts with a From line.
+  let start = 0;
+  for (let p = buf.indexOf(NL_FROM); p >= 0; p = buf.indexOf(NL_FROM, p + 1)) {
+    const at = p + 1;
+    if (!blankLineBefore(buf, at) || !FROM_LINE.test(lineHead(buf, at))) continue;
+    yield unescapeMbox(buf.subarray(start, at));
+    start = at;
   }
-  if (start >= 0) yield unescapeMbox(buf.subarray(start));
+  yield unescapeMbox(buf.subarray(start));
+}
+
+const NL_FROM = Buffer.from('\nFrom ', 'latin1');
+const NL_QUOTE = Buffer.from('\n>', 'latin1');
+const QUOTED_FROM = Buffer.from('>From ', 'latin1');
+
+/** Whether the line ending at `at` (its newline is `buf[at - 1]`) is empty or a lone CR. */
+function blankLineBefore(buf: Buffer, at: number): boolean {
+  if (at === 1 || buf[at - 2] === 0x0a) return true;
+  return buf[at - 2] === 0x0d && (at === 2 || buf[at - 3] === 0x0a);
+}
+
+/** The line starting at `at`, with its newline, up to 200 bytes: what FROM_LINE is tested on. */
+function lineHead(buf: Buffer, at: number): string {
+  const nl = buf.indexOf(0x0a, at);
+  return buf.toString('latin1', at, Math.min(nl < 0 ? buf.length : nl + 1, at + 200));
 }
 
 /** Undo `>From ` quoting (mboxrd: one `>` removed from `>+From `; mboxo is the one-level case). */
 function unescapeMbox(msg: Buffer): Buffer {
-  if (msg.indexOf('\n>') < 0) return trimSeparator(msg);
+  // Quoted replies (`\n>`) are common; an escaped From line needs `>From ` as well.
+  if (msg.indexOf(NL_QUOTE) < 0 || msg.indexOf(QUOTED_FROM) < 0) return trimSeparator(msg);
   const text = msg.toString('latin1').replace(/^>(>*From )/gm, '$1');
   return trimSeparator(Buffer.from(text, 'latin1'));
 }

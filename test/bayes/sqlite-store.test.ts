@@ -7,6 +7,7 @@ import { applyBatch, BayesError, canClassify, classify, forget, learn, openBayes
 import { openSqliteStore } from '../../src/bayes/stores/sqlite';
 import { receiveTime } from '../../src/bayes/message-info';
 import { parseMessage } from '../../src/message/parse';
+import { TokenDeltas } from '../../src/bayes/token-deltas';
 import { collect, synthetic, tempDir, testSettings } from './helpers';
 
 const NOW = 1100000000;
@@ -159,4 +160,33 @@ test('token atimes come from the first Received date, else the mbox From line, e
   assert.equal(receiveTime(date, now), Date.UTC(2002, 6, 1, 12) / 1000);
   const future = parseMessage(Buffer.from('Date: Mon, 01 Jul 2099 12:00:00 +0000\n\nx\n'));
   assert.equal(receiveTime(future, now), now);
+});
+
+test('token changes spanning several multi-row upserts land row by row; counts going to zero drop their rows', async (t) => {
+  const dir = tempDir(t);
+  const store = openSqliteStore(join(dir, 'bayes.sqlite'));
+  t.after(() => store.close());
+  // 301 tokens: two full 128-row statements and a remainder written one row at a time.
+  const n = 301;
+  const up = new TokenDeltas();
+  for (let i = 0; i < n; i++) up.add(1000 + i * 7919, i % 3, 1 + (i % 2), NOW + i);
+  await store.write(async (w) => w.tokensChange(up));
+  // Again, some tokens down: the odd ones lose all their counts, every fifth gains spam.
+  const down = new TokenDeltas();
+  for (let i = 0; i < n; i++) {
+    if (i % 2 === 1) down.add(1000 + i * 7919, -(i % 3), -2, NOW);
+    else if (i % 5 === 0) down.add(1000 + i * 7919, 4, 0, NOW - 10);
+  }
+  await store.write(async (w) => w.tokensChange(down));
+  const rows = new Map(await collect(store.allTokens()));
+  for (let i = 0; i < n; i++) {
+    const c = rows.get(1000 + i * 7919);
+    if (i % 2 === 1) {
+      assert.equal(c, undefined, `token ${i} dropped`);
+      continue;
+    }
+    assert.deepEqual(c, { spam: (i % 3) + (i % 5 === 0 ? 4 : 0), ham: 1, atime: NOW + i }, `token ${i}`);
+  }
+  assert.equal(rows.size, Math.ceil(n / 2));
+  assert.equal((await store.vars()).newestAtime, NOW + n - 1);
 });

@@ -59,3 +59,17 @@ test('hash 0 and the largest 40-bit hash are tokens like any other', () => {
   assert.deepEqual(t.get(2 ** 40 - 1), { spam: 0, ham: 1, atime: 7 });
   assert.equal(t.size, 2);
 });
+
+test('addAll over a Float64Array, between single adds, sums as add does one hash at a time', () => {
+  const bulk = new TokenDeltas(2);
+  const single = new TokenDeltas(2);
+  const hs = Float64Array.from(hashes(4000, 2500, 3));
+  bulk.add(hs[0]!, 0, 3, 50);
+  single.add(hs[0]!, 0, 3, 50);
+  bulk.addAll(hs, 1, 0, 40);
+  for (const h of hs) single.add(h, 1, 0, 40);
+  bulk.addAll(hs.subarray(100, 900), 0, -1, 60);
+  for (const h of hs.subarray(100, 900)) single.add(h, 0, -1, 60);
+  assert.equal(bulk.size, single.size);
+  single.forEach((h, spam, ham, atime) => assert.deepEqual(bulk.get(h), { spam, ham, atime }, `token ${h}`));
+});

@@ -33,6 +33,39 @@ test('an mbox splits at From lines after a blank line, and escapes are undone', 
   assert.match(msgs[1]!, /^From bob@example\.com [^]*second body\n$/);
 });
 
+/** The splitting rule walked line by line, as a reference for splitMbox's search. */
+function splitByLines(buf: Buffer): string[] {
+  const out: string[] = [];
+  const from = /^From \S*.*\d{4}/;
+  let start = -1;
+  let prevBlank = true;
+  for (let pos = 0; pos < buf.length; ) {
+    let nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) nl = buf.length - 1;
+    const isFrom = buf[pos] === 0x46 && from.test(buf.toString('latin1', pos, Math.min(nl + 1, pos + 200)));
+    if (isFrom && prevBlank) {
+      if (start >= 0) out.push(buf.toString('latin1', start, pos));
+      start = pos;
+    } else if (start < 0) start = pos;
+    prevBlank = nl + 1 - pos === 1 || (nl + 1 - pos === 2 && buf[pos] === 0x0d);
+    pos = nl + 1;
+  }
+  if (start >= 0) out.push(buf.toString('latin1', start));
+  return out.map((m) => (m.includes('\n>') ? m.replace(/^>(>*From )/gm, '$1') : m)).map((m) => (m.endsWith('\n\n') ? m.slice(0, -1) : m));
+}
+
+test('splitting finds the messages a line-by-line walk finds (CRLF, blank starts, From lines in bodies, no final newline)', () => {
+  const pieces = ['From a@b Mon Jan  1 00:00:00 2024', 'From nobody', 'From x 2024', '', '\r', 'body', '>From q 2024', '>>From r', 'From', 'x: y'];
+  let seed = 7;
+  const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  for (let i = 0; i < 3000; i++) {
+    const lines = Array.from({ length: rnd(12) }, () => pieces[rnd(pieces.length)]!);
+    const text = lines.join(rnd(3) === 0 ? '\r\n' : '\n') + (rnd(2) ? '\n' : '');
+    const buf = Buffer.from(text, 'latin1');
+    assert.deepEqual([...splitMbox(buf)].map((b) => b.toString('latin1')), splitByLines(buf), JSON.stringify(text));
+  }
+});
+
 test('a file without a From line is one message', () => {
   const msgs = [...splitMbox(Buffer.from('Subject: x\n\nbody\n'))];
   assert.equal(msgs.length, 1);

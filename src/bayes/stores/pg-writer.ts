@@ -7,6 +7,7 @@ import type { PoolClient } from 'pg';
 import { hashToHex } from '../hash';
 import type { BayesWriter, ExpiryVar, SeenFlag, StoreVars, TokenCounts } from '../store';
 import type { TokenDeltas } from '../token-deltas';
+import { hexArrayLiteral, intArrayLiteral } from './pg-arrays';
 import { MSGID_MAX, PAGE_ROWS, VARS_SQL, varsFromRow } from './pg-vars';
 
 const VAR_COLUMNS: Record<ExpiryVar, string> = { lastExpire: 'last_expire', lastAtimeDelta: 'last_atime_delta', lastExpireReduce: 'last_expire_reduce' };
@@ -27,6 +28,19 @@ ins AS (
   INSERT INTO bayes_token (id, token, spam_count, ham_count, atime)
   SELECT $1, d.token, GREATEST(d.s, 0), GREATEST(d.hm, 0), d.a FROM d
    WHERE (d.s > 0 OR d.hm > 0) AND NOT EXISTS (SELECT 1 FROM upd WHERE upd.token = d.token)
+  ON CONFLICT (id, token) DO UPDATE SET spam_count = bayes_token.spam_count + EXCLUDED.spam_count,
+     ham_count = bayes_token.ham_count + EXCLUDED.ham_count, atime = GREATEST(bayes_token.atime, EXCLUDED.atime)
+  RETURNING (xmax = 0) AS inserted)
+SELECT count(*) FILTER (WHERE inserted)::int AS added FROM ins`;
+
+/**
+ * Token changes that only add (learning): one upsert, a row inserted or updated per token. The
+ * counts cannot go below 0, so it leaves what TOKENS_SQL would, in about half the server's CPU.
+ */
+const ADD_TOKENS_SQL = `
+WITH ins AS (
+  INSERT INTO bayes_token (id, token, spam_count, ham_count, atime)
+  SELECT $1, decode(x.h, 'hex'), x.s, x.hm, x.a FROM unnest($2::text[], $3::int[], $4::int[], $5::int[]) AS x(h, s, hm, a)
   ON CONFLICT (id, token) DO UPDATE SET spam_count = bayes_token.spam_count + EXCLUDED.spam_count,
      ham_count = bayes_token.ham_count + EXCLUDED.ham_count, atime = GREATEST(bayes_token.atime, EXCLUDED.atime)
   RETURNING (xmax = 0) AS inserted)
@@ -220,24 +234,38 @@ export class PgBayesWriter implements BayesWriter {
 
   /** One TokenDeltas as set-based statements, rows in token order (a stable lock order). */
   private async applyTokens(deltas: TokenDeltas): Promise<void> {
-    const rows: Array<[string, number, number, number]> = [];
-    deltas.forEach((h, spam, ham, atime) => {
-      if (spam !== 0 || ham !== 0) rows.push([hashToHex(h), spam, ham, atime]);
+    const hashes: number[] = [];
+    const spam: number[] = [];
+    const ham: number[] = [];
+    const atime: number[] = [];
+    const order: number[] = [];
+    deltas.forEach((h, s, hm, a) => {
+      if (s === 0 && hm === 0) return;
+      order.push(hashes.length);
+      hashes.push(h);
+      spam.push(s);
+      ham.push(hm);
+      atime.push(a);
     });
-    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (let i = 0; i < rows.length; i += PAGE_ROWS) {
-      const part = rows.slice(i, i + PAGE_ROWS);
-      const r = await this.c.query<{ added: number }>(TOKENS_SQL, [this.id, part.map((p) => p[0]), part.map((p) => p[1]), part.map((p) => p[2]), part.map((p) => p[3])]);
-      const down = part.filter((p) => p[1] < 0 || p[2] < 0).map((p) => p[0]);
-      const removed = down.length ? (await this.c.query<{ n: number }>(DROP_EMPTY_SQL, [this.id, down])).rows[0]!.n : 0;
+    // Ascending hashes are ascending 10-hex-digit tokens, the order of the index.
+    order.sort((a, b) => hashes[a]! - hashes[b]!);
+    const pick = (col: number[]): number[] => order.map((i) => col[i]!);
+    const [h, s, hm, a] = [pick(hashes), pick(spam), pick(ham), pick(atime)];
+    for (let i = 0; i < h.length; i += PAGE_ROWS) {
+      const end = Math.min(h.length, i + PAGE_ROWS);
+      const down: number[] = [];
       let newest = 0;
       let oldest = 0;
-      for (const p of part) {
-        if (p[1] > 0 || p[2] > 0) {
-          newest = Math.max(newest, p[3]);
-          oldest = oldest === 0 ? p[3] : Math.min(oldest, p[3]);
+      for (let j = i; j < end; j++) {
+        if (s[j]! < 0 || hm[j]! < 0) down.push(h[j]!);
+        if (s[j]! > 0 || hm[j]! > 0) {
+          newest = Math.max(newest, a[j]!);
+          oldest = oldest === 0 ? a[j]! : Math.min(oldest, a[j]!);
         }
       }
+      const params = [this.id, hexArrayLiteral(h, i, end), intArrayLiteral(s, i, end), intArrayLiteral(hm, i, end), intArrayLiteral(a, i, end)];
+      const r = await this.c.query<{ added: number }>(down.length ? TOKENS_SQL : ADD_TOKENS_SQL, params);
+      const removed = down.length ? (await this.c.query<{ n: number }>(DROP_EMPTY_SQL, [this.id, hexArrayLiteral(down)])).rows[0]!.n : 0;
       await this.c.query(TOKEN_VARS_SQL, [this.id, r.rows[0]!.added, removed, newest, oldest]);
     }
   }

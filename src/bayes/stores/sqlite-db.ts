@@ -64,6 +64,21 @@ const LOOKUP_SQL =
   "SELECT json_array((SELECT value FROM bayes_vars WHERE name = 'nspam'), (SELECT value FROM bayes_vars WHERE name = 'nham'), " +
   '(SELECT json_group_array(json_array(t.hash, t.spam, t.ham)) FROM json_each(?) j CROSS JOIN bayes_token t ON t.hash = j.value))';
 
+/**
+ * Token rows per upsert statement: one statement of many rows costs SQLite and better-sqlite3 about
+ * 40% less CPU per row than one statement per row (150,000 rows: 0.6 against 1.0 us each; flat
+ * from 50 rows up).
+ */
+const UPSERT_ROWS = 128;
+
+/** Adds token changes (never below zero) and keeps the newest atime, for `rows` rows of (hash, spam, ham, atime). */
+function upsertSql(rows: number): string {
+  return (
+    `INSERT INTO bayes_token (hash, spam, ham, atime) VALUES ${Array<string>(rows).fill('(?, ?, ?, ?)').join(', ')} ` +
+    'ON CONFLICT(hash) DO UPDATE SET spam = MAX(0, spam + excluded.spam), ham = MAX(0, ham + excluded.ham), atime = MAX(atime, excluded.atime)'
+  );
+}
+
 /** Page cache for writers (KiB): a trained database (5-20 MB) stays in memory while a batch is applied. */
 const WRITER_CACHE_KIB = 65536;
 
@@ -84,6 +99,8 @@ export class SqliteBayesDb {
   private readonly stmts: ReturnType<SqliteBayesDb['prepare']>;
   private readonly touches = new TouchBuffer();
   private readonly cache = new LookupCache();
+  /** Reused by tokensChange: one multi-row upsert's arguments. */
+  private readonly upsertArgs: number[] = new Array<number>(UPSERT_ROWS * 4).fill(0);
 
   constructor(
     readonly path: string,
@@ -176,10 +193,8 @@ export class SqliteBayesDb {
       setVar: db.prepare('INSERT INTO bayes_vars (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value'),
       addVar: db.prepare('INSERT INTO bayes_vars (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = MAX(0, value + excluded.value)'),
       maxVar: db.prepare('INSERT INTO bayes_vars (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)'),
-      upsert: db.prepare(
-        'INSERT INTO bayes_token (hash, spam, ham, atime) VALUES (?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET ' +
-          'spam = MAX(0, spam + excluded.spam), ham = MAX(0, ham + excluded.ham), atime = MAX(atime, excluded.atime)',
-      ),
+      upsert: db.prepare(upsertSql(1)),
+      upsertRows: db.prepare(upsertSql(UPSERT_ROWS)),
       dropEmpty: db.prepare('DELETE FROM bayes_token WHERE hash = ? AND spam <= 0 AND ham <= 0'),
       // All held-back stamps in one statement: `[[hash, atime], ...]` (one statement per message's
       // atime cost a flush ~30% more CPU).
@@ -289,12 +304,25 @@ export class SqliteBayesDb {
       },
       tokensChange: (deltas: TokenDeltas) => {
         let newest = 0;
+        const rows = this.upsertArgs;
+        let n = 0;
+        const lowered: number[] = [];
         deltas.forEach((h, spam, ham, atime) => {
           if (spam === 0 && ham === 0) return;
-          s.upsert.run(h, spam, ham, atime);
-          if (spam < 0 || ham < 0) s.dropEmpty.run(h);
+          rows[n++] = h;
+          rows[n++] = spam;
+          rows[n++] = ham;
+          rows[n++] = atime;
+          if (n === rows.length) {
+            s.upsertRows.run(rows);
+            n = 0;
+          }
+          if (spam < 0 || ham < 0) lowered.push(h);
           if (atime > newest) newest = atime;
         });
+        for (let i = 0; i < n; i += 4) s.upsert.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
+        // Each hash occurs once in `deltas`, so its row is final once every upsert has run.
+        for (const h of lowered) s.dropEmpty.run(h);
         if (newest) s.maxVar.run('newest_atime', newest);
       },
       setVar: (name, value) => {
