@@ -5,7 +5,10 @@
  * it runs before the flags are final.
  */
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { useCodeCache, type CodeCache } from '../util/module-code-cache';
+import { defaultCacheDir } from '../util/private-files';
 
 /** Up to this many file arguments count as few (quick compilation evens out after a few dozen messages). */
 export const FEW_FILES = 20;
@@ -55,4 +58,32 @@ export function skipOptimisingCompiler(): void {
  */
 export function useOptimisingCompiler(): void {
   setFlagsFromString('--opt');
+  codeCache?.skipSave();
+}
+
+let codeCache: CodeCache | undefined;
+
+/** The rule-set cache directory `argv` names (`--rule-cache DIR`), the default one, or undefined with `--no-rule-cache`. */
+export function cacheDirOf(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let dir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--no-rule-cache') return undefined;
+    if (a === '--rule-cache') dir = argv[++i];
+    else if (a.startsWith('--rule-cache=')) dir = a.slice('--rule-cache='.length);
+  }
+  return dir ?? defaultCacheDir(env);
+}
+
+/**
+ * Load hamlet's modules through V8's code cache (src/util/module-code-cache.ts), kept beside the
+ * rule-set cache, for a run of few messages; the cache is brought up to date as the process
+ * exits. Call after V8's flags are set: bytecode is only good for the flags it was made under.
+ */
+export function useModuleCodeCache(argv: readonly string[]): void {
+  const dir = cacheDirOf(argv);
+  if (dir === undefined) return;
+  codeCache = useCodeCache(dir, resolve(__dirname, '..', '..', '..'));
+  const c = codeCache;
+  if (c) process.on('exit', () => c.save());
 }

@@ -222,9 +222,10 @@ function lowerSet(o: OptionValues, name: string): ReadonlySet<string> | undefine
 }
 
 /** How messages are parsed under these options; problems go to `lint`. (A cached rule set rebuilds this: it holds classes.) */
-export function parseOptionsFor(o: OptionValues, lint: LintMessage[]): ParseOptions {
-  const redirectors: RegExp[] = [];
-  for (const p of optList(o, 'redirector_pattern')) {
+export function parseOptionsFor(o: OptionValues, lint: LintMessage[], translated?: readonly RegExp[]): ParseOptions {
+  // `translated`: the redirector patterns translated before (the rule-set cache brings them).
+  const redirectors: RegExp[] = translated ? [...translated] : [];
+  for (const p of translated ? [] : optList(o, 'redirector_pattern')) {
     const lit = parsePerlRegexLiteral(p);
     const tr = 'error' in lit ? lit : translatePerlRegex(lit.pattern, lit.flags);
     if ('error' in tr) lint.push({ level: 'error', at: undefined, text: `config: redirector_pattern ${p}: ${tr.error}` });

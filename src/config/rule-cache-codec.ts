@@ -13,7 +13,7 @@ import { deserialize, serialize } from 'node:v8';
 import { parseOptionsFor, type GuardedRule, type RuleSet } from './compile';
 import type { LintMessage } from './draft';
 import { defineLazyRegex, regexCell, storedRegex, type StoredRegex } from './lazy-regex';
-import { asciiSourceOf, knowAsciiSource } from '../engine/ascii-form-memo';
+import { asciiSourceOf, knowAsciiForm, knowAsciiFormOf } from '../engine/ascii-form-memo';
 import { knowPrefilter, prefilterData, type PrefilterData } from '../engine/prefilter';
 import type { CompiledRule, CompiledTest } from '../engine/types';
 import type { EvalRegistry } from '../eval/registry';
@@ -35,6 +35,8 @@ interface Payload {
   readonly regexes: readonly (StoredRegex | null)[];
   /** Each guarded rule's regex: the index of the rule holding the same RegExp, or its own pattern. */
   readonly guarded: readonly (number | StoredRegex)[];
+  /** The parse options' redirector patterns, translated (translating them cost ~7 ms of a load). */
+  readonly redirectors: readonly StoredRegex[];
 }
 
 type EvalTest = Extract<CompiledTest, { type: 'eval' }>;
@@ -69,7 +71,8 @@ export function encodeRuleSet(rs: RuleSet): Buffer {
   c.rules.forEach((r, i) => hasRegex(r.test) && ruleOf.set(r.test.re, i));
   const guarded = rs.guarded.map((g) => ruleOf.get(g.re) ?? storedRegex(g.re));
   const set = { ...rest, compiled: { ...c, rules: c.rules.map(storable), metas: [] }, guarded: rs.guarded.map(({ re: _re, ...g }) => g as GuardedRule) };
-  return serialize({ set, metas, prefilter, ascii, regexes, guarded } satisfies Payload);
+  const redirectors = rs.parseOptions.redirectors?.map(storedRegex) ?? [];
+  return serialize({ set, metas, prefilter, ascii, regexes, guarded, redirectors } satisfies Payload);
 }
 
 /** Bind a stored eval test to its function (and network hooks) again; false when the registry no longer has it. */
@@ -96,26 +99,32 @@ export function decodeRuleSet(bytes: Buffer, registry: EvalRegistry): RuleSet | 
   const c = p.set?.compiled;
   const n = Array.isArray(c?.rules) ? c.rules.length : -1;
   if (!Array.isArray(metas) || p.prefilter?.needs?.length !== n || p.ascii?.length !== n || p.regexes?.length !== n) return 'payload of the wrong shape';
-  if (p.guarded?.length !== p.set.guarded?.length) return 'payload of the wrong shape';
+  if (p.guarded?.length !== p.set.guarded?.length || !Array.isArray(p.redirectors)) return 'payload of the wrong shape';
   for (const r of c.rules) if (!rebind(r, registry)) return `eval function of ${r.name} is not registered`;
   for (const m of metas) (m as { tflags: unknown }).tflags = new Set(m.tflags as unknown as string[]);
   knowPrefilter(c.rules, p.prefilter);
+  // Each regex, and a line rule's ASCII form, is created on first use; either can be reached without the other.
   const cells = p.regexes.map((stored, i) => {
     if (stored === null) return undefined;
     const a = p.ascii[i];
-    return regexCell(stored, a === undefined ? undefined : (re) => knowAsciiSource(re, a));
+    if (a === undefined) return { re: regexCell(stored) };
+    const ascii = a === null ? (): null => null : regexCell([a, stored[1]]);
+    return { re: regexCell(stored, (re) => knowAsciiFormOf(re, ascii)), ascii };
   });
   c.rules.forEach((r, i) => {
     const cell = cells[i];
-    if (cell) defineLazyRegex(r.test, cell);
+    if (!cell) return;
+    defineLazyRegex(r.test, cell.re);
+    if (cell.ascii) knowAsciiForm(r.test, cell.ascii);
   });
   for (let i = 0; i < p.guarded.length; i++) {
     const ref = p.guarded[i]!;
-    const cell = typeof ref === 'number' ? cells[ref] : regexCell(ref);
+    const cell = typeof ref === 'number' ? cells[ref]?.re : regexCell(ref);
     if (!cell) return 'payload of the wrong shape';
     defineLazyRegex(p.set.guarded[i]!, cell);
   }
   // Lint from the parse options is in the stored lint already.
   const ignored: LintMessage[] = [];
-  return { ...p.set, compiled: { ...c, metas }, parseOptions: parseOptionsFor(p.set.options, ignored) };
+  const redirectors = p.redirectors.map(([source, flags]) => new RegExp(source, flags));
+  return { ...p.set, compiled: { ...c, metas }, parseOptions: parseOptionsFor(p.set.options, ignored, redirectors) };
 }

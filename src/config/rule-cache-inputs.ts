@@ -2,22 +2,48 @@
  * What a compiled rule set was built from, for the rule-set cache: every answer the file system
  * gave while configuration was read (which directories exist, which files a rules directory
  * listed, each file's content hash or its absence). A cached rule set is used only when every
- * answer is the same again; files are re-read and hashed each time, never judged by mtime.
+ * answer is the same again.
+ *
+ * A file's content is judged by its hash. Re-reading and hashing every file on each start cost
+ * ~10 ms of a one-shot run on the stock rules, so a file also keeps its stat as git's index does
+ * (device, inode, size, mtime and ctime in ns, taken before it was read): when the stat is the
+ * same again, the file is the one that was hashed, since any write or rename changes the ctime
+ * or the inode, and the ctime cannot be set back. A stat is recorded only for a file whose ctime
+ * was already RACY_MS old when it was read (git's "racily clean" rule): a file written just
+ * before, within the file system's timestamp granularity, could change again without its stat
+ * showing it, so such a file is hashed on every check.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import type * as Crypto from 'node:crypto';
+import { lazy } from '../util/lazy';
+import { readFileSync, statSync } from 'node:fs';
 import { DISK_FS, type ConfigFs } from './read';
+
+// Loaded on first use: a one-shot run with a current rule cache and no network tests needs none of it (~8 ms).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = lazy(() => require('node:crypto') as typeof Crypto);
 
 /** One file-system answer: `dir` (is a directory), `list` (a listing), `file` (content hash, or '' for unreadable). */
 export interface InputEntry {
   readonly op: 'dir' | 'list' | 'file';
   readonly path: string;
   readonly value: string;
+  /** A `file`'s stat when it was read (see the file comment); absent when it was too recent to vouch for its content. */
+  readonly stat?: string;
+}
+
+/** How old a file's ctime must be for its stat to stand for its content. */
+export const RACY_MS = 2000;
+
+/** The stat of `path` as an entry keeps it, or undefined when there is none. */
+function statKey(path: string): { key: string; ctimeMs: number } | undefined {
+  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!st?.isFile()) return undefined;
+  return { key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, ctimeMs: Number(st.ctimeNs / 1_000_000n) };
 }
 
 /** The hash used for inputs and payloads (native; with the CPU's SHA instructions sha256 is the fastest here). */
 export function digest(data: string | Buffer, encoding: 'latin1' | 'utf8' = 'utf8'): string {
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   if (typeof data === 'string') h.update(data, encoding);
   else h.update(data);
   return h.digest('base64');
@@ -32,10 +58,10 @@ export class RecordingFs implements ConfigFs {
 
   constructor(private readonly fs: ConfigFs = DISK_FS) {}
 
-  private note(op: InputEntry['op'], path: string, value: string): void {
+  private note(op: InputEntry['op'], path: string, value: string, stat?: string): void {
     const key = op + NUL + path;
     const had = this.seen.get(key);
-    if (had === undefined) this.seen.set(key, { op, path, value });
+    if (had === undefined) this.seen.set(key, stat === undefined ? { op, path, value } : { op, path, value, stat });
     else if (had.value !== value) this.consistent = false;
   }
 
@@ -52,8 +78,11 @@ export class RecordingFs implements ConfigFs {
   }
 
   read(path: string): string | undefined {
+    // Before the read: a write after it changes the ctime, so the stat cannot vouch for newer content.
+    const st = this.fs === DISK_FS ? statKey(path) : undefined;
     const t = this.fs.read(path);
-    this.note('file', path, t === undefined ? '' : digest(t, 'latin1'));
+    const settled = st !== undefined && t !== undefined && st.ctimeMs < Date.now() - RACY_MS;
+    this.note('file', path, t === undefined ? '' : digest(t, 'latin1'), settled ? st.key : undefined);
     return t;
   }
 
@@ -71,8 +100,11 @@ function hashFile(path: string): string {
   }
 }
 
-/** The first entry the file system now answers differently (a description), or undefined when all hold. */
-export function changedInput(entries: readonly InputEntry[], fs: ConfigFs = DISK_FS): string | undefined {
+/**
+ * The first entry the file system now answers differently (a description), or undefined when all
+ * hold. `hashed` hears of each file that had to be read (its stat did not vouch for it).
+ */
+export function changedInput(entries: readonly InputEntry[], fs: ConfigFs = DISK_FS, hashed?: (path: string) => void): string | undefined {
   // Bytes hash as their Latin-1 text does, without decoding megabytes of rules to strings.
   const hashOf = fs === DISK_FS ? hashFile : (path: string): string => {
     const t = fs.read(path);
@@ -84,7 +116,11 @@ export function changedInput(entries: readonly InputEntry[], fs: ConfigFs = DISK
     else if (e.op === 'list') {
       const [dir, ext] = e.path.split(NUL) as [string, string];
       now = fs.list(dir, ext).join(NUL);
-    } else now = hashOf(e.path);
+    } else if (e.stat !== undefined && fs === DISK_FS && statKey(e.path)?.key === e.stat) continue;
+    else {
+      hashed?.(e.path);
+      now = hashOf(e.path);
+    }
     if (now !== e.value) return `${e.op === 'list' ? 'listing of' : e.op} ${e.path.split(NUL)[0]} changed`;
   }
   return undefined;

@@ -1,15 +1,16 @@
 /**
  * The compiled rule-set cache, `sa-compile` done automatically: the first load of a
  * configuration compiles it and stores the result; later loads check that every input is
- * still the same (re-reading and hashing each file, re-listing each directory) and read the
+ * still the same (each file by its content hash, or by a stat that vouches for it, see
+ * rule-cache-inputs.ts; each directory re-listed) and read the
  * stored rule set instead of parsing, translating and analysing thousands of rules again.
  * The key also holds the load options, hamlet's version and build, and Node's and V8's
  * versions. Anything wrong with a cache file means it is rebuilt; a directory that cannot be
  * used means no cache (a debug line, never an error).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { compileDraft, type RuleSet } from './compile';
 import { readConfig, type ConfigFs, type LoadOptions } from './read';
 import { decodeRuleSet, encodeRuleSet } from './rule-cache-codec';
@@ -17,6 +18,7 @@ import { changedInput, digest, RecordingFs } from './rule-cache-inputs';
 import { prepareDir, readEntry, writeEntry } from './rule-cache-store';
 import { EVAL_REGISTRY } from '../eval/index';
 import { HAMLET_VERSION } from '../util/version';
+import { defaultCacheDir } from '../util/private-files';
 
 /** Where and how the cache is used. */
 export interface RuleCacheOptions {
@@ -31,17 +33,10 @@ export interface RuleCacheOptions {
 }
 
 /** Bumped when what is stored changes shape. */
-const FORMAT = 3;
+const FORMAT = 5;
 
-/**
- * The cache directory by platform convention: `$HAMLET_CACHE_DIR`, else `$XDG_CACHE_HOME/hamlet`
- * (an absolute one, as the XDG spec asks), else `~/.cache/hamlet`.
- */
-export function defaultRuleCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  if (env.HAMLET_CACHE_DIR) return env.HAMLET_CACHE_DIR;
-  const xdg = env.XDG_CACHE_HOME;
-  return xdg && isAbsolute(xdg) ? join(xdg, 'hamlet') : join(home, '.cache', 'hamlet');
-}
+/** The cache directory by platform convention (util/private-files.ts). */
+export const defaultRuleCacheDir = defaultCacheDir;
 
 let stamp: string | undefined;
 
@@ -66,7 +61,8 @@ function codeStamp(): string {
       lines.push(`${dir} unreadable`);
     }
   }
-  return (stamp = digest(lines.sort().join('\n')));
+  // As it is, not hashed: hashing would load node:crypto, which a warm run needs nowhere else.
+  return (stamp = lines.sort().join('\n'));
 }
 
 /**
@@ -89,8 +85,9 @@ function cacheKey(opts: LoadOptions | readonly string[], version: string): { key
   return { key: JSON.stringify({ format: FORMAT, hamlet: version, code: codeStamp(), node: process.version, v8: process.versions.v8, where }), where };
 }
 
+/** The file of a configuration: a checksum of `where` names it (the key inside says whose it is). */
 function fileName(where: string): string {
-  return `rules-${digest(where).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.bin`;
+  return typeof crc32 === 'function' ? `rules-${crc32(where).toString(16)}-${where.length}.bin` : `rules-${digest(where).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.bin`;
 }
 
 /** The stored rule set when it is still what `key` and its inputs say; else why not. */

@@ -7,7 +7,7 @@ import { toByteString } from '../message/charset';
 import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, MimePart } from '../message/types';
 import type { ScanContext } from './context';
-import { asciiOf } from './ascii-form-memo';
+import { asciiOfTest } from './ascii-form-memo';
 import { evalMeta } from './meta';
 import { captureTags, templateRegex } from './captures';
 import type { CompiledRule, CompiledTest } from './types';
@@ -62,10 +62,12 @@ function ruleLines(rule: CompiledRule, ctx: ScanContext): RuleLines | undefined 
   }
 }
 
+type RegexTest = Extract<CompiledTest, { type: 'regex' }>;
+
 /** Which forms of a line rule's regex its run will use: the ASCII form on ASCII lines, the whole one on the rest. */
-function formsUsed(re: RegExp, at: RuleLines, only: readonly number[] | undefined): RegExp[] {
-  const a = asciiOf(re);
-  if (a === null) return [re];
+function formsUsed(t: RegexTest, at: RuleLines, only: readonly number[] | undefined): RegExp[] {
+  const a = asciiOfTest(t);
+  if (a === null) return [t.re];
   let ascii = false;
   let other = false;
   const see = (i: number): void => {
@@ -75,7 +77,7 @@ function formsUsed(re: RegExp, at: RuleLines, only: readonly number[] | undefine
   if (only) {
     for (const i of only) if (i >= at.from) see(i);
   } else for (let i = at.from; i < at.lines.length && !(ascii && other); i++) see(i);
-  return [...(ascii ? [a] : []), ...(other ? [re] : [])];
+  return [...(ascii ? [a] : []), ...(other ? [t.re] : [])];
 }
 
 /**
@@ -92,7 +94,7 @@ export function primeRegexes(rule: CompiledRule, ctx: ScanContext, only: readonl
   const at = t.type === 'regex' ? ruleLines(rule, ctx) : undefined;
   // What countMatches runs: the global twin when the rule counts (a negated header rule never does).
   const counting = matchCap(rule) > 1 && !(t.type !== 'regex' && t.negate);
-  for (const form of at ? formsUsed(t.re, at, only) : [t.re]) {
+  for (const form of at && t.type === 'regex' ? formsUsed(t, at, only) : [t.re]) {
     const re = counting ? globalOf(form) : form;
     if (primed.has(re)) continue;
     primed.add(re);
@@ -106,15 +108,17 @@ export function primeRegexes(rule: CompiledRule, ctx: ScanContext, only: readonl
 }
 
 /**
- * Matches over `lines` (or only the listed line numbers), skipping lines before
- * `from`. Lines without bytes >= 0x80 (`ascii`) are matched with the ASCII form.
+ * Matches of `t`'s regex over `lines` (or only the listed line numbers), skipping lines before
+ * `from`. Lines without bytes >= 0x80 (`ascii`) are matched with the ASCII form; the whole
+ * regex is only read (and, from the rule-set cache, created) for the others.
  */
-function matchLines(re: RegExp, lines: readonly string[], cap: number, from: number, only: readonly number[] | undefined, ascii: Uint8Array): number {
-  const a = asciiOf(re);
+function matchLines(t: RegexTest, lines: readonly string[], cap: number, from: number, only: readonly number[] | undefined, ascii: Uint8Array): number {
+  const a = asciiOfTest(t);
+  let whole: RegExp | undefined;
   const counting = cap > 1;
   let n = 0;
   const one = (i: number): void => {
-    n += countMatches(a !== null && ascii[i] === 1 ? a : re, lines[i]!, cap - n, counting);
+    n += countMatches(a !== null && ascii[i] === 1 ? a : (whole ??= t.re), lines[i]!, cap - n, counting);
   };
   if (only) {
     for (const i of only) {
@@ -204,7 +208,7 @@ function runTest(rule: CompiledRule, t: CompiledTest, ctx: ScanContext, only?: r
     case 'regex': {
       if (rule.area === 'full') return countMatches(t.re, ctx.msg.fullText, cap);
       const at = ruleLines(rule, ctx);
-      return at ? matchLines(t.re, at.lines, cap, at.from, only, at.ascii) : 0;
+      return at ? matchLines(t, at.lines, cap, at.from, only, at.ascii) : 0;
     }
     case 'eval': {
       try {

@@ -9,6 +9,7 @@ import { asciiOf } from './ascii-form-memo';
 import { runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
+import { prefilterFor } from './prefilter';
 import { globalOf, primeRegexes, runRule } from './run-rule';
 import { verdict } from './verdict';
 import { inRegexPhase, regexPhaseState } from '../regex-flags';
@@ -51,6 +52,8 @@ export interface ScanOptions {
 export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?: { state: Int32Array; slot: number } } = {}): number {
   const t0 = performance.now();
   planFor(rs);
+  // A cached rule set's literal automata fill their tables row by row as texts need them.
+  for (const m of prefilterFor(rs.rules).matchers.values()) m.fillAll();
   const small: RegExp[] = [];
   const large: RegExp[] = [];
   const limit = opts.plainOver ?? Infinity;

@@ -71,3 +71,29 @@ test('candidate lines: the union of the lines holding any needed literal', () =>
   assert.deepEqual(candidateLines(need([0, 2], 2), hits), [4]);
   assert.deepEqual(candidateLines(need([0], 2), new Map([[0, [3, 3, 5]]])), [3]);
 });
+
+test('a matcher read back from its tables (trie and links, rows filled on demand) finds the same literals', () => {
+  const literals = ['he', 'she', 'his', 'hers', 'viagra', 'via', 'gra', 'free money', 'money', 'a', 'aaa', 'x-mailer'];
+  const built = new LiteralMatcher(literals);
+  const t = built.tables();
+  // The trie has one edge per state but the root: far smaller than the dense table.
+  assert.equal(t.childState.length, t.fail.length - 1);
+  let seed = 7;
+  const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const alphabet = 'aehirsvgx- fmonyAEHS.\u00e9';
+  const texts = Array.from({ length: 300 }, () => Array.from({ length: rnd(40) }, () => alphabet[rnd(alphabet.length)]).join(''));
+  texts.push('She sells viagra and free money; his hers X-Mailer aaaa');
+  const hitsOf = (m: LiteralMatcher): string => {
+    const h = new Map<number, number[]>();
+    texts.forEach((s, i) => m.scan(s, i, h));
+    return JSON.stringify([...h].sort((a, b) => a[0] - b[0]));
+  };
+  const want = hitsOf(built);
+  const lazy = new LiteralMatcher(t);
+  assert.equal(hitsOf(lazy), want);
+  assert.deepEqual(lazy.tables(), t);
+  const full = new LiteralMatcher(t);
+  full.fillAll();
+  assert.equal(hitsOf(full), want);
+  assert.deepEqual(full.tables(), t, 'a filled table reads back to the same trie');
+});
