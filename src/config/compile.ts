@@ -221,16 +221,23 @@ function lowerSet(o: OptionValues, name: string): ReadonlySet<string> | undefine
   return l.length === 0 ? undefined : new Set(l.map((x) => x.toLowerCase()));
 }
 
-/** How messages are parsed under these options; problems go to `lint`. (A cached rule set rebuilds this: it holds classes.) */
-export function parseOptionsFor(o: OptionValues, lint: LintMessage[], translated?: readonly RegExp[]): ParseOptions {
-  // `translated`: the redirector patterns translated before (the rule-set cache brings them).
-  const redirectors: RegExp[] = translated ? [...translated] : [];
-  for (const p of translated ? [] : optList(o, 'redirector_pattern')) {
+/** The `redirector_pattern`s as JavaScript regexes; problems go to `lint`. */
+function translateRedirectors(o: OptionValues, lint: LintMessage[]): RegExp[] {
+  const redirectors: RegExp[] = [];
+  for (const p of optList(o, 'redirector_pattern')) {
     const lit = parsePerlRegexLiteral(p);
     const tr = 'error' in lit ? lit : translatePerlRegex(lit.pattern, lit.flags);
     if ('error' in tr) lint.push({ level: 'error', at: undefined, text: `config: redirector_pattern ${p}: ${tr.error}` });
     else redirectors.push(tr.re);
   }
+  return redirectors;
+}
+
+/**
+ * How messages are parsed under these options; problems go to `lint`. (A cached rule set rebuilds
+ * this: it holds classes; it brings the `redirectors` translated before.)
+ */
+export function parseOptionsFor(o: OptionValues, lint: LintMessage[], redirectors: readonly RegExp[] = translateRedirectors(o, lint)): ParseOptions {
   const trusted = netSet(o, 'trusted_networks', lint);
   return {
     bodyPartScanSize: optNumber(o, 'body_part_scan_size', 50000),

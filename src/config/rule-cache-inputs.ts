@@ -13,14 +13,9 @@
  * before, within the file system's timestamp granularity, could change again without its stat
  * showing it, so such a file is hashed on every check.
  */
-import type * as Crypto from 'node:crypto';
-import { lazy } from '../util/lazy';
+import { nodeCrypto } from '../util/node-crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { DISK_FS, type ConfigFs } from './read';
-
-// Loaded on first use: a one-shot run with a current rule cache and no network tests needs none of it (~8 ms).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const crypto = lazy(() => require('node:crypto') as typeof Crypto);
 
 /** One file-system answer: `dir` (is a directory), `list` (a listing), `file` (content hash, or '' for unreadable). */
 export interface InputEntry {
@@ -43,7 +38,7 @@ function statKey(path: string): { key: string; ctimeMs: number } | undefined {
 
 /** The hash used for inputs and payloads (native; with the CPU's SHA instructions sha256 is the fastest here). */
 export function digest(data: string | Buffer, encoding: 'latin1' | 'utf8' = 'utf8'): string {
-  const h = crypto().createHash('sha256');
+  const h = nodeCrypto().createHash('sha256');
   if (typeof data === 'string') h.update(data, encoding);
   else h.update(data);
   return h.digest('base64');

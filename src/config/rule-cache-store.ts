@@ -9,7 +9,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { digest, type InputEntry } from './rule-cache-inputs';
-import { preparePrivateDir, readFramedFile, writeFramedFile } from '../util/private-files';
+import { readFramedFile, writeFramedFile } from '../util/private-files';
 
 const MAGIC = Buffer.from('HAMLETRC1\n', 'latin1');
 /** Largest header or payload accepted (a stock rule set is a few MB). */
@@ -37,9 +37,6 @@ interface Header {
 function payloadSum(payload: Buffer): string {
   return typeof crc32 === 'function' ? `crc32:${crc32(payload).toString(16)}` : digest(payload);
 }
-
-/** Create the cache directory when missing; why it cannot be used, if it cannot. */
-export const prepareDir = preparePrivateDir;
 
 /** Read a cache file whole and check its framing; a string says why it is not usable. */
 export function readEntry(file: string): CacheEntry | string {

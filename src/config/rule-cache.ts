@@ -15,10 +15,10 @@ import { compileDraft, type RuleSet } from './compile';
 import { readConfig, type ConfigFs, type LoadOptions } from './read';
 import { decodeRuleSet, encodeRuleSet } from './rule-cache-codec';
 import { changedInput, digest, RecordingFs } from './rule-cache-inputs';
-import { prepareDir, readEntry, writeEntry } from './rule-cache-store';
+import { readEntry, writeEntry } from './rule-cache-store';
 import { EVAL_REGISTRY } from '../eval/index';
 import { HAMLET_VERSION } from '../util/version';
-import { defaultCacheDir } from '../util/private-files';
+import { defaultCacheDir, preparePrivateDir } from '../util/private-files';
 
 /** Where and how the cache is used. */
 export interface RuleCacheOptions {
@@ -108,7 +108,7 @@ export function cachedRuleSet(opts: LoadOptions | readonly string[], cache: Rule
   // Reading only some directives gives a partial rule set: not something to store.
   if (!Array.isArray(opts) && (opts as LoadOptions).onlyDirectives) return compileFresh();
   const dir = cache.dir ?? defaultRuleCacheDir();
-  const unusable = prepareDir(dir);
+  const unusable = preparePrivateDir(dir);
   if (unusable) {
     debug(`rule cache: not used: ${unusable}`);
     return compileFresh();

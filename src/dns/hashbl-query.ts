@@ -9,13 +9,8 @@
  * - a value is asked as `<hash>.<zone>`; a raw value that is not a DNS name (an URL) is not asked;
  * - the sub-test is a regex on the answer (default `^127\.`).
  */
-import type * as Crypto from 'node:crypto';
-import { lazy } from '../util/lazy';
+import { nodeCrypto } from '../util/node-crypto';
 import { translatePerlRegex } from '../regex/perl-regex';
-
-// Loaded on first use: a one-shot run with a current rule cache and no network tests needs none of it (~8 ms).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const crypto = lazy(() => require('node:crypto') as typeof Crypto);
 
 export type HashKind = 'raw' | 'md5' | 'sha1' | 'sha256';
 
@@ -88,9 +83,9 @@ export function hashblLabel(value: string, opts: HashblOpts): string | undefined
       return DNS_NAME.test(v.replace(/@/g, 'x').replace(/\+/g, 'x')) ? v : undefined;
     case 'md5':
     case 'sha1':
-      return crypto().createHash(opts.hash).update(v, 'latin1').digest('hex');
+      return nodeCrypto().createHash(opts.hash).update(v, 'latin1').digest('hex');
     case 'sha256':
-      return base32(crypto().createHash('sha256').update(v, 'latin1').digest());
+      return base32(nodeCrypto().createHash('sha256').update(v, 'latin1').digest());
   }
 }
 

@@ -4,18 +4,13 @@
  * truncated, one query on the wire per (name, type) however many callers ask at once, and a
  * per-process cache that honours TTLs. `query` never rejects: failures are statuses.
  */
-import type * as Crypto from 'node:crypto';
-import { lazy } from '../util/lazy';
+import { nodeCrypto } from '../util/node-crypto';
 import { setMaxListeners } from 'node:events';
 import { TtlCache, type Clock } from './cache';
 import { parseServerSpec, readResolvConf, type DnsServer, type ResolvConf } from './servers';
 import { tcpExchange, UdpChannel, type ExchangeResult } from './transport';
 import { canonicalName, type DnsAnswer, type DnsStatus, type QueryType } from './types';
 import { decodeResponse, encodeQuery, failure, toAnswer, type WireResponse } from './wire';
-
-// Loaded on first use: a one-shot run with a current rule cache and no network tests needs none of it (~8 ms).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const crypto = lazy(() => require('node:crypto') as typeof Crypto);
 
 /** How a resolver is set up; every field has a default. */
 export interface ResolverOptions {
@@ -168,7 +163,7 @@ export class Resolver {
   // One try: UDP, then TCP to the same server when the UDP answer is truncated.
   private async tryServer(server: DnsServer, name: string, type: QueryType): Promise<WireResponse | DnsStatus> {
     const channel = this.udp[server.family];
-    const id = this.useTcp ? crypto().randomInt(0, 0x10000) : channel.freeId();
+    const id = this.useTcp ? nodeCrypto().randomInt(0, 0x10000) : channel.freeId();
     const query = encodeQuery(id, name, type, this.ednsPayload);
     let decoded: WireResponse | undefined;
     const accept = (b: Buffer): boolean => {

@@ -3,15 +3,10 @@
  * an abort signal. Replies that fail `accept` (wrong id or question: late answers to an
  * earlier try, or spoofing) are ignored and the wait goes on.
  */
-import type * as Crypto from 'node:crypto';
-import { lazy } from '../util/lazy';
+import { nodeCrypto } from '../util/node-crypto';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import type { DnsServer } from './servers';
-
-// Loaded on first use: a one-shot run with a current rule cache and no network tests needs none of it (~8 ms).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const crypto = lazy(() => require('node:crypto') as typeof Crypto);
 
 /** A reply's bytes, or why there is none. */
 export type ExchangeResult = { readonly bytes: Buffer } | { readonly failed: 'timeout' | 'aborted' | 'error' };
@@ -32,7 +27,7 @@ export class UdpChannel {
   /** A random query id not in flight on this socket. */
   freeId(): number {
     for (;;) {
-      const id = crypto().randomInt(0, 0x10000);
+      const id = nodeCrypto().randomInt(0, 0x10000);
       if (!this.waiting.has(id)) return id;
     }
   }
