@@ -33,6 +33,7 @@ import { mimeFlagEvals } from './mime-flags';
 import { phishingEvals } from './phishing';
 import { recipientNamedEvals } from './recipient-named';
 import { relayCheckEvals } from './relay-checks';
+import { relaySignEvals } from './relay-signs';
 import { senderDomainEvals } from './sender-domains';
 import { uridnsblEvals } from './uridnsbl';
 import { INACTIVE_EVALS } from './inactive';
@@ -71,6 +72,7 @@ export const EVAL_REGISTRY: EvalRegistry = buildRegistry(
     phishingEvals,
     recipientNamedEvals,
     relayCheckEvals,
+    relaySignEvals,
     senderDomainEvals,
     uridnsblEvals,
   ],

@@ -64,6 +64,14 @@ export const bulkCases: Record<string, RuleCases> = {
   HL_LIST_DISCLAIMER_2: { hit: [t('This is a one-time mailing. Your email address was obtained from a partner site.')], miss: [{}, t('This is a one-time mailing.')] },
   HL_OFFER_AND_REMOVE: { hit: [t('Get an extended auto warranty.\nTo be removed from our mailing list, reply with REMOVE.')], miss: [{}, t('Get an extended auto warranty.')] },
   HL_PITCH_PHRASES_3: { hit: [t('As seen on TV! Order now. Absolutely free. Special price only $9.')], miss: [{}, t('Order now.')] },
+  HL_BOT_TRAIL_PITCH: {
+    hit: [t('Buy cheap cigarettes by mail.', { Received: 'from ejhvvet (adsl-203-0-113-45.dsl.example.net [203.0.113.45]) by mx.example.net (Postfix) with SMTP id 4A1B; Tue, 3 Sep 2002 10:00:05 +0100' })],
+    miss: [{}, t('Buy cheap cigarettes by mail.'), t('Hi', { Received: 'from ejhvvet (adsl-203-0-113-45.dsl.example.net [203.0.113.45]) by mx.example.net (Postfix) with SMTP id 4A1B; Tue, 3 Sep 2002 10:00:05 +0100' })],
+  },
+  HL_FAKE_REPLY_FREEMAIL: {
+    hit: [t('x', { Subject: 'Re: your request', 'Reply-To': 'jo.smith@gmail.com' })],
+    miss: [{}, t('x', { Subject: 'Re: your request', 'Reply-To': 'jo.smith@gmail.com', 'In-Reply-To': '<a@example.org>' }), t('x', { Subject: 'Re: your request' })],
+  },
   HL_OFFER_MACHINE_HDR: {
     hit: [t('Buy cheap cigarettes by mail.', { From: 'Sales <sales12345@example.com>' })],
     miss: [{}, t('Buy cheap cigarettes by mail.')],

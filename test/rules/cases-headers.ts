@@ -61,6 +61,18 @@ export const headerCases: Record<string, RuleCases> = {
   HL_FORGED_RCVD_TRAIL: { hit: [corpus('spam-1', '00033')], miss: [{}] },
   HL_HELO_NUMERIC: { hit: [h({ Received: rcvd('203.0.113.9 ([203.0.113.9])') })], miss: [{}] },
   HL_SENDER_NO_RDNS: { hit: [corpus('spam-1', '00004')], miss: [] },
+  HL_RDNS_DYNAMIC: {
+    hit: [h({ Received: rcvd('proton.example.com (adsl-203-0-113-45.dsl.example.net [203.0.113.45])') })],
+    miss: [{}, h({ Received: rcvd('a8-57.smtp-out.example.com (a8-57.smtp-out.example.com [54.240.8.57])') })],
+  },
+  HL_DYNAMIC_BAD_HELO: {
+    hit: [h({ Received: rcvd('ejhvvet (adsl-203-0-113-45.dsl.example.net [203.0.113.45])') }), h({ Received: rcvd('boston ([203.0.113.45])') })],
+    miss: [{}, h({ Received: rcvd('proton.example.com (adsl-203-0-113-45.dsl.example.net [203.0.113.45])') })],
+  },
+  HL_HELO_FAKE_PROVIDER: {
+    hit: [h({ Received: rcvd('hotmail.com (adsl-203-0-113-45.dsl.example.net [203.0.113.45])') })],
+    miss: [{}, h({ Received: rcvd('mail-wm1-f52.google.com (mail-wm1-f52.google.com [209.85.128.52])') })],
+  },
 
   HL_SUBJ_ALL_CAPS: { hit: [subj('BUY CHEAP STUFF TODAY')], miss: [{}] },
   HL_SUBJ_EXCLAIM: { hit: [subj('Act now!!')], miss: [{}, subj('Thanks!')] },
