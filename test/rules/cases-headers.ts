@@ -6,6 +6,8 @@ const corpus = (group: 'spam-1', id: string): string => corpusMessage(group, id)
 
 const h = (headers: Record<string, string | null>, text?: string) => ({ headers, text });
 const subj = (s: string) => h({ Subject: s });
+/** A two-part message whose boundary is `b`. */
+const mime = (b: string) => h({ 'Content-Type': `multipart/mixed; boundary="${b}"` }, `--${b}\nContent-Type: text/plain\n\nhi\n--${b}--\n`);
 const rcvd = (from: string, date = 'Tue, 3 Sep 2002 10:00:05 +0100') => `from ${from} by mx.example.net (Postfix) with ESMTP id 4A1B2C3D4E; ${date}`;
 
 export const headerCases: Record<string, RuleCases> = {
@@ -61,6 +63,11 @@ export const headerCases: Record<string, RuleCases> = {
   HL_FORGED_RCVD_TRAIL: { hit: [corpus('spam-1', '00033')], miss: [{}] },
   HL_HELO_NUMERIC: { hit: [h({ Received: rcvd('203.0.113.9 ([203.0.113.9])') })], miss: [{}] },
   HL_SENDER_NO_RDNS: { hit: [corpus('spam-1', '00004')], miss: [] },
+  HL_MIME_FAKE_NEXTPART: {
+    hit: [mime('----=_NextPart_QXVROEFEFX'), mime('----_NextPart_3402248108')],
+    miss: [{}, mime('----=_NextPart_000_0037_01C24D21.FF37C620'), mime('=_NextPart_Caramail_0116921030135594_ID')],
+  },
+  HL_MAILER_RANDOM: { hit: [h({ 'X-Mailer': 'ArHA8IFlSSFNGzAMo' })], miss: [{}, h({ 'X-Mailer': 'Microsoft Outlook Express 6.00.2600.0000' }), h({ 'X-Mailer': 'QUALCOMM Windows Eudora Version 5.1' })] },
   HL_RDNS_DYNAMIC: {
     hit: [h({ Received: rcvd('proton.example.com (adsl-203-0-113-45.dsl.example.net [203.0.113.45])') })],
     miss: [{}, h({ Received: rcvd('a8-57.smtp-out.example.com (a8-57.smtp-out.example.com [54.240.8.57])') })],
