@@ -7,6 +7,7 @@
  * greets with a bare word, an address, or a big provider's name it does not own.
  */
 import type { ScanContext } from '../engine/context';
+import { headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import type { Relay } from '../message/types';
 import type { EvalDef } from './registry';
 
@@ -81,7 +82,23 @@ function heloClaimsProvider(ctx: ScanContext): boolean {
   return false;
 }
 
+const MESSAGE_ID = parseHeaderRequest('Message-ID') as HeaderRequest;
+const lastTwo = (host: string): string => host.toLowerCase().replace(/\.$/, '').split('.').slice(-2).join('.');
+
+/**
+ * The Message-ID is one the server at our border wrote when it took the message from outside
+ * (its queue id at its own name): the message came without one. Every mail program and ESP
+ * writes a Message-ID; spam tools talking SMTP straight to the MX often leave it out.
+ */
+function msgidFromBorder(ctx: ScanContext): boolean {
+  const r = ctx.msg.relays.untrusted[0];
+  if (r === undefined || r.id.length < 5 || r.ip === '' || r.ipPrivate) return false;
+  const m = /^\s*<([^@>]+)@([^>]+)>\s*$/.exec(headerText(ctx.msg, MESSAGE_ID) ?? '');
+  return m !== null && m[1]!.includes(r.id) && lastTwo(m[2]!) === lastTwo(r.by);
+}
+
 export const relaySignEvals: readonly EvalDef[] = [
+  { name: 'check_msgid_from_border', areas: ['header'], fn: msgidFromBorder },
   {
     name: 'check_first_relay_dynamic',
     areas: ['header'],

@@ -66,3 +66,19 @@ describe('check_relay_helo_claims_provider', () => {
   ];
   for (const [name, received, want] of cases) it(name, () => assert.equal(runEval('check_relay_helo_claims_provider', msg(...received)), want));
 });
+
+describe('check_msgid_from_border', () => {
+  const border = 'from ejhvvet (adsl-203-0-113-45.dsl.example.net [203.0.113.45]) by mx.example.net (8.12.8/8.12.8) with SMTP id g7NIh1Z03950; Mon, 1 Sep 2003 10:00:00 +0000';
+  const withId = (id: string, ...received: string[]) => [...received.map((r) => `Received: ${r}`), `Message-ID: ${id}`, 'From: a@example.com', 'Subject: hi', '', 'body', ''].join('\n');
+  const cases: [string, string, boolean][] = [
+    ['written by our border from its queue id', withId('<200208231843.g7NIh1Z03950@mx.example.net>', border), true],
+    ["the sender's own Message-ID", withId('<003a01c24d19$f7f142e0$010ea8c0@amy>', border), false],
+    ['queue id at another domain', withId('<200208231843.g7NIh1Z03950@other.example.org>', border), false],
+    [
+      'written by an older hop (a submission server), not by our border',
+      withId('<E17hrT0-0004gj-00@smtp.isp.example>', 'from smtp.isp.example (smtp.isp.example [198.51.100.20]) by mx.example.net (8.12.8/8.12.8) with ESMTP id h9; Mon, 1 Sep 2003 10:00:05 +0000', 'from home ([203.0.113.45]) by smtp.isp.example with esmtp (Exim 3.35) id 17hrT0-0004gj-00; Mon, 1 Sep 2003 10:00:00 +0000'),
+      false,
+    ],
+  ];
+  for (const [name, raw, want] of cases) it(name, () => assert.equal(runEval('check_msgid_from_border', raw), want));
+});
