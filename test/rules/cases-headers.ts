@@ -67,6 +67,7 @@ export const headerCases: Record<string, RuleCases> = {
     hit: [mime('----=_NextPart_QXVROEFEFX'), mime('----_NextPart_3402248108')],
     miss: [{}, mime('----=_NextPart_000_0037_01C24D21.FF37C620'), mime('=_NextPart_Caramail_0116921030135594_ID')],
   },
+  HL_MAILER_HOSTNAME: { hit: [h({ 'X-Mailer': 'mail.example-shop.com' })], miss: [{}, h({ 'X-Mailer': 'Microsoft Outlook 16.0' }), h({ 'X-Mailer': 'Mail.app (2.1)' })] },
   HL_MAILER_RANDOM: { hit: [h({ 'X-Mailer': 'ArHA8IFlSSFNGzAMo' })], miss: [{}, h({ 'X-Mailer': 'Microsoft Outlook Express 6.00.2600.0000' }), h({ 'X-Mailer': 'QUALCOMM Windows Eudora Version 5.1' })] },
   HL_MSGID_FROM_BORDER: {
     hit: [h({ Received: rcvd('ejhvvet ([203.0.113.45])').replace('id 4A1B2C3D4E', 'id g7NIh1Z03950'), 'Message-ID': '<200208231843.g7NIh1Z03950@mx.example.net>' })],
