@@ -5,6 +5,7 @@
  * hosts with a proper name that they also give as HELO; a botnet PC on a
  * dial-up, DSL or cable line has an rDNS made of its address, and spamware
  * greets with a bare word, an address, or a big provider's name it does not own.
+ * Such tools also often send no Message-ID, so the one the message has is our border's.
  */
 import type { ScanContext } from '../engine/context';
 import { headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
