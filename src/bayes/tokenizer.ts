@@ -71,9 +71,11 @@ const UTF8_3_4 = /(?:[\xE0-\xEF]|[\xF0-\xF4][\x80-\xBF])[\x80-\xBF]{2}/g;
 const SKIP_HEAD =
   /^((?:[\x00-\x7F\xF5-\xFF]|[\xC0-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}|[\s\S]){7})[\s\S]{2,}$/;
 
-/** ASCII-only lower-casing, as Perl's lc on a byte string. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** ASCII-only lower-casing, as Perl's lc on a byte string (an ASCII word takes the native one). */
 function lcAscii(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  return NON_ASCII.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
 }
 
 /** Where one source's tokens go, and SpamAssassin's token count for that source's caps. */

@@ -8,9 +8,13 @@
  * Each key gets a dense id (0, 1, 2, ... in insertion order) for callers' per-key columns.
  * A key also carries a small integer tag (which word cache it belongs to), so one table
  * holds several key spaces. Open addressing, linear probing.
+ *
+ * A slot holds everything a look-up compares (hash, id, where the key's bytes start, its length
+ * and tag), so a hit reads one slot and the key's bytes: with per-id columns it read three more
+ * places in memory, and on a large table each is a cache miss.
  */
 export class ByteTable {
-  /** Per slot: the key's hash, then its id + 1 (0: empty). */
+  /** Per slot, SLOT ints: the key's hash, its id + 1 (0: empty), its start in `arena`, and LENGTH_TAG of it. */
   private slots: Int32Array;
   private mask: number;
   /** Per id: where its key starts in `arena`; `starts[id + 1]` is where it ends. */
@@ -24,7 +28,7 @@ export class ByteTable {
   constructor(keys = 512) {
     let size = 16;
     while (size < keys * 2) size *= 2;
-    this.slots = new Int32Array(size * 2);
+    this.slots = new Int32Array(size * SLOT);
     this.mask = size - 1;
     this.starts = new Int32Array(keys + 1);
     this.tags = new Int32Array(keys + 1);
@@ -35,10 +39,15 @@ export class ByteTable {
   find(b: Uint8Array, s: number, e: number, h: number, tag = 0): number {
     const slots = this.slots;
     const mask = this.mask;
+    const lt = lengthTag(e - s, tag);
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const id = slots[2 * i + 1]! - 1;
+      const o = i * SLOT;
+      const id = slots[o + 1]! - 1;
       if (id < 0) return -1;
-      if (slots[2 * i] === h && this.tags[id] === tag && this.sameKey(id, b, s, e)) return id;
+      if (slots[o] !== h || slots[o + 3] !== lt) continue;
+      // Both sides' length and tag fit LENGTH_TAG, or neither's does: then the columns say.
+      if (lt === NO_LENGTH_TAG && (this.tags[id] !== tag || this.starts[id + 1]! - this.starts[id]! !== e - s)) continue;
+      if (this.sameBytes(slots[o + 2]!, b, s, e)) return id;
     }
   }
 
@@ -57,7 +66,7 @@ export class ByteTable {
     for (let j = s; j < e; j++) arena[at + j - s] = b[j]!;
     this.starts[id + 1] = end;
     this.tags[id] = tag;
-    this.place(h, id);
+    this.place(h, id, at, lengthTag(e - s, tag));
     return id;
   }
 
@@ -73,30 +82,41 @@ export class ByteTable {
     this.count = 0;
   }
 
-  private sameKey(id: number, b: Uint8Array, s: number, e: number): boolean {
-    const a = this.starts[id]!;
-    if (this.starts[id + 1]! - a !== e - s) return false;
+  /** Whether the key whose bytes start at `a` in the arena (of length e - s, checked already) is `b[s..e)`. */
+  private sameBytes(a: number, b: Uint8Array, s: number, e: number): boolean {
     const arena = this.arena;
     for (let j = s; j < e; j++) if (arena[a + j - s] !== b[j]) return false;
     return true;
   }
 
-  private place(h: number, id: number): void {
+  private place(h: number, id: number, at: number, lt: number): void {
     const slots = this.slots;
     let i = h & this.mask;
-    while (slots[2 * i + 1] !== 0) i = (i + 1) & this.mask;
-    slots[2 * i] = h;
-    slots[2 * i + 1] = id + 1;
+    while (slots[i * SLOT + 1] !== 0) i = (i + 1) & this.mask;
+    const o = i * SLOT;
+    slots[o] = h;
+    slots[o + 1] = id + 1;
+    slots[o + 2] = at;
+    slots[o + 3] = lt;
   }
 
   private grow(): void {
     const old = this.slots;
     const size = (this.mask + 1) * 2;
-    this.slots = new Int32Array(size * 2);
+    this.slots = new Int32Array(size * SLOT);
     this.mask = size - 1;
-    for (let j = 0; j < old.length; j += 2) if (old[j + 1] !== 0) this.place(old[j]!, old[j + 1]! - 1);
+    for (let o = 0; o < old.length; o += SLOT) if (old[o + 1] !== 0) this.place(old[o]!, old[o + 1]! - 1, old[o + 2]!, old[o + 3]!);
   }
 }
+
+/** Ints per slot. */
+const SLOT = 4;
+/** A key's length and tag in one int, when the length is below 2^15 and the tag below 2^16 (nearly always). */
+function lengthTag(len: number, tag: number): number {
+  return len < 0x8000 && tag >= 0 && tag < 0x10000 ? (len << 16) | tag : NO_LENGTH_TAG;
+}
+/** Length and tag do not fit one int: compared through the per-id columns instead. */
+const NO_LENGTH_TAG = -1;
 
 /** `a` copied into an array of at least `n` (doubling), for per-id columns. */
 export function grownInt32(a: Int32Array, n: number): Int32Array {

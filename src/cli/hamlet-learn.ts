@@ -24,6 +24,7 @@ import { openBayesStore } from '../bayes/open-store';
 import type { BayesStore } from '../bayes/store';
 import { lazy } from '../util/lazy';
 import { commandLoadOptions, DEFAULT_SITE_DIR } from './config-dirs';
+import { compileForLearning } from './learn-compiler';
 
 // What only learning uses (mailbox readers, the worker pool and its worker_threads, batches,
 // expiry) loads when learning starts: `--dump`, `--backup` and friends never pay for it.
@@ -256,6 +257,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   let store: BayesStore | undefined;
   // Started before the configuration is read, so the workers' start-up overlaps ours.
+  if (modes > 0) compileForLearning();
   const threads = modes > 0 ? threadCount(targets, o) : 0;
   const pool = threads > 0 ? new (learnPool().LearnPool)(threads) : undefined;
   try {

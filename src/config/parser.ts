@@ -111,9 +111,12 @@ export function parseConfigText(draft: ConfigDraft, text: string, file: string, 
     draft.lint.push({ level, at, text: msg });
   };
   for (let n = 0; n < lines.length; n++) {
-    const at: SourcePos = { file, line: n + 1 };
-    const line = stripComment(lines[n]!);
+    const raw = lines[n]!;
+    // Empty lines first: a reader keeping a few directives (hamlet-learn) blanks nearly every line.
+    if (raw === '') continue;
+    const line = stripComment(raw);
     if (line === '') continue;
+    const at: SourcePos = { file, line: n + 1 };
     const sp = line.search(/\s/);
     const key = (sp < 0 ? line : line.slice(0, sp)).toLowerCase();
     const value = sp < 0 ? '' : line.slice(sp).trim();

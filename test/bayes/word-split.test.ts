@@ -84,6 +84,25 @@ test('byte table finds keys by their bytes, per tag, across growth', () => {
   assert.equal(t.find(s, 0, 2, hashBytes(s, 0, 2)), -1, 'a prefix of no key');
 });
 
+test('byte table keys too long, or tags too large, for a slot are still told apart', () => {
+  const t = new ByteTable(16);
+  const long = 'x'.repeat(40000);
+  const b = stringBytes(long + long.slice(1) + 'y');
+  const h = hashBytes(b, 0, 40000);
+  // Two long keys under one hash (the same bytes), one tag large and one small; a long key and a
+  // short one whose hashes were made equal.
+  assert.equal(t.insert(b, 0, 40000, h, 70000), 0);
+  assert.equal(t.insert(b, 0, 40000, h, 1), 1);
+  assert.equal(t.insert(b, 0, 3, h, 70000), 2);
+  assert.equal(t.find(b, 0, 40000, h, 70000), 0);
+  assert.equal(t.find(b, 0, 40000, h, 1), 1);
+  assert.equal(t.find(b, 0, 3, h, 70000), 2);
+  assert.equal(t.find(b, 0, 40000, h, 2), -1, 'another tag');
+  assert.equal(t.find(b, 40000, 80000, h, 1), -1, 'the same length, other bytes');
+  assert.equal(t.find(b, 0, 39999, h, 70000), -1, 'a prefix');
+  assert.equal(t.key(2), 'xxx');
+});
+
 test('a cleared byte table forgets its keys and numbers new ones from 0', () => {
   const t = new ByteTable(4);
   const b = stringBytes('one two');
