@@ -75,12 +75,14 @@ interface Opts {
 /** Measured with bench:spamd's settings (Debian's stock rules, 2 workers, 2 cores). */
 const START_UP_HELP = `
 Start-up: hamletd listens (and answers PING) at once, but its scan workers first
-load the rules and compile their regexes. With Debian's stock rules on two cores:
-about 2 s when the compiled rule-set cache is current (0.2 s to load the rules,
-1.7 s for the regexes), about 4 s when the rules must be compiled first (after
-an edit or an upgrade); more on a busy host. Scans that arrive meanwhile wait for
-them; the log line "N scan workers ready in X s" says when they are taken. A
-SIGHUP reload costs the same, while the running workers go on scanning.`;
+load the rules, compile their regexes and check 200 made-up messages so that the
+first real scans run at full speed (--warm-scans). With Debian's stock rules on
+two cores: about 2 s when the compiled rule-set cache is current (0.2 s to load
+the rules, 1.7 s for the regexes), about 4 s when the rules must be compiled
+first (after an edit or an upgrade), plus about 3 s for the warm-up messages;
+more on a busy host. Scans that arrive meanwhile wait for them; the log line
+"N scan workers ready in X s" says when they are taken. A SIGHUP reload costs
+the same, while the running workers go on scanning.`;
 
 const list = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').filter((x) => x.trim() !== '')];
 const repeat = (v: string, prev: string[]): string[] => [...prev, v];

@@ -142,7 +142,7 @@ function loadedLine(what: string, ms: number, notes: readonly ReadyNote[]): stri
   const slowest = notes.reduce<ReadyNote | undefined>((a, n) => (a === undefined || cost(n) > cost(a) ? n : a), undefined);
   const steps =
     slowest?.compileMs !== undefined
-      ? ` (rules loaded ${(slowest.compileMs / 1000).toFixed(1)} s, regexes compiled ${((slowest.warmMs ?? 0) / 1000).toFixed(1)} s, warm-up scans ${((slowest.scansMs ?? 0) / 1000).toFixed(1)} s, heap ${slowest.heapMb?.toFixed(0)} MB per worker)`
+      ? ` (rules loaded ${(slowest.compileMs / 1000).toFixed(1)} s, regexes compiled ${((slowest.warmMs ?? 0) / 1000).toFixed(1)} s${slowest.scansMs ? `, warm-up scans ${(slowest.scansMs / 1000).toFixed(1)} s` : ''}, heap ${slowest.heapMb?.toFixed(0)} MB per worker)`
       : '';
   return `${what}${notes.length} scan worker${notes.length === 1 ? '' : 's'} ready in ${(ms / 1000).toFixed(1)} s${steps}`;
 }
