@@ -23,6 +23,7 @@ import { markupOptionsFrom, type ReportSettings } from '../report/check';
 import { check, closeResolvers, netRuntimeFor, type NetRuntime, type PipelineOptions } from '../check/index';
 import type { FeedbackOutcome } from '../learn/feedback';
 import { warmUp } from '../engine/scanner';
+import { warmScans } from './warm-scans';
 import { preloadMailAuth } from '../dns/mail-auth';
 import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
@@ -30,7 +31,7 @@ import { tell } from './tell';
 import { SerialLanes } from './serial-lanes';
 import { StoreCache } from './user-stores';
 import { idleNotes } from './idle-notes';
-import { PLAIN_REGEX_OVER, type ReadyNote } from './pool';
+import { PLAIN_REGEX_OVER, WARM_SCANS, type ReadyNote } from './pool';
 import { createPrefsFile } from './prefs-template';
 import { checkOwnedPath, readOwnedFile, type UserTree } from '../util/owned-files';
 
@@ -43,6 +44,8 @@ export interface WorkerConfig {
   readonly allowUserRules: boolean;
   /** Compile all regexes before reporting ready (servers do; tests may not). */
   readonly warm: boolean;
+  /** Made-up messages checked after the regexes are compiled (warm-scans.ts; 0: none); default WARM_SCANS. Only with `warm`. */
+  readonly warmScans?: number;
   /** Rule patterns longer than this are compiled plain at warm-up (0: none); default PLAIN_REGEX_OVER. */
   readonly plainRegexOver?: number;
   /** The pool's regex phase state and this worker's slot in it (regex-flags.ts `inRegexPhase`), shared by its workers' warm-ups. */
@@ -271,9 +274,10 @@ function main(): void {
     const compileMs = performance.now() - t0;
     const warmMs = cfg.warm ? warmUp(rules.compiled, { plainOver: plainOver(cfg), phases: cfg.regexPhases }) * 1000 : 0;
     base = loadedFrom(rules, cfg);
+    const scansMs = cfg.warm ? warmScans(base.rules, base.settings, cfg.warmScans ?? WARM_SCANS) * 1000 : 0;
     // SPF, DKIM and DMARC's library loads at start-up, not on the first scan (about 0.3 s).
     if (cfg.warm && base.net) preloadMailAuth();
-    ready = { type: 'ready', compileMs, warmMs, heapMb: getHeapStatistics().used_heap_size / 2 ** 20 };
+    ready = { type: 'ready', compileMs, warmMs, scansMs, heapMb: getHeapStatistics().used_heap_size / 2 ** 20 };
   } catch (e) {
     port.postMessage({ type: 'failed', error: (e as Error).message });
     return;

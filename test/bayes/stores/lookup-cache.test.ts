@@ -101,3 +101,25 @@ test("a store's cached lookups follow learning by another connection and by its 
   assert.equal(afterOwn.nham, 1, 'this connection learned: its cache was emptied');
   assertFresh(scanner, afterOwn, hashes);
 });
+
+test('the table grows past its first size and keeps every entry', () => {
+  const tokens = new Map(Array.from({ length: 20_000 }, (_, i): [number, [number, number]] => [i * 7919 * 65536 + 1, [i % 5, i % 3]]));
+  const db = fakeDb(tokens);
+  const cache = new LookupCache(50_000);
+  const hashes = [...tokens.keys(), ...Array.from({ length: 5_000 }, (_, i) => 2 ** 39 + i)];
+  cache.lookup(hashes, 1, db.read);
+  assert.equal(cache.size, 25_000);
+  const again = cache.lookup(hashes, 1, db.read);
+  assert.equal(db.asked.length, 1, 'all answered from the grown table');
+  assert.deepEqual(asMap(again), tokens);
+});
+
+test('one lookup past the full table answers right; the next starts empty', () => {
+  const db = fakeDb(new Map([[5, [1, 1]], [19, [2, 0]]]));
+  const cache = new LookupCache(8); // 16 slots, 12 entries at most
+  const hashes = Array.from({ length: 20 }, (_, i) => i);
+  assert.deepEqual(asMap(cache.lookup(hashes, 1, db.read)), new Map([[5, [1, 1]], [19, [2, 0]]]));
+  assert.equal(cache.size, 12);
+  assert.deepEqual(asMap(cache.lookup([5, 19], 1, db.read)), new Map([[5, [1, 1]], [19, [2, 0]]]));
+  assert.deepEqual(db.asked[1], [5, 19], 'over the bound: emptied, read again');
+});
