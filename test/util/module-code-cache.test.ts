@@ -50,7 +50,8 @@ test('the second process compiles from the cache; modules behave the same', (t) 
   assert.equal(statSync(file).mode & 0o777, 0o600);
   const written = statSync(file).mtimeMs;
   const second = run(root, dir);
-  assert.deepEqual(second, { value: first.value, hits: 2, misses: 0 });
+  // resolved: 0, the package's directory is too new for its stat to vouch for its entries (module-resolve-memo.ts).
+  assert.deepEqual(second, { value: first.value, hits: 2, misses: 0, resolved: 0 });
   assert.equal(statSync(file).mtimeMs, written, 'nothing missed: the file is left as it is');
 });
 
