@@ -67,3 +67,18 @@ test('bytes whose sources are cut short are refused', () => {
   badLength.writeUInt32LE(bytes.length, 0);
   assert.match(String(decodeRuleSet(badLength, EVAL_REGISTRY)), /wrong shape/);
 });
+
+test('a long source (stored deflated) comes back whole', () => {
+  const rs = rulesFrom(CF);
+  const rule = rs.compiled.rules.find((r) => r.name === 'BODY_PLAIN')!;
+  const long = new RegExp(Array.from({ length: 800 }, (_, i) => `word${i}x`).join('|'), 'i');
+  assert.ok(long.source.length > 4096);
+  (rule.test as { re: RegExp }).re = long;
+  const bytes = encodeRuleSet(rs);
+  assert.ok(bytes.length < encodeRuleSet(rulesFrom(CF)).length + long.source.length / 2, 'stored smaller than the source');
+  const back = decodeRuleSet(bytes, EVAL_REGISTRY);
+  assert.ok(typeof back !== 'string', String(back));
+  const now = back.compiled.rules.find((r) => r.name === 'BODY_PLAIN')!;
+  assert.equal(regexOf(now)!.source, long.source);
+  assert.equal(asciiOfTest(now.test as { re: RegExp })?.source, asciiOfTest(rule.test as { re: RegExp })?.source);
+});
