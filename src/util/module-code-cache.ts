@@ -89,9 +89,24 @@ function readEntries(file: string): { header: Header; blob: Buffer } | string {
   return { header, blob: got.body };
 }
 
+/**
+ * Built-in modules a one-shot run requires but never calls, loaded when a property is first
+ * read: commander requires `child_process` (with the `net` and `dgram` it brings, ~7 ms) for
+ * executable subcommands, which hamlet has none of; DNS code needs `dgram` only for a query.
+ * Only modules read as plain objects qualify (no `import * as`, which copies every key).
+ */
+const LAZY_BUILTINS = new Map(
+  ['node:child_process', 'node:dgram'].map((id) => {
+    let real: object | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = (): object => (real ??= require(id) as object);
+    return [id, new Proxy({}, { get: (_, key) => Reflect.get(load(), key), has: (_, key) => Reflect.has(load(), key) })];
+  }),
+);
+
 /** The `require` Node gives a module (its makeRequireFunction is internal). */
 function requireFor(mod: NodeModule): NodeJS.Require {
-  const req = ((id: string) => mod.require(id)) as NodeJS.Require;
+  const req = ((id: string) => LAZY_BUILTINS.get(id) ?? mod.require(id)) as NodeJS.Require;
   const resolve = ((request: string, options?: { paths?: string[] }) => Mod._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
   resolve.paths = (request: string) => Mod._resolveLookupPaths(request, mod);
   req.resolve = resolve;
