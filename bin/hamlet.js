@@ -7,6 +7,7 @@ const oneShot = require(`${__dirname}/../dist/src/cli/one-shot.js`);
 if (oneShot.fewMessages(process.argv.slice(2))) {
   regexFlags.compileRegexesQuickly();
   oneShot.skipOptimisingCompiler();
+  oneShot.keepYoungGenerationSmall();
   oneShot.useModuleCodeCache(process.argv.slice(2));
 }
 require('../dist/src/cli/hamlet.js').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -87,16 +87,33 @@ function stopwordRegex(perl: string): RegExp | undefined {
   return 'error' in r ? undefined : r.re;
 }
 
-export function bayesSettings(o: OptionSource): BayesSettings {
+/** The stop-word patterns `bayes_stopword_languages` selects, compiled. */
+function stopwords(o: OptionSource): RegExp[] {
   const langs = (str(o, 'bayes_stopword_languages') ?? 'en').trim().toLowerCase();
-  const stopwords: RegExp[] = [];
-  if (langs !== 'disable') {
-    for (const lang of langs.split(/[\s,]+/).filter(Boolean)) {
-      const pat = str(o, `bayes_stopword_${lang}`) ?? (lang === 'en' ? DEFAULT_STOPWORD_EN : undefined);
-      const re = pat === undefined ? undefined : stopwordRegex(pat);
-      if (re) stopwords.push(re);
-    }
+  const out: RegExp[] = [];
+  if (langs === 'disable') return out;
+  for (const lang of langs.split(/[\s,]+/).filter(Boolean)) {
+    const pat = str(o, `bayes_stopword_${lang}`) ?? (lang === 'en' ? DEFAULT_STOPWORD_EN : undefined);
+    const re = pat === undefined ? undefined : stopwordRegex(pat);
+    if (re) out.push(re);
   }
+  return out;
+}
+
+/** A tokenizer configuration whose stop words are compiled when first read: most scans never tokenize (no Bayes database). */
+function tokenizerConfig(o: OptionSource): TokenizerConfig {
+  let compiled: RegExp[] | undefined;
+  return {
+    maxTokenLength: num(o, 'bayes_max_token_length', 15),
+    ignoreHeaders: new Set(list(o, 'bayes_ignore_header').map((h) => h.toLowerCase())),
+    get stopwords() {
+      return (compiled ??= stopwords(o));
+    },
+    cjkWords: bool(o, 'bayes_cjk_words', true),
+  };
+}
+
+export function bayesSettings(o: OptionSource): BayesSettings {
   const path = (str(o, 'bayes_path') ?? '~/.hamlet/bayes').trim().replace(/^~(?=\/|$)/, homedir());
   return {
     useBayes: bool(o, 'use_bayes', true) && bool(o, 'use_learner', true),
@@ -117,11 +134,6 @@ export function bayesSettings(o: OptionSource): BayesSettings {
       tokenTtl: durationSeconds(str(o, 'bayes_token_ttl'), 21 * 86400),
       seenTtl: durationSeconds(str(o, 'bayes_seen_ttl'), 8 * 86400),
     },
-    tokenizer: {
-      maxTokenLength: num(o, 'bayes_max_token_length', 15),
-      ignoreHeaders: new Set(list(o, 'bayes_ignore_header').map((h) => h.toLowerCase())),
-      stopwords,
-      cjkWords: bool(o, 'bayes_cjk_words', true),
-    },
+    tokenizer: tokenizerConfig(o),
   };
 }

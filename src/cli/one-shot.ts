@@ -53,11 +53,25 @@ export function skipOptimisingCompiler(): void {
 }
 
 /**
- * Turn the optimising compiler back on: compiling a rule set (no current cache, `--lint`,
- * `--no-rule-cache`) is seconds of JavaScript that it does speed up.
+ * Keep V8's young generation at its starting size (1 MB per semi-space) for a run of few
+ * messages. V8 doubles it while much survives, as the rule set being deserialized does, up to
+ * 8 MB per semi-space; every page it grows into is a fresh page, and on this kind of host a
+ * page fault costs ~10 us. Measured on the stock rules, one message: 13,000 page faults and
+ * 79 MB peak with growth, 10,800 and 70 MB without; CPU 0.70 -> 0.64 s (load 8), the same
+ * output. It is read whenever the young generation would grow, so it can be set at run time.
+ */
+export function keepYoungGenerationSmall(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/**
+ * Turn the optimising compiler back on, and the young generation's growth (V8's default
+ * factor, 2): compiling a rule set (no current cache, `--lint`, `--no-rule-cache`) is seconds
+ * of JavaScript that they do speed up.
  */
 export function useOptimisingCompiler(): void {
   setFlagsFromString('--opt');
+  setFlagsFromString('--semi-space-growth-factor=2');
   codeCache?.skipSave();
 }
 

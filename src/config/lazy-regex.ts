@@ -17,10 +17,21 @@ export function storedRegex(re: RegExp): StoredRegex {
 
 /** A cell that creates the regex of `stored` once, then calls `made` with it (the ASCII-form memo). */
 export function regexCell(stored: StoredRegex, made?: (re: RegExp) => void): () => RegExp {
+  return regexCellOf(() => stored[0], stored[1], made);
+}
+
+/**
+ * A cell as `regexCell`, whose source is also read on first use (`source`): the rule-set cache
+ * keeps sources as bytes and decodes only those a run reaches (a third of them for `hamlet -t`).
+ */
+export function regexCellOf(source: () => string, flags: string, made?: (re: RegExp) => void): () => RegExp {
   let re: RegExp | undefined;
+  // Dropped once read: the last cell to go lets the cache file's bytes go (a server reads them all at warm-up).
+  let from: (() => string) | undefined = source;
   return () => {
     if (re === undefined) {
-      re = new RegExp(stored[0], stored[1]);
+      re = new RegExp(from!(), flags);
+      from = undefined;
       made?.(re);
     }
     return re;

@@ -33,7 +33,7 @@ export interface RuleCacheOptions {
 }
 
 /** Bumped when what is stored changes shape. */
-const FORMAT = 5;
+const FORMAT = 7;
 
 /** The cache directory by platform convention (util/private-files.ts). */
 export const defaultRuleCacheDir = defaultCacheDir;

@@ -4,7 +4,7 @@
  * earlier try, or spoofing) are ignored and the wait goes on.
  */
 import { nodeCrypto } from '../util/node-crypto';
-import * as dgram from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import * as net from 'node:net';
 import type { DnsServer } from './servers';
 
@@ -19,8 +19,8 @@ type Finish = (r: ExchangeResult) => void;
  * among the ids not in flight), the sender's port and, through `accept`, the question.
  */
 export class UdpChannel {
-  private socket: dgram.Socket | undefined;
-  private readonly waiting = new Map<number, (msg: Buffer, rinfo: dgram.RemoteInfo) => void>();
+  private socket: UdpSocket | undefined;
+  private readonly waiting = new Map<number, (msg: Buffer, rinfo: RemoteInfo) => void>();
 
   constructor(private readonly family: 4 | 6) {}
 
@@ -52,9 +52,9 @@ export class UdpChannel {
     this.socket = undefined;
   }
 
-  private open(): dgram.Socket {
+  private open(): UdpSocket {
     if (this.socket) return this.socket;
-    const socket = dgram.createSocket(this.family === 6 ? 'udp6' : 'udp4');
+    const socket = createSocket(this.family === 6 ? 'udp6' : 'udp4');
     socket.on('message', (msg, rinfo) => {
       if (msg.length >= 2) this.waiting.get(msg.readUInt16BE(0))?.(msg, rinfo);
     });

@@ -19,6 +19,7 @@ import { Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import * as vm from 'node:vm';
 import { preparePrivateDir, readFramedFile, writeFramedFile } from './private-files';
+import { memoizeRelativeResolution } from './module-resolve-memo';
 
 const MAGIC = Buffer.from('HAMLETCC1\n', 'latin1');
 const FILE = 'modules.bin';
@@ -40,6 +41,8 @@ interface Header {
   readonly v8: string;
   readonly arch: string;
   readonly entries: readonly Entry[];
+  /** Relative requires resolved (module-resolve-memo.ts; each entry is checked when read). */
+  readonly resolved?: readonly unknown[];
 }
 
 /** What the cache did so far (tests and `-D` read it). */
@@ -48,6 +51,8 @@ export interface CodeCacheStats {
   hits: number;
   /** Modules compiled from source (no entry, source changed, blob damaged, or refused by V8). */
   misses: number;
+  /** Relative requires answered from the resolution memo (module-resolve-memo.ts). */
+  resolved: number;
   /** Why the file was not read, when it was not (absent, untrusted, another V8, damaged). */
   unread?: string;
 }
@@ -84,9 +89,24 @@ function readEntries(file: string): { header: Header; blob: Buffer } | string {
   return { header, blob: got.body };
 }
 
+/**
+ * Built-in modules a one-shot run requires but never calls, loaded when a property is first
+ * read: commander requires `child_process` (with the `net` and `dgram` it brings, ~7 ms) for
+ * executable subcommands, which hamlet has none of; DNS code needs `dgram` only for a query.
+ * Only modules read as plain objects qualify (no `import * as`, which copies every key).
+ */
+const LAZY_BUILTINS = new Map(
+  ['node:child_process', 'node:dgram'].map((id) => {
+    let real: object | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = (): object => (real ??= require(id) as object);
+    return [id, new Proxy({}, { get: (_, key) => Reflect.get(load(), key), has: (_, key) => Reflect.has(load(), key) })];
+  }),
+);
+
 /** The `require` Node gives a module (its makeRequireFunction is internal). */
 function requireFor(mod: NodeModule): NodeJS.Require {
-  const req = ((id: string) => mod.require(id)) as NodeJS.Require;
+  const req = ((id: string) => LAZY_BUILTINS.get(id) ?? mod.require(id)) as NodeJS.Require;
   const resolve = ((request: string, options?: { paths?: string[] }) => Mod._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
   resolve.paths = (request: string) => Mod._resolveLookupPaths(request, mod);
   req.resolve = resolve;
@@ -108,13 +128,15 @@ export function useCodeCache(dir: string, root: string): CodeCache | undefined {
   // not by this (`hamlet --help` leaves no directory behind); missing, it is only not read.
   if (typeof crc32 !== 'function' || (preparePrivateDir(dir, false) !== undefined && existsSync(dir))) return undefined;
   const file = join(dir, FILE);
-  const stats: CodeCacheStats = { hits: 0, misses: 0 };
+  const stats: CodeCacheStats = { hits: 0, misses: 0, resolved: 0 };
   const known = new Map<string, { entry: Entry; blob: Buffer }>();
   const read = readEntries(file);
   if (typeof read === 'string') stats.unread = read;
   else for (const entry of read.header.entries) known.set(entry.file, { entry, blob: read.blob });
   const loaded = new Map<string, { src: string; script: vm.Script; data?: Buffer }>();
   const prefix = root.endsWith(sep) ? root : root + sep;
+  const memo = typeof read === 'string' || !Array.isArray(read.header.resolved) ? [] : read.header.resolved;
+  const resolveMemo = memoizeRelativeResolution(Mod, prefix, memo, () => stats.resolved++);
   const original = Mod.prototype._compile;
 
   Mod.prototype._compile = function compileCached(this: NodeModule, content: string, filename: string, format?: string): unknown {
@@ -146,7 +168,7 @@ export function useCodeCache(dir: string, root: string): CodeCache | undefined {
       skip = true;
     },
     save: () => {
-      if (skip || stats.misses === 0 || preparePrivateDir(dir, false) !== undefined) return undefined;
+      if (skip || (stats.misses === 0 && !resolveMemo.changed()) || preparePrivateDir(dir, false) !== undefined) return undefined;
       const entries: Entry[] = [];
       const blobs: Buffer[] = [];
       let at = 0;
@@ -160,7 +182,7 @@ export function useCodeCache(dir: string, root: string): CodeCache | undefined {
       for (const [f, k] of known) {
         if (!loaded.has(f) && k.entry.at + k.entry.len <= k.blob.length) add(f, k.entry.src, k.blob.subarray(k.entry.at, k.entry.at + k.entry.len));
       }
-      return writeFramedFile(dir, FILE, MAGIC, { v8: process.versions.v8, arch: process.arch, entries } satisfies Header, blobs);
+      return writeFramedFile(dir, FILE, MAGIC, { v8: process.versions.v8, arch: process.arch, entries, resolved: resolveMemo.entries() } satisfies Header, blobs);
     },
   };
 }
