@@ -9,12 +9,13 @@
  * (device, inode, size, mtime and ctime in ns, taken before it was read): when the stat is the
  * same again, the file is the one that was hashed, since any write or rename changes the ctime
  * or the inode, and the ctime cannot be set back. A stat is recorded only for a file whose ctime
- * was already RACY_MS old when it was read (git's "racily clean" rule): a file written just
+ * was already RACY_MS old when it was read (util/stat-stamp.ts, git's "racily clean" rule): a file written just
  * before, within the file system's timestamp granularity, could change again without its stat
  * showing it, so such a file is hashed on every check.
  */
 import { nodeCrypto } from '../util/node-crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { statStamp } from '../util/stat-stamp';
 import { DISK_FS, type ConfigFs } from './read';
 
 /** One file-system answer: `dir` (is a directory), `list` (a listing), `file` (content hash, or '' for unreadable). */
@@ -24,16 +25,6 @@ export interface InputEntry {
   readonly value: string;
   /** A `file`'s stat when it was read (see the file comment); absent when it was too recent to vouch for its content. */
   readonly stat?: string;
-}
-
-/** How old a file's ctime must be for its stat to stand for its content. */
-export const RACY_MS = 2000;
-
-/** The stat of `path` as an entry keeps it, or undefined when there is none. */
-function statKey(path: string): { key: string; ctimeMs: number } | undefined {
-  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-  if (!st?.isFile()) return undefined;
-  return { key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, ctimeMs: Number(st.ctimeNs / 1_000_000n) };
 }
 
 /** The hash used for inputs and payloads (native; with the CPU's SHA instructions sha256 is the fastest here). */
@@ -74,10 +65,9 @@ export class RecordingFs implements ConfigFs {
 
   read(path: string): string | undefined {
     // Before the read: a write after it changes the ctime, so the stat cannot vouch for newer content.
-    const st = this.fs === DISK_FS ? statKey(path) : undefined;
+    const st = this.fs === DISK_FS ? statStamp(path, 'file') : undefined;
     const t = this.fs.read(path);
-    const settled = st !== undefined && t !== undefined && st.ctimeMs < Date.now() - RACY_MS;
-    this.note('file', path, t === undefined ? '' : digest(t, 'latin1'), settled ? st.key : undefined);
+    this.note('file', path, t === undefined ? '' : digest(t, 'latin1'), st?.settled === true && t !== undefined ? st.stamp : undefined);
     return t;
   }
 
@@ -111,7 +101,7 @@ export function changedInput(entries: readonly InputEntry[], fs: ConfigFs = DISK
     else if (e.op === 'list') {
       const [dir, ext] = e.path.split(NUL) as [string, string];
       now = fs.list(dir, ext).join(NUL);
-    } else if (e.stat !== undefined && fs === DISK_FS && statKey(e.path)?.key === e.stat) continue;
+    } else if (e.stat !== undefined && fs === DISK_FS && statStamp(e.path, 'file')?.stamp === e.stat) continue;
     else {
       hashed?.(e.path);
       now = hashOf(e.path);

@@ -11,11 +11,10 @@
  * and ctime, replacing the directory changes the inode. One stat per directory per run, ~20 for
  * `hamlet -t`, instead of several per request. Only answers that are the requested path itself
  * or that path plus `.js`, in that directory and not through a symlink, are kept, and only for
- * directories whose ctime was RACY_MS old when seen (one changed within the file system's
- * timestamp granularity could change again unseen, as rule-cache-inputs.ts explains).
+ * directories whose stat was settled when seen (stat-stamp.ts).
  */
-import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { RACY_MS, statStamp } from './stat-stamp';
 
 /** One resolution as stored: parent directory NUL request, the file found, its directory, and the directory's stat. */
 export type Resolution = readonly [key: string, file: string, dir: string, dirStat: string];
@@ -32,14 +31,10 @@ export interface ResolveMemo {
   readonly entries: () => Resolution[];
 }
 
-/** How old a directory's ctime must be for its stat to stand for its entries. */
-export const RACY_MS = 2000;
-
-/** A directory's stat as a memo entry keeps it; undefined when it is not a directory or changed less than `racyMs` ago. */
+/** A directory's stamp as a memo entry keeps it; undefined when it is not a directory or changed less than `racyMs` ago. */
 function dirStat(dir: string, racyMs: number): string | undefined {
-  const st = statSync(dir, { bigint: true, throwIfNoEntry: false });
-  if (!st?.isDirectory() || Date.now() - Number(st.ctimeNs / 1_000_000n) < racyMs) return undefined;
-  return `${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
+  const st = statStamp(dir, 'dir', racyMs);
+  return st?.settled === true ? st.stamp : undefined;
 }
 
 const relative = (request: string): boolean => request.startsWith('./') || request.startsWith('../');

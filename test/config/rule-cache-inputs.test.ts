@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { changedInput, RACY_MS, RecordingFs, type InputEntry } from '../../src/config/rule-cache-inputs';
+import { changedInput, RecordingFs, type InputEntry } from '../../src/config/rule-cache-inputs';
+import { RACY_MS } from '../../src/util/stat-stamp';
 import { loadRuleSet } from '../../src/config/load';
 
 /** A file time in whole seconds (2023-11-14), which utimes sets exactly. */
