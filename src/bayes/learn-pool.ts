@@ -175,7 +175,10 @@ export class LearnPool {
     }
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  private closing: Promise<void> | undefined;
+
+  /** Ends the workers (once; later calls wait for the same end). */
+  close(): Promise<void> {
+    return (this.closing ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined));
   }
 }

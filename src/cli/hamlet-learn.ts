@@ -184,8 +184,11 @@ async function learnFrom(
     batch.add(p);
     if (batch.messages.length >= BATCH_MESSAGES || batch.hashCount >= BATCH_HASHES) await flush();
   }
+  // Every message is prepared: the workers end while the last batch is written.
+  const closing = pool?.close();
   await flush();
   await inflight;
+  await closing;
   if (o.showdots || (o.progress !== false && process.stderr.isTTY)) err('\n');
   if (mode !== 'forget' && settings.autoExpire) {
     const v = await store.vars();
