@@ -25,6 +25,7 @@ import type { BayesStore } from '../bayes/store';
 import { lazy } from '../util/lazy';
 import { commandLoadOptions, DEFAULT_SITE_DIR } from './config-dirs';
 import { compileForLearning } from './learn-compiler';
+import { takeEarlyPool } from './learn-early-start';
 
 // What only learning uses (mailbox readers, the worker pool and its worker_threads, batches,
 // expiry) loads when learning starts: `--dump`, `--backup` and friends never pay for it.
@@ -197,9 +198,9 @@ async function learnFrom(
   return [learned, examined];
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  exitQuietlyWhenOutputCloses();
-  const program = new Command('hamlet-learn')
+/** hamlet-learn's command line (learn-early-start.ts's VALUE_OPTIONS lists its options that take a value). */
+export function learnProgram(): Command {
+  return new Command('hamlet-learn')
     .description('Train hamlet\'s Bayes classifier (sa-learn compatible)')
     .version(`hamlet-learn version ${VERSION}`, '-V, --version')
     .option('--spam', 'learn messages as spam')
@@ -234,6 +235,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-D, --debug [areas]', 'print debugging messages')
     .argument('[targets...]')
     .exitOverride();
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  // Workers bin/hamlet-learn.js started before this module loaded: used below when they fit, always ended.
+  const early = takeEarlyPool();
+  try {
+    return await run(argv, early);
+  } finally {
+    await early?.close();
+  }
+}
+
+async function run(argv: readonly string[], early: LearnPool | undefined): Promise<number> {
+  exitQuietlyWhenOutputCloses();
+  const program = learnProgram();
   try {
     program.parse([...argv], { from: 'user' });
   } catch (e) {
@@ -262,7 +278,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Started before the configuration is read, so the workers' start-up overlaps ours.
   if (modes > 0) compileForLearning();
   const threads = modes > 0 ? threadCount(targets, o) : 0;
-  const pool = threads > 0 ? new (learnPool().LearnPool)(threads) : undefined;
+  const pool = threads > 0 ? (early?.threads === threads ? early : new (learnPool().LearnPool)(threads)) : undefined;
   try {
     const settings = bayesSettings(readConfig(loadOptions(o)).options);
     const readonly = modes === 0 && (o.dump !== undefined || o.backup) && !o.forceExpire && !o.clear && o.restore === undefined;
