@@ -148,10 +148,11 @@ async function learnFrom(
   let batch = new PendingBatch(mode);
   // One batch is written while the next is gathered (a server store answers over the network).
   let inflight: Promise<void> | undefined;
-  const flush = async (): Promise<void> => {
+  /** Writes the batch gathered so far; unless it is the `last`, a new one takes its place (a fresh table of some MB to fault in: not for nothing after the last). */
+  const flush = async (last = false): Promise<void> => {
     if (batch.messages.length === 0) return;
     const full = batch;
-    batch = new PendingBatch(mode);
+    if (!last) batch = new PendingBatch(mode);
     await inflight;
     inflight = applyBatch(store, full, mode, { now, noRelearn: o.norelearn }).then((rs) => {
       for (const r of rs) if (r === 'learned') learned++;
@@ -187,7 +188,7 @@ async function learnFrom(
   }
   // Every message is prepared: the workers end while the last batch is written.
   const closing = pool?.close();
-  await flush();
+  await flush(true);
   await inflight;
   await closing;
   if (o.showdots || (o.progress !== false && process.stderr.isTTY)) err('\n');
