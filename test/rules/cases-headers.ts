@@ -153,6 +153,10 @@ export const headerCases: Record<string, RuleCases> = {
   HL_FROM_BRAND_EMBED: { hit: [h({ From: 'Support <support@paypal-secure.com>' }), h({ From: 'x <x@appleid-verify.net>' })], miss: [{}, h({ From: 'x <x@pineapple.com>' })] },
   HL_FROM_BRAND_SUBDOMAIN: { hit: [h({ From: 'x <x@paypal.com.account-check.ru>' })], miss: [{}, h({ From: 'x <x@mail.paypal.com>' })] },
   HL_FROM_NAME_OTHER_ADDR: { hit: [h({ From: '"service@paypal.com" <x@example.ru>' })], miss: [{}, h({ From: '"alice@example.org" <alice@example.org>' })] },
+  HL_SENDER_ABUSED_TLD: {
+    hit: [h({ From: 'Steve <steve@samnrea.cf>' }), h({ 'Reply-To': 'jonathan@bdqb.xyz' })],
+    miss: [{}, h({ From: 'News <news@example.club>' }), h({ From: 'Shop <orders@topshop.example.com>' })],
+  },
   HL_FROM_ONMICROSOFT: { hit: [h({ From: 'Billing <billing@contoso4411.onmicrosoft.com>' })], miss: [{}] },
   HL_FROM_PUNYCODE: { hit: [h({ From: 'x <x@xn--pypal-4ve.com>' })], miss: [{}] },
 };
