@@ -18,6 +18,10 @@
  *   --near N      list ham scoring at least N with the own rules (part 1, margin check)
  *   --dev-hits F  only write the development data's rule hits and cross-validated Bayes
  *                 probabilities to F (bench/lib/accuracy-dev.ts), for fitting scores
+ *   --dev-eval C  only the development data's FP / FN with Bayes (folds by path hash, and TRAIN
+ *                 split by arrival date), the top ham, with --misses the missed spam,
+ *                 with --dump F every message's probabilities and hits
+ *                 (bench/lib/accuracy-dev-eval.ts); C caches the Bayes probabilities
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +30,7 @@ import { DEFAULT_RULES_DIR, loadConfig, scan, type RuleSet, type ScanResult } fr
 import { CORPUS_GROUPS, corpusFiles, type CorpusGroup } from '../test/helpers/corpus';
 import { LOCAL_ONLY_CF } from './lib/local-only';
 import { writeDevHits } from './lib/accuracy-dev';
+import { writeDevEval } from './lib/accuracy-dev-eval';
 import { bayesPart, type BayesFigures, type Tally } from './lib/accuracy-bayes-part';
 
 /** The split used while writing the own rules: tune on TRAIN, check on TEST. */
@@ -98,6 +103,8 @@ function run(label: string, rs: RuleSet, files: ReadonlyArray<[CorpusGroup, stri
 async function main(): Promise<void> {
   const devHits = arg('--dev-hits');
   if (devHits !== undefined) return writeDevHits(devHits);
+  const devEval = arg('--dev-eval');
+  if (devEval !== undefined) return writeDevEval(devEval, { misses: process.argv.includes('--misses'), dump: arg('--dump') });
   const ownOnly = process.argv.includes('--own-only');
   const withSa = !ownOnly && !process.argv.includes('--no-sa');
   const set0 = process.argv.includes('--bayes-only') ? undefined : setZero(ownOnly);

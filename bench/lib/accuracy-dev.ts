@@ -21,7 +21,7 @@ interface DevMessage extends Labelled {
   readonly fold: 0 | 1;
 }
 
-const foldOf = (path: string): 0 | 1 => (createHash('sha1').update(path).digest()[0]! & 1 ? 1 : 0);
+export const foldOf = (path: string): 0 | 1 => (createHash('sha1').update(path).digest()[0]! & 1 ? 1 : 0);
 
 function devMessages(): DevMessage[] {
   const train = (['spam-1', 'easy-ham-1'] as const).flatMap((g) => corpusFiles(g).map((file) => ({ file, spam: g === 'spam-1', source: 'train' as const, fold: foldOf(file) })));

@@ -14,6 +14,15 @@ export const headerCases: Record<string, RuleCases> = {
   HL_MSGID_MISSING: { hit: [h({ 'Message-ID': null })], miss: [{}] },
   HL_MSGID_NO_AT: { hit: [h({ 'Message-ID': '<20020903100000.GA1234>' })], miss: [{}] },
   HL_MSGID_NO_BRACKETS: { hit: [h({ 'Message-ID': '20020903.GA1234@mail.example.org' })], miss: [{}] },
+  HL_MSGID_STAMP_HEX16: {
+    hit: [h({ 'Message-ID': '<20240623225456.F0CA1F653F1B8D9A@mail.example.org>' })],
+    // Postfix and sendmail put their queue id after the time stamp.
+    miss: [{}, h({ 'Message-ID': '<20020823091443.0BC3770047@relay.example.net>' }), h({ 'Message-ID': '<200210080800.g9880UK06069@mail.example.org>' })],
+  },
+  HL_MSGID_FAKE_GMAIL: {
+    hit: [h({ 'Message-ID': '<c8d5d2621172459219de3c18d68bc246@mail.gmail.com>' })],
+    miss: [{}, h({ 'Message-ID': '<CAKf3yZ5nE8x+Qm0pQ=tQd4uWx7-Lp1Xb2@mail.gmail.com>' }), h({ 'Message-ID': '<c8d5d2621172459219de3c18d68bc246@example.org>' })],
+  },
   HL_MSGID_SPACES: { hit: [h({ 'Message-ID': '<2002 0903@mail.example.org>' })], miss: [{}] },
   HL_FORGED_OUTLOOK_ID: {
     hit: [h({ 'Message-ID': '<000001c2a1b2$12345678$0100a8c0@pc>', 'X-Mailer': 'Microsoft Outlook Express 6.00.2600.0000' })],
@@ -68,6 +77,23 @@ export const headerCases: Record<string, RuleCases> = {
     miss: [{}, mime('----=_NextPart_000_0037_01C24D21.FF37C620'), mime('=_NextPart_Caramail_0116921030135594_ID')],
   },
   HL_MAILER_HOSTNAME: { hit: [h({ 'X-Mailer': 'mail.example-shop.com' })], miss: [{}, h({ 'X-Mailer': 'Microsoft Outlook 16.0' }), h({ 'X-Mailer': 'Mail.app (2.1)' })] },
+  HL_MAILER_WORD_DIGIT: {
+    hit: [h({ 'X-Mailer': 'Qgeszx 8' }), h({ 'X-Mailer': 'pmItkCaLj 3' })],
+    miss: [{}, h({ 'X-Mailer': 'Juno 4.0.5' }), h({ 'X-Mailer': 'PHPMailer 5.2.4' }), h({ 'X-Mailer': 'Microsoft Outlook 16.0' })],
+  },
+  HL_MAILER_OE_SUFFIX: {
+    hit: [h({ 'X-Mailer': 'Microsoft Outlook Express 5.00.2919.6900 DM' }), h({ 'X-Mailer': 'Microsoft Outlook Express 5.00.2919.7000 Demo' })],
+    miss: [{}, h({ 'X-Mailer': 'Microsoft Outlook Express 6.00.2800.1106' }), h({ 'X-Mailer': 'Microsoft Outlook Express Macintosh Edition - 5.01 (1630)' })],
+  },
+  HL_MAILER_NO_VERSION: {
+    hit: [h({ 'X-Mailer': 'Microsoft Outlook Express' }), h({ 'X-Mailer': 'Internet Mail Service' })],
+    miss: [{}, h({ 'X-Mailer': 'Internet Mail Service (5.5.2653.19)' }), h({ 'X-Mailer': 'Microsoft Outlook 16.0' })],
+  },
+  HL_MIME_XX_BOUNDARY: { hit: [mime('XX4E5F4E43-0C5F4E5FXX')], miss: [{}, mime('----=_NextPart_000_0037_01C24D21.5A1B2C30')] },
+  HL_CT_MALFORMED: {
+    hit: [h({ 'Content-Type': 'text/plain;;;;;;;;' }), h({ 'Content-Type': 'text/plain; charset="DEFAULT"' })],
+    miss: [{}, h({ 'Content-Type': 'text/plain; charset="us-ascii"' }), h({ 'Content-Type': 'text/plain; charset=default-8bit-latin' })],
+  },
   HL_MAILER_RANDOM: { hit: [h({ 'X-Mailer': 'ArHA8IFlSSFNGzAMo' })], miss: [{}, h({ 'X-Mailer': 'Microsoft Outlook Express 6.00.2600.0000' }), h({ 'X-Mailer': 'QUALCOMM Windows Eudora Version 5.1' })] },
   HL_MSGID_FROM_BORDER: {
     hit: [h({ Received: rcvd('ejhvvet ([203.0.113.45])').replace('id 4A1B2C3D4E', 'id g7NIh1Z03950'), 'Message-ID': '<200208231843.g7NIh1Z03950@mx.example.net>' })],
@@ -92,6 +118,10 @@ export const headerCases: Record<string, RuleCases> = {
   HL_SUBJ_FREE: { hit: [subj('Your free gift')], miss: [{}, subj('Freedom of speech')] },
   HL_SUBJ_PERCENT_OFF: { hit: [subj('Printer ink 70% off')], miss: [{}] },
   HL_SUBJ_ADV: { hit: [subj('ADV: Low rates')], miss: [{}, subj('Advice needed')] },
+  HL_SUBJ_CLOCK: {
+    hit: [subj('This one will make you money  9/20/02 11:34:52 PM'), subj('Collect Your Money! Time:1:30:33 AM')],
+    miss: [{}, subj('Meeting moved to 10:30'), subj('Release 2.10.3 is out')],
+  },
   HL_SUBJ_TRAIL_TAG: { hit: [subj('Your rates are here          ab392')], miss: [{}, subj('Release 2.1')] },
   HL_SUBJ_MONEY: { hit: [subj('Get out of debt')], miss: [{}] },
   HL_SUBJ_GUARANTEE: { hit: [subj('Guaranteed results')], miss: [{}] },
@@ -123,6 +153,10 @@ export const headerCases: Record<string, RuleCases> = {
   HL_FROM_BRAND_EMBED: { hit: [h({ From: 'Support <support@paypal-secure.com>' }), h({ From: 'x <x@appleid-verify.net>' })], miss: [{}, h({ From: 'x <x@pineapple.com>' })] },
   HL_FROM_BRAND_SUBDOMAIN: { hit: [h({ From: 'x <x@paypal.com.account-check.ru>' })], miss: [{}, h({ From: 'x <x@mail.paypal.com>' })] },
   HL_FROM_NAME_OTHER_ADDR: { hit: [h({ From: '"service@paypal.com" <x@example.ru>' })], miss: [{}, h({ From: '"alice@example.org" <alice@example.org>' })] },
+  HL_SENDER_ABUSED_TLD: {
+    hit: [h({ From: 'Steve <steve@samnrea.cf>' }), h({ 'Reply-To': 'jonathan@bdqb.xyz' })],
+    miss: [{}, h({ From: 'News <news@example.club>' }), h({ From: 'Shop <orders@topshop.example.com>' })],
+  },
   HL_FROM_ONMICROSOFT: { hit: [h({ From: 'Billing <billing@contoso4411.onmicrosoft.com>' })], miss: [{}] },
   HL_FROM_PUNYCODE: { hit: [h({ From: 'x <x@xn--pypal-4ve.com>' })], miss: [{}] },
 };
