@@ -30,13 +30,17 @@
  *
  * `--hamletd-arg A` (repeatable) passes A to hamletd, e.g. `--hamletd-arg --max-scans-per-worker=1`.
  *
+ * `--malloc-arena-max N` (default 2, as contrib/hamletd.service sets it) is hamletd's
+ * MALLOC_ARENA_MAX; 0 leaves glibc's default (8 arenas per core, and the worker threads each
+ * take one). glibc reads it only when a process starts, so it is the service's to set.
+ *
  * `--warm-raw N` (default 0) first sends hamletd N raw-socket CHECKs cycling through the TEST
  * messages, so the passes measure its workers with their JavaScript compiled as in a server that
  * has run a while (V8 optimises code as it runs: after 150 scans a worker's compiler threads
  * still use about a fifth of its CPU, after 1,500 a twelfth). spamd gets none: Perl compiles the
  * rules before forking its children, which are re-forked every 200 connections anyway.
  *
- * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes] [--flat-scans N] [--flat-mixed] [--warm-raw N] [--hamletd-arg A]
+ * Usage: npm run bench:spamd [-- --sample N | --all] [--clients C] [--rules DIR --site DIR] [--bash-lanes] [--flat-scans N] [--flat-mixed] [--warm-raw N] [--hamletd-arg A] [--malloc-arena-max N]
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -99,6 +103,7 @@ async function main(): Promise<void> {
   const flatFirst = Math.min(1000, flatScans);
   const flatMixed = process.argv.includes('--flat-mixed');
   const warmRaw = Number(arg('--warm-raw', '0'));
+  const arenaMax = Number(arg('--malloc-arena-max', '2'));
   const all = TEST_GROUPS.flatMap((g) => corpusFiles(g));
   const sample = process.argv.includes('--all') ? all.length : Number(arg('--sample', '1000'));
   const step = Math.max(1, Math.floor(all.length / sample));
@@ -107,10 +112,10 @@ async function main(): Promise<void> {
   const halves = [files.slice(0, Math.ceil(files.length / 2)), files.slice(Math.ceil(files.length / 2))];
 
   const bayes = sharedBayes();
-  console.log(`bench:spamd: ${files.length} TEST messages, ${clients} concurrent real spamc -c, 2 workers each, -L, Bayes on both (nspam ${bayes.nspam}, nham ${bayes.nham}; ${bayes.how}), auto-learn and AWL off; load ${load()}`);
+  console.log(`bench:spamd: ${files.length} TEST messages, ${clients} concurrent real spamc -c, 2 workers each, -L, Bayes on both (nspam ${bayes.nspam}, nham ${bayes.nham}; ${bayes.how}), auto-learn and AWL off; hamletd's MALLOC_ARENA_MAX ${arenaMax > 0 ? arenaMax : "glibc's default"}; load ${load()}`);
 
   const extraArgs = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--hamletd-arg' ? [a] : []));
-  const hamletdOpts = { rules, site, cf: `${LOCAL_ONLY_CF}\n${bayesCf(bayes.hamletPath)}`, args: ['-m', '2', ...extraArgs] };
+  const hamletdOpts = { rules, site, cf: `${LOCAL_ONLY_CF}\n${bayesCf(bayes.hamletPath)}`, args: ['-m', '2', ...extraArgs], env: arenaMax > 0 ? { MALLOC_ARENA_MAX: String(arenaMax) } : ({} as Record<string, string>) };
   const hd = await startHamletd(hamletdOpts);
   console.log(`hamletd ready ${hd.startS.toFixed(1)} s after its start (2 workers loading the rules)`);
   const sd = await startSpamd({ rules, site, children: 2, extraCf: bayesCf(bayes.saPath) });
@@ -238,7 +243,7 @@ async function main(): Promise<void> {
   console.log(`load average at the end: ${load()}`);
   const flatKeys = flat ? ` rss_1k_mb=${f(flat.rssFirstMb, 0)} rss_20k_mb=${f(flat.rssEndMb, 0)} growth=${f(flat.growth, 3)} flat_order=${flatMixed ? 'mixed' : 'grouped'}` : '';
   console.log(
-    `RESULT spamd msgs_per_s=${f(h.rate)} spamd_msgs_per_s=${f(s.rate)} ratio_vs_spamd=${f(h.rate / s.rate, 2)} p99_ms=${f(h.p99, 0)} spamd_p99_ms=${f(s.p99, 0)} p99_ratio=${f(h.p99 / s.p99, 2)} rss_mb=${f(peak.hamletd, 0)} spamd_rss_mb=${f(peak.spamd, 0)} server_cpu_ratio=${f(s.serverCpuMs / h.serverCpuMs, 2)} rss_after_mb=${f(afterRss.hamletd, 0)} spamd_rss_after_mb=${f(afterRss.spamd, 0)} server_cpu_ms=${f(h.serverCpuMs, 2)} spamd_server_cpu_ms=${f(s.serverCpuMs, 2)} warm_raw=${warmRaw}${flatKeys}`,
+    `RESULT spamd msgs_per_s=${f(h.rate)} spamd_msgs_per_s=${f(s.rate)} ratio_vs_spamd=${f(h.rate / s.rate, 2)} p99_ms=${f(h.p99, 0)} spamd_p99_ms=${f(s.p99, 0)} p99_ratio=${f(h.p99 / s.p99, 2)} rss_mb=${f(peak.hamletd, 0)} spamd_rss_mb=${f(peak.spamd, 0)} server_cpu_ratio=${f(s.serverCpuMs / h.serverCpuMs, 2)} rss_after_mb=${f(afterRss.hamletd, 0)} spamd_rss_after_mb=${f(afterRss.spamd, 0)} server_cpu_ms=${f(h.serverCpuMs, 2)} spamd_server_cpu_ms=${f(s.serverCpuMs, 2)} warm_raw=${warmRaw} malloc_arena_max=${arenaMax}${flatKeys}`,
   );
 }
 

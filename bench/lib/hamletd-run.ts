@@ -18,16 +18,17 @@ export interface HamletdServer {
 /**
  * hamletd with `-L -x -i 127.0.0.1 -p 0`, the rules and site dirs given, every
  * line of `cf` as a `--cf` option and `args` appended (e.g. `-m 2`); `network: true`
- * leaves out `-L` (the cf then names the DNS server).
+ * leaves out `-L` (the cf then names the DNS server); `env` is added to this process's
+ * environment (e.g. the service's MALLOC_ARENA_MAX, read by glibc only at start).
  */
-export async function startHamletd(opts: { rules: string; site: string; cf: string; args: readonly string[]; network?: boolean }): Promise<HamletdServer> {
+export async function startHamletd(opts: { rules: string; site: string; cf: string; args: readonly string[]; network?: boolean; env?: Readonly<Record<string, string>> }): Promise<HamletdServer> {
   const bin = join(__dirname, '..', '..', '..', 'bin', 'hamletd.js');
   const cf = opts.cf.split('\n').filter((l) => l !== '').flatMap((l) => ['--cf', l]);
   // hamletd logs to a file, as spamd does here: a pipe this process drains late would block its writes.
   const dir = mkdtempSync(join(tmpdir(), 'hamletd-bench-'));
   const logPath = join(dir, 'hamletd.log');
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [bin, '-C', opts.rules, '--siteconfigpath', opts.site, ...cf, ...(opts.network ? [] : ['-L']), '-x', ...opts.args, '-i', '127.0.0.1', '-p', '0', '-s', logPath], { stdio: 'ignore' });
+  const proc = spawn(process.execPath, [bin, '-C', opts.rules, '--siteconfigpath', opts.site, ...cf, ...(opts.network ? [] : ['-L']), '-x', ...opts.args, '-i', '127.0.0.1', '-p', '0', '-s', logPath], { stdio: 'ignore', env: { ...process.env, ...opts.env } });
   const log = (): string => {
     try {
       return readFileSync(logPath, 'utf8').slice(0, 100_000);

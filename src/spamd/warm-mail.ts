@@ -4,7 +4,9 @@
  * thousand. They are built here, not read from any corpus, and cover the kinds of mail whose
  * code paths differ: plain and HTML text, multipart with quoted-printable and base64 parts,
  * attachments, encoded headers, Latin-1, Cyrillic and East Asian charsets (text beyond Latin-1
- * also runs the rule regexes compiled for two-byte strings), URIs, relays and list headers.
+ * also runs the rule regexes compiled for two-byte strings), URIs, relays and list headers, long
+ * HTML in older mailers' style, older plain mail (other MTAs' relay lines, date forms, address
+ * lists with comments and groups), forwarded messages and delivery reports.
  * Each call of `warmMail(i)` varies names, numbers and words, so caches keyed on text see
  * new text as they do in service.
  */
@@ -136,6 +138,81 @@ const MAKERS: readonly Maker[] = [
   (i) =>
     `${headers(i, `news@list-${i % 4}.example.com`, `Weekly ${words(i, 3)} #${i}`, ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', 'Precedence: bulk', 'X-Campaign: c' + i])}\n\n` +
     Array.from({ length: 12 }, (_, k) => `${wrap(`${words(i + k, 25)} V1AGRA m0ney ${words(i, 3, PITCH)}`)}https://t.example.com/c/${i}/${k}?utm_source=mail\n`).join('\n'),
+  // Long HTML in the style of mass mailers and older mail programs: upper-case tags, attribute
+  // values unquoted, single- and double-quoted, entities, hidden text, a form, an image map and a
+  // script, quoted-printable, beside a plain-text part; the HTML parser meets most of its states.
+  (i) => {
+    const b = boundary(i + 4);
+    const row = (k: number): string =>
+      `<TR><TD ALIGN=center BGCOLOR=#${(0x10 + k * 37 + i).toString(16).padStart(6, '0').slice(-6)} width='${30 + k}%'><FONT FACE="Arial, Helvetica" SIZE=${1 + (k % 4)} COLOR='#${k}${k}0000'>` +
+      `${words(i + k, 5, PITCH).toUpperCase()} &nbsp;&amp;&nbsp; ${words(i + k, 4)} &#174; &copy; &#x2019;s</FONT></TD>` +
+      `<td><a href=http://www.shop-${(i + k) % 11}.example.com/cgi-bin/r.pl?id=${i * 100 + k}&amp;e=user%40example.org target=_blank><IMG SRC="http://img.example.com/${k}.jpg" border=0 alt='${words(k, 2)}'></a></td></TR>\n`;
+    const html =
+      `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n<HTML><HEAD><TITLE>${words(i, 4)}</TITLE>\n<META http-equiv=Content-Type content="text/html; charset=windows-1252">\n` +
+      `<STYLE type=text/css>.x${i} { font-size: 2px; color: #fefefe } TD { font-family: Verdana }</STYLE></HEAD>\n` +
+      `<BODY text=#000000 vLink=#800080 link=#0000ff bgColor=#ffffff leftMargin=0 topMargin=0>\n<CENTER><TABLE cellSpacing=0 cellPadding=4 width=600 border=1>\n` +
+      Array.from({ length: 6 }, (_, k) => row(k)).join('') +
+      `</TABLE></CENTER>\n<p class=x${i}>${words(i, 40)}</p><span style="display:none;font-size:0px">${words(i + 9, 30)}</span>\n` +
+      `<H1>${words(i, 3, PITCH)}</H1><H2 align=right>${i} USD</H2><UL><LI>${words(i, 6)}<LI>${words(i + 1, 6)}</UL><HR size=1>\n` +
+      `<FORM action="http://forms.example.com/submit.php" method=post><INPUT type=text name=email size=30><INPUT type=password name=pw><INPUT type=submit value="Go"></FORM>\n` +
+      `<MAP name=m${i}><AREA shape=rect coords="0,0,${i % 90},20" href="http://map.example.com/${i}"></MAP><IMG src="cid:part1.${i}@example.com" usemap=#m${i}>\n` +
+      `<SCRIPT language=JavaScript>var n=${i}; if (n > 1) { document.write('x'); }</SCRIPT><!-- ${words(i, 12)} --><NOSCRIPT>${words(i, 5)}</NOSCRIPT>\n` +
+      `<DIV><B><I><U>${words(i, 8)}</U></I></B><BR><BR>To be removed <A HREF="mailto:remove${i}@example.com?subject=remove">click here</A>.</DIV></BODY></HTML>\n`;
+    return (
+      `${headers(i, `"${words(i, 2, PITCH).toUpperCase()}" <offers@shop-${i % 11}.example.com>`, `${words(i, 4, PITCH)} ${i}`, [`Content-Type: multipart/alternative;\n\tboundary="${b}"`, 'X-Mailer: Microsoft Outlook Express 6.00.2800.1106', 'X-Priority: 3', 'X-MSMail-Priority: Normal'])}\n\n` +
+      `This is a multi-part message in MIME format.\n\n--${b}\nContent-Type: text/plain;\n\tcharset="windows-1252"\nContent-Transfer-Encoding: quoted-printable\n\n${qp(wrap(`${words(i, 60, PITCH)} ${i}`))}\n` +
+      `--${b}\nContent-Type: text/html;\n\tcharset="windows-1252"\nContent-Transfer-Encoding: quoted-printable\n\n${qp(html)}\n--${b}--\n`
+    );
+  },
+  // Older plain mail: relays written by other MTAs, date forms with a zone comment, several
+  // addressees with comments and a group, a shouting paragraph, deep quoting, a signature.
+  (i) => {
+    const ip = `10.${i % 200}.${(i * 7) % 250}.${1 + (i % 250)}`;
+    const relays = [
+      `Received: (qmail ${1000 + i} invoked from network); ${1 + (i % 28)} Jan 2003 0${i % 10}:1${i % 6}:00 -0000`,
+      `Received: from unknown (HELO mail${i % 9}.example.com) (${ip})\n  by mx.example.org with SMTP; Tue, ${1 + (i % 28)} Jan 2003 09:00:00 -0000`,
+      `Received: from ws${i}.corp.example.com ([${ip}]) by ex${i % 3}.corp.example.com with Microsoft SMTPSVC(5.0.2195.5329);\n\t Tue, ${1 + (i % 28)} Jan 2003 01:00:00 -0800`,
+      `Received: from host${i}.example.net (host${i}.example.net [${ip}])\n\tby relay.example.org (8.12.8/8.12.8) with ESMTP id h0${i}AB${i % 99}\n\tfor <list@example.org>; Tue, ${1 + (i % 28)} Jan 2003 04:00:00 -0500 (EST)`,
+    ];
+    return (
+      [
+        'Return-Path: <bounce-' + i + '@example.net>',
+        `Delivered-To: user${i % 5}@example.org`,
+        ...relays,
+        `From: "Lee, Ann (Sales)" <ann.lee${i}@corp.example.com>`,
+        `To: undisclosed-recipients:;`,
+        `Cc: bob@example.org (Bob Smith), "Carol D." <carol${i}@example.net>, dave@[192.0.2.${i % 250}]`,
+        `Subject: RE: FW: ${words(i, 5)} ${i}`,
+        `Date: Tue, ${1 + (i % 28)} Jan 03 0${i % 10}:00:${String(i % 60).padStart(2, '0')} -0800 (PST)`,
+        `Message-ID: <${(0x5f3a0 + i).toString(16).toUpperCase()}$${i % 7}@ws${i}.corp.example.com>`,
+        'X-Mailer: Internet Mail Service (5.5.2653.19)',
+        `Content-Type: text/plain;\n\tcharset="iso-8859-1"`,
+        '',
+        wrap(words(i, 50)),
+        `${words(i, 20, PITCH).toUpperCase()} ${i}% OFF!!! CALL 1-800-${String(100 + (i % 900))}-${String(1000 + i).slice(-4)} NOW!!!`,
+        '',
+        `>> ${words(i + 1, 14)}`,
+        `> > ${words(i + 2, 14)}`,
+        `> ${words(i + 3, 14)}`,
+        '',
+        `-----Original Message-----\nFrom: Bob [mailto:bob@example.org]\nSent: Monday, January ${1 + (i % 28)}, 2003 5:00 PM\n\n${wrap(words(i + 4, 40))}`,
+        '_______________________________________________',
+        `List mailing list\nList@lists.example.org\nhttp://lists.example.org/mailman/listinfo/list${i % 3}`,
+        '',
+      ].join('\n')
+    );
+  },
+  // A forwarded message and a delivery report: message/rfc822 and multipart/report parts.
+  (i) => {
+    const b = boundary(i + 5);
+    const inner = `From: someone${i}@example.com\nTo: you@example.org\nSubject: ${words(i, 4)}\nDate: Wed, 2 Apr 2025 08:00:00 +0200\nMessage-ID: <in${i}@example.com>\n\n${wrap(words(i, 45))}`;
+    return (
+      `${headers(i, `MAILER-DAEMON@mx${i % 4}.example.net`, `Undelivered Mail Returned to Sender`, [`Content-Type: multipart/report; report-type=delivery-status;\n\tboundary="${b}"`, 'Auto-Submitted: auto-replied'])}\n\n` +
+      `--${b}\nContent-Description: Notification\nContent-Type: text/plain; charset=us-ascii\n\nThis is the mail system at host mx${i % 4}.example.net.\n\n<user${i}@example.org>: host mail.example.org[192.0.2.${i % 250}] said: 550 5.1.1 unknown user\n\n` +
+      `--${b}\nContent-Description: Delivery report\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx${i % 4}.example.net\nFinal-Recipient: rfc822; user${i}@example.org\nAction: failed\nStatus: 5.1.1\n\n` +
+      `--${b}\nContent-Description: Undelivered Message\nContent-Type: message/rfc822\n\n${inner}\n--${b}--\n`
+    );
+  },
 ];
 
 /** How many kinds of message there are: warmMail(i) cycles through them. */
