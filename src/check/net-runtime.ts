@@ -5,12 +5,21 @@
  * give no runtime at all: nothing may query.
  */
 import type { RuleSet } from '../config/compile';
-import { NetScan } from '../dns/net-scan';
+import type { NetScan } from '../dns/net-scan';
+import type * as NetScanModule from '../dns/net-scan';
 import type { QueryFn } from '../dns/lookup-set';
 import { tightestZone } from '../dns/query-policy';
-import { Resolver, type ResolverOptions } from '../dns/resolver';
+import type { Resolver, ResolverOptions } from '../dns/resolver';
+import type * as ResolverModule from '../dns/resolver';
 import { dnsSettings, resolverOptions, type DnsSettings } from '../dns/settings';
 import type { Message } from '../message/types';
+import { lazy } from '../util/lazy';
+
+// The resolver and a scan's lookups load with the first runtime: a `-L` run has none.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const netScanModule = lazy(() => require('../dns/net-scan') as typeof NetScanModule);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const resolverModule = lazy(() => require('../dns/resolver') as typeof ResolverModule);
 
 export interface NetRuntimeOptions {
   /** `-L` / `--local`: no network tests. */
@@ -64,7 +73,7 @@ export class NetRuntime {
 
   /** A scan's network state for `msg`. */
   scanFor(msg: Message, rules: RuleSet): NetScan {
-    return new NetScan({
+    return new (netScanModule().NetScan)({
       msg,
       options: rules.options,
       parseOptions: rules.parseOptions,
@@ -106,12 +115,12 @@ export function netRuntimeFor(rules: RuleSet, opts: NetRuntimeOptions): NetRunti
   if (opts.query) return new NetRuntime(settings, opts.query, undefined, opts.clock);
   const ro: ResolverOptions = { ...resolverOptions(settings), ...opts.resolver };
   if (opts.resolver) {
-    const own = new Resolver(ro);
+    const own = new (resolverModule().Resolver)(ro);
     return new NetRuntime(settings, own, own, opts.clock);
   }
   const key = JSON.stringify(ro);
   let r = resolvers.get(key);
-  if (!r) resolvers.set(key, (r = new Resolver(ro)));
+  if (!r) resolvers.set(key, (r = new (resolverModule().Resolver)(ro)));
   return new NetRuntime(settings, r, undefined, opts.clock);
 }
 

@@ -15,12 +15,17 @@ import { asciiOf } from '../engine/ascii-form-memo';
 import { orderMetas } from '../engine/meta';
 import type { CompiledRuleSet } from '../engine/scanner';
 import { TIME_LIMIT_RULE, type CompiledRule, type CompiledTest, type RuleArea, type RuleTemplate } from '../engine/types';
-import { ASKDNS_EVAL, askdnsArgs } from '../eval/askdns';
+import type * as AskdnsModule from '../eval/askdns';
 import { EVAL_REGISTRY } from '../eval/index';
 import type { EvalRegistry, InactiveReason } from '../eval/registry';
 import { parseHeaderRequest } from '../message/header-access';
 import type { ParseOptions } from '../message/parse';
 import { NetSet } from '../util/cidr';
+import { lazy } from '../util/lazy';
+
+// Only compiling an `askdns` line needs it (its parser brings DNS code a cached rule set does without).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const askdns = lazy(() => require('../eval/askdns') as typeof AskdnsModule);
 
 /** Why a defined rule does not run. `needs` marks rules that need something hamlet runs elsewhere or not at all. */
 export interface DisabledRule {
@@ -143,6 +148,7 @@ function compileEval(text: string, area: RuleArea, ctx: Ctx): Compiled {
 
 /** An askdns rule: the network eval `ASKDNS_EVAL` with the query, type and filter as arguments. */
 function compileAskdns(text: string, ctx: Ctx): Compiled {
+  const { ASKDNS_EVAL, askdnsArgs } = askdns();
   const def = ctx.registry.active.get(ASKDNS_EVAL);
   if (!def) return { reason: 'askdns rules are not available', needs: 'dns-rule' };
   const args = askdnsArgs(text);

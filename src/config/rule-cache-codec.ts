@@ -23,7 +23,8 @@ import { defineLazyRegex, regexCell, regexCellOf, storedRegex, type StoredRegex 
 import { asciiSourceOf, knowAsciiForm, knowAsciiFormOf } from '../engine/ascii-form-memo';
 import { knowPrefilter, prefilterData, type PrefilterData } from '../engine/prefilter';
 import type { CompiledRule, CompiledTest } from '../engine/types';
-import type { EvalRegistry } from '../eval/registry';
+import { evalFileOf, lazyEvalDef } from '../eval/index';
+import { knowNetEval } from '../engine/net-evals';
 
 /** What V8 serializes: the rule set without its parse options, eval functions by name only, regex sources as places in the bytes after it. */
 interface Payload {
@@ -60,6 +61,18 @@ type RegexTest = Extract<CompiledTest, { re: RegExp }>;
 
 const hasRegex = (t: CompiledTest): t is RegexTest => t.type === 'regex' || t.type === 'header' || t.type === 'mimeheader';
 
+/**
+ * An eval test as stored: its function by name and the area file that defines it (the decoder
+ * loads that file when the eval first runs), and of its network hooks only the label.
+ */
+interface StoredEvalTest {
+  readonly type: 'eval';
+  readonly fnName: string;
+  readonly args: EvalTest['args'];
+  readonly file: string;
+  readonly net?: { readonly label?: string };
+}
+
 /** The rule without its eval function and network hooks (which cannot be serialized), nor its regex (stored apart). */
 function storable(r: CompiledRule): CompiledRule {
   const t = r.test;
@@ -68,8 +81,11 @@ function storable(r: CompiledRule): CompiledRule {
     return { ...r, test: rest as RegexTest };
   }
   if (t.type !== 'eval') return r;
-  const { fnName, args } = t;
-  return { ...r, test: { type: 'eval', fnName, args } as unknown as EvalTest };
+  const { fnName, args, net } = t;
+  const file = evalFileOf(fnName);
+  if (file === undefined) throw new Error(`eval function of ${r.name} is not registered`);
+  const stored: StoredEvalTest = { type: 'eval', fnName, args, file, ...(net && { net: net.label === undefined ? {} : { label: net.label } }) };
+  return { ...r, test: stored as unknown as EvalTest };
 }
 
 const LINE_AREAS: ReadonlySet<string> = new Set(['body', 'rawbody', 'uri']);
@@ -138,15 +154,35 @@ export function encodeRuleSet(rs: RuleSet): Buffer {
   return Buffer.concat([length, v8Part, text.bytes()]);
 }
 
-/** Bind a stored eval test to its function (and network hooks) again; false when the registry no longer has it. */
-function rebind(r: CompiledRule, registry: EvalRegistry): boolean {
-  const t = r.test;
+/**
+ * Bind a stored eval test to its function and network hooks again, each read (and the file that
+ * defines them loaded) when first needed; false when there is no such file. Whether it is a
+ * network eval is known without loading it (`knowNetEval`): a local run never runs one, so it
+ * never loads the network evals' files.
+ */
+function rebind(r: CompiledRule): boolean {
+  const t = r.test as unknown as StoredEvalTest;
   if (t.type !== 'eval') return true;
-  const def = registry.active.get(t.fnName);
+  const def = lazyEvalDef(t.file, t.fnName);
   if (!def) return false;
-  (t as { fn: EvalTest['fn'] }).fn = def.fn;
-  if (def.net) (t as { net?: EvalTest['net'] }).net = def.net;
+  delete (t as { file?: string }).file;
+  knowNetEval(t, t.net !== undefined);
+  defineOnFirstRead(t, 'fn', () => def().fn);
+  if (t.net !== undefined) defineOnFirstRead(t, 'net', () => def().net);
   return true;
+}
+
+/** Give `obj` an enumerable `key` whose value `get` gives when first read, a plain property after. */
+function defineOnFirstRead(obj: object, key: string, get: () => unknown): void {
+  Object.defineProperty(obj, key, {
+    get: () => {
+      const value = get();
+      Object.defineProperty(obj, key, { value, enumerable: true, configurable: true });
+      return value;
+    },
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /** Whether every span of `at` (start, end pairs; negative starts are markers) lies in `size` bytes. */
@@ -166,7 +202,7 @@ function splitPayload(bytes: Buffer): { payload: Payload; text: Buffer } | strin
 }
 
 /** The rule set in `bytes`, or why it cannot be used. */
-export function decodeRuleSet(bytes: Buffer, registry: EvalRegistry): RuleSet | string {
+export function decodeRuleSet(bytes: Buffer): RuleSet | string {
   let p: Payload;
   let text: Buffer;
   let metas: CompiledRule[];
@@ -185,7 +221,7 @@ export function decodeRuleSet(bytes: Buffer, registry: EvalRegistry): RuleSet | 
   if (!(p.deflated instanceof Uint8Array) || p.deflated.length !== n) return 'payload of the wrong shape';
   if (!spansWithin(p.sources, text.length) || !spansWithin(p.ascii, text.length)) return 'payload of the wrong shape';
   if (p.guarded?.length !== p.set.guarded?.length || !Array.isArray(p.redirectors)) return 'payload of the wrong shape';
-  for (const r of c.rules) if (!rebind(r, registry)) return `eval function of ${r.name} is not registered`;
+  for (const r of c.rules) if (!rebind(r)) return `eval function of ${r.name} is not registered`;
   for (const m of metas) {
     (m as { tflags: unknown }).tflags = new Set(m.tflags as unknown as string[]);
     if (!('deps' in m) && m.test.type === 'meta') (m as { deps?: readonly string[] }).deps = m.test.deps;

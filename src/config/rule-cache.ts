@@ -95,7 +95,7 @@ function fromCache(file: string, key: string): RuleSet | string {
   const got = readEntry(file);
   if (typeof got === 'string') return got;
   if (got.key !== key) return 'key mismatch';
-  return changedInput(got.inputs) ?? decodeRuleSet(got.payload, EVAL_REGISTRY);
+  return changedInput(got.inputs) ?? decodeRuleSet(got.payload);
 }
 
 /** Load configuration through the cache (see the file comment). */

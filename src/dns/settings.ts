@@ -9,7 +9,8 @@
 import { optList, type OptionValues } from '../options/option-values';
 import { applyDnsOptions, DEFAULT_DNS_OPTIONS, type DnsOptions } from './dns-options';
 import { DEFAULT_RBL_TIMEOUT, rblTimeout, type RblTimeout } from './rbl-timeout';
-import { Resolver, type ResolverOptions } from './resolver';
+import type { Resolver, ResolverOptions } from './resolver';
+import type * as ResolverModule from './resolver';
 import type { DnsServer } from './servers';
 import {
   parseBlockRule, parseBlockTime, parseDnsAvailable, parseQueryRestriction, parseRblTimeoutLine, parseServerLine, parseYesNo,
@@ -124,5 +125,9 @@ export function resolverOptions(s: DnsSettings): ResolverOptions {
  * try timeout, clock).
  */
 export function resolverFor(s: DnsSettings, extra: Partial<ResolverOptions> = {}): Resolver | undefined {
-  return s.network ? new Resolver({ ...resolverOptions(s), ...extra }) : undefined;
+  if (!s.network) return undefined;
+  // Loaded here, not with the settings: a `-L` run reads its settings and never builds a resolver.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Resolver: ResolverClass } = require('./resolver') as typeof ResolverModule;
+  return new ResolverClass({ ...resolverOptions(s), ...extra });
 }

@@ -9,6 +9,7 @@ import { asciiOf } from './ascii-form-memo';
 import { runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
+import { isNetEval } from './net-evals';
 import { prefilterFor } from './prefilter';
 import { globalOf, primeRegexes, runRule } from './run-rule';
 import { verdict } from './verdict';
@@ -87,7 +88,7 @@ function compileAll(list: readonly RegExp[], subjects: readonly string[] = ['war
 
 /** True for a network eval's rule: it runs after the lookups are harvested. */
 function isNetRule(rule: CompiledRule): boolean {
-  return rule.test.type === 'eval' && rule.test.net !== undefined;
+  return rule.test.type === 'eval' && isNetEval(rule.test);
 }
 
 /**
@@ -203,6 +204,8 @@ export function runNetworkRules(local: LocalScan): LocalScan {
   const { ctx, netRules, state } = local;
   if (state.netDone) return local;
   state.netDone = true;
+  // Without network tests a network eval says no (NetEvalHooks): not called, its file need not load.
+  if (ctx.net === undefined) return local;
   for (let k = 0; k < netRules.length; k++) {
     const n = runRule(netRules[k]!, ctx);
     if (n > 0) recordHit(local, netRules[k]!, state.netSlots[k]!, n);

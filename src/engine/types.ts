@@ -29,7 +29,8 @@ export interface NetRuleInfo {
  * What makes an eval a network eval: it starts the lookups its answer needs before the local
  * rules run (the pipeline calls `start` once per rule per scan, in rule order), and its `fn`
  * runs after the harvest, reading the answers from `ctx.net`. Without network tests (`-L`,
- * `dns_available no`) `start` is never called, `ctx.net` is undefined and `fn` must say no.
+ * `dns_available no`) `start` is never called, `ctx.net` is undefined and `fn` must say no (the
+ * scanner does not call it then, so a local run need not load its file).
  */
 export interface NetEvalHooks {
   start(net: NetScan, args: readonly EvalArg[], rule: NetRuleInfo): void;

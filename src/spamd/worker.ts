@@ -25,6 +25,7 @@ import type { FeedbackOutcome } from '../learn/feedback';
 import { warmUp } from '../engine/scanner';
 import { warmScans } from './warm-scans';
 import { preloadMailAuth } from '../dns/mail-auth';
+import { loadAllEvals } from '../eval/index';
 import type { ScanNeed } from './reply';
 import type { TellRequest } from './request';
 import { tell } from './tell';
@@ -272,6 +273,8 @@ function main(): void {
     const t0 = performance.now();
     const rules = loadRuleSet(cfg.load, cfg.ruleCache ?? false);
     const compileMs = performance.now() - t0;
+    // Eval files from the rule cache load when first run: a warm worker loads them all now.
+    if (cfg.warm) loadAllEvals();
     const warmMs = cfg.warm ? warmUp(rules.compiled, { plainOver: plainOver(cfg), phases: cfg.regexPhases }) * 1000 : 0;
     base = loadedFrom(rules, cfg);
     const scansMs = cfg.warm ? warmScans(base.rules, base.settings, cfg.warmScans ?? WARM_SCANS) * 1000 : 0;

@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeRuleSet, encodeRuleSet } from '../../src/config/rule-cache-codec';
 import { asciiOfTest } from '../../src/engine/ascii-form-memo';
-import { EVAL_REGISTRY } from '../../src/eval/index';
 import type { CompiledRule } from '../../src/engine/types';
 import { rulesFrom } from '../helpers/net-check';
 
@@ -29,7 +28,7 @@ const regexOf = (r: CompiledRule): RegExp | undefined => ('re' in r.test ? (r.te
 test('every regex and ASCII form comes back from the bytes as it was', () => {
   const rs = rulesFrom(CF);
   const bytes = encodeRuleSet(rs);
-  const back = decodeRuleSet(bytes, EVAL_REGISTRY);
+  const back = decodeRuleSet(bytes);
   assert.ok(typeof back !== 'string', String(back));
   const byName = new Map(back.compiled.rules.map((r) => [r.name, r]));
   let seen = 0;
@@ -53,7 +52,7 @@ test('a source beyond ASCII (stored as UTF-8) comes back whole', () => {
   const rule = rs.compiled.rules.find((r) => r.name === 'HDR_ONE')!;
   // Translated sources escape bytes above 0x7f; a source that holds them as they are must survive too.
   (rule.test as { re: RegExp }).re = /żółw|日本|\xe9/i;
-  const back = decodeRuleSet(encodeRuleSet(rs), EVAL_REGISTRY);
+  const back = decodeRuleSet(encodeRuleSet(rs));
   assert.ok(typeof back !== 'string', String(back));
   const re = regexOf(back.compiled.rules.find((r) => r.name === 'HDR_ONE')!)!;
   assert.deepEqual([re.source, re.flags], ['żółw|日本|\\xe9', 'i']);
@@ -61,11 +60,11 @@ test('a source beyond ASCII (stored as UTF-8) comes back whole', () => {
 
 test('bytes whose sources are cut short are refused', () => {
   const bytes = encodeRuleSet(rulesFrom(CF));
-  assert.match(String(decodeRuleSet(bytes.subarray(0, bytes.length - 10), EVAL_REGISTRY)), /wrong shape/);
-  assert.match(String(decodeRuleSet(bytes.subarray(0, 3), EVAL_REGISTRY)), /wrong shape/);
+  assert.match(String(decodeRuleSet(bytes.subarray(0, bytes.length - 10))), /wrong shape/);
+  assert.match(String(decodeRuleSet(bytes.subarray(0, 3))), /wrong shape/);
   const badLength = Buffer.from(bytes);
   badLength.writeUInt32LE(bytes.length, 0);
-  assert.match(String(decodeRuleSet(badLength, EVAL_REGISTRY)), /wrong shape/);
+  assert.match(String(decodeRuleSet(badLength)), /wrong shape/);
 });
 
 test('a long source (stored deflated) comes back whole', () => {
@@ -76,7 +75,7 @@ test('a long source (stored deflated) comes back whole', () => {
   (rule.test as { re: RegExp }).re = long;
   const bytes = encodeRuleSet(rs);
   assert.ok(bytes.length < encodeRuleSet(rulesFrom(CF)).length + long.source.length / 2, 'stored smaller than the source');
-  const back = decodeRuleSet(bytes, EVAL_REGISTRY);
+  const back = decodeRuleSet(bytes);
   assert.ok(typeof back !== 'string', String(back));
   const now = back.compiled.rules.find((r) => r.name === 'BODY_PLAIN')!;
   assert.equal(regexOf(now)!.source, long.source);

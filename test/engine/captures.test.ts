@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../../src/config/load';
 import { decodeRuleSet, encodeRuleSet } from '../../src/config/rule-cache-codec';
 import { captureNames, escapeTagValue, fillTemplate, templateTags } from '../../src/regex/capture-tags';
-import { EVAL_REGISTRY } from '../../src/eval/index';
 import { rulesFrom } from '../helpers/net-check';
 
 const CF = [
@@ -86,7 +85,7 @@ test('lint names a %{TAG} no rule captures, with file:line', () => {
 });
 
 test('captures and templates survive the rule-set cache', () => {
-  const back = decodeRuleSet(encodeRuleSet(RULES), EVAL_REGISTRY);
+  const back = decodeRuleSet(encodeRuleSet(RULES));
   assert.ok(typeof back !== 'string', String(back));
   const m = mail(['To: a.b+c@victim.example', 'Subject: hi'], '<a href="http://evil.example/page.html#a.b+c@victim.example">x</a>');
   assert.deepEqual(checkMessage(m, back).result.tests, ['URI_TO']);

@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeRuleSet, encodeRuleSet } from '../../src/config/rule-cache-codec';
 import type { NetScan } from '../../src/dns/net-scan';
-import { EVAL_REGISTRY } from '../../src/eval/index';
 import { TestDnsServer } from '../helpers/dns-server';
 import { netCheck, rulesFrom } from '../helpers/net-check';
 
@@ -138,7 +137,7 @@ describe('askdns in the configuration', () => {
 
   test('the rule survives the rule-set cache and still asks and hits', async () => {
     server.add('cached.com.c.test', 'A', '127.0.0.2');
-    const back = decodeRuleSet(encodeRuleSet(rulesFrom(askdns('Z_C', '_AUTHORDOMAIN_.c.test A 127.0.0.2'))), EVAL_REGISTRY);
+    const back = decodeRuleSet(encodeRuleSet(rulesFrom(askdns('Z_C', '_AUTHORDOMAIN_.c.test A 127.0.0.2'))));
     assert.ok(typeof back !== 'string', String(back));
     const { result } = await netCheck(message('cached.com'), back, server);
     assert.deepEqual(result.tests, ['Z_C']);

@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeRuleSet, encodeRuleSet } from '../../src/config/rule-cache-codec';
 import { finishScan, scanLocal } from '../../src/engine/scanner';
-import { EVAL_REGISTRY } from '../../src/eval/index';
 import { parseMessage } from '../../src/message/parse';
 import { TestDnsServer } from '../helpers/dns-server';
 import { netCheck, rulesFrom } from '../helpers/net-check';
@@ -179,7 +178,7 @@ describe('definitions in the configuration', () => {
   test('the definitions survive the rule-set cache, and the decoded set still asks and hits', async () => {
     server.add('cached.com.cache.test', 'A', '127.0.0.2');
     const rs = rulesFrom(`${BASE}\n${rule('Z_C', 'urirhssub Z_C cache.test. A 2', 'notrim')}`);
-    const back = decodeRuleSet(encodeRuleSet(rs), EVAL_REGISTRY);
+    const back = decodeRuleSet(encodeRuleSet(rs));
     assert.ok(typeof back !== 'string', String(back));
     assert.deepEqual(back.options['@uri_lists'], ['urirhssub Z_C cache.test. A 2']);
     const { result } = await netCheck(message('http://cached.com/'), back, server);
