@@ -275,8 +275,12 @@ class Parser {
         return 12;
       case 'v':
         return 11;
-      case '0':
-        return 0;
+      case '0': {
+        // A legacy octal escape: `\012` is one newline, not NUL then "12" (up to two more octal digits).
+        const oct = /^[0-7]{0,2}/.exec(this.src.slice(this.i))![0];
+        this.i += oct.length;
+        return parseInt(`0${oct}`, 8);
+      }
       case 'x': {
         const h = this.src.slice(this.i, this.i + 2);
         this.i += 2;
@@ -291,7 +295,12 @@ class Parser {
         this.i++;
         return undefined;
       default:
-        if (/[dDwWsSbBk1-9pP]/.test(e)) return undefined;
+        if (/[1-9]/.test(e)) {
+          // A back-reference, or a legacy octal escape (`\12`): its digits are one atom, never literals.
+          while (/[0-9]/.test(this.src[this.i] ?? '')) this.i++;
+          return undefined;
+        }
+        if (/[dDwWsSbBkpP]/.test(e)) return undefined;
         return e.charCodeAt(0);
     }
   }

@@ -32,6 +32,15 @@ test('required literals: nothing claimed when a match may avoid every literal', 
   for (const p of ['(?:foo)?bar?', 'a.b', '\\d{3}-\\d{4}', 'x|yz', '(?:abc)*', '[^a]bc', '(?=abc)']) assert.equal(lits(p), undefined, p);
 });
 
+test('legacy octal escapes are one character, not NUL then digits', () => {
+  // \012 is a newline: "\nabc" is required, never "\u000012abc" (a rule with it would never run).
+  const octal = requiredLiterals(new RegExp('\\012abc'));
+  assert.ok(new RegExp('\\012abc').test('x\nabcx'));
+  assert.deepEqual(octal && [...octal], ['\nabc']);
+  // \12 with no group is octal too: its digits are not literals.
+  assert.equal(requiredLiterals(new RegExp('[\\12]x')), undefined);
+});
+
 test('required literals hold on matches (stock-like patterns, many subjects)', () => {
   const patterns = ['(?:^|\\s)(?:your|my)\\s+(?:acc(?:ou)?nt|password)', 'click\\s+(?:here|below)', '(?i:urgent) reply', 'won\\s+\\$?\\d+', 'pa[s$]{2}word'];
   const subjects = ['Please CLICK  here now', 'your account is locked', 'Your  Acct details', 'URGENT reply needed', 'you won $500', 'enter your pa$$word', 'nothing to see'];
