@@ -10,16 +10,13 @@ import type * as NetScanModule from '../dns/net-scan';
 import type { QueryFn } from '../dns/lookup-set';
 import { tightestZone } from '../dns/query-policy';
 import type { Resolver, ResolverOptions } from '../dns/resolver';
-import type * as ResolverModule from '../dns/resolver';
-import { dnsSettings, resolverOptions, type DnsSettings } from '../dns/settings';
+import { dnsSettings, resolverFor, resolverOptions, type DnsSettings } from '../dns/settings';
 import type { Message } from '../message/types';
 import { lazy } from '../util/lazy';
 
-// The resolver and a scan's lookups load with the first runtime: a `-L` run has none.
+// A scan's lookups load with the first runtime (the resolver with resolverFor): a `-L` run has none.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const netScanModule = lazy(() => require('../dns/net-scan') as typeof NetScanModule);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const resolverModule = lazy(() => require('../dns/resolver') as typeof ResolverModule);
 
 export interface NetRuntimeOptions {
   /** `-L` / `--local`: no network tests. */
@@ -113,14 +110,13 @@ export function netRuntimeFor(rules: RuleSet, opts: NetRuntimeOptions): NetRunti
   const settings = dnsSettings(rules.options, { localOnly: opts.localOnly });
   if (!settings.network) return undefined;
   if (opts.query) return new NetRuntime(settings, opts.query, undefined, opts.clock);
-  const ro: ResolverOptions = { ...resolverOptions(settings), ...opts.resolver };
   if (opts.resolver) {
-    const own = new (resolverModule().Resolver)(ro);
+    const own = resolverFor(settings, opts.resolver)!;
     return new NetRuntime(settings, own, own, opts.clock);
   }
-  const key = JSON.stringify(ro);
+  const key = JSON.stringify(resolverOptions(settings));
   let r = resolvers.get(key);
-  if (!r) resolvers.set(key, (r = new (resolverModule().Resolver)(ro)));
+  if (!r) resolvers.set(key, (r = resolverFor(settings)!));
   return new NetRuntime(settings, r, undefined, opts.clock);
 }
 
