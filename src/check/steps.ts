@@ -23,6 +23,7 @@ import { awlTags, bayesModule, learnDecided, type FeedbackCheckOptions, type Fee
 import { parseMessage } from '../message/parse';
 import type { Message } from '../message/types';
 import { markCheckedMessage, type ReportSettings } from '../report/check';
+import { showsSubtests } from '../report/tags';
 import type { NetRuntime } from './net-runtime';
 import { networkRules, startLookups, type StartFailure } from './start-lookups';
 
@@ -111,6 +112,7 @@ function scanOptions(s: CheckState): ScanOptions {
     ...base,
     ...(s.net && !s.dnsDown && { scoreSet: (base.scoreSet ?? 0) | 1, net: s.netScan }),
     ...(s.bayesOption && { bayes: s.bayesOption }),
+    ...(showsSubtests(s.settings) && { allSubrules: true }),
   };
 }
 

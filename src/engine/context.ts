@@ -101,8 +101,12 @@ export class ScanContext {
     return this.deadline > 0 && performance.now() > this.deadline;
   }
 
+  /** Set while some sub-rules are decided on demand (lazy-subrules.ts): a count read first decides its rule. */
+  onDemand: { beforeCount(name: string): void } | undefined;
+
   /** Count of a rule's hits (0 when it did not hit). */
   count(name: string): number {
+    this.onDemand?.beforeCount(name);
     return this.counts.get(name) ?? 0;
   }
 }

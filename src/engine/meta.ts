@@ -68,6 +68,16 @@ const enum Op {
   Le,
   Eq,
   Ne,
+  /** A slot decided on demand (lazy-subrules.ts): decided first when still pending, then read. */
+  Demand,
+  /** Short-circuit `&&`: when the top is 0 it is the result: jump to the operand. */
+  JumpIfZero,
+  /** Short-circuit `||`: when the top is not 0 it is the result: jump; else drop it. */
+  JumpIfNonZeroElsePop,
+  /** `&&` whose left side ran first and was not 0: the right side is the result. */
+  AndTakeRight,
+  /** `&&` whose right side ran first and was not 0: the left side if it is 0, else the right. */
+  AndSwapped,
 }
 const BINARY_OPS: Readonly<Record<string, Op>> = {
   '&&': Op.And,
@@ -93,12 +103,40 @@ export interface MetaProgram {
   readonly depth: number;
 }
 
-/** Compile expressions once per rule set; `slot` gives each rule name its index in the counts array. */
-export function compileMetaProgram(exprs: readonly MetaExpr[], slot: (name: string) => number): MetaProgram {
+/**
+ * Compile expressions once per rule set; `slot` gives each rule name its index in the counts array.
+ * `onDemand`: the slots decided only when read (lazy-subrules.ts). An expression reading one
+ * short-circuits where that can skip it: `A && B` runs first the side that reads no such slot and
+ * stops when it is 0 (either side 0 makes the result 0, whichever ran first), `A || B` skips B when
+ * A is not 0; elsewhere both sides run, as without `onDemand`.
+ */
+export function compileMetaProgram(exprs: readonly MetaExpr[], slot: (name: string) => number, onDemand?: (slot: number) => boolean): MetaProgram {
   const code: number[] = [];
   const consts: number[] = [];
   const starts: number[] = [];
   let depth = 1;
+  const reads = new Map<MetaExpr, boolean>();
+  const readsDemand = (e: MetaExpr): boolean => {
+    if (onDemand === undefined) return false;
+    let r = reads.get(e);
+    if (r === undefined) {
+      if (e.op === 'rule') r = onDemand(slot(e.name));
+      else if (e.op === 'num') r = false;
+      else if ('arg' in e) r = readsDemand(e.arg);
+      else r = readsDemand(e.left) || readsDemand(e.right);
+      reads.set(e, r);
+    }
+    return r;
+  };
+  /** Emit `first`, a jump over the rest when it decides the result, `second` and `op` (a jump's target is patched). */
+  const shortCircuit = (first: MetaExpr, jump: Op, second: MetaExpr, op: Op | undefined, d: number): void => {
+    emit(first, d);
+    const at = code.length;
+    code.push(jump, 0);
+    emit(second, op === undefined ? d : d + 1);
+    if (op !== undefined) code.push(op, 0);
+    code[at + 1] = code.length;
+  };
   const emit = (e: MetaExpr, d: number): void => {
     depth = Math.max(depth, d);
     switch (e.op) {
@@ -106,15 +144,26 @@ export function compileMetaProgram(exprs: readonly MetaExpr[], slot: (name: stri
         code.push(Op.Num, consts.length);
         consts.push(e.value);
         return;
-      case 'rule':
-        code.push(Op.Slot, slot(e.name));
+      case 'rule': {
+        const s = slot(e.name);
+        code.push(onDemand?.(s) ? Op.Demand : Op.Slot, s);
         return;
+      }
       case '!':
       case 'neg':
         emit(e.arg, d);
         code.push(e.op === '!' ? Op.Not : Op.Neg, 0);
         return;
       default:
+        if (e.op === '&&' && readsDemand(e)) {
+          const swap = readsDemand(e.left) && !readsDemand(e.right);
+          shortCircuit(swap ? e.right : e.left, Op.JumpIfZero, swap ? e.left : e.right, swap ? Op.AndSwapped : Op.AndTakeRight, d);
+          return;
+        }
+        if (e.op === '||' && readsDemand(e.right)) {
+          shortCircuit(e.left, Op.JumpIfNonZeroElsePop, e.right, undefined, d);
+          return;
+        }
         emit(e.left, d);
         emit(e.right, d + 1);
         code.push(BINARY_OPS[e.op]!, 0);
@@ -128,14 +177,32 @@ export function compileMetaProgram(exprs: readonly MetaExpr[], slot: (name: stri
   return { code: Int32Array.from(code), consts: Float64Array.from(consts), starts: Int32Array.from(starts), depth };
 }
 
-/** Evaluate expression `k` of `p` over `counts`, with `stack` at least `p.depth` long. */
-export function runMeta(p: MetaProgram, k: number, counts: Float64Array, stack: Float64Array): number {
+/** What decides a program's on-demand slots: `pending[slot]` is 1 until `decide(slot)` has set `counts[slot]`. */
+export interface Demander {
+  readonly pending: Uint8Array;
+  decide(slot: number): void;
+}
+
+/**
+ * Evaluate expression `k` of `p` over `counts`, with `stack` at least `p.depth` long; a program
+ * compiled with `onDemand` needs `demand` (which may run this function again, with another stack).
+ */
+export function runMeta(p: MetaProgram, k: number, counts: Float64Array, stack: Float64Array, demand?: Demander): number {
   const code = p.code;
   let sp = -1;
   for (let pc = p.starts[k]!, end = p.starts[k + 1]!; pc < end; pc += 2) {
     const op = code[pc]!;
     if (op === Op.Slot) {
       stack[++sp] = counts[code[pc + 1]!]!;
+      continue;
+    }
+    if (op >= Op.Demand) {
+      sp = demandOp(op, code[pc + 1]!, counts, stack, sp, demand!);
+      if (sp < -1) {
+        // A jump taken: its target, and the stack as it was (the decisive value on top).
+        pc = code[pc + 1]! - 2;
+        sp = -sp - 2;
+      }
       continue;
     }
     if (op === Op.Num) {
@@ -170,6 +237,32 @@ export function runMeta(p: MetaProgram, k: number, counts: Float64Array, stack: 
     stack[sp] = v;
   }
   return stack[0]!;
+}
+
+/**
+ * One of the on-demand ops at stack pointer `sp`; returns the new stack pointer (-1: empty), or,
+ * for a jump taken, `-sp - 2` (runMeta then goes to the operand).
+ */
+function demandOp(op: Op, arg: number, counts: Float64Array, stack: Float64Array, sp: number, demand: Demander): number {
+  switch (op) {
+    case Op.Demand:
+      if (demand.pending[arg] === 1) demand.decide(arg);
+      stack[++sp] = counts[arg]!;
+      return sp;
+    case Op.JumpIfZero:
+      return stack[sp] === 0 ? -sp - 2 : sp;
+    case Op.JumpIfNonZeroElsePop:
+      return stack[sp] !== 0 ? -sp - 2 : sp - 1;
+    case Op.AndTakeRight:
+      stack[sp - 1] = stack[sp]!;
+      return sp - 1;
+    default: {
+      // AndSwapped: the left side (on top) ran second; the right one was not 0.
+      const left = stack[sp]!;
+      if (left === 0) stack[sp - 1] = left;
+      return sp - 1;
+    }
+  }
 }
 
 /** One expression compiled on its own (the same code path as a whole rule set's program). */

@@ -4,6 +4,7 @@
  * scan loop reads indexes instead of looking names up.
  */
 import type { ScanSettings } from './context';
+import { decidedOnDemand, demandProgram, type DemandProgram } from './lazy-subrules';
 import { compileMetaProgram, type MetaProgram } from './meta';
 import { prefilterFor, type Need, type Prefilter } from './prefilter';
 import type { CompiledRule } from './types';
@@ -31,6 +32,10 @@ export interface RuleList {
   readonly guarded: Uint8Array;
   /** Whether any rule of the list is guarded. */
   readonly anyGuarded: boolean;
+  /** 1 for a rule the scan loop may leave to be decided on demand (lazy-subrules.ts); none in the list of all rules. */
+  readonly onDemand: Uint8Array;
+  /** The list index of each such rule, by slot. */
+  readonly onDemandAt: ReadonlyMap<number, number>;
 }
 
 /** The metas one scan runs, in dependency order. */
@@ -45,6 +50,8 @@ export interface MetaList {
 
 export interface ScanPlan {
   readonly byName: ReadonlyMap<string, CompiledRule>;
+  /** The rule of each slot (none for a name metas read that nothing defines). */
+  readonly bySlot: readonly (CompiledRule | undefined)[];
   readonly prefilter: Prefilter;
   /** Size of a scan's counts array: every rule name, and names metas read that nothing defines. */
   readonly slotCount: number;
@@ -54,6 +61,10 @@ export interface ScanPlan {
   rules(which: number): RuleList;
   metas(which: number): MetaList;
   readonly program: MetaProgram;
+  /** The metas compiled for on-demand scans (built on first use). */
+  demand(): DemandProgram;
+  /** A name's slot, if it has one. */
+  slotOf(name: string): number | undefined;
 }
 
 /**
@@ -99,6 +110,7 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
     return i;
   };
   for (const name of byName.keys()) slot(name);
+  const bySlot = [...byName.values()];
   const prefilter = prefilterFor(rs.rules);
   const exprIndex = new Map<CompiledRule, number>();
   const exprs = [];
@@ -108,8 +120,9 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
     exprs.push(m.test.expr);
   }
   const program = compileMetaProgram(exprs, slot);
+  let demand: DemandProgram | undefined;
   const groups = new Map<string, number>();
-  const ruleList = (rules: readonly CompiledRule[]): RuleList => {
+  const ruleList = (rules: readonly CompiledRule[], which: number): RuleList => {
     const needs = rules.map((r) => prefilter.needs.get(r));
     const headerGroups = Int32Array.from(rules, (r, i) => {
       const key = needs[i] ? headerValueKey(r) : undefined;
@@ -119,7 +132,11 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
       return g;
     });
     const guarded = Uint8Array.from(rules, (r) => (isGuarded(r) ? 1 : 0));
-    return { rules, needs, slots: Int32Array.from(rules, (r) => slot(r.name)), headerGroups, guarded, anyGuarded: guarded.includes(1) };
+    const ruleSlots = Int32Array.from(rules, (r) => slot(r.name));
+    const onDemand = Uint8Array.from(rules, (r) => (which !== 4 && decidedOnDemand(r) ? 1 : 0));
+    const onDemandAt = new Map<number, number>();
+    onDemand.forEach((d, i) => d === 1 && onDemandAt.set(ruleSlots[i]!, i));
+    return { rules, needs, slots: ruleSlots, headerGroups, guarded, anyGuarded: guarded.includes(1), onDemand, onDemandAt };
   };
   const metaList = (rules: readonly CompiledRule[]): MetaList => ({
     rules,
@@ -135,15 +152,18 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
     return all.filter((r) => live.has(r.name));
   };
   // Header groups number the values header rules read: known for every list before any scan uses one.
-  const all = ruleList(rs.rules);
+  const all = ruleList(rs.rules, 4);
   return {
     byName,
+    bySlot,
     prefilter,
     slotCount: slots.size,
     headerGroupCount: groups.size,
-    rules: (which) => (ruleLists[which] ??= which === 4 ? all : ruleList(subset(rs.rules, which))),
+    rules: (which) => (ruleLists[which] ??= which === 4 ? all : ruleList(subset(rs.rules, which), which)),
     metas: (which) => (metaLists[which] ??= metaList(subset(rs.metas, which))),
     program,
+    demand: () => (demand ??= demandProgram(rs.rules, rs.metas, rs.metas.map((m) => (m.test.type === 'meta' ? m.test.expr : null)), slot, slots.size)),
+    slotOf: (name) => slots.get(name),
   };
 }
 

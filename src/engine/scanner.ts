@@ -9,6 +9,7 @@ import { asciiOf } from './ascii-form-memo';
 import { runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
+import { DemandScan } from './lazy-subrules';
 import { isNetEval } from './net-evals';
 import { prefilterFor } from './prefilter';
 import { globalOf, primeRegexes, runRule } from './run-rule';
@@ -24,6 +25,12 @@ export interface ScanOptions {
   scoreSet?: number;
   /** Run every rule, even sub-rules no scored rule depends on (for diagnostics; costs time). */
   allRules?: boolean;
+  /**
+   * Decide every sub-rule a scored rule depends on, also those a meta's evaluation did not need
+   * (`_SUBTESTS_` shows their hits). Default: such sub-rules run only when a meta reads them
+   * (lazy-subrules.ts), which changes no scored result.
+   */
+  allSubrules?: boolean;
   /** Override `time_limit` (seconds, from the start of the scan; 0 = none). */
   timeLimit?: number;
   /**
@@ -86,6 +93,11 @@ function compileAll(list: readonly RegExp[], subjects: readonly string[] = ['war
   }
 }
 
+/** A `header !~` rule: it hits when nothing in the header could match. */
+function isNegatedHeader(rule: CompiledRule): boolean {
+  return rule.test.type === 'header' && rule.test.negate;
+}
+
 /** True for a network eval's rule: it runs after the lookups are harvested. */
 function isNetRule(rule: CompiledRule): boolean {
   return rule.test.type === 'eval' && isNetEval(rule.test);
@@ -114,6 +126,8 @@ interface LocalScanState {
   readonly cut: string[];
   readonly unfinished: Uint8Array | undefined;
   readonly timedOut: boolean;
+  /** The sub-rules left to be decided on demand, when the scan does that. */
+  readonly onDemand: DemandScan | undefined;
   netDone: boolean;
 }
 
@@ -150,6 +164,16 @@ export function scanLocal(msg: Message, rs: CompiledRuleSet, opts: ScanOptions =
   const list = plan.rules(which);
   const { rules, slots, guarded } = list;
   const gates = new Gates(plan, list, ctx);
+  // A rule's run as the loop below does it, for the loop and for a rule decided on demand.
+  const runListed = (j: number, only: readonly number[] | undefined | null): number => {
+    if (only === null) return isNegatedHeader(rules[j]!) ? 1 : 0; // `!~` with nothing that could match: a hit
+    return runRule(rules[j]!, ctx, only);
+  };
+  const onDemand =
+    opts.allSubrules !== true && list.onDemandAt.size > 0
+      ? new DemandScan(plan.demand(), values, list.onDemandAt, plan.slotOf, (j) => runListed(j, gates.of(j)), (s, n) => record(plan.bySlot[s]!, s, n))
+      : undefined;
+  ctx.onDemand = onDemand;
   const netRules: CompiledRule[] = [];
   const netSlots: number[] = [];
   // Guarded rules run together, in watched calls, when the first of them is reached.
@@ -165,18 +189,22 @@ export function scanLocal(msg: Message, rs: CompiledRuleSet, opts: ScanOptions =
       timedOut = true;
       break;
     }
+    if (onDemand !== undefined) {
+      onDemand.loopAt = i;
+      if (list.onDemand[i] === 1) {
+        onDemand.defer(slots[i]!);
+        continue;
+      }
+    }
     if (isNetRule(rule)) {
       netRules.push(rule);
       netSlots.push(slots[i]!);
       continue;
     }
     const only = gates.of(i);
-    if (only === null) {
-      if (rule.test.type === 'header' && rule.test.negate) record(rule, slots[i]!, 1); // `!~` with nothing that could match: a hit
-      continue;
-    }
     let n: number;
-    if (guarded[i] === 1) {
+    if (only === null) n = runListed(i, null);
+    else if (guarded[i] === 1) {
       batch ??= runGuardedRules(list, i, gates, deadline, (j, lines) => runRule(rules[j]!, ctx, lines ?? undefined), (j, lines) => primeRegexes(rules[j]!, ctx, lines ?? undefined));
       if (batch.deadlineHit) {
         timedOut = true;
@@ -192,11 +220,12 @@ export function scanLocal(msg: Message, rs: CompiledRuleSet, opts: ScanOptions =
     } else n = runRule(rule, ctx, only);
     if (n > 0) record(rule, slots[i]!, n);
   }
+  if (onDemand !== undefined) onDemand.loopAt = i;
   if (timedOut) {
     unfinished ??= new Uint8Array(plan.slotCount);
     for (let j = i; j < rules.length; j++) unfinished[slots[j]!] = 1;
   }
-  return { ctx, netRules, state: { rs, started, set, which, values, order, netSlots, cut, unfinished, timedOut, netDone: false } };
+  return { ctx, netRules, state: { rs, started, set, which, values, order, netSlots, cut, unfinished, timedOut, onDemand, netDone: false } };
 }
 
 /** Run the network rules, reading the harvested answers from `ctx.net` (once; a second call does nothing). */
@@ -227,17 +256,31 @@ export function finishScan(local: LocalScan): ScanResult {
   const plan = planFor(rs);
   const record = (rule: CompiledRule, slot: number, n: number): void => recordHit(local, rule, slot, n);
   const metas = plan.metas(which);
-  const stack = new Float64Array(plan.program.depth);
+  let onDemand = local.state.onDemand;
+  if (onDemand !== undefined && unfinished !== undefined) {
+    // A scan that did not finish evaluates its metas as if nothing were left for later: the
+    // rules the loop passed run now, the metas over unfinished ones stay unevaluated.
+    onDemand.decideRulesBefore(onDemand.loopAt, plan.rules(which).slots);
+    ctx.onDemand = onDemand = undefined;
+  }
+  const program = onDemand !== undefined ? plan.demand().program : plan.program;
+  if (onDemand !== undefined) {
+    onDemand.metasStarted = true;
+    onDemand.deferMetas(metas.slots);
+  }
+  const stack = new Float64Array(program.depth);
   for (let m = 0; m < metas.rules.length; m++) {
     if (unfinished && metas.depSlots[m]!.some((s) => unfinished![s] === 1)) {
       unfinished[metas.slots[m]!] = 1; // as SpamAssassin leaves metas over unfinished rules unevaluated
       continue;
     }
+    if (onDemand?.isOnDemandMeta(metas.slots[m]!)) continue; // decided when a meta reads it
     const k = metas.exprs[m]!;
     const rule = metas.rules[m]!;
-    const v = k >= 0 ? runMeta(plan.program, k, values, stack) : runRule(rule, ctx);
+    const v = k >= 0 ? runMeta(program, k, values, stack, onDemand) : runRule(rule, ctx);
     if (v > 0) record(rule, metas.slots[m]!, 1);
   }
+  ctx.onDemand = undefined;
 
   const hits: RuleHit[] = [];
   let score = 0;

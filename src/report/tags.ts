@@ -6,6 +6,7 @@ import type { ScanResult } from '../engine/types';
 import type { Message } from '../message/types';
 import { envelopeFrom, headerText, parseHeaderRequest, type HeaderRequest } from '../message/header-access';
 import { fixed, tagScore } from './format';
+import type { MarkupOptions } from './markup';
 import { contentPreview } from './preview';
 import { summaryTable, terseReport, type HitDetails } from './summary';
 
@@ -101,6 +102,22 @@ for (const name of ['RULESVERSION', 'TOKENSUMMARY', 'BAYESTC', 'BAYESTCLEARNED',
   'SPAMMYTOKENS', 'DCCB', 'DCCR', 'PYZOR', 'RBL', 'LANGUAGES', 'SUBJPREFIX', 'ASN', 'ASNCIDR', 'AWL', 'AWLMEAN', 'AWLCOUNT',
   'AWLPRESCORE']) {
   (TAGS as Record<string, TagFn>)[name] ??= () => '';
+}
+
+const showsSubtestsMemo = new WeakMap<MarkupOptions, boolean>();
+
+/**
+ * Whether a template of `o` shows sub-rule hits (`_SUBTESTS_`, `_SUBTESTSCOLLAPSED_`): the scan
+ * must then decide every sub-rule, not only those its metas needed (`ScanOptions.allSubrules`).
+ */
+export function showsSubtests(o: MarkupOptions): boolean {
+  let v = showsSubtestsMemo.get(o);
+  if (v === undefined) {
+    const templates = [o.reportTemplate, o.unsafeReportTemplate, ...o.headersSpam.map((h) => h.template), ...o.headersHam.map((h) => h.template), ...Object.values(o.rewriteHeader)];
+    v = templates.some((t) => t !== undefined && /_SUBTESTS(?:COLLAPSED)?[_(]/.test(t));
+    showsSubtestsMemo.set(o, v);
+  }
+  return v;
 }
 
 function subtests(t: TagInput): [string, number][] {

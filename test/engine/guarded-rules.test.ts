@@ -16,6 +16,8 @@ function list(): RuleList {
     headerGroups: Int32Array.from(rules, () => -1),
     guarded: Uint8Array.from([1, 1, 0, 1]),
     anyGuarded: true,
+    onDemand: new Uint8Array(rules.length),
+    onDemandAt: new Map(),
   };
 }
 
