@@ -87,10 +87,10 @@ interface RuleRegex {
   readonly template?: RuleTemplate;
 }
 
-/** How a rule's regexes are used: `matchOnly` (not `tflags multiple`), `lines` (body, rawbody, uri: the scanner also runs its ASCII form). */
+/** How a rule's regexes are used: `matchOnly` (not `tflags multiple`), `asciiToo` (body, rawbody, uri, header, mimeheader: the scanner also runs its ASCII form, engine/ascii-form-memo.ts). */
 interface RegexUse {
   readonly matchOnly: boolean;
-  readonly lines: boolean;
+  readonly asciiToo: boolean;
 }
 
 /**
@@ -107,7 +107,7 @@ function compileRegex(name: string, literal: string, at: SourcePos, use: RegexUs
   const tr = translatePerlRegex(pattern, lit.flags, use.matchOnly);
   if ('error' in tr) return `untranslatable regex: ${tr.error}`;
   let bound = regexBound(tr.re);
-  if (bound === 'safe' && use.lines) {
+  if (bound === 'safe' && use.asciiToo) {
     // recheck's verdict on a pattern says nothing sure about its pruned ASCII form (seen: safe
     // whole, polynomial pruned); the linear engine takes a pruned form whenever it takes the whole.
     const a = asciiOf(tr.re);
@@ -157,7 +157,7 @@ function compileAskdns(text: string, ctx: Ctx): Compiled {
 }
 
 function compileTest(rule: RuleDraft, text: string, matchOnly: boolean, ctx: Ctx): Compiled {
-  const use: RegexUse = { matchOnly, lines: rule.directive === 'body' || rule.directive === 'rawbody' || rule.directive === 'uri' };
+  const use: RegexUse = { matchOnly, asciiToo: ['body', 'rawbody', 'uri', 'header', 'mimeheader'].includes(rule.directive) };
   if (rule.directive === 'askdns') return compileAskdns(text, ctx);
   const area = AREA_OF[rule.directive];
   if (area === 'meta') {

@@ -5,6 +5,7 @@
  * (the scanner runs it under a time budget). A regex that is none of these is unbounded.
  */
 import { asciiForm } from '../engine/ascii-form';
+import { runsAsciiForm } from '../engine/ascii-form-memo';
 import type { CompiledRule } from '../engine/types';
 import type { RuleSet } from './compile';
 import { checkedInVerdicts, regexBound, type RegexBound, type Verdicts } from './regex-bounds';
@@ -30,7 +31,7 @@ function scannedForms(rule: CompiledRule): { re: RegExp; guarded: boolean }[] {
   if (t.type !== 'regex' && t.type !== 'header' && t.type !== 'mimeheader') return [];
   const guarded = t.guarded === true;
   const forms = [{ re: t.re, guarded }];
-  if (t.type === 'regex' && rule.area !== 'full') {
+  if (runsAsciiForm(rule)) {
     const a = asciiForm(t.re);
     if (a) forms.push({ re: a, guarded });
   }

@@ -6,7 +6,7 @@
  * eval functions (stored by name, bound again from the registry) and the parse options (they
  * hold classes; rebuilt from the options, which is cheap). The literal prefilter's analysis
  * (each rule's required literals, the Aho-Corasick tables), the costly part of a scan plan,
- * travels with the rules, and so do the ASCII forms of line rules' regexes (ascii-form-memo.ts).
+ * travels with the rules, and so do the ASCII forms of line and header rules' regexes (ascii-form-memo.ts).
  *
  * Rule regexes are created on first use (lazy-regex.ts), and their sources, 1.7 MB of the stock
  * rules' 3.7, are not part of what V8 deserializes: they follow it as UTF-8 bytes, and a regex's
@@ -20,7 +20,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { parseOptionsFor, type GuardedRule, type RuleSet } from './compile';
 import type { LintMessage } from './draft';
 import { defineLazyRegex, regexCell, regexCellOf, storedRegex, type StoredRegex } from './lazy-regex';
-import { asciiSourceOf, knowAsciiForm, knowAsciiFormOf } from '../engine/ascii-form-memo';
+import { asciiSourceOf, knowAsciiForm, knowAsciiFormOf, runsAsciiForm } from '../engine/ascii-form-memo';
 import { knowPrefilter, prefilterData, type PrefilterData } from '../engine/prefilter';
 import type { CompiledRule, CompiledTest } from '../engine/types';
 import { evalFileOf, lazyEvalDef } from '../eval/index';
@@ -41,7 +41,7 @@ interface Payload {
   readonly flags: readonly (string | null)[];
   /** Each rule's regex source: its start and end in the sources, two numbers per rule (0, 0 when none). */
   readonly sources: Int32Array;
-  /** Each rule's ASCII form source, as `sources`; NO_ASCII when it has none, NOT_LINE when not a line rule. */
+  /** Each rule's ASCII form source, as `sources`; NO_ASCII when it has none, NOT_LINE when the scanner runs no ASCII form of it (runsAsciiForm). */
   readonly ascii: Int32Array;
   /** Per rule, which of its two sources are stored deflated (SOURCE_DEFLATED, ASCII_DEFLATED bits). */
   readonly deflated: Uint8Array;
@@ -51,7 +51,7 @@ interface Payload {
   readonly redirectors: readonly StoredRegex[];
 }
 
-/** `Payload.ascii` starts for a rule without an ASCII form, and for one that is not a line rule. */
+/** `Payload.ascii` starts for a rule without an ASCII form, and for one whose ASCII form is never run. */
 const NO_ASCII = -1;
 const NOT_LINE = -2;
 
@@ -87,8 +87,6 @@ function storable(r: CompiledRule): CompiledRule {
   const stored: StoredEvalTest = { type: 'eval', fnName, args, file, ...(net && { net: net.label === undefined ? {} : { label: net.label } }) };
   return { ...r, test: stored as unknown as EvalTest };
 }
-
-const LINE_AREAS: ReadonlySet<string> = new Set(['body', 'rawbody', 'uri']);
 
 /**
  * Sources longer than this many bytes are stored deflated: the look-alike patterns (FUZZY_*,
@@ -136,7 +134,7 @@ export function encodeRuleSet(rs: RuleSet): Buffer {
   const deflated = new Uint8Array(c.rules.length);
   const flags = c.rules.map((r, i) => {
     const t = r.test;
-    const a = t.type === 'regex' && LINE_AREAS.has(r.area) ? asciiSourceOf(t.re) : undefined;
+    const a = runsAsciiForm(r) && hasRegex(t) ? asciiSourceOf(t.re) : undefined;
     if (a === undefined || a === null) ascii.fill(a === null ? NO_ASCII : NOT_LINE, 2 * i, 2 * i + 2);
     else text.add(a, ascii, i, deflated, ASCII_DEFLATED);
     if (!hasRegex(t)) return null;
@@ -231,7 +229,7 @@ export function decodeRuleSet(bytes: Buffer): RuleSet | string {
     const bytes = text.subarray(at[2 * i], at[2 * i + 1]);
     return ((p.deflated[i]! & bit) !== 0 ? inflateRawSync(bytes) : bytes).toString('utf8');
   };
-  // Each regex, and a line rule's ASCII form, is created on first use; either can be reached without the other.
+  // Each regex, and a line or header rule's ASCII form, is created on first use; either can be reached without the other.
   const cells = p.flags.map((flags, i) => {
     if (flags === null) return undefined;
     const re = source(p.sources, i, SOURCE_DEFLATED);

@@ -33,7 +33,7 @@ export interface RuleCacheOptions {
 }
 
 /** Bumped when what is stored changes shape. */
-const FORMAT = 7;
+const FORMAT = 8;
 
 /** The cache directory by platform convention (util/private-files.ts). */
 export const defaultRuleCacheDir = defaultCacheDir;

@@ -11,6 +11,16 @@ const known = new WeakMap<RegExp, () => RegExp | null>();
 /** The same, by the test object whose `re` they belong to: the form is reached without building `re`. */
 const knownByTest = new WeakMap<object, () => RegExp | null>();
 
+/**
+ * Whether the scanner runs `rule`'s ASCII form on text without bytes >= 0x80: line rules (body,
+ * rawbody, uri: per line) and header and mimeheader rules (per value); not `full` rules, which
+ * read the whole message, nor a header rule built from capture tags per scan.
+ */
+export function runsAsciiForm(rule: { readonly area: string; readonly test: { readonly type: string }; readonly template?: unknown }): boolean {
+  const t = rule.test.type;
+  return (t === 'regex' && (rule.area === 'body' || rule.area === 'rawbody' || rule.area === 'uri')) || ((t === 'header' || t === 'mimeheader') && rule.template === undefined);
+}
+
 /** `re`'s ASCII form, or null when it has none. */
 export function asciiOf(re: RegExp): RegExp | null {
   let a = forms.get(re);

@@ -17,7 +17,8 @@ export interface ScanSettings {
   readonly timeLimitRule?: { readonly scores?: readonly number[]; readonly describe?: string };
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+/** A character beyond ASCII: a text without one can be matched with a rule's ASCII form. */
+export const NON_ASCII = /[^\x00-\x7f]/;
 
 export class ScanContext {
   /** Hit counts by rule name (sub-rules included); absent = not hit (yet). */

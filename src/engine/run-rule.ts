@@ -6,7 +6,7 @@
 import { toByteString } from '../message/charset';
 import type { HeaderRequest } from '../message/header-access';
 import type { HeaderField, MimePart } from '../message/types';
-import type { ScanContext } from './context';
+import { NON_ASCII, type ScanContext } from './context';
 import { asciiOfTest } from './ascii-form-memo';
 import { evalMeta } from './meta';
 import { captureTags, templateRegex } from './captures';
@@ -63,6 +63,17 @@ function ruleLines(rule: CompiledRule, ctx: ScanContext): RuleLines | undefined 
 }
 
 type RegexTest = Extract<CompiledTest, { type: 'regex' }>;
+type HeaderTest = Extract<CompiledTest, { type: 'header' | 'mimeheader' }>;
+
+/**
+ * The regex a header or mimeheader rule runs on `value`: its ASCII form when the value has no
+ * character beyond ASCII (the same answers; the look-alike rules' whole forms are large to
+ * compile), else the whole regex. A template rule's regex is built per scan: always whole.
+ */
+function headerForm(rule: CompiledRule, t: HeaderTest, value: string): RegExp {
+  if (rule.template !== undefined || NON_ASCII.test(value)) return t.re;
+  return asciiOfTest(t) ?? t.re;
+}
 
 /** Which forms of a line rule's regex its run will use: the ASCII form on ASCII lines, the whole one on the rest. */
 function formsUsed(t: RegexTest, at: RuleLines, only: readonly number[] | undefined): RegExp[] {
@@ -94,7 +105,10 @@ export function primeRegexes(rule: CompiledRule, ctx: ScanContext, only: readonl
   const at = t.type === 'regex' ? ruleLines(rule, ctx) : undefined;
   // What countMatches runs: the global twin when the rule counts (a negated header rule never does).
   const counting = matchCap(rule) > 1 && !(t.type !== 'regex' && t.negate);
-  for (const form of at && t.type === 'regex' ? formsUsed(t, at, only) : [t.re]) {
+  let forms: RegExp[];
+  if (t.type === 'regex') forms = at ? formsUsed(t, at, only) : [t.re];
+  else forms = [...new Set(headerValues(t, ctx).map((v) => headerForm(rule, t, v)))];
+  for (const form of forms) {
     const re = counting ? globalOf(form) : form;
     if (primed.has(re)) continue;
     primed.add(re);
@@ -185,19 +199,24 @@ function captureSubjects(rule: CompiledRule, ctx: ScanContext): readonly string[
   return at ? at.lines.slice(at.from) : [];
 }
 
+/** The values a header or mimeheader rule matches. */
+function headerValues(t: HeaderTest, ctx: ScanContext): readonly string[] {
+  return t.type === 'header' ? [ctx.ruleHeader(t.request, t.spec) ?? t.ifUnset ?? ''] : mimeHeaderList(ctx, t.spec, t.request);
+}
+
 function runTest(rule: CompiledRule, t: CompiledTest, ctx: ScanContext, only?: readonly number[]): number {
   const cap = matchCap(rule);
   switch (t.type) {
     case 'header': {
       const v = ctx.ruleHeader(t.request, t.spec) ?? t.ifUnset ?? '';
-      const n = countMatches(t.re, v, t.negate ? 1 : cap);
+      const n = countMatches(headerForm(rule, t, v), v, t.negate ? 1 : cap);
       return t.negate ? (n === 0 ? 1 : 0) : n;
     }
     case 'mimeheader': {
       let n = 0;
       const counting = !t.negate && cap > 1;
       for (const v of mimeHeaderList(ctx, t.spec, t.request)) {
-        n += countMatches(t.re, v, t.negate ? 1 : cap - n, counting);
+        n += countMatches(headerForm(rule, t, v), v, t.negate ? 1 : cap - n, counting);
         if (n >= cap || (t.negate && n > 0)) break;
       }
       return t.negate ? (n === 0 ? 1 : 0) : n;

@@ -5,7 +5,7 @@
 import type { NetScan } from '../dns/net-scan';
 import type { Message } from '../message/types';
 import { ScanContext } from './context';
-import { asciiOf } from './ascii-form-memo';
+import { asciiOf, runsAsciiForm } from './ascii-form-memo';
 import { runMeta } from './meta';
 import { planFor, type CompiledRuleSet } from './scan-plan';
 import { Gates } from './gates';
@@ -68,7 +68,7 @@ export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?:
   for (const rule of rs.rules) {
     const t = rule.test;
     if (t.type !== 'regex' && t.type !== 'header' && t.type !== 'mimeheader') continue;
-    const forms = t.type === 'regex' && rule.area !== 'full' ? [t.re, asciiOf(t.re)] : [t.re];
+    const forms = runsAsciiForm(rule) ? [t.re, asciiOf(t.re)] : [t.re];
     for (const r of forms) {
       if (r === null) continue;
       for (const re of rule.multiple ? [r, globalOf(r)] : [r]) (re.source.length > limit ? large : small).push(re);
