@@ -7,7 +7,7 @@ import type { ScanSettings } from './context';
 import { decidedOnDemand, demandProgram, type DemandProgram } from './lazy-subrules';
 import { compileMetaProgram, type MetaProgram } from './meta';
 import { prefilterFor, type Need, type Prefilter } from './prefilter';
-import type { CompiledRule } from './types';
+import type { CompiledRule, MetaExpr } from './types';
 
 /** A rule set ready to scan with: rules sorted by priority, metas in dependency order. */
 export interface CompiledRuleSet {
@@ -60,7 +60,8 @@ export interface ScanPlan {
   /** Index 0-3: the live rules of that score set; index 4: all of them (each built on first use: a one-shot run needs one). */
   rules(which: number): RuleList;
   metas(which: number): MetaList;
-  readonly program: MetaProgram;
+  /** The metas' program (built on first use). */
+  program(): MetaProgram;
   /** The metas compiled for on-demand scans (built on first use). */
   demand(): DemandProgram;
   /** A name's slot, if it has one. */
@@ -113,13 +114,15 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
   const bySlot = [...byName.values()];
   const prefilter = prefilterFor(rs.rules);
   const exprIndex = new Map<CompiledRule, number>();
-  const exprs = [];
+  const exprs: MetaExpr[] = [];
   for (const m of rs.metas) {
     if (m.test.type !== 'meta') continue;
     exprIndex.set(m, exprs.length);
     exprs.push(m.test.expr);
+    for (const d of m.test.deps) slot(d); // names no rule defines get a slot too
   }
-  const program = compileMetaProgram(exprs, slot);
+  // Each program is compiled on first use: a scan deciding sub-rules on demand needs only one.
+  let program: MetaProgram | undefined;
   let demand: DemandProgram | undefined;
   const groups = new Map<string, number>();
   const ruleList = (rules: readonly CompiledRule[], which: number): RuleList => {
@@ -146,9 +149,11 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
   });
   const ruleLists: RuleList[] = [];
   const metaLists: MetaList[] = [];
+  // The live rules of a score set, worked out once for its rule list and its meta list.
+  const liveSets: Set<string>[] = [];
   const subset = (all: readonly CompiledRule[], which: number): readonly CompiledRule[] => {
     if (which === 4) return all;
-    const live = liveRules(byName, which);
+    const live = (liveSets[which] ??= liveRules(byName, which));
     return all.filter((r) => live.has(r.name));
   };
   // Header groups number the values header rules read: known for every list before any scan uses one.
@@ -161,7 +166,7 @@ function buildPlan(rs: CompiledRuleSet): ScanPlan {
     headerGroupCount: groups.size,
     rules: (which) => (ruleLists[which] ??= which === 4 ? all : ruleList(subset(rs.rules, which), which)),
     metas: (which) => (metaLists[which] ??= metaList(subset(rs.metas, which))),
-    program,
+    program: () => (program ??= compileMetaProgram(exprs, slot)),
     demand: () => (demand ??= demandProgram(rs.rules, rs.metas, rs.metas.map((m) => (m.test.type === 'meta' ? m.test.expr : null)), slot, slots.size)),
     slotOf: (name) => slots.get(name),
   };

@@ -59,7 +59,9 @@ export interface ScanOptions {
  */
 export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?: { state: Int32Array; slot: number } } = {}): number {
   const t0 = performance.now();
-  planFor(rs);
+  const plan = planFor(rs);
+  plan.demand();
+  plan.program();
   // A cached rule set's literal automata fill their tables row by row as texts need them.
   for (const m of prefilterFor(rs.rules).matchers.values()) m.fillAll();
   const small: RegExp[] = [];
@@ -263,7 +265,7 @@ export function finishScan(local: LocalScan): ScanResult {
     onDemand.decideRulesBefore(onDemand.loopAt, plan.rules(which).slots);
     ctx.onDemand = onDemand = undefined;
   }
-  const program = onDemand !== undefined ? plan.demand().program : plan.program;
+  const program = onDemand !== undefined ? plan.demand().program : plan.program();
   if (onDemand !== undefined) {
     onDemand.metasStarted = true;
     onDemand.deferMetas(metas.slots);
