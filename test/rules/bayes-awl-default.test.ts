@@ -111,3 +111,24 @@ test('the AWL acts under the default rules: a sender\'s second message is pulled
   const off = await hamlet([...baseArgs(dir), second]);
   assert.ok(scoreOf(r.out) < scoreOf(off.out), `AWL moved ${scoreOf(off.out)} to ${scoreOf(r.out)}`);
 });
+
+// Text of words the database never learned (more than 20 distinct ones), from a spam tool's headers (a Message-ID with no @).
+const UNFAMILIAR_WORDS = 'aldoverin brusquelt cantomery dwivelock esparound frindlemax gorvatish hollisant inquebor jastremon kolvenard lumbrisco mephradel novastrum obbleward pirrenock quastilon rendiveux sollumbra tavernique umbrelsk vorpantic'.split(' ');
+const PROBE_UNFAMILIAR = `From: Trade Desk <desk@trade-desk.example>\nTo: bob@example.net\nSubject: ${UNFAMILIAR_WORDS.slice(0, 3).join(' ')}\nMessage-ID: <probe3.trade-desk>\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n\n${UNFAMILIAR_WORDS.join(' ')}\n`;
+
+test('text the database never learned: HL_BAYES_UNFAMILIAR with Bayes only, and with a spam tool\'s header HL_UNFAMILIAR_MACHINE', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hamlet-unfamiliar-'));
+  train(dir, 210);
+  const probe = join(dir, 'probe.eml');
+  writeFileSync(probe, PROBE_UNFAMILIAR);
+  const on = status((await hamlet([...baseArgs(dir), probe])).out);
+  assert.match(on, /\bHL_BAYES_UNFAMILIAR\b/);
+  assert.match(on, /\bHL_UNFAMILIAR_MACHINE\b/);
+  assert.match(on, /\bHL_MSGID_NO_AT\b/);
+  const off = status((await hamlet([...baseArgs(dir), '--cf', 'use_bayes 0', probe])).out);
+  assert.doesNotMatch(off, /UNFAMILIAR/);
+  // The database's own vocabulary is familiar, whatever the headers.
+  const known = join(dir, 'known.eml');
+  writeFileSync(known, PROBE_UNFAMILIAR.replace(/\n\n[^]*$/, `\n\n${[...SPAM_WORDS, ...HAM_WORDS].join(' ')} ${SPAM_WORDS.join(' ')}\n`));
+  assert.doesNotMatch(status((await hamlet([...baseArgs(dir), known])).out), /UNFAMILIAR/);
+});
