@@ -6,9 +6,11 @@
  * - `hash`: two folds by a hash of the path (as `--dev-hits`);
  * - `date`: TRAIN split by arrival time (the older half learns and the newer half is scored,
  *   and back), the dev part by hash. Closer to TEST, whose spam is later than TRAIN's.
- * The probabilities depend on the training only, so they are computed once into CACHE and read
- * from there on later runs (delete it after a Bayes change). Rules are scanned afresh each run in
- * score set 2; the BAYES_ band score for each view is added from the rule set's own scores.
+ * The Bayes answers (probability, and how familiar the message is to the database) depend on the
+ * training only, so they are computed once into CACHE and read from there on later runs (delete it
+ * after a Bayes change; a cache from before familiarity was recorded is recomputed). Rules are
+ * scanned afresh each run, once per view, in score set 2 with that view's Bayes answer, so the
+ * BAYES_ rules and the rules reading familiarity (`check_bayes_unfamiliar`) hit as in a real scan.
  * Prints FP / FN per view and part, the highest-scoring ham, and with `--misses` the missed spam;
  * `--dump FILE` writes every message's probabilities, rule score and hits, for trying scores offline.
  */
@@ -17,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bayesForMessage, bayesSettings, openBayesStore } from '../../src/bayes/index';
 import { receiveTime } from '../../src/bayes/message-info';
+import type { BayesFamiliarity } from '../../src/engine/types';
 import { DEFAULT_RULES_DIR, loadConfig, parseMessage, scan, type RuleSet } from '../../src/index';
 import { corpusFiles } from '../../test/helpers/corpus';
 import { modernMessages } from '../../test/helpers/modern-corpus';
@@ -34,8 +37,20 @@ interface DevMessage {
   readonly folds: Record<View, 0 | 1>;
 }
 
-/** Cached probabilities: file -> probability per view (absent: the database gave none). */
-type Probabilities = Record<string, Record<View, number | undefined>>;
+/** One view's Bayes answer for a message: the probability (absent: none) and the familiarity. */
+interface BayesAnswer {
+  readonly p?: number;
+  readonly f?: BayesFamiliarity;
+}
+
+/** Cached answers: file -> answer per view. */
+type Probabilities = Record<string, Record<View, BayesAnswer>>;
+
+/** A cache written before familiarity was recorded held bare probabilities. */
+function isCurrentCache(probs: Probabilities): boolean {
+  const first = Object.values(probs)[0];
+  return first !== undefined && typeof first.hash === 'object' && first.hash !== null && first.hash.f?.bodyKnown !== undefined;
+}
 
 function devMessages(): DevMessage[] {
   const now = Date.now() / 1000;
@@ -58,7 +73,7 @@ function devMessages(): DevMessage[] {
 
 async function computeProbabilities(all: readonly DevMessage[], rules: RuleSet): Promise<Probabilities> {
   const out: Probabilities = {};
-  for (const m of all) out[m.file] = { hash: undefined, date: undefined };
+  for (const m of all) out[m.file] = { hash: {}, date: {} };
   for (const view of VIEWS) {
     for (const fold of [0, 1] as const) {
       const db = hamletDatabase(all.filter((m) => m.folds[view] !== fold));
@@ -66,7 +81,10 @@ async function computeProbabilities(all: readonly DevMessage[], rules: RuleSet):
       const store = openBayesStore(settings, { readonly: true });
       for (const m of all.filter((x) => x.folds[view] === fold)) {
         const msg = parseMessage(readFileSync(m.file));
-        out[m.file]![view] = (await bayesForMessage(store, msg, settings, { touch: false })).probability(msg);
+        const b = await bayesForMessage(store, msg, settings, { touch: false });
+        const p = b.probability(msg);
+        const f = b.familiarity?.(msg);
+        out[m.file]![view] = { ...(p !== undefined && { p }), ...(f && { f }) };
       }
       await store.close();
       dropHamletDatabase(db);
@@ -91,8 +109,9 @@ function bandScore(rules: RuleSet, p: number | undefined): number {
 
 interface Row {
   readonly m: DevMessage;
-  readonly rules: number;
-  readonly tests: readonly string[];
+  /** The rules' points without the BAYES_ bands, per view (familiarity rules can differ). */
+  readonly rules: Record<View, number>;
+  readonly tests: Record<View, readonly string[]>;
   readonly total: Record<View, number>;
   readonly p: Record<View, number | undefined>;
 }
@@ -100,7 +119,7 @@ interface Row {
 export interface DevEvalOptions {
   /** List the missed spam. */
   readonly misses?: boolean;
-  /** Write one line per message (`source label p_hash p_date rules_score tests`) to this file. */
+  /** Write one line per message (`source label p_hash p_date rules tests file`, the rules' points and hits of the hash view, then `rules tests` of the date view) to this file. */
   readonly dump?: string;
 }
 
@@ -108,16 +127,26 @@ export async function writeDevEval(cache: string, opts: DevEvalOptions = {}): Pr
   const rules = loadConfig({ configPath: DEFAULT_RULES_DIR, siteConfigPath: mkdtempSync(join(tmpdir(), 'hamlet-site-')), extraText: 'bayes_auto_learn 0\nuse_auto_welcomelist 0' });
   const all = devMessages();
   let probs: Probabilities;
-  if (existsSync(cache)) probs = JSON.parse(readFileSync(cache, 'utf8')) as Probabilities;
+  const cached = existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as Probabilities) : undefined;
+  if (cached && isCurrentCache(cached)) probs = cached;
   else {
     probs = await computeProbabilities(all, rules);
     writeFileSync(cache, JSON.stringify(probs));
   }
   const rows: Row[] = all.map((m) => {
-    // Score set 2 without a Bayes object: the set-2 rules run, the BAYES_ rules do not hit.
-    const r = scan(parseMessage(readFileSync(m.file)), rules, { scoreSet: 2 });
-    const p = probs[m.file] ?? { hash: undefined, date: undefined };
-    return { m, rules: r.score, tests: r.tests, p, total: { hash: r.score + bandScore(rules, p.hash), date: r.score + bandScore(rules, p.date) } };
+    const msg = parseMessage(readFileSync(m.file));
+    const answers = probs[m.file] ?? { hash: {}, date: {} };
+    // A trained database: score set 2, BAYES_ rules as the probability says.
+    const scanned = (a: BayesAnswer) => scan(msg, rules, { scoreSet: 2, bayes: { available: () => true, probability: () => a.p, familiarity: () => a.f } });
+    const h = scanned(answers.hash);
+    const d = scanned(answers.date);
+    return {
+      m,
+      p: { hash: answers.hash.p, date: answers.date.p },
+      rules: { hash: h.score - bandScore(rules, answers.hash.p), date: d.score - bandScore(rules, answers.date.p) },
+      tests: { hash: h.tests, date: d.tests },
+      total: { hash: h.score, date: d.score },
+    };
   });
   const required = rules.compiled.settings.requiredScore;
   for (const view of VIEWS) {
@@ -132,7 +161,7 @@ export async function writeDevEval(cache: string, opts: DevEvalOptions = {}): Pr
     console.log(`dev eval ${view}: fp=${fp} fn=${fn}  (${parts.map((x) => `${x.source} ${x.fp} / ${x.fn}`).join(', ')})`);
   }
   const fmt = (r: Row): string =>
-    `  ${r.m.source} ${r.m.file.split('/').slice(-2).join('/')} hash=${r.total.hash.toFixed(2)} (p ${r.p.hash?.toFixed(3) ?? '-'}) date=${r.total.date.toFixed(2)} (p ${r.p.date?.toFixed(3) ?? '-'}) rules=${r.rules.toFixed(2)} ${r.tests.join(',')}`;
+    `  ${r.m.source} ${r.m.file.split('/').slice(-2).join('/')} hash=${r.total.hash.toFixed(2)} (p ${r.p.hash?.toFixed(3) ?? '-'}) date=${r.total.date.toFixed(2)} (p ${r.p.date?.toFixed(3) ?? '-'}) rules=${r.rules.date.toFixed(2)} ${r.tests.date.join(',')}`;
   console.log('highest-scoring ham (by the higher of the two views):');
   const ham = rows.filter((r) => !r.m.spam).sort((a, b) => Math.max(b.total.hash, b.total.date) - Math.max(a.total.hash, a.total.date));
   for (const r of ham.slice(0, 40)) console.log(fmt(r));
@@ -142,7 +171,7 @@ export async function writeDevEval(cache: string, opts: DevEvalOptions = {}): Pr
   }
   if (opts.dump !== undefined) {
     const num = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(5));
-    writeFileSync(opts.dump, rows.map((r) => [r.m.source, r.m.spam ? 'spam' : 'ham', num(r.p.hash), num(r.p.date), r.rules.toFixed(3), r.tests.join(','), r.m.file].join('\t')).join('\n') + '\n');
+    writeFileSync(opts.dump, rows.map((r) => [r.m.source, r.m.spam ? 'spam' : 'ham', num(r.p.hash), num(r.p.date), r.rules.hash.toFixed(3), r.tests.hash.join(','), r.m.file, r.rules.date.toFixed(3), r.tests.date.join(',')].join('\t')).join('\n') + '\n');
   }
   console.log(`RESULT dev_eval ${VIEWS.map((v) => `${v}_fp=${rows.filter((r) => !r.m.spam && r.total[v] >= required).length} ${v}_fn=${rows.filter((r) => r.m.spam && r.total[v] < required).length}`).join(' ')}`);
 }

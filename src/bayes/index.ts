@@ -8,7 +8,10 @@
  *   await store.close();
  */
 import type { Message } from '../message/types';
+import type { BayesFamiliarity, ScanBayes } from '../engine/types';
 import { classifyLookup, type BayesVerdict } from './classifier';
+import { familiarityOf } from './familiarity';
+import { bodyFirstTokenHashes } from './tokenizer';
 import { forget as forgetTokens, learn as learnTokens, messageHashes, type LearnOptions } from './learner';
 import { bayesIgnores } from './ignore';
 import { receiveTime } from './message-info';
@@ -50,9 +53,8 @@ export interface ClassifyOptions {
 }
 
 /** Bayes as the scanner reads it (ScanOptions['bayes']): one message's answer, already read. */
-export interface BayesScanner {
+export interface BayesScanner extends ScanBayes {
   available(): boolean;
-  probability(msg: Message): number | undefined;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface BayesScanner {
  */
 export async function bayesForMessage(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): Promise<BayesScanner> {
   const a = await classifyForScan(store, msg, settings, opts);
-  return { available: () => a.available, probability: () => a.verdict?.probability };
+  return { available: () => a.available, probability: () => a.verdict?.probability, familiarity: () => a.familiarity };
 }
 
 /** What a scan needs from Bayes, from one store read. */
@@ -70,6 +72,8 @@ export interface BayesScanAnswer {
   readonly available: boolean;
   /** The verdict, when Bayes gives one (trained, not on bayes_ignore_*, known tokens). */
   readonly verdict: BayesVerdict | undefined;
+  /** How much of the message the database knows (trained and not ignored only). */
+  readonly familiarity?: BayesFamiliarity;
 }
 
 /**
@@ -80,10 +84,11 @@ export interface BayesScanAnswer {
 export async function classifyForScan(store: BayesStore, msg: Message, settings: BayesSettings, opts: ClassifyOptions = {}): Promise<BayesScanAnswer> {
   if (!settings.useBayes) return { available: false, verdict: undefined };
   const ignored = bayesIgnores(msg, settings.ignore);
-  const hashes = ignored ? [] : bayesTokens(msg, settings);
+  const { hashes, bodyCount } = ignored ? { hashes: [], bodyCount: 0 } : bodyFirstTokenHashes(msg, settings.tokenizer);
   const found = await store.lookup(hashes);
   const trained = found.nspam >= settings.minSpam && found.nham >= settings.minHam;
   const verdict = trained && !ignored ? classifyLookup(found, hashes.length) : undefined;
+  const familiarity = trained && !ignored ? familiarityOf(found, hashes, bodyCount) : undefined;
   if (verdict && (opts.touch ?? true) && !store.readonly) {
     const now = opts.now ?? Math.floor(Date.now() / 1000);
     store.touchLater(
@@ -91,7 +96,7 @@ export async function classifyForScan(store: BayesStore, msg: Message, settings:
       Math.min(receiveTime(msg, now), now),
     );
   }
-  return { available: settings.useBayesRules && trained, verdict };
+  return { available: settings.useBayesRules && trained, verdict, ...(familiarity && { familiarity }) };
 }
 
 /**

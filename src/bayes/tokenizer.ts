@@ -391,12 +391,21 @@ export function tokenize(msg: Message, conf: TokenizerConfig): Set<string> {
 
 /** The distinct 40-bit hashes of a message's tokens: what is learned and looked up. */
 export function tokenHashes(msg: Message, conf: TokenizerConfig): number[] {
-  const hashes: number[] = [];
-  collect(msg, conf, undefined, hashes);
-  return hashes;
+  return bodyFirstTokenHashes(msg, conf).hashes;
 }
 
-function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | undefined, hashes: number[] | undefined): void {
+/**
+ * `tokenHashes`, and how many of them come from the visible body text (they come first): a
+ * classification reads how much of the text, not of the headers every mail shares, is known.
+ */
+export function bodyFirstTokenHashes(msg: Message, conf: TokenizerConfig): { hashes: number[]; bodyCount: number } {
+  const hashes: number[] = [];
+  const bodyCount = collect(msg, conf, undefined, hashes);
+  return { hashes, bodyCount };
+}
+
+/** Collects the tokens or hashes; returns how many distinct ones the visible body gave. */
+function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | undefined, hashes: number[] | undefined): number {
   const lt = new LineTokenizer(conf);
   const sink = (): TokenSink => ({ tokens, hashes, count: 0 });
   const { visible, invisible } = bodySources(msg);
@@ -407,6 +416,7 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
     if (!ascii && conf.cjkWords !== false) lt.add(cjkWordTokens(line), body);
     if (body.count >= MAX_BODY_TOKENS) break;
   }
+  const bodyCount = hashes?.length ?? tokens?.size ?? 0;
   const uris = sink();
   const uriWords = lt.wordKind(Region.Uri, '');
   for (const uri of msg.uriList) {
@@ -424,6 +434,7 @@ function collect(msg: Message, conf: TokenizerConfig, tokens: Set<string> | unde
     lt.run(value, 'H' + name + ':', Region.Header, headers);
     if (headers.count >= MAX_HEADER_TOKENS) break;
   }
+  return bodyCount;
 }
 
 

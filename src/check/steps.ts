@@ -101,7 +101,8 @@ function bayesHarvest(s: CheckState): Promise<void> | void {
     s.bayesPending = undefined;
     if (!answer?.available) return;
     s.probability = answer.verdict?.probability;
-    s.bayesOption = { available: () => true, probability: () => s.probability };
+    const familiarity = answer.familiarity;
+    s.bayesOption = { available: () => true, probability: () => s.probability, familiarity: () => familiarity };
   });
 }
 

@@ -4,7 +4,7 @@ import { headerRuleText, headerText, type HeaderRequest } from '../message/heade
 import type { Message } from '../message/types';
 import type { OptionValues } from '../options/option-values';
 import type { NetScan } from '../dns/net-scan';
-import type { EvalFailure } from './types';
+import type { EvalFailure, ScanBayes } from './types';
 
 /** Settings a scan reads (from the rule set's options). */
 export interface ScanSettings {
@@ -34,7 +34,7 @@ export class ScanContext {
   /** Evals that threw in this scan, by rule name (first failure of each rule); created on the first. */
   evalFailures: Map<string, EvalFailure> | undefined;
   /** The Bayes classifier for this scan, when one was given (`ScanOptions.bayes`). */
-  bayes: { probability(msg: Message): number | undefined } | undefined;
+  bayes: ScanBayes | undefined;
   /** The scan's network state when network tests are on (network evals read their answers here). */
   net: NetScan | undefined;
 

@@ -16,7 +16,7 @@ import { globalOf, primeRegexes, runRule } from './run-rule';
 import { verdict } from './verdict';
 import { inRegexPhase, regexPhaseState } from '../regex-flags';
 import { runGuardedRules, timeLimitHit, type GuardedResults } from './guarded-rules';
-import type { CompiledRule, RuleHit, ScanResult } from './types';
+import type { CompiledRule, RuleHit, ScanBayes, ScanResult } from './types';
 
 export type { CompiledRuleSet } from './scan-plan';
 
@@ -39,7 +39,7 @@ export interface ScanOptions {
    */
   deadline?: number;
   /** Bayes (the check pipeline fills it from bayes/index.ts `classifyForScan`): when available, score set 2 (or 3) is used and BAYES_ rules run. */
-  bayes?: { available(): boolean; probability(msg: Message): number | undefined };
+  bayes?: ScanBayes & { available(): boolean };
   /** The scan's network state (lookups started by the pipeline); absent: network rules do not hit. */
   net?: NetScan;
 }

@@ -1,6 +1,7 @@
 /** What a scan produces, and the compiled form of rules the scanner runs. */
 import type { NetScan } from '../dns/net-scan';
 import type { HeaderRequest } from '../message/header-access';
+import type { Message } from '../message/types';
 import type { ScanContext } from './context';
 
 /** The synthetic rule a scan hits when the time limit or a rule's budget stopped something (SpamAssassin's name). */
@@ -11,6 +12,26 @@ export type RuleArea = 'header' | 'body' | 'rawbody' | 'full' | 'uri' | 'meta' |
 
 /** An evaluated argument of an `eval:fn(...)` call. */
 export type EvalArg = string | number;
+
+/**
+ * How much of a message the Bayes database knows, from the look-up its classification already
+ * made: the message's distinct tokens and those the database has counts for, in all and in the
+ * visible body text alone (the headers every mail shares make most mail look familiar). Mail in
+ * a script or on a subject the site never learned has few known body tokens.
+ */
+export interface BayesFamiliarity {
+  readonly tokens: number;
+  readonly known: number;
+  readonly bodyTokens: number;
+  readonly bodyKnown: number;
+}
+
+/** Bayes as a scan reads it: the message's spam probability and, when given, its familiarity. */
+export interface ScanBayes {
+  probability(msg: Message): number | undefined;
+  familiarity?(msg: Message): BayesFamiliarity | undefined;
+}
+
 
 /**
  * An eval function: answers for one message whether its rule hits.

@@ -20,6 +20,7 @@ const FILES = {
   'auth-spf': () => (require('./auth-spf') as typeof import('./auth-spf')).authSpfEvals,
   'auth-welcomelist': () => (require('./auth-welcomelist') as typeof import('./auth-welcomelist')).authWelcomelistEvals,
   'bayes': () => (require('./bayes') as typeof import('./bayes')).bayesEvals,
+  'bayes-familiarity': () => (require('./bayes-familiarity') as typeof import('./bayes-familiarity')).bayesFamiliarityEvals,
   'body-alt-diff': () => (require('./body-alt-diff') as typeof import('./body-alt-diff')).bodyAltDiffEvals,
   'body-checks': () => (require('./body-checks') as typeof import('./body-checks')).bodyCheckEvals,
   'dns-rbl': () => (require('./dns-rbl') as typeof import('./dns-rbl')).dnsRblEvals,

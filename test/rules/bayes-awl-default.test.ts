@@ -111,3 +111,32 @@ test('the AWL acts under the default rules: a sender\'s second message is pulled
   const off = await hamlet([...baseArgs(dir), second]);
   assert.ok(scoreOf(r.out) < scoreOf(off.out), `AWL moved ${scoreOf(off.out)} to ${scoreOf(r.out)}`);
 });
+
+// Text of words the database never learned (more than 20 distinct ones), from a spam tool's headers (a Message-ID with no @).
+const UNFAMILIAR_WORDS = 'aldoverin brusquelt cantomery dwivelock esparound frindlemax gorvatish hollisant inquebor jastremon kolvenard lumbrisco mephradel novastrum obbleward pirrenock quastilon rendiveux sollumbra tavernique umbrelsk vorpantic'.split(' ');
+const KOREAN_TEXT = '지난주 회의에서 이야기한 여행 계획을 정리해서 보내드립니다. 토요일 아침 일찍 출발해서 바닷가 근처 작은 마을에 들렀다가 저녁에는 친구 집에서 함께 식사를 할 예정입니다. 혹시 일정이 맞지 않으면 편하게 알려 주세요. 사진도 몇 장 첨부하려고 했는데 용량이 커서 다음에 따로 보내겠습니다. 부모님께도 안부 전해 주시고 건강 잘 챙기세요.';
+const PROBE_UNFAMILIAR = `From: Trade Desk <desk@trade-desk.example>\nTo: bob@example.net\nSubject: ${UNFAMILIAR_WORDS.slice(0, 3).join(' ')}\nMessage-ID: <probe3.trade-desk>\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n\n${UNFAMILIAR_WORDS.join(' ')}\n`;
+
+test('text the database never learned: HL_BAYES_UNFAMILIAR with Bayes only, and with a spam tool\'s header HL_UNFAMILIAR_MACHINE', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hamlet-unfamiliar-'));
+  train(dir, 210);
+  const probe = join(dir, 'probe.eml');
+  writeFileSync(probe, PROBE_UNFAMILIAR);
+  const on = status((await hamlet([...baseArgs(dir), probe])).out);
+  assert.match(on, /\bHL_BAYES_UNFAMILIAR\b/);
+  assert.match(on, /\bHL_UNFAMILIAR_MACHINE\b/);
+  assert.match(on, /\bHL_MSGID_NO_AT\b/);
+  const off = status((await hamlet([...baseArgs(dir), '--cf', 'use_bayes 0', probe])).out);
+  assert.doesNotMatch(off, /UNFAMILIAR/);
+  // The database's own vocabulary is familiar, whatever the headers.
+  const known = join(dir, 'known.eml');
+  writeFileSync(known, PROBE_UNFAMILIAR.replace(/\n\n[^]*$/, `\n\n${[...SPAM_WORDS, ...HAM_WORDS].join(' ')} ${SPAM_WORDS.join(' ')}\n`));
+  assert.doesNotMatch(status((await hamlet([...baseArgs(dir), known])).out), /UNFAMILIAR/);
+  // A person writing in another language from a free mailbox: unfamiliar, but no spam tool's header, so no meta.
+  const personal = join(dir, 'personal.eml');
+  writeFileSync(personal, `From: Min-jun <minjun@naver.com>\nTo: bob@example.net\nSubject: =?UTF-8?B?${Buffer.from('안녕하세요').toString('base64')}?=\nMessage-ID: <p4@mail.naver.com>\nDate: Mon, 2 Mar 2026 10:00:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${KOREAN_TEXT}\n`);
+  const p = (await hamlet([...baseArgs(dir), personal])).out;
+  assert.match(status(p), /\bHL_BAYES_UNFAMILIAR\b/);
+  assert.doesNotMatch(status(p), /HL_UNFAMILIAR_MACHINE/);
+  assert.ok(scoreOf(p) < 3, `a personal message in Korean scored ${scoreOf(p)}: ${status(p)}`);
+});
