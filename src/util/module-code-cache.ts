@@ -22,7 +22,8 @@ import { preparePrivateDir, readFramedFile, writeFramedFile } from './private-fi
 import { memoizeRelativeResolution } from './module-resolve-memo';
 
 const MAGIC = Buffer.from('HAMLETCC1\n', 'latin1');
-const FILE = 'modules.bin';
+/** The file `hamlet`'s short runs keep; a program run under other V8 flags keeps its own (V8 refuses bytecode made under other flags). */
+const DEFAULT_CODE_CACHE_FILE = 'modules.bin';
 /** A code cache of hamlet's modules is a few MB; anything far larger is not ours. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -120,14 +121,14 @@ function requireFor(mod: NodeModule): NodeJS.Require {
 const mainLoader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 
 /**
- * Compile the CommonJS modules under `root` (a directory) with the code cache in `dir` from now
- * on; undefined when `dir` cannot be used. Call it once, after V8's flags are final.
+ * Compile the CommonJS modules under `root` (a directory) with the code cache `fileName` in `dir`
+ * from now on; undefined when `dir` cannot be used. Call it once per thread, after V8's flags are final.
  */
-export function useCodeCache(dir: string, root: string): CodeCache | undefined {
+export function useCodeCache(dir: string, root: string, fileName = DEFAULT_CODE_CACHE_FILE): CodeCache | undefined {
   // zlib.crc32 is Node 20.15's. The directory is the rule cache's: made when rules are loaded,
   // not by this (`hamlet --help` leaves no directory behind); missing, it is only not read.
   if (typeof crc32 !== 'function' || (preparePrivateDir(dir, false) !== undefined && existsSync(dir))) return undefined;
-  const file = join(dir, FILE);
+  const file = join(dir, fileName);
   const stats: CodeCacheStats = { hits: 0, misses: 0, resolved: 0 };
   const known = new Map<string, { entry: Entry; blob: Buffer }>();
   const read = readEntries(file);
@@ -182,7 +183,7 @@ export function useCodeCache(dir: string, root: string): CodeCache | undefined {
       for (const [f, k] of known) {
         if (!loaded.has(f) && k.entry.at + k.entry.len <= k.blob.length) add(f, k.entry.src, k.blob.subarray(k.entry.at, k.entry.at + k.entry.len));
       }
-      return writeFramedFile(dir, FILE, MAGIC, { v8: process.versions.v8, arch: process.arch, entries, resolved: resolveMemo.entries() } satisfies Header, blobs);
+      return writeFramedFile(dir, fileName, MAGIC, { v8: process.versions.v8, arch: process.arch, entries, resolved: resolveMemo.entries() } satisfies Header, blobs);
     },
   };
 }
