@@ -1,5 +1,6 @@
 /**
- * V8's code cache for the modules a short `hamlet` run loads. Node 20 compiles every module
+ * V8's code cache for the modules a short `hamlet` run, or a `hamlet-learn` learning run (each
+ * thread its own file, src/cli/learn-early-start.ts), loads. Node 20 compiles every module
  * from source on every start, and V8 compiles each function again when it first runs: for a
  * one-message run that was ~50 ms of a ~0.6 s process (Node 22's module.enableCompileCache does
  * this job; Node 20 has only `vm.Script`'s `cachedData`). So CommonJS modules of hamlet's
