@@ -47,10 +47,10 @@ export interface TimedRun {
   stdout: string;
 }
 
-/** Run a command under GNU time; returns wall seconds, CPU seconds and peak RSS. */
-export function timed(cmd: string, args: readonly string[]): TimedRun {
+/** Run a command under GNU time (with `env` added to the environment); returns wall seconds, CPU seconds and peak RSS. */
+export function timed(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): TimedRun {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB=%M CPU_S=%U %S', cmd, ...args], { encoding: 'latin1', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB=%M CPU_S=%U %S', cmd, ...args], { encoding: 'latin1', maxBuffer: 1 << 30, env: { ...process.env, ...env } });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const m = /PEAK_KB=(\d+) CPU_S=([\d.]+) ([\d.]+)/.exec(r.stderr);
@@ -78,13 +78,13 @@ export interface TrainResult {
 }
 
 /** Train one engine from scratch (one run per TRAIN group, as an administrator would). */
-function train(dir: string, command: (group: CorpusGroup, cls: 'spam' | 'ham') => [string, string[]]): TrainResult {
+function train(dir: string, command: (group: CorpusGroup, cls: 'spam' | 'ham') => [string, string[]], env: NodeJS.ProcessEnv = {}): TrainResult {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const result: TrainResult = { messages: 0, seconds: 0, cpuSeconds: 0, peakMb: 0, dbMb: 0, summaries: [] };
   for (const [group, cls] of TRAIN) {
     const [cmd, args] = command(group, cls);
-    const r = timed(cmd, args);
+    const r = timed(cmd, args, env);
     result.seconds += r.seconds;
     result.cpuSeconds += r.cpuSeconds;
     result.peakMb = Math.max(result.peakMb, r.peakMb);
@@ -103,11 +103,18 @@ export function trainSa(): TrainResult {
 /** Where sa-learn reads its configuration on Debian. */
 export const STOCK_CONFIG = ['-C', '/usr/share/spamassassin', '--siteconfigpath', '/etc/spamassassin'];
 
-/** hamlet-learn into HAMLET_DIR. */
-export function trainHamlet(): TrainResult {
+/**
+ * hamlet-learn into HAMLET_DIR. `cacheDir` is its cache directory (HAMLET_CACHE_DIR: the code
+ * cache of learning runs); by default the user's, as an administrator's runs would use.
+ */
+export function trainHamlet(cacheDir?: string): TrainResult {
   const cli = join(ROOT, 'bin', 'hamlet-learn.js');
   // The stock rules' Bayes settings and site files, as sa-learn reads them (hamlet-learn's own default is rules/ + /etc/hamlet).
-  return train(HAMLET_DIR, (group, cls) => ['node', [cli, ...STOCK_CONFIG, '--dbpath', join(HAMLET_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]]);
+  return train(
+    HAMLET_DIR,
+    (group, cls) => ['node', [cli, ...STOCK_CONFIG, '--dbpath', join(HAMLET_DIR, 'bayes'), '--mbox', `--${cls}`, buildMbox(group)]],
+    cacheDir === undefined ? {} : { HAMLET_CACHE_DIR: cacheDir },
+  );
 }
 
 /**

@@ -71,6 +71,21 @@ export const IDLE = Symbol('idle');
 export interface WorkerInit {
   init: { conf: PortableTokenizerConfig; now: number; ignore?: BayesIgnoreLists };
 }
+/** The pool's last word to a worker: keep the code cache (when it is due) and end. */
+export interface WorkerFinish {
+  finish: true;
+}
+/** A worker's start-up settings (its workerData). */
+export interface WorkerOptions {
+  /** Compile the worker's modules through V8's code cache in this directory (learn-worker.ts). */
+  readonly codeCacheDir?: string;
+}
+
+/**
+ * A run that prepared fewer messages (per worker) does not write the code cache: bytecode saved
+ * after a few would lack most of the functions, and bytecode that V8 accepts is kept as it is.
+ */
+export const MIN_MESSAGES_TO_SAVE_CODE = 50;
 
 /**
  * Worker threads that parse and tokenize. They are started before the caller has
@@ -79,12 +94,18 @@ export interface WorkerInit {
  */
 export class LearnPool {
   private readonly workers: Worker[];
+  /** Per worker: settled when its thread has ended. */
+  private readonly ended: Array<Promise<void>>;
   private readonly done = new Map<number, WorkerReply>();
   private failure: unknown;
   private wake: (() => void) | undefined;
 
-  constructor(readonly threads: number) {
-    this.workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'learn-worker.js')));
+  constructor(
+    readonly threads: number,
+    opts: WorkerOptions = {},
+  ) {
+    this.workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'learn-worker.js'), { workerData: opts }));
+    this.ended = this.workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
     for (const w of this.workers) {
       w.on('message', (r: WorkerReply) => {
         this.done.set(r.seq, r);
@@ -177,7 +198,21 @@ export class LearnPool {
 
   private closing: Promise<void> | undefined;
 
-  /** Ends the workers (once; later calls wait for the same end). */
+  /**
+   * Ends the workers once every result is in (the normal end of a run): each ends after its last
+   * request, writing its code cache first when that is due. Once; close() after it waits for the same end.
+   */
+  finish(): Promise<void> {
+    if (this.failure) return this.close();
+    return (this.closing ??= Promise.all(
+      this.workers.map((w, i) => {
+        w.postMessage({ finish: true } satisfies WorkerFinish);
+        return this.ended[i];
+      }),
+    ).then(() => undefined));
+  }
+
+  /** Ends the workers now, whatever they are doing (once; later calls wait for the same end). */
   close(): Promise<void> {
     return (this.closing ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined));
   }

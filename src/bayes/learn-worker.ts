@@ -1,36 +1,21 @@
-/** Worker thread for learn-pool.ts: parse, tokenize and hash a chunk of messages per request. */
-import { parentPort } from 'node:worker_threads';
-import { learnableMessage } from './learnable-message';
-import type { BayesIgnoreLists } from './ignore';
-import { prepareMessage, type PreparedMessage } from './learner';
-import { tokenizerConfigFrom, type WorkerInit, type WorkerReply, type WorkerRequest } from './learn-pool';
-import type { TokenizerConfig } from './tokenizer';
+/**
+ * Worker thread for learn-pool.ts. A learn worker is a fresh V8 isolate in a fresh process per
+ * mailbox: it compiles the message parser and tokenizer from source every run, each function
+ * again when it first runs. With a cache directory (workerData), the modules are compiled from
+ * the bytecode an earlier run left (src/util/module-code-cache.ts), installed before they load;
+ * the cache is written when the pool ends a run that prepared enough messages to have run most
+ * of the code, and only when a module missed.
+ */
+import type * as Loop from './learn-worker-loop';
+import { workerData } from 'node:worker_threads';
+import { resolve } from 'node:path';
+import { useCodeCache } from '../util/module-code-cache';
+import { MIN_MESSAGES_TO_SAVE_CODE, type WorkerOptions } from './learn-pool';
 
-let settings: { tconf: TokenizerConfig; now: number; ignore?: BayesIgnoreLists } | undefined;
-
-parentPort!.on('message', (msg: WorkerRequest | WorkerInit) => {
-  if ('init' in msg) {
-    settings = { tconf: tokenizerConfigFrom(msg.init.conf), now: msg.init.now, ignore: msg.init.ignore };
-    return;
-  }
-  if (!settings) throw new Error('learn worker: request before its configuration');
-  const { tconf, now, ignore } = settings;
-  const req = msg;
-  const prepared: PreparedMessage[] = [];
-  let start = 0;
-  for (const end of req.ends) {
-    prepared.push(prepareMessage(learnableMessage(Buffer.from(req.data.buffer, req.data.byteOffset + start, end - start)), tconf, now, ignore));
-    start = end;
-  }
-  const ends: number[] = [];
-  let total = 0;
-  for (const p of prepared) ends.push((total += p.hashes.length));
-  const hashes = new Float64Array(total);
-  let off = 0;
-  for (const p of prepared) {
-    hashes.set(p.hashes, off);
-    off += p.hashes.length;
-  }
-  const reply: WorkerReply = { seq: req.seq, ids: prepared.map((p) => [...p.ids]), atimes: prepared.map((p) => p.atime), ignored: prepared.map((p) => p.ignored === true), ends, hashes };
-  parentPort!.postMessage(reply, [hashes.buffer]);
+const opts = (workerData ?? {}) as WorkerOptions;
+const cache = opts.codeCacheDir === undefined ? undefined : useCodeCache(opts.codeCacheDir, resolve(__dirname, '..', '..', '..'), 'learn-worker.bin');
+// Loaded after the cache is in place, so it and all it requires come from the cache.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+(require('./learn-worker-loop') as typeof Loop).serve((messages) => {
+  if (cache && messages >= MIN_MESSAGES_TO_SAVE_CODE) cache.save();
 });

@@ -25,7 +25,7 @@ import type { BayesStore } from '../bayes/store';
 import { lazy } from '../util/lazy';
 import { commandLoadOptions, DEFAULT_SITE_DIR } from './config-dirs';
 import { compileForLearning } from './learn-compiler';
-import { takeEarlyPool } from './learn-early-start';
+import { keepCodeCache, takeEarlyPool } from './learn-early-start';
 
 // What only learning uses (mailbox readers, the worker pool and its worker_threads, batches,
 // expiry) loads when learning starts: `--dump`, `--backup` and friends never pay for it.
@@ -187,7 +187,7 @@ async function learnFrom(
     if (batch.messages.length >= BATCH_MESSAGES || batch.hashCount >= BATCH_HASHES) await flush();
   }
   // Every message is prepared: the workers end while the last batch is written.
-  const closing = pool?.close();
+  const closing = pool?.finish();
   await flush(true);
   await inflight;
   await closing;
@@ -314,6 +314,7 @@ async function run(argv: readonly string[], early: LearnPool | undefined): Promi
     if (modes > 0) {
       const mode = o.spam ? 'spam' : o.ham ? 'ham' : 'forget';
       const [learned, examined] = await learnFrom(store, settings, targets, o, mode, maxSize, pool);
+      keepCodeCache(examined);
       if (!o.quiet) out(`${mode === 'forget' ? 'Forgot' : 'Learned'} tokens from ${learned} message(s) (${examined} message(s) examined)\n`);
     }
     if (o.forceExpire) {

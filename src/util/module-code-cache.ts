@@ -1,5 +1,6 @@
 /**
- * V8's code cache for the modules a short `hamlet` run loads. Node 20 compiles every module
+ * V8's code cache for the modules a short `hamlet` run, or a `hamlet-learn` learning run (each
+ * thread its own file, src/cli/learn-early-start.ts), loads. Node 20 compiles every module
  * from source on every start, and V8 compiles each function again when it first runs: for a
  * one-message run that was ~50 ms of a ~0.6 s process (Node 22's module.enableCompileCache does
  * this job; Node 20 has only `vm.Script`'s `cachedData`). So CommonJS modules of hamlet's
@@ -22,7 +23,8 @@ import { preparePrivateDir, readFramedFile, writeFramedFile } from './private-fi
 import { memoizeRelativeResolution } from './module-resolve-memo';
 
 const MAGIC = Buffer.from('HAMLETCC1\n', 'latin1');
-const FILE = 'modules.bin';
+/** The file `hamlet`'s short runs keep; a program run under other V8 flags keeps its own (V8 refuses bytecode made under other flags). */
+const DEFAULT_CODE_CACHE_FILE = 'modules.bin';
 /** A code cache of hamlet's modules is a few MB; anything far larger is not ours. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -120,14 +122,14 @@ function requireFor(mod: NodeModule): NodeJS.Require {
 const mainLoader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 
 /**
- * Compile the CommonJS modules under `root` (a directory) with the code cache in `dir` from now
- * on; undefined when `dir` cannot be used. Call it once, after V8's flags are final.
+ * Compile the CommonJS modules under `root` (a directory) with the code cache `fileName` in `dir`
+ * from now on; undefined when `dir` cannot be used. Call it once per thread, after V8's flags are final.
  */
-export function useCodeCache(dir: string, root: string): CodeCache | undefined {
+export function useCodeCache(dir: string, root: string, fileName = DEFAULT_CODE_CACHE_FILE): CodeCache | undefined {
   // zlib.crc32 is Node 20.15's. The directory is the rule cache's: made when rules are loaded,
   // not by this (`hamlet --help` leaves no directory behind); missing, it is only not read.
   if (typeof crc32 !== 'function' || (preparePrivateDir(dir, false) !== undefined && existsSync(dir))) return undefined;
-  const file = join(dir, FILE);
+  const file = join(dir, fileName);
   const stats: CodeCacheStats = { hits: 0, misses: 0, resolved: 0 };
   const known = new Map<string, { entry: Entry; blob: Buffer }>();
   const read = readEntries(file);
@@ -182,7 +184,7 @@ export function useCodeCache(dir: string, root: string): CodeCache | undefined {
       for (const [f, k] of known) {
         if (!loaded.has(f) && k.entry.at + k.entry.len <= k.blob.length) add(f, k.entry.src, k.blob.subarray(k.entry.at, k.entry.at + k.entry.len));
       }
-      return writeFramedFile(dir, FILE, MAGIC, { v8: process.versions.v8, arch: process.arch, entries, resolved: resolveMemo.entries() } satisfies Header, blobs);
+      return writeFramedFile(dir, fileName, MAGIC, { v8: process.versions.v8, arch: process.arch, entries, resolved: resolveMemo.entries() } satisfies Header, blobs);
     },
   };
 }
