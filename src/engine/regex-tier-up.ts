@@ -21,8 +21,8 @@ import { inOptimisedPhaseNow } from '../regex-flags';
  * wall time runs on) decides as a quiet one does.
  */
 export const TIER_UP_WINDOW = 200;
-export const TIER_UP_SHARE = 0.01;
-export const TIER_UP_SHARE_PER_KB = 0.001;
+export const TIER_UP_SHARE = 0.015;
+export const TIER_UP_SHARE_PER_KB = 0.003;
 
 /** A plain regex's tally: matching time in the current window, and its optimised twin once there is one. */
 export interface PlainTally {
