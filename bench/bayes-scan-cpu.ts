@@ -23,19 +23,10 @@ import { classifyLookup } from '../src/bayes/classifier';
 import { openSqliteDb } from '../src/bayes/stores/sqlite-db';
 import { bayesDbFile } from '../src/bayes/stores/sqlite-path';
 import { corpusFiles } from '../test/helpers/corpus';
+import { arg, cpuMs } from './lib/bench-args';
 import { TEST_GROUPS } from './lib/bayes-train';
 import { LOCAL_ONLY_CF } from './lib/local-only';
 import { sharedBayes } from './lib/shared-bayes';
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : dflt;
-}
-
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 async function main(): Promise<void> {
   const rules = arg('--rules', '/usr/share/spamassassin');

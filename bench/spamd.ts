@@ -46,6 +46,7 @@ import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { corpusFiles } from '../test/helpers/corpus';
+import { interleaved } from './lib/bench-args';
 import { TEST_GROUPS } from './lib/bayes-train';
 import { startHamletd } from './lib/hamletd-run';
 import { LOCAL_ONLY_CF } from './lib/local-only';
@@ -82,14 +83,6 @@ const scoreOf = (r: SpamcRun): number | undefined => {
   const v = /^(-?[\d.]+)\/(-?[\d.]+)$/.exec(r.out);
   return v && v[2] !== '0' && (r.code === 0 || r.code === 1) ? Number(v[1]) : undefined;
 };
-
-/** The groups' files merged in proportion (each file at its relative place in its group), so any stretch holds ham and spam alike. */
-function interleaved(groups: readonly (readonly string[])[]): string[] {
-  return groups
-    .flatMap((g) => g.map((f, i) => ({ f, at: (i + 0.5) / g.length })))
-    .sort((a, b) => a.at - b.at)
-    .map((x) => x.f);
-}
 
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 

@@ -99,6 +99,24 @@ export function inRegexPhase<T>(state: Int32Array, plain: boolean, fn: () => T, 
   }
 }
 
+/**
+ * Run `fn` (which compiles regexes) optimised now, if no thread is in a plain phase; else run
+ * nothing and return undefined (a scan must not wait for another thread's warm-up).
+ */
+export function inOptimisedPhaseNow<T>(state: Int32Array, slot: number, fn: () => T): T | undefined {
+  const joined = withLock(state, () => {
+    if (phaseOf(state, 1)) return false;
+    Atomics.store(state, slot, -1);
+    return true;
+  });
+  if (!joined) return undefined;
+  try {
+    return fn();
+  } finally {
+    leaveRegexPhase(state, slot);
+  }
+}
+
 /** Ends the phase of the thread in `slot` (it returned, or it died inside it). */
 export function leaveRegexPhase(state: Int32Array, slot: number): void {
   withLock(state, () => {

@@ -104,7 +104,7 @@ function program(out: (s: string) => void): Command {
     .option('-A, --allowed-ips <nets>', 'comma-separated addresses/CIDR allowed to connect (default 127.0.0.1,::1)', list, [])
     .option('-m, --max-children <n>', 'scan workers (default: CPUs, at most 5)')
     .option('--max-conn-per-child <n>', 'recycle a worker after n scans (0: never)', '0')
-    .option('--plain-regex-over <chars>', "rule patterns longer than this are compiled without V8's regex optimisations: less memory, slower scans (0: every pattern optimised)", String(PLAIN_REGEX_OVER))
+    .option('--plain-regex-over <chars>', "rule patterns longer than this are compiled without V8's regex optimisations, the few that keep scans busy optimised later: less memory, slower scans (0: every pattern optimised)", String(PLAIN_REGEX_OVER))
     .option('--warm-scans <n>', 'made-up messages each worker checks before taking mail, so the first scans run at full speed (0: none)', String(WARM_SCANS))
     .option('--max-scans-per-worker <n>', 'scans one worker holds at once, overlapping their DNS waits (1: one at a time)', String(DEFAULT_SCANS_PER_WORKER))
     .option('--timeout-tcp <s>', 'seconds to wait for a request\'s headers, and for each piece of its body (0: none)', '30')

@@ -10,6 +10,7 @@ import { NON_ASCII, type ScanContext } from './context';
 import { asciiOfTest } from './ascii-form-memo';
 import { evalMeta } from './meta';
 import { captureTags, templateRegex } from './captures';
+import { chargePlain, plainTally } from './regex-tier-up';
 import type { CompiledRule, CompiledTest } from './types';
 
 /** Global twins of non-global regexes, for counting `multiple` matches. */
@@ -24,10 +25,23 @@ export function globalOf(re: RegExp): RegExp {
 }
 
 /**
- * Matches of `re` in `s`, at most `cap`. A rule that counts (`counting`: its first cap was above 1)
- * always runs the global twin, even for its last match, so it compiles one regex, not two.
+ * Matches of `re` in `s`, at most `cap`: by `re`, or by its optimised twin once `re` (compiled
+ * plain at warm-up) has run long enough for one (regex-tier-up.ts). A rule that counts
+ * (`counting`: its first cap was above 1) always runs the global twin, even for its last match,
+ * so it compiles one regex, not two.
  */
 function countMatches(re: RegExp, s: string, cap: number, counting = cap > 1): number {
+  const tally = plainTally(re);
+  if (tally === undefined) return matchCount(re, s, cap, counting);
+  if (tally.fast !== undefined) return matchCount(tally.fast, s, cap, counting);
+  const t0 = performance.now();
+  const n = matchCount(re, s, cap, counting);
+  chargePlain(tally, performance.now() - t0, counting);
+  return n;
+}
+
+/** countMatches for the regex that runs. */
+function matchCount(re: RegExp, s: string, cap: number, counting: boolean): number {
   if (!counting) return re.test(s) ? 1 : 0;
   const g = globalOf(re);
   g.lastIndex = 0;

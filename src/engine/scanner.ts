@@ -16,6 +16,7 @@ import { globalOf, primeRegexes, runRule } from './run-rule';
 import { verdict } from './verdict';
 import { inRegexPhase, regexPhaseState } from '../regex-flags';
 import { runGuardedRules, timeLimitHit, type GuardedResults } from './guarded-rules';
+import { chargeScan, tierUpBetweenScans, watchPlain } from './regex-tier-up';
 import type { CompiledRule, RuleHit, ScanBayes, ScanResult } from './types';
 
 export type { CompiledRuleSet } from './scan-plan';
@@ -55,9 +56,11 @@ export interface ScanOptions {
  * optimised code of the stock rules' few hundred long patterns (the FUZZY_ look-alike classes,
  * __MY_MALWARE, __FILL_THIS_FORM_) is most of a worker's memory. `phases` (regex-flags.ts
  * `inRegexPhase`: a state and this thread's slot in it): shared with the other threads that warm up at the same time, so one's
- * switch does not flip under another's compile.
+ * switch does not flip under another's compile. `tierUp` (a long-running server): those long
+ * patterns are compiled optimised later, each once its matching has taken `TIER_UP_MS`
+ * (regex-tier-up.ts), so only the few that real mail keeps busy pay the memory.
  */
-export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?: { state: Int32Array; slot: number } } = {}): number {
+export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?: { state: Int32Array; slot: number }; tierUp?: boolean } = {}): number {
   const t0 = performance.now();
   const plan = planFor(rs);
   plan.demand();
@@ -67,6 +70,7 @@ export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?:
   const small: RegExp[] = [];
   const large: RegExp[] = [];
   const limit = opts.plainOver ?? Infinity;
+  const phases = opts.phases ?? { state: regexPhaseState(), slot: 1 };
   for (const rule of rs.rules) {
     const t = rule.test;
     if (t.type !== 'regex' && t.type !== 'header' && t.type !== 'mimeheader') continue;
@@ -74,9 +78,10 @@ export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?:
     for (const r of forms) {
       if (r === null) continue;
       for (const re of rule.multiple ? [r, globalOf(r)] : [r]) (re.source.length > limit ? large : small).push(re);
+      if (opts.tierUp && r.source.length > limit) watchPlain(r, phases, { guarded: t.guarded === true });
     }
   }
-  const { state, slot } = opts.phases ?? { state: regexPhaseState(), slot: 1 };
+  const { state, slot } = phases;
   // V8 compiles a regex once per kind of subject string: one-byte, and two-byte (text beyond Latin-1).
   if (large.length > 0) inRegexPhase(state, true, () => compileAll(large, ['warm-up\n', 'warm-up \u2019\n']), { slot });
   inRegexPhase(state, false, () => compileAll(small), { slot });
@@ -143,6 +148,8 @@ export function scan(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}):
  * left for `finishScan`, which the pipeline calls once their lookups are harvested.
  */
 export function scanLocal(msg: Message, rs: CompiledRuleSet, opts: ScanOptions = {}): LocalScan {
+  // Before the clock starts: long regexes that earned an optimised twin get it now (regex-tier-up.ts).
+  tierUpBetweenScans(globalOf);
   const started = performance.now();
   const withBayes = opts.bayes?.available() ?? false;
   const set = (opts.scoreSet ?? 0) | (withBayes ? 2 : 0);
@@ -227,6 +234,7 @@ export function scanLocal(msg: Message, rs: CompiledRuleSet, opts: ScanOptions =
     unfinished ??= new Uint8Array(plan.slotCount);
     for (let j = i; j < rules.length; j++) unfinished[slots[j]!] = 1;
   }
+  chargeScan(performance.now() - started);
   return { ctx, netRules, state: { rs, started, set, which, values, order, netSlots, cut, unfinished, timedOut, onDemand, netDone: false } };
 }
 

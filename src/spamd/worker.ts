@@ -275,7 +275,7 @@ function main(): void {
     const compileMs = performance.now() - t0;
     // Eval files from the rule cache load when first run: a warm worker loads them all now.
     if (cfg.warm) loadAllEvals();
-    const warmMs = cfg.warm ? warmUp(rules.compiled, { plainOver: plainOver(cfg), phases: cfg.regexPhases }) * 1000 : 0;
+    const warmMs = cfg.warm ? warmUp(rules.compiled, { plainOver: plainOver(cfg), phases: cfg.regexPhases, tierUp: true }) * 1000 : 0;
     base = loadedFrom(rules, cfg);
     const scansMs = cfg.warm ? warmScans(base.rules, base.settings, cfg.warmScans ?? WARM_SCANS) * 1000 : 0;
     // SPF, DKIM and DMARC's library loads at start-up, not on the first scan (about 0.3 s).

@@ -1,7 +1,8 @@
 /**
  * warmUp compiles a rule set's regexes ahead of the first scan; with `plainOver`, long
  * patterns are compiled without V8's regex optimisations. Neither may change what a scan finds,
- * on ASCII, Latin-1 or wider text, with counting (`multiple`) rules.
+ * on ASCII, Latin-1 or wider text, with counting (`multiple`) rules; nor may a server's long
+ * patterns compiled optimised later, once busy (`tierUp`, regex-tier-up.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import { warmUp } from '../../src/engine/scanner';
+import { optimisedTwins, TIER_UP_WINDOW } from '../../src/engine/regex-tier-up';
 import { scan } from '../../src/index';
 
 // Long patterns: alternations of many words, as the stock rules' look-alike classes are.
@@ -55,4 +57,15 @@ test('scans after warmUp with long patterns compiled plain find what unwarmed sc
   const optimised = ruleSet(t);
   warmUp(optimised.compiled);
   assert.deepEqual(results(optimised), cold);
+});
+
+test('scans of a server whose long patterns were compiled plain, then optimised, find what cold scans find', (t) => {
+  const cold = results(ruleSet(t));
+  const rs = ruleSet(t);
+  warmUp(rs.compiled, { plainOver: 100, tierUp: true });
+  const before = optimisedTwins();
+  // The long patterns are most of these scans' time: they earn their twins in the first window.
+  for (let i = 0; i < TIER_UP_WINDOW; i++) results(rs);
+  assert.ok(optimisedTwins() > before, 'some long pattern was compiled optimised');
+  assert.deepEqual(results(rs), cold);
 });
