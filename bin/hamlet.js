@@ -5,7 +5,7 @@ const regexFlags = require(`${__dirname}/../dist/src/regex-flags.js`);
 regexFlags.compileRegexesFromFirstRun();
 const oneShot = require(`${__dirname}/../dist/src/cli/one-shot.js`);
 if (oneShot.fewMessages(process.argv.slice(2))) {
-  regexFlags.compileRegexesQuickly();
+  regexFlags.compileLongPatternsQuickly();
   oneShot.skipOptimisingCompiler();
   oneShot.keepYoungGenerationSmall();
   oneShot.useModuleCodeCache(process.argv.slice(2));

@@ -35,16 +35,38 @@ export function compileRegexesFromFirstRun(): void {
 }
 
 /**
- * Compile regexes without V8's regex optimisations (`--no-regexp-optimization`), for a process
- * that checks one message or a few. Compiling dominates there: the stock rules' largest
- * patterns (the FUZZY_* look-alike classes, __MY_MALWARE, __PAY_ME: 5-210 KB of source) take
- * ~1.8 s to compile optimised and run once, ~0.4 s plain; plain code then runs them ~2.5x
- * slower per message, which evens out after a few dozen messages. The same semantics either
- * way. Set at start-up, with compileRegexesFromFirstRun (a regex compiled earlier keeps its
- * code).
+ * Compile long rule patterns without V8's regex optimisations, for a process that checks one
+ * message or a few. Compiling dominates there: the stock rules' largest patterns (the FUZZY_*
+ * look-alike classes, __MY_MALWARE, __PAY_ME: 5-210 KB of source) take ~1.8 s to compile
+ * optimised and run once, ~0.4 s plain; plain code then runs them ~2.5x slower per message,
+ * which evens out after a few dozen messages. Only long patterns: plain code has no quick scan
+ * for a match's first character, so every failed start position counts as a backtrack, and on a
+ * long line the excessive-backtracks fallback hands even `/[\x80-\xff]/` to the linear engine
+ * (a 10 MB body line: 25 s instead of 30 ms). Rule regexes over `over` characters of source are
+ * compiled plain when created (`compileWhenCreated`); everything else, hamlet's own code regexes
+ * included, compiles optimised.
  */
-export function compileRegexesQuickly(): void {
+export function compileLongPatternsQuickly(over = 300): void {
+  plainOver = over;
+}
+
+let plainOver = Infinity;
+
+/**
+ * Called where a rule regex is created (the rule-set cache's lazy cells, global twins): a long
+ * one, in a process that asked for `compileLongPatternsQuickly`, is compiled plain at once (its
+ * first run compiles it; an empty subject is enough), so its code is plain whatever runs it later.
+ */
+export function compileWhenCreated(re: RegExp): RegExp {
+  if (re.source.length <= plainOver) return re;
   optimiseRegexes(false);
+  try {
+    re.test('');
+  } finally {
+    re.lastIndex = 0;
+    optimiseRegexes(true);
+  }
+  return re;
 }
 
 /**

@@ -26,14 +26,27 @@ test('switching to quick regex compilation after regexes ran keeps them working 
   // The bin shim sets compile-from-first-run, may then run Node's own regexes, then picks quick compilation.
   const code = `const f = require(${JSON.stringify(FLAGS_MODULE)}); f.compileRegexesFromFirstRun();
     const early = /(\\w+)@(\\w+)\\.com/; const a = early.exec('mail joe@example.com now')[2];
-    f.compileRegexesQuickly();
-    const late = new RegExp('[Vv][Ii1][Aa@][Gg][Rr][Aa@]'.repeat(20), 'i');
+    f.compileLongPatternsQuickly(100);
+    const late = f.compileWhenCreated(new RegExp('[Vv][Ii1][Aa@][Gg][Rr][Aa@]'.repeat(20), 'i'));
     const b = early.exec('to ann@test.com')[1];
     for (let i = 0; i < 3; i++) globalThis.gc?.();
     console.log(a, b, late.test('viagra'.repeat(20)), late.test('viagra'), early.test('none'))`;
   const r = spawnSync(process.execPath, ['--expose-gc', '-e', code], { timeout: 20_000 });
   assert.equal(r.status, 0, r.stderr.toString());
   assert.equal(r.stdout.toString().trim(), 'example ann true false false');
+});
+
+test('quick compilation keeps code regexes optimised: a class search over a 10 MB line does not fall back to the linear engine', () => {
+  // Compiled plain, every failed start position counts as a backtrack: past the fallback's
+  // threshold V8 re-runs the search on its linear engine, ~25 s for this line (the child's
+  // 20 s limit fails the test); optimised, a quick scan finds no candidate in ~30 ms.
+  const code = `const f = require(${JSON.stringify(FLAGS_MODULE)}); f.compileRegexesFromFirstRun(); f.compileLongPatternsQuickly(50);
+    const line = 'word '.repeat(2 << 20) + '\\n';
+    const long = f.compileWhenCreated(new RegExp('(?:' + 'ab|'.repeat(30) + 'zq)[0-9]', 'g'));
+    console.log(/[\\x00\\x0d\\x80-\\xff]/.test(line), /&#x[0-9A-F]{4};/.test(line), long.test('xxabz1 ' + 'zq7'), long.lastIndex > 0)`;
+  const r = spawnSync(process.execPath, ['-e', code], { timeout: 20_000 });
+  assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''} ${r.stderr.toString()}`);
+  assert.equal(r.stdout.toString().trim(), 'false false true true');
 });
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Whether a `hamlet` command line checks only a few messages, decided before anything else
- * runs (bin/hamlet.js picks V8's regex compilation mode from it, see compileRegexesQuickly in
+ * runs (bin/hamlet.js picks V8's regex compilation mode from it, see compileLongPatternsQuickly in
  * src/regex-flags.ts, and leaves the optimising compiler off). It must not use regexes itself:
  * it runs before the flags are final.
  */

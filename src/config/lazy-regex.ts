@@ -7,6 +7,8 @@
  * returns that same object after; a server's warm-up reads them all.
  */
 
+import { compileWhenCreated } from '../regex-flags';
+
 /** A pattern as stored: source and flags. */
 export type StoredRegex = readonly [source: string, flags: string];
 
@@ -30,7 +32,7 @@ export function regexCellOf(source: () => string, flags: string, made?: (re: Reg
   let from: (() => string) | undefined = source;
   return () => {
     if (re === undefined) {
-      re = new RegExp(from!(), flags);
+      re = compileWhenCreated(new RegExp(from!(), flags));
       from = undefined;
       made?.(re);
     }

@@ -11,6 +11,7 @@ import { asciiOfTest } from './ascii-form-memo';
 import { evalMeta } from './meta';
 import { captureTags, templateRegex } from './captures';
 import { chargePlain, plainTally } from './regex-tier-up';
+import { compileWhenCreated } from '../regex-flags';
 import type { CompiledRule, CompiledTest } from './types';
 
 /** Global twins of non-global regexes, for counting `multiple` matches. */
@@ -18,7 +19,7 @@ const globalTwins = new WeakMap<RegExp, RegExp>();
 export function globalOf(re: RegExp): RegExp {
   let g = globalTwins.get(re);
   if (!g) {
-    g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    g = compileWhenCreated(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'));
     globalTwins.set(re, g);
   }
   return g;
