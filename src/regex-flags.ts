@@ -78,6 +78,21 @@ export function optimiseRegexes(on: boolean): void {
   setFlagsFromString(on ? '--regexp-optimization' : '--no-regexp-optimization');
 }
 
+/**
+ * Compile `re` now, for each kind of string in `subjects` (V8 compiles per kind: one-byte, and
+ * two-byte for text beyond Latin-1), running it twice in case regex tier-up is on (V8 interprets
+ * a regex's first run and compiles on its second).
+ */
+export function compileRegex(re: RegExp, subjects: readonly string[]): void {
+  for (const s of subjects) {
+    for (let i = 0; i < 2; i++) {
+      re.lastIndex = 0;
+      re.test(s);
+    }
+  }
+  re.lastIndex = 0;
+}
+
 /** Threads a phase state has room for (slots 1..REGEX_PHASE_SLOTS). */
 export const REGEX_PHASE_SLOTS = 63;
 

@@ -10,7 +10,7 @@
  * so a regex of the same source would reuse the plain code. It is compiled between scans, when no
  * other thread of the process is in a plain compile phase (regex-flags.ts).
  */
-import { inOptimisedPhaseNow } from '../regex-flags';
+import { compileRegex, inOptimisedPhaseNow } from '../regex-flags';
 
 /**
  * When a plain regex is compiled optimised: over a window of `TIER_UP_WINDOW` scans, its
@@ -88,7 +88,7 @@ export function tierUpBetweenScans(twin: (re: RegExp) => RegExp): void {
     const fresh = new RegExp(`(?:${re.source})`, re.flags);
     const subjects = tally.guarded ? ['warm-up\n', 'warm-up \u2019\n'] : ['warm-up\n'];
     const done = inOptimisedPhaseNow(tally.phases.state, tally.phases.slot, () => {
-      for (const r of tally.counting ? [fresh, twin(fresh)] : [fresh]) compile(r, subjects);
+      for (const r of tally.counting ? [fresh, twin(fresh)] : [fresh]) compileRegex(r, subjects);
       return true;
     });
     if (done !== true) return;
@@ -104,15 +104,4 @@ export function optimisedTwins(): number {
 }
 export function plainTallies(): readonly { readonly re: RegExp; readonly tally: PlainTally }[] {
   return watched;
-}
-
-/** V8 compiles a regex when it runs (on its second run without --no-regexp-tier-up), per kind of string (one-byte, two-byte). */
-function compile(re: RegExp, subjects: readonly string[]): void {
-  for (const s of subjects) {
-    for (let i = 0; i < 2; i++) {
-      re.lastIndex = 0;
-      re.test(s);
-    }
-  }
-  re.lastIndex = 0;
 }

@@ -14,7 +14,7 @@ import { isNetEval } from './net-evals';
 import { prefilterFor } from './prefilter';
 import { globalOf, primeRegexes, runRule } from './run-rule';
 import { verdict } from './verdict';
-import { inRegexPhase, regexPhaseState } from '../regex-flags';
+import { compileRegex, inRegexPhase, regexPhaseState } from '../regex-flags';
 import { runGuardedRules, timeLimitHit, type GuardedResults } from './guarded-rules';
 import { chargeScan, tierUpBetweenScans, watchPlain } from './regex-tier-up';
 import type { CompiledRule, RuleHit, ScanBayes, ScanResult } from './types';
@@ -89,15 +89,7 @@ export function warmUp(rs: CompiledRuleSet, opts: { plainOver?: number; phases?:
 }
 
 function compileAll(list: readonly RegExp[], subjects: readonly string[] = ['warm-up\n']): void {
-  for (const re of list) {
-    for (const s of subjects) {
-      for (let i = 0; i < 2; i++) {
-        re.lastIndex = 0;
-        re.test(s);
-      }
-    }
-    re.lastIndex = 0;
-  }
+  for (const re of list) compileRegex(re, subjects);
 }
 
 /** A `header !~` rule: it hits when nothing in the header could match. */
