@@ -72,7 +72,7 @@ export interface BayesScanAnswer {
   readonly available: boolean;
   /** The verdict, when Bayes gives one (trained, not on bayes_ignore_*, known tokens). */
   readonly verdict: BayesVerdict | undefined;
-  /** How much of the message the database knows (trained and not ignored only). */
+  /** How much of the message the database knows (trained and not ignored only), worked out when first read. */
   readonly familiarity?: BayesFamiliarity;
 }
 
@@ -88,7 +88,6 @@ export async function classifyForScan(store: BayesStore, msg: Message, settings:
   const found = await store.lookup(hashes);
   const trained = found.nspam >= settings.minSpam && found.nham >= settings.minHam;
   const verdict = trained && !ignored ? classifyLookup(found, hashes.length) : undefined;
-  const familiarity = trained && !ignored ? familiarityOf(found, hashes, bodyCount) : undefined;
   if (verdict && (opts.touch ?? true) && !store.readonly) {
     const now = opts.now ?? Math.floor(Date.now() / 1000);
     store.touchLater(
@@ -96,7 +95,16 @@ export async function classifyForScan(store: BayesStore, msg: Message, settings:
       Math.min(receiveTime(msg, now), now),
     );
   }
-  return { available: settings.useBayesRules && trained, verdict, ...(familiarity && { familiarity }) };
+  // Only rules reading it (check_bayes_unfamiliar) need the familiarity: counted on first read.
+  let familiarity: BayesFamiliarity | undefined | null = trained && !ignored ? null : undefined;
+  return {
+    available: settings.useBayesRules && trained,
+    verdict,
+    get familiarity() {
+      if (familiarity === null) familiarity = familiarityOf(found, hashes, bodyCount);
+      return familiarity;
+    },
+  };
 }
 
 /**

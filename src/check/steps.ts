@@ -101,8 +101,7 @@ function bayesHarvest(s: CheckState): Promise<void> | void {
     s.bayesPending = undefined;
     if (!answer?.available) return;
     s.probability = answer.verdict?.probability;
-    const familiarity = answer.familiarity;
-    s.bayesOption = { available: () => true, probability: () => s.probability, familiarity: () => familiarity };
+    s.bayesOption = { available: () => true, probability: () => s.probability, familiarity: () => answer.familiarity };
   });
 }
 

@@ -69,8 +69,6 @@ export class DemandScan implements Demander {
   /** The scan loop's position in its rule list; rules before it would have run. */
   loopAt = 0;
   metasStarted = false;
-  /** Sub-rules decided (run or evaluated) on demand, for statistics. */
-  decided = 0;
   private readonly stacks: Float64Array[] = [];
   private level = 0;
 
@@ -101,7 +99,6 @@ export class DemandScan implements Demander {
 
   decide(slot: number): void {
     this.pending[slot] = 0;
-    this.decided++;
     const k = this.demand.metaExpr[slot]!;
     if (k >= 0) {
       const stack = (this.stacks[this.level] ??= new Float64Array(this.demand.program.depth));

@@ -32,7 +32,6 @@ export interface ScanBayes {
   familiarity?(msg: Message): BayesFamiliarity | undefined;
 }
 
-
 /**
  * An eval function: answers for one message whether its rule hits.
  * A number is a hit count (0 = no hit). It reports problems by returning false, never by throwing.
